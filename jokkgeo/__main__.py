@@ -1,0 +1,3 @@
+from jokkgeo.cli.main import main
+
+main()

@@ -1,0 +1,74 @@
+"""The ``jokkgeo`` click group and the entry point that turns errors into exit codes.
+
+Exit status: 0 success, 2 user error (bad input, config, existing output: one
+message, no traceback), 1 internal error (a bug: short message; ``-v`` shows the traceback).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+import sys
+import traceback
+
+import click
+
+from jokkgeo import __version__
+from jokkgeo.errors import JokkgeoError
+
+# command name -> module defining ``command`` (a click.Command or Group)
+COMMANDS: dict[str, str] = {
+    "layers": "jokkgeo.cli.layers",
+    "inspect": "jokkgeo.cli.inspect",
+    "catchments": "jokkgeo.cli.catchments",
+    "conflicts": "jokkgeo.cli.conflicts",
+    "influence": "jokkgeo.cli.influence",
+    "report": "jokkgeo.cli.report",
+    "compare": "jokkgeo.cli.compare",
+}
+
+
+class LazyGroup(click.Group):
+    """Imports a command's module only when that command runs (keeps ``--help`` fast)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(name for name, mod in COMMANDS.items() if importlib.util.find_spec(mod) is not None)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module_name = COMMANDS.get(cmd_name)
+        if module_name is None or importlib.util.find_spec(module_name) is None:
+            return None
+        return importlib.import_module(module_name).command
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except JokkgeoError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=LazyGroup)
+@click.version_option(__version__, prog_name="jokkgeo")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+@click.pass_context
+def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
+    """jokkgeo — spatial site analysis for Jokkmokk municipality (SWEREF 99 TM)."""
+    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr, force=True)
+    ctx.ensure_object(dict)
+    ctx.obj["verbose"] = verbose
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; user errors exit 2 (handled in the group), internal errors exit 1."""
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        cli.main(args=args, prog_name="jokkgeo")
+    except Exception as exc:  # noqa: BLE001 - last line of defence: a bug, not a user error
+        if any(a in ("-v", "-vv", "--verbose") for a in args):
+            traceback.print_exc()
+        click.echo(f"Internal error: {type(exc).__name__}: {exc} (rerun with -v for the traceback)", err=True)
+        sys.exit(1)
