@@ -1,37 +1,105 @@
-"""Read vector data into GeoDataFrames in EPSG:3006 (SWEREF 99 TM).
+"""Read vector data into GeoDataFrames in EPSG:3006 (SWEREF 99 TM), with checks on entry.
 
-PROVISIONAL minimal version: the foundation work replaces the body with the full
-loaders (zip, CSV, OSM, encodings, CRS traps, geometry repair) keeping these
-signatures.
+Formats (by suffix; anything else, URLs and GDAL ``/vsi…`` paths are refused):
+
+=================  ==========================================================
+``.gpkg``          GeoPackage (``layer`` required when it holds several layers)
+``.geojson/.json`` GeoJSON
+``.shp``           Shapefile (text encoding: see below)
+``.zip``           zipped Shapefile/GeoPackage/GeoJSON/FlatGeobuf, extracted safely
+                   (:mod:`jokkgeo.io.zipsafe`); ``layer`` picks a member by file stem
+``.fgb``           FlatGeobuf
+``.csv/.txt``      x/y, lon/lat or WKT columns (:mod:`jokkgeo.io.csvfile`)
+``.osm/.xml/.pbf`` OpenStreetMap; ``layer`` is the kind: roads, rail, places (:mod:`jokkgeo.io.osm`)
+=================  ==========================================================
+
+GeoTIFF rasters are read with :func:`jokkgeo.io.raster.read_raster`.
+
+Checks on entry, all counted in the :class:`LoadReport` and logged:
+
+1. a CRS is present (file) or declared (``crs``); a declared CRS overrides a file's
+   CRS with a warning (this is how mislabelled data is fixed);
+2. the coordinates are plausible for that CRS (:func:`jokkgeo.crs.check_coordinates`);
+3. null/empty geometries are dropped, Z/M dropped, invalid geometries repaired, and
+   the geometry type must match ``geometry_type`` (:func:`jokkgeo.checks.check_geometries`);
+4. text that looks like mojibake (UTF-8 read as Latin-1, e.g. ``JÃ¥hkÃ¥mÃ¥hkke``) is warned about.
+
+Shapefile encodings: the ``encoding`` given wins; else a ``.cpg`` file is honoured;
+else the file is read as Windows-1252 (Swedish exports) and, if that produces
+mojibake, re-read as UTF-8 with a warning saying so.
+
+A file with no features, or whose features all lack geometry, is an error.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import logging
+import re
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
+import numpy as np
+import pandas as pd
 
 from jokkgeo.catalogue import LayerSpec
+from jokkgeo.checks import check_geometries, geometry_type_counts
+from jokkgeo.crs import check_coordinates, describe_coordinates, parse_crs
+from jokkgeo.errors import CRSError, DataLayerError, DataSourceError
 from jokkgeo.settings import WORKING_CRS
+
+log = logging.getLogger(__name__)
+
+OGR_SUFFIXES = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON", ".shp": "ESRI Shapefile", ".fgb": "FlatGeobuf"}
+CSV_SUFFIXES = (".csv", ".txt")
+OSM_SUFFIXES = (".osm", ".xml", ".pbf")
+RASTER_SUFFIXES = (".tif", ".tiff")
+VECTOR_SUFFIXES = (*OGR_SUFFIXES, ".zip", *CSV_SUFFIXES, *OSM_SUFFIXES)
+"""Every suffix :func:`read_vector` opens."""
+
+_ZIP_MEMBER_SUFFIXES = (".shp", ".gpkg", ".geojson", ".fgb")
+"""Datasets looked for inside a zip (a ``.json`` there is usually metadata, so it is ignored)."""
+_MOJIBAKE = re.compile(r"Ã[\u0080-\u00bf]|Ã[¤¥¶„…–©¼]|â€|Â[\u00a0-\u00bf]")
 
 
 @dataclass
 class LoadReport:
-    """What happened while loading one layer: counts of every drop and repair."""
+    """What happened while loading one layer: counts of every drop and repair.
+
+    ``n_read`` features were read; ``n_features`` remain after dropping
+    ``n_null_dropped + n_empty_dropped + n_unrepairable_dropped`` and filtering
+    ``n_filtered`` (spec ``where``). ``geometry_types`` and ``bounds`` (EPSG:3006
+    metres) describe the features returned (after filtering).
+    """
 
     path: Path
     layer: str | None = None
+    format: str | None = None
+    encoding: str | None = None
     source_crs: str | None = None
+    declared_crs: str | None = None
     n_read: int = 0
+    n_features: int = 0
     n_null_dropped: int = 0
     n_empty_dropped: int = 0
     n_repaired: int = 0
+    n_unrepairable_dropped: int = 0
+    n_z_dropped: int = 0
+    n_m_dropped: int = 0
     n_filtered: int = 0
     z_dropped: bool = False
     geometry_types: dict[str, int] = field(default_factory=dict)
     bounds: tuple[float, float, float, float] | None = None
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready dict (for report manifests)."""
+        data = asdict(self)
+        data["path"] = str(self.path)
+        data["bounds"] = list(self.bounds) if self.bounds else None
+        return data
 
 
 @dataclass
@@ -43,23 +111,322 @@ class LoadedLayer:
     spec: LayerSpec | None = None
 
 
-def read_vector(path: str | Path, *, layer: str | None = None, crs: str | None = None) -> LoadedLayer:
-    """Read one vector file into EPSG:3006."""
-    path = Path(path)
-    gdf = gpd.read_file(path, layer=layer)
-    if gdf.crs is None and crs:
-        gdf = gdf.set_crs(crs)
-    report = LoadReport(path=path, layer=layer, source_crs=str(gdf.crs), n_read=len(gdf))
-    gdf = gdf.to_crs(WORKING_CRS)
+def check_input_path(path: str | Path) -> Path:
+    """Refuse URLs, GDAL virtual paths and unsupported formats; return a local :class:`Path`."""
+    text = str(path).strip()
+    lowered = text.lower()
+    if "://" in lowered or lowered.startswith(("/vsi", "vsi")):
+        raise DataSourceError(f"{text}: URLs and GDAL virtual paths are not opened; give a local file path")
+    p = Path(text).expanduser()
+    suffix = p.suffix.lower()
+    if suffix in RASTER_SUFFIXES:
+        raise DataSourceError(f"{p}: is a raster (GeoTIFF); read it with read_raster / geometry_type: Raster")
+    if suffix not in VECTOR_SUFFIXES:
+        raise DataSourceError(
+            f"{p}: format '{suffix or '(none)'}' is not supported; use one of {', '.join(VECTOR_SUFFIXES)}"
+        )
+    if not p.exists():
+        raise DataSourceError(f"{p}: file does not exist")
+    if not p.is_file():
+        raise DataSourceError(f"{p}: is not a file")
+    if p.stat().st_size == 0:
+        raise DataSourceError(f"{p}: is empty (0 bytes)")
+    return p
+
+
+def mojibake_columns(df: pd.DataFrame) -> dict[str, str]:
+    """Text columns that look like UTF-8 decoded as Latin-1/cp1252 -> one example value."""
+    found: dict[str, str] = {}
+    for column in df.columns:
+        if column == getattr(df, "_geometry_column_name", None):
+            continue
+        values = df[column]
+        if not (pd.api.types.is_string_dtype(values) or values.dtype == object):
+            continue
+        text = values.dropna()
+        if text.empty:
+            continue
+        text = text.astype(str)
+        hits = text[text.str.contains(_MOJIBAKE, regex=True)]
+        if not hits.empty:
+            found[str(column)] = str(hits.iloc[0])
+    return found
+
+
+def gdal_message(exc: BaseException) -> str:
+    """GDAL's message without its hint about driver prefixes (which users should not use)."""
+    text = str(exc).split("; It might help", 1)[0].strip()
+    return text.rstrip(".")
+
+
+def _ogr_layers(path: Path) -> list[str]:
+    import pyogrio
+    from pyogrio.errors import DataSourceError as OgrSourceError
+
+    try:
+        info = pyogrio.list_layers(path)
+    except (OgrSourceError, RuntimeError, OSError, ValueError) as exc:
+        raise DataSourceError(f"{path}: cannot be opened as {OGR_SUFFIXES[path.suffix.lower()]} data ({gdal_message(exc)})") from None
+    return [str(name) for name, gtype in info if gtype is not None] or [str(name) for name, _ in info]
+
+
+def _read_ogr(path: Path, layer: str | None, encoding: str | None, report: LoadReport) -> gpd.GeoDataFrame:
+    import pyogrio
+    from pyogrio.errors import DataLayerError as OgrLayerError
+    from pyogrio.errors import DataSourceError as OgrSourceError
+
+    layers = _ogr_layers(path)
+    if layer is None:
+        if len(layers) > 1:
+            raise DataLayerError(
+                f"{path}: holds {len(layers)} layers ({', '.join(layers)}); name one with source.layer (CLI --layer)"
+            )
+        layer = layers[0] if layers else None
+    elif layer not in layers:
+        raise DataLayerError(f"{path}: has no layer '{layer}'; available: {', '.join(layers) or '(none)'}")
+    report.layer = layer
+    is_shp = path.suffix.lower() == ".shp"
+    cpg = path.with_suffix(".cpg")
+    guessed = is_shp and encoding is None and not (cpg.exists() or path.with_suffix(".CPG").exists())
+    if guessed:
+        encoding = "cp1252"
+        report.notes.append("no .cpg file: text read as Windows-1252 (cp1252)")
+    try:
+        gdf = pyogrio.read_dataframe(path, layer=layer, encoding=encoding)
+        if encoding:
+            report.encoding = encoding
+        elif is_shp:
+            cpg_file = cpg if cpg.exists() else path.with_suffix(".CPG")
+            report.encoding = cpg_file.read_text(encoding="ascii", errors="replace").strip() + " (.cpg)"
+        else:
+            report.encoding = "utf-8"
+        if guessed and mojibake_columns(gdf):
+            retry = pyogrio.read_dataframe(path, layer=layer, encoding="utf-8")
+            if not mojibake_columns(retry):
+                gdf = retry
+                report.encoding = "utf-8"
+                report.warnings.append(
+                    "no .cpg file and the text is UTF-8, not Windows-1252: read as UTF-8; "
+                    "add a .cpg file containing UTF-8 or set source.encoding: utf-8"
+                )
+    except (OgrSourceError, OgrLayerError, RuntimeError, OSError, ValueError, UnicodeDecodeError) as exc:
+        raise DataSourceError(f"{path}: cannot be read ({gdal_message(exc)})") from None
+    if not isinstance(gdf, gpd.GeoDataFrame):
+        raise DataLayerError(f"{path}: layer '{layer}' has no geometry column (a plain table)")
+    return gdf
+
+
+def _read_zip(path: Path, layer: str | None, encoding: str | None, report: LoadReport) -> gpd.GeoDataFrame:
+    from jokkgeo.io.zipsafe import extracted_zip
+
+    with extracted_zip(path) as folder:
+        members = sorted(
+            p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in _ZIP_MEMBER_SUFFIXES and not p.name.startswith(".")
+        )
+        if not members:
+            raise DataSourceError(f"{path}: holds no .shp/.gpkg/.geojson/.fgb file")
+        chosen = members
+        if layer is not None and len(members) > 1:
+            chosen = [m for m in members if m.stem == layer]
+            if not chosen:
+                names = ", ".join(m.relative_to(folder).as_posix() for m in members)
+                raise DataLayerError(f"{path}: no member named '{layer}'; members: {names}")
+        if len(chosen) > 1:
+            names = ", ".join(m.relative_to(folder).as_posix() for m in chosen)
+            raise DataLayerError(f"{path}: holds {len(chosen)} datasets ({names}); name one with source.layer (CLI --layer)")
+        member = chosen[0]
+        inner_layer = layer if member.suffix.lower() == ".gpkg" else None
+        report.notes.append(f"read zip member {member.relative_to(folder).as_posix()}")
+        report.format = f"zip/{OGR_SUFFIXES[member.suffix.lower()]}"
+        gdf = _read_ogr(member, inner_layer, encoding, report)
+        report.layer = layer
+        return gdf
+
+
+def read_vector(
+    path: str | Path,
+    *,
+    layer: str | None = None,
+    crs: str | None = None,
+    encoding: str | None = None,
+    geometry_type: str | None = None,
+    x: str | None = None,
+    y: str | None = None,
+    lon: str | None = None,
+    lat: str | None = None,
+    wkt: str | None = None,
+    delimiter: str | None = None,
+    decimal: str | None = None,
+) -> LoadedLayer:
+    """Read one vector file, check it, and return it in EPSG:3006.
+
+    Parameters
+    ----------
+    path
+        Local file (formats in the module docstring).
+    layer
+        GeoPackage layer, zip member stem, or OSM kind (roads/rail/places).
+    crs
+        CRS of the coordinates when the file has none or is mislabelled (e.g. ``"EPSG:3006"``).
+    encoding
+        Text encoding (Shapefile/CSV), e.g. ``"cp1252"``.
+    geometry_type
+        Declared type (``Point``/``LineString``/``Polygon``; Multi- variants accepted);
+        ``None`` skips the type check.
+    x, y, lon, lat, wkt, delimiter, decimal
+        CSV options (see :mod:`jokkgeo.io.csvfile`).
+
+    Returns
+    -------
+    LoadedLayer
+        ``gdf`` in EPSG:3006 (metres) and a :class:`LoadReport` with every count.
+
+    Raises
+    ------
+    DataSourceError, DataLayerError, CRSError, GeometryError
+        With a message naming the file, the problem and the fix.
+    """
+    path = check_input_path(path)
+    suffix = path.suffix.lower()
+    report = LoadReport(path=path, layer=layer, declared_crs=crs)
+    origin = f"{path}" + (f" (layer {layer})" if layer else "")
+    if suffix == ".zip":
+        gdf = _read_zip(path, layer, encoding, report)
+    elif suffix in CSV_SUFFIXES:
+        from jokkgeo.io.csvfile import read_csv_geometries
+
+        result = read_csv_geometries(
+            path, x=x, y=y, lon=lon, lat=lat, wkt=wkt, crs=crs, encoding=encoding, delimiter=delimiter, decimal=decimal
+        )
+        gdf = result.gdf
+        report.format, report.encoding = "CSV", result.encoding
+        report.notes.extend(result.notes)
+    elif suffix in OSM_SUFFIXES:
+        from jokkgeo.io.osm import OSM_KINDS, read_osm_features
+
+        if layer is None:
+            raise DataLayerError(f"{path}: OSM data needs a layer (source.layer / --layer): one of {', '.join(OSM_KINDS)}")
+        gdf = read_osm_features(path, layer)
+        report.format = "OSM"
+    else:
+        report.format = OGR_SUFFIXES[suffix]
+        gdf = _read_ogr(path, layer, encoding, report)
+
+    report.n_read = len(gdf)
+    if report.n_read == 0:
+        raise DataLayerError(f"{origin}: has no features (empty layer)")
+
+    report.source_crs = gdf.crs.to_string() if gdf.crs is not None else None
+    if crs is not None:
+        declared = parse_crs(crs, origin=origin)
+        if gdf.crs is not None and not gdf.crs.equals(declared):
+            report.warnings.append(f"file CRS {gdf.crs.to_string()} replaced by declared {crs}")
+        gdf = gdf.set_crs(declared, allow_override=True)
+    if gdf.crs is None:
+        bounds = gdf.geometry.total_bounds
+        looks = describe_coordinates(bounds) if np.isfinite(bounds).all() else None
+        hint = f" The coordinates look like {looks}." if looks else ""
+        raise CRSError(
+            f"{origin}: has no CRS.{hint} Declare it with source.crs in the layer spec "
+            f"(CLI --crs), e.g. EPSG:3006 for SWEREF 99 TM metres or EPSG:4326 for lon/lat degrees"
+        )
+
+    gdf, check = check_geometries(gdf, geometry_type=geometry_type, origin=origin)
+    report.n_null_dropped = check.n_null_dropped
+    report.n_empty_dropped = check.n_empty_dropped
+    report.n_repaired = check.n_repaired
+    report.n_unrepairable_dropped = check.n_unrepairable_dropped
+    report.n_z_dropped, report.n_m_dropped = check.n_z_dropped, check.n_m_dropped
+    report.z_dropped = bool(check.n_z_dropped or check.n_m_dropped)
+    report.geometry_types = check.geometry_types
+    report.notes.extend(check.notes)
+    if gdf.empty:
+        raise DataLayerError(
+            f"{origin}: none of its {report.n_read} features has a usable geometry "
+            f"({check.n_null_dropped} without geometry, {check.n_empty_dropped} empty, "
+            f"{check.n_unrepairable_dropped} invalid beyond repair)"
+        )
+
+    report.warnings.extend(check_coordinates(gdf.total_bounds, gdf.crs, origin=origin))
+    if not gdf.crs.equals(parse_crs(WORKING_CRS)):
+        gdf = gdf.to_crs(WORKING_CRS)
+        report.notes.append(f"reprojected from {report.declared_crs or report.source_crs} to {WORKING_CRS}")
+    bounds = gdf.total_bounds
+    if not np.isfinite(bounds).all():
+        raise CRSError(f"{origin}: coordinates cannot be transformed to {WORKING_CRS}; check the declared CRS")
+    report.bounds = tuple(float(v) for v in bounds)  # type: ignore[assignment]
+
+    bad_text = mojibake_columns(gdf)
+    if bad_text:
+        examples = "; ".join(f"{col}: {val!r}" for col, val in list(bad_text.items())[:3])
+        report.warnings.append(
+            f"text looks garbled (UTF-8 read with the wrong encoding) in column(s) {', '.join(bad_text)} "
+            f"— e.g. {examples}; set source.encoding (utf-8 or cp1252)"
+        )
+    report.n_features = len(gdf)
+    for message in report.warnings:
+        log.warning("%s: %s", origin, message)
     return LoadedLayer(gdf, report)
 
 
 def read_layer(spec: LayerSpec) -> LoadedLayer:
-    """Read the layer a spec describes, apply renames/filters, return it in EPSG:3006."""
-    loaded = read_vector(spec.source.path, layer=spec.source.layer, crs=spec.source.crs)
-    gdf = loaded.gdf.rename(columns=dict(spec.rename))
-    for column, values in spec.where.items():
-        gdf = gdf[gdf[column].isin(values)]
+    """Read the layer a spec describes, apply rename/where/keep, return it in EPSG:3006.
+
+    ``attributes.rename`` is applied first, then ``where`` (equality/membership, on the
+    renamed columns), then ``keep``. A column named in any of them that does not exist
+    is an error naming the spec and the available columns.
+    """
+    if spec.geometry_type == "Raster":
+        raise DataLayerError(f"{spec.spec_path}: layer '{spec.id}' is a raster; read it with jokkgeo.io.raster.read_raster")
+    src = spec.source
+    loaded = read_vector(
+        src.path,
+        layer=src.layer,
+        crs=src.crs,
+        encoding=src.encoding,
+        geometry_type=spec.geometry_type,
+        x=src.x,
+        y=src.y,
+        lon=src.lon,
+        lat=src.lat,
+        wkt=src.wkt,
+        delimiter=src.delimiter,
+        decimal=src.decimal,
+    )
+    gdf = loaded.gdf
+    geom_name = gdf.geometry.name
+
+    def require(columns: list[str], key: str, frame: pd.DataFrame) -> None:
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            available = ", ".join(str(c) for c in frame.columns if c != geom_name)
+            raise DataLayerError(
+                f"{spec.spec_path}: key '{key}': column(s) {', '.join(missing)} not in {src.path.name}; available: {available}"
+            )
+
+    require(list(spec.rename), "attributes.rename", gdf)
+    gdf = gdf.rename(columns=dict(spec.rename))
+    require(list(spec.where), "attributes.where", gdf)
+    if spec.where:
+        mask = np.ones(len(gdf), dtype=bool)
+        for column, values in spec.where.items():
+            mask &= gdf[column].isin(list(values)).to_numpy(dtype=bool, na_value=False)
+        loaded.report.n_filtered = int((~mask).sum())
+        gdf = gdf.loc[mask]
+        if loaded.report.n_filtered:
+            loaded.report.notes.append(f"filtered out {loaded.report.n_filtered} feature(s) by attributes.where")
+        if not gdf.empty:
+            loaded.report.geometry_types = geometry_type_counts(gdf.geometry)
+            loaded.report.bounds = tuple(float(v) for v in gdf.total_bounds)  # type: ignore[assignment]
+        else:
+            loaded.report.geometry_types = {}
+            loaded.report.bounds = None
+            loaded.report.warnings.append("attributes.where removed every feature")
+            log.warning("%s: attributes.where removed every feature of layer '%s'", spec.spec_path, spec.id)
+    if spec.keep is not None:
+        require(list(spec.keep), "attributes.keep", gdf)
+        gdf = gdf[[*(c for c in spec.keep if c != geom_name), geom_name]]
     loaded.gdf = gdf
+    loaded.report.n_features = len(gdf)
     loaded.spec = spec
     return loaded

@@ -1,0 +1,233 @@
+"""Read and write GeoTIFF rasters (rasterio), in EPSG:3006.
+
+Decisions
+---------
+* :func:`read_raster` returns a :class:`RasterData` that unpacks like the tuple
+  ``(array, profile)``. Rasters in another CRS are reprojected to EPSG:3006
+  (bilinear for floats, nearest for integer/categorical data; the ``resampling``
+  keyword overrides); the report notes the reprojection.
+* A raster without a CRS is an error unless ``crs`` is given (CLI ``--crs``/spec
+  ``source.crs``); its bounds are checked for plausibility like vector data.
+* :func:`write_raster` writes tiled, deflate-compressed GeoTIFF with ``nodata`` set,
+  atomically (see :mod:`jokkgeo.io.write`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from jokkgeo.crs import check_coordinates
+from jokkgeo.errors import CRSError, DataLayerError, DataSourceError
+from jokkgeo.settings import WORKING_CRS
+
+log = logging.getLogger(__name__)
+
+RASTER_SUFFIXES = (".tif", ".tiff")
+
+
+@dataclass
+class RasterData:
+    """A raster band stack in EPSG:3006.
+
+    ``array`` has shape (bands, rows, cols) or (rows, cols) when one ``band`` was
+    requested; ``profile`` is a rasterio profile (crs, transform, nodata, dtype,
+    width, height, count). Unpacks as ``array, profile = read_raster(path)``.
+    """
+
+    array: np.ndarray
+    profile: dict[str, Any]
+    path: Path | None = None
+    source_crs: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.array, self.profile))
+
+    @property
+    def transform(self) -> Any:
+        return self.profile["transform"]
+
+    @property
+    def crs(self) -> Any:
+        return self.profile["crs"]
+
+    @property
+    def nodata(self) -> float | int | None:
+        return self.profile.get("nodata")
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        from rasterio.transform import array_bounds
+
+        height, width = self.array.shape[-2:]
+        west, south, east, north = array_bounds(height, width, self.transform)
+        return (float(west), float(south), float(east), float(north))
+
+
+def read_raster(
+    path: str | os.PathLike[str],
+    *,
+    band: int | None = None,
+    crs: str | None = None,
+    resampling: str | None = None,
+) -> RasterData:
+    """Read a GeoTIFF into EPSG:3006.
+
+    Parameters
+    ----------
+    path
+        ``.tif``/``.tiff`` file.
+    band
+        1-based band number; ``None`` reads all bands (array shape (bands, rows, cols)).
+    crs
+        CRS for a file that has none (e.g. ``"EPSG:3006"``); overrides the file's CRS.
+    resampling
+        rasterio resampling name for reprojection (default: bilinear for floats,
+        nearest otherwise).
+
+    Returns
+    -------
+    RasterData
+        Array and profile in EPSG:3006 (units of the transform: metres).
+    """
+    import rasterio
+    from rasterio.crs import CRS as RioCRS
+    from rasterio.errors import RasterioIOError
+
+    path = Path(path)
+    if path.suffix.lower() not in RASTER_SUFFIXES:
+        raise DataSourceError(f"{path}: rasters are read from GeoTIFF (.tif/.tiff) only")
+    if not path.is_file():
+        raise DataSourceError(f"{path}: file does not exist")
+    warnings: list[str] = []
+    try:
+        with rasterio.open(path) as src:
+            if src.driver != "GTiff":
+                raise DataSourceError(f"{path}: is a {src.driver} file, not a GeoTIFF")
+            if band is not None and not 1 <= band <= src.count:
+                raise DataLayerError(f"{path}: band {band} does not exist; the file has {src.count} band(s)")
+            indexes = band if band is not None else list(range(1, src.count + 1))
+            array = src.read(indexes)
+            profile = dict(src.profile)
+            src_crs = src.crs
+    except RasterioIOError as exc:
+        raise DataSourceError(f"{path}: cannot be read as a GeoTIFF ({exc})") from None
+    if crs is not None:
+        declared = RioCRS.from_user_input(crs)
+        if src_crs is not None and src_crs != declared:
+            warnings.append(f"file CRS {src_crs.to_string()} replaced by declared {crs}")
+        src_crs = declared
+    if src_crs is None:
+        raise CRSError(f"{path}: raster has no CRS; declare one (spec source.crs, CLI --crs EPSG:3006)")
+    profile["crs"] = src_crs
+    if profile.get("transform") is None or profile["transform"].is_identity:
+        raise CRSError(f"{path}: raster has no georeferencing (identity transform); it cannot be placed on a map")
+    data = RasterData(array, profile, path=path, source_crs=src_crs.to_string(), warnings=warnings)
+    warnings.extend(check_coordinates(data.bounds, src_crs.to_string(), origin=str(path)))
+    working = RioCRS.from_user_input(WORKING_CRS)
+    if src_crs != working:
+        data = _reproject(data, working, resampling)
+        warnings.append(f"reprojected from {src_crs.to_string()} to {WORKING_CRS}")
+    for message in warnings:
+        log.warning("%s", message)
+    return data
+
+
+def _reproject(data: RasterData, dst_crs: Any, resampling: str | None) -> RasterData:
+    from rasterio.enums import Resampling
+    from rasterio.warp import calculate_default_transform, reproject
+
+    src = data.array if data.array.ndim == 3 else data.array[np.newaxis]
+    count, height, width = src.shape
+    west, south, east, north = data.bounds
+    transform, dst_width, dst_height = calculate_default_transform(
+        data.crs, dst_crs, width, height, left=west, bottom=south, right=east, top=north
+    )
+    if resampling is None:
+        resampling = "bilinear" if np.issubdtype(src.dtype, np.floating) else "nearest"
+    nodata = data.nodata
+    fill = nodata if nodata is not None else (np.nan if np.issubdtype(src.dtype, np.floating) else 0)
+    dst = np.full((count, dst_height, dst_width), fill, dtype=src.dtype)
+    reproject(
+        src,
+        dst,
+        src_transform=data.transform,
+        src_crs=data.crs,
+        src_nodata=nodata,
+        dst_transform=transform,
+        dst_crs=dst_crs,
+        dst_nodata=fill,
+        resampling=Resampling[resampling],
+    )
+    profile = dict(data.profile)
+    profile.update(crs=dst_crs, transform=transform, width=dst_width, height=dst_height)
+    if nodata is None and np.issubdtype(src.dtype, np.floating):
+        profile["nodata"] = np.nan
+    array = dst if data.array.ndim == 3 else dst[0]
+    return RasterData(array, profile, path=data.path, source_crs=data.source_crs, warnings=data.warnings)
+
+
+def write_raster(
+    array: np.ndarray,
+    path: str | os.PathLike[str],
+    *,
+    transform: Any,
+    crs: Any,
+    nodata: float | int | None,
+    overwrite: bool = False,
+) -> Path:
+    """Write a GeoTIFF atomically: tiled (256×256 blocks), deflate, ``nodata`` set.
+
+    Parameters
+    ----------
+    array
+        (rows, cols) or (bands, rows, cols).
+    path
+        ``.tif``/``.tiff`` output.
+    transform
+        Affine transform (metres in EPSG:3006).
+    crs
+        CRS of the array, normally ``"EPSG:3006"``.
+    nodata
+        Value that marks missing cells (required; ``None`` only for data with no gaps).
+    overwrite
+        Replace an existing file.
+    """
+    import rasterio
+
+    from jokkgeo.io.write import _as_local_path, atomic_output
+
+    target = _as_local_path(path)
+    if target.suffix.lower() not in RASTER_SUFFIXES:
+        raise DataSourceError(f"{target}: rasters are written as GeoTIFF (.tif)")
+    data = np.asarray(array)
+    if data.ndim == 2:
+        data = data[np.newaxis]
+    if data.ndim != 3:
+        raise ValueError(f"raster array must be 2-D or 3-D, got shape {np.shape(array)}")
+    count, height, width = data.shape
+    profile: dict[str, Any] = {
+        "driver": "GTiff",
+        "dtype": data.dtype,
+        "count": count,
+        "height": height,
+        "width": width,
+        "crs": crs,
+        "transform": transform,
+        "nodata": nodata,
+        "compress": "deflate",
+        "tiled": True,
+        "blockxsize": 256,
+        "blockysize": 256,
+    }
+    with atomic_output(target, overwrite=overwrite) as tmp:
+        with rasterio.open(tmp, "w", **profile) as dst:
+            dst.write(data)
+    return target
