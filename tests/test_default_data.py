@@ -1,0 +1,423 @@
+"""The embedded default Jokkmokk study (data/, layers/) checked against facts and tolerances.
+
+* Tolerance tests (official areas and reference road distances written in the data
+  sources themselves) always run.
+* Tests comparing with the team's fact tables in ``../shared`` skip when it is absent.
+* The build script must reproduce the committed files (content, not bytes).
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import math
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+import yaml
+from click.testing import CliRunner
+from pyproj import Geod, Transformer
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+GPKG = DATA / "jokkmokk.gpkg"
+OSM = DATA / "roads.osm"
+SRC = DATA / "src"
+FACTS = Path(__file__).parents[1].parent / "shared" / "data" / "facts"
+
+GEOD = Geod(ellps="WGS84")
+TO_WGS84 = Transformer.from_crs("EPSG:3006", "EPSG:4326", always_xy=True)
+
+ISSUE_THEMES = {
+    "boundary", "settlements", "population", "roads", "rail", "power", "hydropower",
+    "investment_sites", "reindeer_herding", "protected_areas", "housing_land",
+}
+REINDEER = ("reindeer_samebyar", "reindeer_migration_routes", "reindeer_calving_land", "reindeer_core_areas")
+CONTRACT = {  # layer id -> fields promised to the other modules (team brief)
+    "boundary": {"code", "name", "is_study_area"},
+    "settlements": {"name", "name_sme", "kind", "population", "population_year", "municipality", "in_study_area"},
+    "rail": {"name", "line", "status"},
+    "rail_stations": {"name", "line"},
+    "hydropower": {"name", "capacity_mw", "type", "annual_gwh"},
+    "power_lines": {"name", "voltage_kv", "kind"},
+    "investment_sites": {"site_id", "name", "type", "status", "jobs", "source", "in_study_area"},
+    "investment_areas": {"site_id", "name", "type", "status", "jobs", "source"},
+    "reindeer_samebyar": {"sameby", "sameby_type", "kind"},
+    "reindeer_migration_routes": {"route_id", "sameby", "name", "kind"},
+    "reindeer_calving_land": {"sameby", "kind"},
+    "reindeer_core_areas": {"sameby", "kind"},
+    "protected_areas": {"name", "designation", "official_area_km2", "established"},
+    "housing_land": {"area_id", "name", "locality", "dwellings", "status"},
+    "airports": {"icao", "name", "in_study_area"},
+}
+
+
+def layer(name: str) -> gpd.GeoDataFrame:
+    return gpd.read_file(GPKG, layer=name)
+
+
+def geodesic_length_m(coords_lonlat: list[tuple[float, float]]) -> float:
+    lons, lats = zip(*coords_lonlat)
+    return float(GEOD.line_length(lons, lats))
+
+
+def geodesic_area_km2(geom_3006) -> float:
+    """Area on the ellipsoid (independent of the EPSG:3006 planar area)."""
+    geom = shapely.transform(geom_3006, lambda xy: np.column_stack(TO_WGS84.transform(xy[:, 0], xy[:, 1])))
+    area, _ = GEOD.geometry_area_perimeter(geom)
+    return abs(area) / 1e6
+
+
+# --------------------------------------------------------------------------- OSM parsing
+def parse_osm(path: Path):
+    """Nodes {id: (lon, lat, waypoint)} and ways [(nd ids, tags)], read independently of jokkgeo."""
+    root = ET.parse(path).getroot()
+    nodes = {}
+    for n in root.iter("node"):
+        tags = {t.get("k"): t.get("v") for t in n.iter("tag")}
+        nodes[int(n.get("id"))] = (float(n.get("lon")), float(n.get("lat")), tags.get("jokkgeo:waypoint"))
+    ways = []
+    for w in root.iter("way"):
+        refs = [int(nd.get("ref")) for nd in w.iter("nd")]
+        tags = {t.get("k"): t.get("v") for t in w.iter("tag")}
+        ways.append((refs, tags))
+    return nodes, ways
+
+
+@pytest.fixture(scope="module")
+def osm():
+    return parse_osm(OSM)
+
+
+def route_distance_km(osm, route_id: str, start: str, end: str) -> float:
+    """Shortest distance between two waypoints over the ways of one route (Dijkstra by hand)."""
+    nodes, ways = osm
+    by_wp = {wp: nid for nid, (_, _, wp) in nodes.items()}
+    adj: dict[int, list[tuple[int, float]]] = {}
+    for refs, tags in ways:
+        if tags.get("jokkgeo:route") != route_id:
+            continue
+        for a, b in zip(refs[:-1], refs[1:]):
+            d = geodesic_length_m([nodes[a][:2], nodes[b][:2]])
+            adj.setdefault(a, []).append((b, d))
+            adj.setdefault(b, []).append((a, d))
+    import heapq
+
+    src, dst = by_wp[start], by_wp[end]
+    dist = {src: 0.0}
+    heap = [(0.0, src)]
+    while heap:
+        d, u = heapq.heappop(heap)
+        if u == dst:
+            return d / 1000
+        if d > dist.get(u, math.inf):
+            continue
+        for v, w in adj.get(u, []):
+            if d + w < dist.get(v, math.inf):
+                dist[v] = d + w
+                heapq.heappush(heap, (d + w, v))
+    raise AssertionError(f"{start} and {end} are not connected on route {route_id}")
+
+
+# --------------------------------------------------------------------------- catalogue
+def test_catalogue_has_every_issue_theme_and_full_metadata():
+    from jokkgeo.catalogue import Catalogue
+
+    cat = Catalogue.from_dir(ROOT / "layers")
+    assert ISSUE_THEMES <= {s.theme for s in cat.values()}
+    for spec in cat.values():
+        for key in ("provenance", "licence", "attribution", "title", "title_en"):
+            assert str(getattr(spec, key) or "").strip(), f"{spec.id}: {key} empty"
+        assert spec.accuracy_m > 0
+        if spec.illustrative or spec.restricted:
+            assert spec.caveat and spec.caveat_en, f"{spec.id}: illustrative/restricted layer needs caveat and caveat_en"
+    for lid in REINDEER:
+        spec = cat[lid]
+        assert spec.restricted and spec.illustrative
+        assert spec.consent and "samtycke" in spec.consent.lower()
+        assert "samråd" in spec.caveat.lower() and "normalår" in spec.caveat.lower()
+        assert "consultation" in spec.caveat_en.lower() and "normal year" in spec.caveat_en.lower()
+    # every GeoPackage layer is described by a spec, and every spec's layer exists
+    gpkg_layers = {name for name, _ in pyogrio.list_layers(GPKG)}
+    described = {s.source.layer for s in cat.values() if s.source.path == GPKG.resolve()}
+    assert gpkg_layers == described
+
+
+def test_layers_check_cli_reports_no_errors():
+    from jokkgeo.cli.main import cli
+
+    result = CliRunner().invoke(cli, ["layers", "check", "--catalog", str(ROOT / "layers")])
+    assert result.exit_code == 0, result.output
+    assert "0 with errors" in result.output
+
+
+def test_layers_keep_the_field_contract():
+    for name, fields in CONTRACT.items():
+        gdf = layer(name)
+        assert fields <= set(gdf.columns), f"{name}: missing {fields - set(gdf.columns)}"
+        assert gdf.crs.to_epsg() == 3006
+        assert len(gdf) > 0 and gdf.geometry.is_valid.all() and not gdf.geometry.is_empty.any()
+    sites = set(layer("investment_sites")["site_id"])
+    assert {"kallak", "jokkmokk_industri", "gallivare_lkab_hybrit", "boden_stegra", "lulea_ssab_hybrit"} <= sites
+    assert set(layer("reindeer_samebyar")["sameby"]) == {"Sirges", "Jåhkågasska tjiellde", "Tuorpon", "Udtja", "Slakka"}
+
+
+# --------------------------------------------------------------------------- boundary
+def test_boundary_is_jokkmokk_and_area_within_3_percent_of_scb():
+    b = layer("boundary")
+    study = b[b["is_study_area"]]
+    assert list(study["code"]) == ["2510"] and list(study["name"]) == ["Jokkmokk"]
+    official = float(study["official_area_km2"].iloc[0])
+    area = geodesic_area_km2(study.geometry.iloc[0])
+    assert abs(area / official - 1) <= 0.03, (area, official)
+    # the neighbours really touch Jokkmokk
+    neighbours = b[b["relation"] == "neighbour"]
+    assert len(neighbours) == 5
+    assert shapely.intersects(np.asarray(neighbours.geometry.values), study.geometry.iloc[0].buffer(100)).all()
+
+
+# --------------------------------------------------------------------------- settlements
+def test_settlements_populations_are_sourced_or_empty():
+    s = layer("settlements")
+    tatorter = s[s["kind"] == "tatort"]
+    assert {"Jokkmokk", "Vuollerim", "Porjus"} <= set(tatorter["name"])
+    assert tatorter["population"].notna().all()
+    has_pop = s["population"].notna()
+    assert s.loc[has_pop, "population_source"].notna().all(), "a population without a source"
+    assert s.loc[has_pop, "population_year"].notna().all()
+    for village in ("Kvikkjokk", "Vaikijaur", "Randijaur", "Murjek", "Björkholmen"):
+        assert village in set(s["name"])
+    centres = s[s["kind"] == "regional_centre"]
+    assert set(centres["name"]) == {"Gällivare", "Boden", "Luleå", "Arvidsjaur", "Älvsbyn"}
+    assert not centres["in_study_area"].any() and centres["is_regional_centre"].all()
+    sme = dict(zip(s["name"], s["name_sme"]))
+    assert sme["Jokkmokk"] == "Jåhkåmåhkke"
+
+
+def _facts(name: str) -> list[dict[str, str]]:
+    path = FACTS / name
+    if not path.exists():
+        pytest.skip(f"{path} absent (../shared not available)")
+    with open(path, encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_tatorter_match_scb_points_and_populations():
+    facts = {r["name"]: r for r in _facts("norrbotten_tatorter_2020.csv")}
+    s = layer("settlements").to_crs(4326)
+    checked = 0
+    for _, row in s[s["kind"].isin(["tatort", "regional_centre"])].iterrows():
+        fact = facts[row["name"]]
+        _, _, dist = GEOD.inv(row.geometry.x, row.geometry.y, float(fact["lon"]), float(fact["lat"]))
+        assert dist <= 500, (row["name"], dist)
+        assert int(row["population"]) == int(fact["population_2020"]), row["name"]
+        checked += 1
+    jokkmokk_facts = {n for n, r in facts.items() if r["municipality_code"] == "2510"}
+    assert jokkmokk_facts <= set(s["name"])  # every SCB tätort of the municipality is present
+    assert checked >= 8
+
+
+def test_hydropower_plants_within_1_km_of_jrc_points():
+    facts = {r["name"].split()[0]: r for r in _facts("lule_river_hydropower.csv")}
+    h = layer("hydropower").to_crs(4326)
+    for _, row in h.iterrows():
+        fact = facts[row["name"]]  # JRC names start with the plant name
+        _, _, dist = GEOD.inv(row.geometry.x, row.geometry.y, float(fact["lon"]), float(fact["lat"]))
+        assert dist <= 1000, (row["name"], dist)
+        assert row["capacity_mw"] == pytest.approx(float(fact["installed_capacity_MW"]), abs=0.5)
+    # the ten plants inside the municipality named in the JRC data are all there
+    inside = set(h.loc[h["in_study_area"], "name"])
+    assert {"Harsprånget", "Porjus", "Messaure", "Letsi", "Porsi", "Seitevare", "Ligga", "Akkats", "Randi",
+            "Parki"} <= inside
+
+
+# --------------------------------------------------------------------------- inside / outside
+def test_every_feature_inside_study_area_or_flagged_outside():
+    b = layer("boundary")
+    study = b.loc[b["is_study_area"], "geometry"].iloc[0]
+    region = shapely.union_all(np.asarray(b.geometry.values)).buffer(1000)
+    for name in ("settlements", "hydropower", "investment_sites", "rail_stations", "airports"):
+        gdf = layer(name)
+        inside = shapely.contains(study, np.asarray(gdf.geometry.values))
+        assert (gdf["in_study_area"].to_numpy(bool) == inside).all(), name
+        outside = gdf[~inside]
+        assert outside["outside_reason"].notna().all(), f"{name}: outside features without a reason"
+        assert gdf.loc[inside, "outside_reason"].isna().all()
+    for name in CONTRACT:
+        gdf = layer(name)
+        assert shapely.within(np.asarray(gdf.geometry.values), region).all(), f"{name} leaves the region"
+    nodes, _ = parse_osm(OSM)
+    xy = Transformer.from_crs(4326, 3006, always_xy=True).transform(*zip(*[(lon, lat) for lon, lat, _ in nodes.values()]))
+    assert shapely.within(shapely.points(np.column_stack(xy)), region).all()
+    kallak = layer("investment_sites").set_index("site_id").loc["kallak"]
+    assert kallak["in_study_area"]
+
+
+# --------------------------------------------------------------------------- tolerances
+def test_protected_areas_within_15_percent_of_official_area():
+    p = layer("protected_areas")
+    assert set(p["name"]) == {"Sarek", "Padjelanta", "Muddus", "Stora Sjöfallet", "Laponia"}
+    for _, row in p.iterrows():
+        area = geodesic_area_km2(row.geometry)
+        assert abs(area / row["official_area_km2"] - 1) <= 0.15, (row["name"], area, row["official_area_km2"])
+    geoms = p.set_index("name").geometry
+    laponia = geoms["Laponia"].buffer(1000)
+    for park in ("Sarek", "Padjelanta", "Muddus", "Stora Sjöfallet"):
+        assert geoms[park].within(laponia), park
+    # rough placement: Sarek between Kvikkjokk (south-east) and Stora Sjöfallet (north)
+    s = layer("settlements").set_index("name").geometry
+    assert geoms["Sarek"].centroid.y > s["Kvikkjokk"].y and geoms["Stora Sjöfallet"].centroid.y > geoms["Sarek"].centroid.y
+    assert geoms["Padjelanta"].centroid.x < geoms["Sarek"].centroid.x
+    assert geoms["Muddus"].centroid.x > s["Porjus"].x
+
+
+def test_road_routes_within_10_percent_of_reference_distances(osm):
+    spec = yaml.safe_load((SRC / "roads.yaml").read_text(encoding="utf-8"))
+    refs = [(r["route_id"], ref) for r in spec["routes"] for ref in r.get("references") or []]
+    assert {rid for rid, _ in refs} >= {"e45", "rv97", "lv805", "ritsem"}
+    for route_id, ref in refs:
+        assert ref["source"].strip() and ref["quality"] in ("sourced", "approximate")
+        km = route_distance_km(osm, route_id, ref["from"], ref["to"])
+        assert abs(km / ref["km"] - 1) <= 0.10, (route_id, ref["from"], ref["to"], km, ref["km"])
+
+
+def test_rail_lengths_within_10_percent_of_reference():
+    spec = yaml.safe_load((SRC / "rail.yaml").read_text(encoding="utf-8"))
+    pts = {p["id"]: (p["lon"], p["lat"]) for p in spec["stations"] + spec["shape_points"]}
+    n_checked = 0
+    for ln in spec["lines"]:
+        for ref in ln["references"]:
+            i, j = sorted((ln["path"].index(ref["from"]), ln["path"].index(ref["to"])))
+            km = geodesic_length_m([pts[p] for p in ln["path"][i: j + 1]]) / 1000
+            assert abs(km / ref["km"] - 1) <= 0.10, (ln["line_id"], km, ref["km"])
+            n_checked += 1
+    assert n_checked >= 1
+    rail = layer("rail")
+    assert set(rail["line"]) == {"Inlandsbanan", "Malmbanan"}
+    stations = set(layer("rail_stations")["name"])
+    assert {"Jokkmokk", "Porjus", "Gällivare", "Arvidsjaur", "Murjek", "Boden C"} <= stations
+
+
+# --------------------------------------------------------------------------- roads network
+def test_roads_form_one_connected_network_with_shared_junctions(osm):
+    nodes, ways = osm
+    parent = {n: n for n in nodes}
+
+    def find(a):
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for refs, _ in ways:
+        for a, b in zip(refs[:-1], refs[1:]):
+            parent[find(a)] = find(b)
+    assert len({find(n) for n in nodes}) == 1, "road network is not connected"
+    routes_at = {}
+    by_wp = {wp: nid for nid, (_, _, wp) in nodes.items()}
+    for refs, tags in ways:
+        for r in refs:
+            routes_at.setdefault(r, set()).add(tags.get("ref"))
+    assert {"E 45", "97"} <= routes_at[by_wp["jokkmokk_n"]]    # E45 meets rv97 in Jokkmokk
+    assert {"E 45", "805"} <= routes_at[by_wp["j805"]]         # 805 leaves E45 north of Jokkmokk
+    assert {"E 45", "827"} <= routes_at[by_wp["p827_j"]]       # Ritsem road at Porjus
+
+
+def test_road_tags_cover_speed_and_surface_cases(osm):
+    _, ways = osm
+    tags = [t for _, t in ways]
+    assert all(t.get("highway") for t in tags)
+    refs = {t.get("ref") for t in tags}
+    assert {"E 45", "97", "805"} <= refs
+    speeds = [t.get("maxspeed") for t in tags]
+    assert any(s is None for s in speeds), "some ways must lack maxspeed (fallback speeds)"
+    assert "SE:rural" in speeds
+    numeric = [int(s) for s in speeds if s and s.isdigit()]
+    assert set(numeric) <= {30, 40, 50, 60, 70, 80, 90, 100, 110, 120}
+    e45 = {int(t["maxspeed"]) for t in tags if t.get("ref") == "E 45" and t.get("maxspeed", "").isdigit()}
+    assert {50, 70, 90} <= e45
+    assert any(t.get("surface") == "gravel" for t in tags)
+    assert any(t.get("highway") == "track" for t in tags)
+
+
+def test_roads_load_through_the_catalogue():
+    from jokkgeo.catalogue import Catalogue
+    from jokkgeo.io.vector import read_layer
+
+    loaded = read_layer(Catalogue.from_dir(ROOT / "layers")["roads"])
+    gdf = loaded.gdf
+    _, ways = parse_osm(OSM)
+    assert len(gdf) == len(ways)
+    assert gdf.crs.to_epsg() == 3006
+    assert {"highway", "ref", "maxspeed", "surface"} <= set(gdf.columns)
+
+
+# --------------------------------------------------------------------------- reindeer
+def test_schematic_migration_routes_cross_main_roads_and_railways(osm):
+    routes = layer("reindeer_migration_routes")
+    lines = shapely.union_all(np.asarray(routes.geometry.values))
+    nodes, ways = osm
+    to3006 = Transformer.from_crs(4326, 3006, always_xy=True)
+
+    def road(ref):
+        geoms = [shapely.LineString(np.column_stack(to3006.transform(*zip(*[nodes[r][:2] for r in refs]))))
+                 for refs, t in ways if t.get("ref") == ref]
+        return shapely.union_all(geoms)
+
+    assert lines.intersects(road("E 45")) and lines.intersects(road("97"))
+    rail = layer("rail").set_index("line").geometry
+    assert lines.intersects(rail["Inlandsbanan"]) and lines.intersects(rail["Malmbanan"])
+    # Kallak/Gállok lies on Jåhkågasska tjiellde's land, on its migration route
+    kallak = layer("investment_sites").set_index("site_id").geometry["kallak"]
+    sameby = layer("reindeer_samebyar").set_index("sameby").geometry["Jåhkågasska tjiellde"]
+    assert sameby.contains(kallak)
+    jr = routes.set_index("sameby").geometry["Jåhkågasska tjiellde"]
+    assert jr.distance(kallak) < 3000
+    # every schematic route, calving land and core area lies on its own sameby's land
+    samebyar = layer("reindeer_samebyar").set_index("sameby").geometry
+    for _, r in routes.iterrows():
+        assert r.geometry.intersection(samebyar[r["sameby"]]).length / r.geometry.length > 0.95, r["sameby"]
+    for name in ("reindeer_calving_land", "reindeer_core_areas"):
+        for _, r in layer(name).iterrows():
+            assert r.geometry.within(samebyar[r["sameby"]].buffer(1)), (name, r["sameby"])
+    # mountain samebyar run from the mountains (west) to the forest (east)
+    types = layer("reindeer_samebyar").set_index("sameby")["sameby_type"]
+    for name in ("Sirges", "Jåhkågasska tjiellde", "Tuorpon"):
+        assert types[name] == "fjällsameby"
+        xs = shapely.get_coordinates(routes.set_index("sameby").geometry[name])[:, 0]
+        assert xs.max() - xs.min() > 100_000
+
+
+# --------------------------------------------------------------------------- reproducibility
+def _load_build_module():
+    spec = importlib.util.spec_from_file_location("build_data", ROOT / "scripts" / "build_data.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _canonical(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
+    frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
+    frame["wkt"] = shapely.to_wkt(shapely.normalize(np.asarray(gdf.geometry.values)), rounding_precision=2)
+    return frame.reset_index(drop=True)
+
+
+def test_build_script_reproduces_committed_data(tmp_path):
+    build = _load_build_module()
+    build.build(tmp_path)
+    committed = [name for name, _ in pyogrio.list_layers(GPKG)]
+    rebuilt = [name for name, _ in pyogrio.list_layers(tmp_path / "jokkmokk.gpkg")]
+    assert rebuilt == committed
+    for name in committed:
+        a = _canonical(gpd.read_file(GPKG, layer=name))
+        b = _canonical(gpd.read_file(tmp_path / "jokkmokk.gpkg", layer=name))
+        pd.testing.assert_frame_equal(a, b, check_dtype=False, obj=name)
+    assert (tmp_path / "roads.osm").read_text(encoding="utf-8") == OSM.read_text(encoding="utf-8")
+    with pytest.raises(FileExistsError):
+        build.build(tmp_path)  # never overwrites without overwrite=True
