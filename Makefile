@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: demo test
 demo: $(STAMP)
-	$(BIN)/jokkgeo layers check
+	$(BIN)/jokkgeo report --out build/report --overwrite
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

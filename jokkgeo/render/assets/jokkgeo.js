@@ -1,0 +1,182 @@
+/* jokkgeo map runtime: plain Leaflet, no other libraries, no network.
+ * Popup and tooltip strings arrive HTML-escaped from Python; titles are set with
+ * textContent. Nothing here evaluates data. */
+(function () {
+  "use strict";
+  var J = (window.jokkgeo = window.jokkgeo || { maps: {} });
+
+  function state(map) {
+    var id = map.getContainer().id;
+    if (!J.maps[id]) {
+      J.maps[id] = { map: map, overlays: [], bases: [], ready: false };
+    }
+    return J.maps[id];
+  }
+
+  function register(map, cfg, layer) {
+    var st = state(map);
+    st.overlays.push({ id: cfg.id, order: cfg.order, title: cfg.title, group: cfg.group, layer: layer, show: !!cfg.show });
+    if (cfg.show) {
+      layer.addTo(map);
+    }
+    return layer;
+  }
+
+  function popupHtml(cfg, props) {
+    var rows = "";
+    var values = props.p || [];
+    for (var i = 0; i < cfg.fields.length; i++) {
+      rows += "<tr><th>" + cfg.fields[i] + "</th><td>" + (values[i] === undefined ? "" : values[i]) + "</td></tr>";
+    }
+    return '<div class="jg-popup"><div class="jg-popup-title">' + cfg.titleHtml + "</div><table>" + rows + "</table></div>";
+  }
+
+  J.vector = function (map, cfg, data) {
+    var s = cfg.style;
+    function styleFn(feature) {
+      var out = {
+        color: s.color, weight: s.weight, opacity: s.opacity,
+        fillColor: s.fillColor, fillOpacity: s.fillOpacity, dashArray: s.dashArray || null
+      };
+      var c = feature && feature.properties ? feature.properties.c : null;
+      if (c) {
+        if (cfg.kind === "line") { out.color = c; } else { out.fillColor = c; }
+      }
+      return out;
+    }
+    var layer = L.geoJSON(data, {
+      style: styleFn,
+      pointToLayer: function (feature, latlng) {
+        var o = styleFn(feature);
+        o.radius = s.radius;
+        return L.circleMarker(latlng, o);
+      },
+      onEachFeature: function (feature, lyr) {
+        var p = feature.properties || {};
+        if (cfg.fields.length) {
+          lyr.bindPopup(function () { return popupHtml(cfg, p); }, { maxWidth: 360 });
+        }
+        if (p.t) {
+          lyr.bindTooltip(p.t, { sticky: cfg.kind !== "point" });
+        }
+      }
+    });
+    return register(map, cfg, layer);
+  };
+
+  J.image = function (map, cfg) {
+    var layer = L.imageOverlay(cfg.url, cfg.bounds, { opacity: cfg.opacity, interactive: false });
+    return register(map, cfg, layer);
+  };
+
+  function element(tag, cls, text) {
+    var el = document.createElement(tag);
+    if (cls) { el.className = cls; }
+    if (text !== undefined) { el.textContent = text; }
+    return el;
+  }
+
+  function setLegendVisible(id, visible) {
+    var nodes = document.querySelectorAll('[data-jg-layer="' + id + '"]');
+    for (var i = 0; i < nodes.length; i++) { nodes[i].style.display = visible ? "" : "none"; }
+  }
+
+  function staticControl(map, el, position) {
+    if (!el) { return null; }
+    var Ctl = L.Control.extend({ onAdd: function () { return el; } });
+    var ctl = new Ctl({ position: position });
+    ctl.addTo(map);
+    el.style.display = "";
+    L.DomEvent.disableClickPropagation(el);
+    L.DomEvent.disableScrollPropagation(el);
+    return ctl;
+  }
+
+  function restack(map, st) {
+    // keep the drawing order (registration order) after a layer is switched back on
+    st.overlays.forEach(function (o) {
+      if (map.hasLayer(o.layer) && o.layer.bringToFront) { o.layer.bringToFront(); }
+    });
+  }
+
+  function layerControl(map, cfg, st) {
+    var box = element("div", "jg-box jg-layers leaflet-bar");
+    box.appendChild(element("div", "jg-h", cfg.text.layers));
+    var groups = [];
+    var byGroup = {};
+    var listed = st.overlays.slice().sort(function (a, b) { return a.order - b.order; });
+    listed.forEach(function (o) {
+      if (!byGroup[o.group]) { byGroup[o.group] = []; groups.push(o.group); }
+      byGroup[o.group].push(o);
+    });
+    groups.forEach(function (g) {
+      var sec = element("div", "jg-group");
+      sec.appendChild(element("div", "jg-group-title", g));
+      byGroup[g].forEach(function (o) {
+        var lab = element("label", "jg-item");
+        var input = document.createElement("input");
+        input.type = "checkbox";
+        input.checked = map.hasLayer(o.layer);
+        input.setAttribute("data-jg-overlay", o.id);
+        input.addEventListener("change", function () {
+          if (input.checked) { map.addLayer(o.layer); restack(map, st); } else { map.removeLayer(o.layer); }
+          setLegendVisible(o.id, input.checked);
+        });
+        lab.appendChild(input);
+        lab.appendChild(element("span", null, " " + o.title));
+        sec.appendChild(lab);
+        setLegendVisible(o.id, input.checked);
+      });
+      box.appendChild(sec);
+    });
+    var bsec = element("div", "jg-group");
+    bsec.appendChild(element("div", "jg-group-title", cfg.text.background));
+    st.bases.forEach(function (b, i) {
+      var lab = element("label", "jg-item");
+      var input = document.createElement("input");
+      input.type = "radio";
+      input.name = map.getContainer().id + "-base";
+      input.checked = i === 0;
+      input.setAttribute("data-jg-base", b.id);
+      input.addEventListener("change", function () {
+        st.bases.forEach(function (other) { if (map.hasLayer(other.layer)) { map.removeLayer(other.layer); } });
+        map.addLayer(b.layer);
+        b.layer.bringToBack && b.layer.bringToBack();
+      });
+      lab.appendChild(input);
+      lab.appendChild(element("span", null, " " + b.title));
+      bsec.appendChild(lab);
+    });
+    box.appendChild(bsec);
+    box.style.display = cfg.layersOpen ? "" : "none";  // collapsed: the ☰ button opens it
+    var toggle = element("a", "jg-toggle", "\u2630");
+    toggle.href = "#";
+    toggle.title = cfg.text.layers;
+    var wrap = element("div", "jg-layer-wrap");
+    wrap.appendChild(toggle);
+    wrap.appendChild(box);
+    toggle.addEventListener("click", function (ev) {
+      ev.preventDefault();
+      box.style.display = box.style.display === "none" ? "" : "none";
+    });
+    staticControl(map, wrap, "topright");
+  }
+
+  J.finish = function (map, cfg) {
+    var st = state(map);
+    var none = L.layerGroup();
+    st.bases.push({ id: "none", title: cfg.text.noBackground, layer: none });
+    none.addTo(map);
+    (cfg.tiles || []).forEach(function (t) {
+      st.bases.push({ id: t.id, title: t.title, layer: L.tileLayer(t.url, { attribution: t.attribution, maxZoom: t.maxZoom }) });
+    });
+    layerControl(map, cfg, st);
+    L.control.scale({ metric: true, imperial: false, position: "bottomleft" }).addTo(map);
+    staticControl(map, document.getElementById(cfg.legendId), "bottomright");
+    staticControl(map, document.getElementById(cfg.caveatId), "bottomleft");
+    staticControl(map, document.getElementById(cfg.titleId), "topleft");
+    map.attributionControl.setPrefix(cfg.prefix);
+    map.fitBounds(cfg.bounds);
+    st.ready = true;
+  };
+})();

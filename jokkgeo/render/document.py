@@ -1,0 +1,257 @@
+"""What a map shows, independent of how it is drawn.
+
+A :class:`MapDocument` (title, layers in legend order, extent, caveats,
+attributions) is the single input of both renderers: :func:`jokkgeo.render.web.web_map`
+(folium HTML) and :func:`jokkgeo.render.static.static_figure` (matplotlib).
+All geometry is in EPSG:3006 (SWEREF 99 TM); only the web renderer converts to
+EPSG:4326/3857 for display.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+
+from jokkgeo.errors import CRSError
+from jokkgeo.render.styles import LayerStyle, layer_style
+from jokkgeo.settings import WORKING_CRS
+
+TEXT: dict[str, dict[str, str]] = {
+    "sv": {
+        "illustrative": "Illustrativ/schematisk",
+        "restricted": "Känsliga uppgifter",
+        "caveats": "Förbehåll",
+        "sources": "Källor",
+        "legend": "Teckenförklaring",
+        "layers": "Lager",
+        "background": "Bakgrund",
+        "no_background": "Ingen bakgrund (offline)",
+        "osm": "OpenStreetMap (kräver nätverk)",
+        "illustrative_note": "Illustrativa/schematiska lager visar ungefärliga lägen, inte uppmätta gränser",
+        "restricted_note": "Kartan innehåller känsliga uppgifter; sprid inte utan tillstånd",
+        "approximate": "Restider och zoner är ungefärliga modellresultat.",
+        "crs": "SWEREF 99 TM (EPSG:3006)",
+        "north": "N",
+        "made_with": "Framställd med jokkgeo",
+        "easting": "E (m, SWEREF 99 TM)",
+        "northing": "N (m, SWEREF 99 TM)",
+    },
+    "en": {
+        "illustrative": "Illustrative/schematic",
+        "restricted": "Sensitive data",
+        "caveats": "Caveats",
+        "sources": "Sources",
+        "legend": "Legend",
+        "layers": "Layers",
+        "background": "Background",
+        "no_background": "No background (offline)",
+        "osm": "OpenStreetMap (needs network)",
+        "illustrative_note": "Illustrative/schematic layers show approximate locations, not surveyed boundaries",
+        "restricted_note": "This map contains sensitive data; do not share without permission",
+        "approximate": "Travel times and zones are approximate model results.",
+        "crs": "SWEREF 99 TM (EPSG:3006)",
+        "north": "N",
+        "made_with": "Made with jokkgeo",
+        "easting": "E (m, SWEREF 99 TM)",
+        "northing": "N (m, SWEREF 99 TM)",
+    },
+}
+"""Fixed text that reaches planners, Swedish by default."""
+
+
+def text(key: str, language: str = "sv") -> str:
+    return TEXT["en" if language == "en" else "sv"][key]
+
+
+@dataclass(frozen=True)
+class RasterData:
+    """A single-band raster in EPSG:3006: ``values[row, col]``, row 0 at the north edge.
+
+    ``bounds`` is ``(xmin, ymin, xmax, ymax)`` in metres; NaN marks no data.
+    """
+
+    values: np.ndarray
+    bounds: tuple[float, float, float, float]
+    crs: str = WORKING_CRS
+
+    @classmethod
+    def from_transform(cls, values: np.ndarray, transform: Any, *, nodata: float | None = None,
+                       crs: str = WORKING_CRS) -> "RasterData":
+        """Build from a rasterio/affine ``transform`` (north-up grids only)."""
+        arr = np.asarray(values, dtype=float)
+        if nodata is not None and not np.isnan(nodata):
+            arr = np.where(arr == nodata, np.nan, arr)
+        rows, cols = arr.shape
+        xmin, ymax = transform.c, transform.f
+        xmax = xmin + transform.a * cols
+        ymin = ymax + transform.e * rows
+        return cls(values=arr, bounds=(float(xmin), float(ymin), float(xmax), float(ymax)), crs=crs)
+
+
+@dataclass
+class MapLayer:
+    """One layer of a map: vector data or a raster, its style and its labels.
+
+    Parameters
+    ----------
+    id
+        Stable identifier (layer id or ``<analysis>_<part>``).
+    title
+        Name in the layer control and the legend.
+    group
+        Heading the layer is listed under in the layer control (theme).
+    style
+        Resolved :class:`~jokkgeo.render.styles.LayerStyle`.
+    data
+        GeoDataFrame in EPSG:3006 (vector layers).
+    raster
+        :class:`RasterData` (raster layers, shown as an image overlay).
+    show
+        Visible when the map opens.
+    illustrative, restricted
+        Flags shown in the legend and the caveat box.
+    caveat, attribution
+        Text for the caveat box and the source line.
+    """
+
+    id: str
+    title: str
+    group: str
+    style: LayerStyle
+    data: gpd.GeoDataFrame | None = None
+    raster: RasterData | None = None
+    show: bool = True
+    illustrative: bool = False
+    restricted: bool = False
+    caveat: str | None = None
+    attribution: str | None = None
+    licence: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.data is None) == (self.raster is None):
+            raise ValueError(f"layer {self.id!r}: give exactly one of data (GeoDataFrame) or raster (RasterData)")
+        if self.data is not None:
+            crs = self.data.crs
+            if crs is None or not crs.equals(WORKING_CRS):
+                raise CRSError(
+                    f"layer {self.id!r}: map layers must be in {WORKING_CRS} (SWEREF 99 TM), got {crs}; "
+                    f"use gdf.to_crs('{WORKING_CRS}')"
+                )
+
+    @property
+    def is_raster(self) -> bool:
+        return self.raster is not None
+
+    def bounds(self) -> tuple[float, float, float, float] | None:
+        if self.raster is not None:
+            return self.raster.bounds
+        assert self.data is not None
+        if self.data.empty:
+            return None
+        b = self.data.total_bounds
+        return (float(b[0]), float(b[1]), float(b[2]), float(b[3]))
+
+
+@dataclass
+class MapDocument:
+    """Everything a map shows. Layers are listed in legend order (first on top of the legend)."""
+
+    id: str
+    title: str
+    layers: list[MapLayer]
+    extent: tuple[float, float, float, float] | None = None
+    description: str = ""
+    caveats: list[str] = field(default_factory=list)
+    language: str = "sv"
+    simplify_m: float = 25.0
+    online_basemaps: bool = True
+
+    def full_extent(self, pad_fraction: float = 0.03) -> tuple[float, float, float, float]:
+        """The recipe extent, or the union of layer bounds padded by ``pad_fraction``."""
+        if self.extent is not None:
+            return self.extent
+        boxes = [b for b in (lay.bounds() for lay in self.layers) if b is not None]
+        if not boxes:
+            return (700000.0, 7300000.0, 800000.0, 7400000.0)
+        arr = np.asarray(boxes)
+        xmin, ymin = arr[:, 0].min(), arr[:, 1].min()
+        xmax, ymax = arr[:, 2].max(), arr[:, 3].max()
+        dx, dy = max(xmax - xmin, 1000.0), max(ymax - ymin, 1000.0)
+        return (xmin - dx * pad_fraction, ymin - dy * pad_fraction, xmax + dx * pad_fraction, ymax + dy * pad_fraction)
+
+    def drawing_order(self) -> list[MapLayer]:
+        """Layers bottom to top: rasters, polygons, lines, points; within a kind by ``z_order``, then legend order reversed."""
+        rank = {"raster": 0, "polygon": 1, "line": 2, "point": 3}
+        indexed = list(enumerate(self.layers))
+        indexed.sort(key=lambda p: (rank[p[1].style.kind], p[1].style.z_order, -p[0]))
+        return [lay for _, lay in indexed]
+
+    def caveat_lines(self) -> list[str]:
+        """Caveat box text: document caveats, layer caveats, illustrative and restricted notes."""
+        lang = self.language
+        lines: list[str] = list(self.caveats)
+        for lay in self.layers:
+            if lay.caveat and lay.caveat not in lines:
+                lines.append(lay.caveat)
+        illus = [lay.title for lay in self.layers if lay.illustrative]
+        if illus:
+            lines.append(f"{text('illustrative', lang)}: {', '.join(illus)}. {text('illustrative_note', lang)}.")
+        restr = [lay.title for lay in self.layers if lay.restricted]
+        if restr:
+            lines.append(f"{text('restricted', lang)}: {', '.join(restr)}. {text('restricted_note', lang)}.")
+        return lines
+
+    def attribution_lines(self) -> list[str]:
+        """Unique source attributions (with licence) in layer order."""
+        out: list[str] = []
+        for lay in self.layers:
+            if lay.attribution:
+                line = lay.attribution + (f" ({lay.licence})" if lay.licence else "")
+                if line not in out:
+                    out.append(line)
+        return out
+
+
+def layer_from_spec(spec: Any, gdf: gpd.GeoDataFrame, *, language: str = "sv",
+                    style_overrides: Mapping[str, Any] | None = None, show: bool = True,
+                    group: str | None = None) -> MapLayer:
+    """A :class:`MapLayer` from a catalogue ``LayerSpec`` and its loaded data."""
+    return MapLayer(
+        id=spec.id,
+        title=spec.label(language),
+        group=group or theme_label(spec.theme, language),
+        style=layer_style(spec, language=language, overrides=style_overrides),
+        data=gdf,
+        show=show,
+        illustrative=bool(spec.illustrative),
+        restricted=bool(spec.restricted),
+        caveat=spec.caveat_text(language),
+        attribution=spec.attribution,
+        licence=spec.licence,
+    )
+
+
+THEME_LABELS: dict[str, tuple[str, str]] = {
+    "boundary": ("Gränser", "Boundaries"),
+    "settlements": ("Orter", "Settlements"),
+    "population": ("Befolkning", "Population"),
+    "roads": ("Vägar", "Roads"),
+    "rail": ("Järnväg", "Rail"),
+    "power": ("Kraftledningar", "Power lines"),
+    "hydropower": ("Vattenkraft", "Hydropower"),
+    "investment_sites": ("Investeringar", "Investment sites"),
+    "reindeer_herding": ("Rennäring", "Reindeer herding"),
+    "protected_areas": ("Skyddade områden", "Protected areas"),
+    "housing_land": ("Bostadsmark", "Housing land"),
+    "other": ("Övrigt", "Other"),
+    "analysis": ("Analys", "Analysis"),
+}
+
+
+def theme_label(theme: str, language: str = "sv") -> str:
+    sv, en = THEME_LABELS.get(theme, (theme, theme))
+    return en if language == "en" else sv

@@ -1,0 +1,471 @@
+"""Self-contained interactive maps (folium + plain Leaflet, no network).
+
+:func:`web_map` turns a :class:`~jokkgeo.render.document.MapDocument` into a
+``folium.Map`` whose HTML (``map.get_root().render()`` or :func:`render_html`)
+opens with no network at all:
+
+* Leaflet 1.9.4 (BSD-2, vendored in ``jokkgeo/render/assets/leaflet``) and the
+  small jokkgeo runtime are inlined; folium's CDN links (jQuery, Bootstrap,
+  Font Awesome, awesome-markers) are not used. Points are circle markers, so no
+  marker images are fetched; the Leaflet CSS images are inlined as data URIs.
+* The map's own layers are the offline basemap. Online tiles (OpenStreetMap) are
+  an optional background in the layer control, off by default.
+* Data reaches the page only as JSON inside ``<script>`` (``<``, ``>``, ``&``,
+  ``'`` escaped) and popup/tooltip/legend text is HTML-escaped in Python.
+  The page is assembled from raw strings, never through a Jinja template, so
+  a value such as ``{{ 7*7 }}`` stays literal. (branca renders the output of a
+  ``MacroElement`` macro a second time as a template; our elements bypass that.)
+* Element ids are deterministic, so the same inputs give the same bytes.
+
+Geometry is simplified in EPSG:3006 (``MapDocument.simplify_m``) and
+coordinates are rounded to 5 decimals (about 1 m) in EPSG:4326 for display.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from jokkgeo.render.document import MapDocument, MapLayer, RasterData, text
+from jokkgeo.render.styles import LayerStyle, LegendEntry, format_number
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+DISPLAY_DECIMALS = 5
+"""Decimals of longitude/latitude kept in the HTML (1e-5 degrees is about 1 m)."""
+
+OSM_TILES = {
+    "id": "osm",
+    "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    "attribution": "&copy; OpenStreetMap contributors (ODbL)",
+    "maxZoom": 19,
+}
+
+
+# --- assets -------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def inline_assets() -> tuple[str, str]:
+    """``(css, js)``: Leaflet and the jokkgeo runtime, ready to inline (images as data URIs)."""
+    leaflet = ASSETS / "leaflet"
+    css = (leaflet / "leaflet.css").read_text(encoding="utf-8")
+    for png in sorted((leaflet / "images").glob("*.png")):
+        data = base64.b64encode(png.read_bytes()).decode("ascii")
+        css = css.replace(f"url(images/{png.name})", f"url(data:image/png;base64,{data})")
+    css += "\n" + (ASSETS / "jokkgeo.css").read_text(encoding="utf-8")
+    js = (leaflet / "leaflet.js").read_text(encoding="utf-8")
+    js += "\n" + (ASSETS / "jokkgeo.js").read_text(encoding="utf-8")
+    js = js.replace("</script", "<\\/script")
+    css = css.replace("</style", "<\\/style")
+    return css, js
+
+
+def script_json(value: Any) -> str:
+    """JSON safe to place inside ``<script>``: no ``<``, ``>``, ``&``, ``'`` or line separators."""
+    return (
+        json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("'", "\\u0027")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def escape(value: Any) -> str:
+    """HTML-escape any value (quotes too). ``None``/NaN become an empty string."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+# --- folium elements that bypass Jinja for data --------------------------------------
+
+
+def _folium() -> Any:
+    import folium
+
+    return folium
+
+
+class _Raw:
+    """Factory for a branca Element that renders a fixed string (no template pass)."""
+
+    @staticmethod
+    def make(content: str) -> Any:
+        from branca.element import Element
+
+        class RawElement(Element):
+            def render(self, **kwargs: Any) -> str:  # noqa: D401 - branca API
+                return content
+
+        el = RawElement()
+        el._name = "raw"
+        return el
+
+
+def _element_class() -> Any:
+    from branca.element import MacroElement
+
+    class JokkgeoElement(MacroElement):
+        """A map part given as ready-made header/html/script strings (already escaped)."""
+
+        def __init__(self, name: str, *, header: str = "", body: str = "", script: str = "") -> None:
+            super().__init__()
+            self._name = name
+            self.header_part = header
+            self.body_part = body
+            self.script_part = script
+
+        def render(self, **kwargs: Any) -> None:
+            figure = self.get_root()
+            if self.header_part:
+                figure.header.add_child(_Raw.make(self.header_part), name=self.get_name())
+            if self.body_part:
+                figure.html.add_child(_Raw.make(self.body_part), name=self.get_name())
+            if self.script_part:
+                figure.script.add_child(_Raw.make(self.script_part), name=self.get_name())
+            for child in self._children.values():
+                child.render(**kwargs)
+
+    return JokkgeoElement
+
+
+def _offline_map_class() -> Any:
+    folium = _folium()
+
+    class OfflineMap(folium.Map):
+        """folium.Map without CDN links (Leaflet is inlined by :func:`web_map`)."""
+
+        default_js: list[tuple[str, str]] = []
+        default_css: list[tuple[str, str]] = []
+
+    return OfflineMap
+
+
+# --- geometry and properties ---------------------------------------------------------
+
+
+def display_geometries(gdf: gpd.GeoDataFrame, *, simplify_m: float) -> gpd.GeoSeries:
+    """Geometries for display: simplified in EPSG:3006, in EPSG:4326, rounded to ~1 m.
+
+    Empty results (features that vanish when simplified) stay empty; callers drop them.
+    """
+    geoms = gdf.geometry.to_numpy()
+    if simplify_m > 0:
+        lines_or_polys = ~np.isin(shapely.get_type_id(geoms), (0, 4))  # not (Multi)Point
+        if lines_or_polys.any():
+            geoms = geoms.copy()
+            geoms[lines_or_polys] = shapely.simplify(geoms[lines_or_polys], simplify_m, preserve_topology=True)
+    series = gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs).to_crs("EPSG:4326")
+    rounded = shapely.transform(series.to_numpy(), lambda xy: np.round(xy, DISPLAY_DECIMALS))
+    return gpd.GeoSeries(rounded, index=gdf.index, crs="EPSG:4326")
+
+
+def _display_values(series: pd.Series, language: str) -> list[str]:
+    """Escaped display strings for one column (numbers formatted, missing -> '')."""
+    if pd.api.types.is_bool_dtype(series):
+        yes, no = ("ja", "nej") if language == "sv" else ("yes", "no")
+        return [yes if v is True else no if v is False else "" for v in series.tolist()]
+    if pd.api.types.is_numeric_dtype(series):
+        out = []
+        for v in series.tolist():
+            if v is None or (isinstance(v, float) and not math.isfinite(v)):
+                out.append("")
+            else:
+                out.append(escape(format_number(round(float(v), 2), language=language)))
+        return out
+    return [escape(v) if not (v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))) else ""
+            for v in series.tolist()]
+
+
+def popup_fields(layer: MapLayer) -> list[tuple[str, str]]:
+    """``(field, label)`` pairs shown in popups: the style's list, else up to 8 data columns."""
+    assert layer.data is not None
+    columns = [c for c in layer.data.columns if c != layer.data.geometry.name]
+    if layer.style.popup:
+        return [(f, lab) for f, lab in layer.style.popup if f in columns]
+    return [(c, c) for c in columns if not str(c).startswith("_")][:8]
+
+
+def feature_collection(layer: MapLayer, *, simplify_m: float, language: str = "sv") -> tuple[dict, list[str]]:
+    """GeoJSON FeatureCollection (as dict) for one vector layer and the escaped popup labels.
+
+    Properties per feature: ``p`` (escaped popup values, aligned with the labels),
+    ``t`` (escaped tooltip) and ``c`` (class colour when the style varies).
+    """
+    assert layer.data is not None
+    gdf = layer.data
+    geoms = display_geometries(gdf, simplify_m=simplify_m)
+    keep = ~(geoms.is_empty | geoms.isna()).to_numpy()
+    fields = popup_fields(layer)
+    values = [_display_values(gdf[f], language) for f, _ in fields]
+    tooltip_field = layer.style.tooltip if layer.style.tooltip in gdf.columns else None
+    tips = _display_values(gdf[tooltip_field], language) if tooltip_field else None
+    colors = layer.style.feature_colors(gdf) if layer.style.varies else None
+    geo_json = shapely.to_geojson(geoms.to_numpy()[keep])
+    positions = np.flatnonzero(keep)
+    features = []
+    for geo, i in zip(geo_json, positions):
+        props: dict[str, Any] = {}
+        if fields:
+            props["p"] = [col[i] for col in values]
+        if tips is not None and tips[i]:
+            props["t"] = tips[i]
+        if colors is not None:
+            props["c"] = colors[i]
+        features.append({"type": "Feature", "geometry": json.loads(geo), "properties": props})
+    labels = [escape(lab) for _, lab in fields]
+    return {"type": "FeatureCollection", "features": features}, labels
+
+
+def raster_png(raster: RasterData, style: LayerStyle) -> tuple[bytes, list[list[float]]]:
+    """Classified RGBA PNG of a raster reprojected to Web Mercator, and its lat/lon bounds.
+
+    Classes come from the style's graduated bins, so colours match the legend
+    and the static figure. NaN cells are transparent. Returns
+    ``(png_bytes, [[south, west], [north, east]])``.
+    """
+    from PIL import Image
+    from pyproj import Transformer
+    from rasterio.transform import from_bounds
+    from rasterio.warp import Resampling, calculate_default_transform, reproject
+
+    values = np.asarray(raster.values, dtype=float)
+    rows, cols = values.shape
+    grad = style.graduated
+    palette = np.asarray(grad.colors if grad else (style.fill_color,), dtype=object)
+    if grad is not None:
+        idx = np.digitize(values, np.asarray(grad.bins, dtype=float)).astype(np.int16) + 1
+    else:
+        idx = np.ones(values.shape, dtype=np.int16)
+    idx[np.isnan(values)] = 0
+    src_transform = from_bounds(*raster.bounds, cols, rows)
+    dst_transform, width, height = calculate_default_transform(
+        raster.crs, "EPSG:3857", cols, rows, *raster.bounds
+    )
+    dst = np.zeros((height, width), dtype=np.int16)
+    reproject(idx, dst, src_transform=src_transform, src_crs=raster.crs, dst_transform=dst_transform,
+              dst_crs="EPSG:3857", resampling=Resampling.nearest, src_nodata=0, dst_nodata=0)
+    from matplotlib.colors import to_rgba_array
+
+    lut = np.zeros((len(palette) + 1, 4), dtype=np.uint8)
+    lut[1:] = np.round(to_rgba_array(list(palette)) * 255).astype(np.uint8)
+    lut[1:, 3] = 255
+    rgba = lut[np.clip(dst, 0, len(palette))]
+    buf = io.BytesIO()
+    Image.fromarray(rgba, mode="RGBA").save(buf, format="PNG", optimize=True)
+    west, north = dst_transform.c, dst_transform.f
+    east, south = west + dst_transform.a * width, north + dst_transform.e * height
+    to_ll = Transformer.from_crs("EPSG:3857", "EPSG:4326", always_xy=True)
+    (lon0, lon1), (lat0, lat1) = to_ll.transform([west, east], [south, north])
+    return buf.getvalue(), [[round(lat0, 6), round(lon0, 6)], [round(lat1, 6), round(lon1, 6)]]
+
+
+# --- legend and caveat HTML (escaped here) ---------------------------------------------
+
+
+def _swatch(entry: LegendEntry) -> str:
+    c, f = escape(entry.color), escape(entry.fill_color)
+    if entry.kind == "line":
+        dash = f' stroke-dasharray="{escape(entry.dash_array)}"' if entry.dash_array else ""
+        w = min(max(entry.weight, 1.0), 6.0)
+        body = f'<line x1="1" y1="8" x2="23" y2="8" stroke="{c}" stroke-width="{w:g}"{dash}/>'
+    elif entry.kind == "point":
+        body = f'<circle cx="12" cy="8" r="5" fill="{f}" stroke="{c}" stroke-width="1"/>'
+    elif entry.kind == "raster":
+        body = f'<rect x="1" y="2" width="22" height="12" fill="{f}" fill-opacity="0.8"/>'
+    else:
+        dash = f' stroke-dasharray="{escape(entry.dash_array)}"' if entry.dash_array else ""
+        body = (f'<rect x="1" y="2" width="22" height="12" fill="{f}" fill-opacity="{entry.fill_opacity:g}"'
+                f' stroke="{c}" stroke-width="1.5"{dash}/>')
+    return f'<svg width="24" height="16" aria-hidden="true">{body}</svg>'
+
+
+def layer_key(index: int) -> str:
+    """The id used in HTML for the ``index``-th layer (never derived from data)."""
+    return f"l{index}"
+
+
+def legend_html(doc: MapDocument, element_id: str) -> str:
+    """The legend box: one section per layer in legend order, entries from the styles."""
+    lang = doc.language
+    parts = [f'<div class="jg-box jg-legend" id="{element_id}" style="display:none">',
+             f'<div class="jg-h">{escape(text("legend", lang))}</div>']
+    for i, lay in enumerate(doc.layers):
+        flags = ""
+        if lay.illustrative:
+            flags += f'<span class="jg-flag jg-flag-illustrative">{escape(text("illustrative", lang))}</span>'
+        if lay.restricted:
+            flags += f'<span class="jg-flag jg-flag-restricted">{escape(text("restricted", lang))}</span>'
+        parts.append(f'<div class="jg-legend-layer" data-jg-layer="{layer_key(i)}">')
+        entries = lay.style.legend_entries()
+        if len(entries) == 1 and entries[0].label == lay.title:
+            # single symbol named like the layer: one row, symbol beside the title
+            parts.append(f'<div class="jg-row jg-legend-title">{_swatch(entries[0])}'
+                         f'<span>{escape(lay.title)}{flags}</span></div></div>')
+            continue
+        parts.append(f'<div class="jg-legend-title">{escape(lay.title)}{flags}</div>')
+        for entry in entries:
+            parts.append(f'<div class="jg-row">{_swatch(entry)}<span>{escape(entry.label)}</span></div>')
+        parts.append("</div>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def caveat_html(doc: MapDocument, element_id: str) -> str:
+    """The caveat and attribution box (always shown)."""
+    lang = doc.language
+    items = "".join(f"<li>{escape(line)}</li>" for line in doc.caveat_lines())
+    sources = "; ".join(escape(a) for a in doc.attribution_lines())
+    return (
+        f'<div class="jg-box jg-caveats" id="{element_id}" style="display:none">'
+        f'<div class="jg-h">{escape(text("caveats", lang))}</div><ul>{items}</ul>'
+        f'<div class="jg-sources"><b>{escape(text("sources", lang))}:</b> {sources}. '
+        f'{escape(text("crs", lang))}. {escape(text("made_with", lang))}.</div></div>'
+    )
+
+
+def title_html(doc: MapDocument, element_id: str) -> str:
+    sub = f'<div class="jg-sub">{escape(doc.description)}</div>' if doc.description else ""
+    return f'<div class="jg-box jg-title" id="{element_id}" style="display:none">{escape(doc.title)}{sub}</div>'
+
+
+# --- the map -------------------------------------------------------------------------
+
+
+def _bounds_latlon(extent: tuple[float, float, float, float]) -> list[list[float]]:
+    from pyproj import Transformer
+
+    xmin, ymin, xmax, ymax = extent
+    tr = Transformer.from_crs("EPSG:3006", "EPSG:4326", always_xy=True)
+    xs = [xmin, xmax, xmin, xmax, (xmin + xmax) / 2, (xmin + xmax) / 2]
+    ys = [ymin, ymin, ymax, ymax, ymin, ymax]
+    lons, lats = tr.transform(xs, ys)
+    return [[round(min(lats), 5), round(min(lons), 5)], [round(max(lats), 5), round(max(lons), 5)]]
+
+
+def _style_json(style: LayerStyle) -> dict[str, Any]:
+    return {
+        "color": style.color,
+        "fillColor": style.fill_color,
+        "weight": style.weight,
+        "opacity": style.opacity,
+        "fillOpacity": style.fill_opacity if style.kind != "line" else 0.0,
+        "radius": style.radius,
+        "dashArray": style.dash_array,
+    }
+
+
+def _assign_ids(root: Any) -> None:
+    """Replace branca's random element ids with a deterministic sequence (tree order)."""
+    counter = 0
+
+    def walk(el: Any) -> None:
+        nonlocal counter
+        el._id = str(counter)
+        counter += 1
+        for child in el._children.values():
+            walk(child)
+
+    walk(root)
+
+
+def web_map(doc: MapDocument) -> Any:
+    """Build a self-contained folium map from a :class:`MapDocument`.
+
+    Parameters
+    ----------
+    doc
+        Title, layers (EPSG:3006), extent, caveats and language.
+
+    Returns
+    -------
+    folium.Map
+        Render with :func:`render_html` (or ``m.get_root().render()``) and save
+        with :func:`save_html`. Layers are grouped by ``MapLayer.group`` in the
+        layer control; only the map's own layers are on when it opens.
+
+    Examples
+    --------
+    >>> html = render_html(web_map(doc))  # doctest: +SKIP
+    """
+    folium = _folium()
+    element_cls = _element_class()
+    lang = doc.language
+    bounds = _bounds_latlon(doc.full_extent())
+    centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
+    figure = folium.Figure(title=escape(doc.title))
+    fmap = _offline_map_class()(location=centre, zoom_start=7, tiles=None, prefer_canvas=True,
+                                control_scale=False)
+    figure.add_child(fmap)
+    fmap._id = "jokkgeo"
+    css, js = inline_assets()
+    figure.header.add_child(_Raw.make(f"<style>{css}</style>\n<script>{js}</script>"), name="jokkgeo_assets")
+    map_name = "map_jokkgeo"
+
+    legend_index = {id(lay): i for i, lay in enumerate(doc.layers)}
+    for lay in doc.drawing_order():  # bottom first; the control lists them in legend order
+        i = legend_index[id(lay)]
+        key = layer_key(i)
+        cfg: dict[str, Any] = {
+            "id": key,
+            "order": i,
+            "layerId": lay.id,
+            "title": lay.title,
+            "titleHtml": escape(lay.title),
+            "group": lay.group,
+            "show": bool(lay.show),
+            "kind": lay.style.kind,
+        }
+        if lay.raster is not None:
+            png, ll_bounds = raster_png(lay.raster, lay.style)
+            cfg.update(url="data:image/png;base64," + base64.b64encode(png).decode("ascii"),
+                       bounds=ll_bounds, opacity=lay.style.fill_opacity)
+            script = f"jokkgeo.image({map_name},{script_json(cfg)});"
+        else:
+            data, labels = feature_collection(lay, simplify_m=doc.simplify_m, language=lang)
+            cfg.update(style=_style_json(lay.style), fields=labels)
+            script = f"jokkgeo.vector({map_name},{script_json(cfg)},{script_json(data)});"
+        fmap.add_child(element_cls(f"layer_{key}", script=script), name=f"layer_{key}")
+
+    tiles = []
+    if doc.online_basemaps:
+        tiles.append({**OSM_TILES, "title": text("osm", lang)})
+    finish = {
+        "bounds": bounds,
+        "legendId": "jg-legend",
+        "caveatId": "jg-caveats",
+        "titleId": "jg-title",
+        "tiles": tiles,
+        "prefix": "Leaflet | jokkgeo",
+        "layersOpen": False,
+        "text": {
+            "layers": text("layers", lang),
+            "background": text("background", lang),
+            "noBackground": text("no_background", lang),
+        },
+    }
+    body = title_html(doc, "jg-title") + legend_html(doc, "jg-legend") + caveat_html(doc, "jg-caveats")
+    fmap.add_child(element_cls("chrome", body=body, script=f"jokkgeo.finish({map_name},{script_json(finish)});"),
+                   name="chrome")
+    _assign_ids(figure)
+    fmap._id = "jokkgeo"
+    return fmap
+
+
+def render_html(fmap: Any) -> str:
+    """The complete HTML page of a map built by :func:`web_map`."""
+    return fmap.get_root().render()

@@ -1,0 +1,180 @@
+"""Generated maps in headless Chromium: offline, no JS errors, layers, legend, escaping, not blank.
+
+Skips when Chromium or playwright is missing, except when ``CI`` is set (then it fails).
+Uses Debian's ``/usr/bin/chromium`` (never ``playwright install``).
+"""
+
+import io
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "render"))
+from toyproject import INJECTIONS, build_toy_project  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("JOKKGEO_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def _require_browser():
+    problem = None
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        problem = "the playwright package is not installed"
+    if problem is None and not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        problem = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    if problem:
+        if os.environ.get("CI"):
+            pytest.fail(f"browser test cannot run in CI: {problem}")
+        pytest.skip(problem)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory):
+    from jokkgeo.report import build_report
+    from jokkgeo.settings import Settings
+
+    root = build_toy_project(tmp_path_factory.mktemp("proj"))
+    manifest = build_report(root / "out", settings=Settings(project_root=root), figures=False)
+    return root / "out", manifest
+
+
+def _open(browser, path):
+    page = browser.new_page(viewport={"width": 1200, "height": 800})
+    external, errors, dialogs = [], [], []
+
+    def route(r):
+        url = r.request.url
+        if url.startswith(("file:", "data:")):
+            r.continue_()
+        else:
+            external.append(url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("requestfailed", lambda r: errors.append(f"request failed: {r.url}"))
+    page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+    page.on("console", lambda m: errors.append(f"console: {m.text}") if m.type == "error" else None)
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(Path(path).resolve().as_uri())
+    page.wait_for_function("() => window.jokkgeo && Object.values(window.jokkgeo.maps).every(s => s.ready)",
+                           timeout=20_000)
+    return page, external, errors, dialogs
+
+
+def _state(page):
+    return page.evaluate("""() => {
+        const s = Object.values(jokkgeo.maps)[0];
+        let onMap = 0;
+        s.overlays.forEach(o => { if (s.map.hasLayer(o.layer)) onMap++; });
+        return {overlays: s.overlays.map(o => o.title), onMap: onMap,
+                legendRows: document.querySelectorAll('#jg-legend .jg-row').length,
+                legendVisible: !!document.querySelector('#jg-legend') &&
+                               document.querySelector('#jg-legend').offsetParent !== null,
+                caveat: document.querySelector('#jg-caveats').innerText,
+                pwned: window.__pwned === 1};
+    }""")
+
+
+def test_every_generated_map_loads_offline(browser, bundle):
+    out, manifest = bundle
+    from PIL import Image
+
+    for rec in manifest["recipes"]:
+        page, external, errors, dialogs = _open(browser, out / rec["map"])
+        state = _state(page)
+        assert external == [], f"{rec['map']} requested {external}"
+        assert errors == [] and dialogs == [], f"{rec['map']}: {errors} {dialogs}"
+        assert len(state["overlays"]) == len(rec["layers"])
+        assert state["onMap"] == len(rec["layers"])  # every toy layer is shown when the map opens
+        assert state["legendVisible"] and state["legendRows"] >= len(rec["layers"])
+        png = Image.open(io.BytesIO(page.screenshot()))
+        arr = np.asarray(png.convert("L"), dtype=float)
+        assert arr.std() > 10, "screenshot looks blank"
+        # some pixels carry layer colours, not just the background and the boxes
+        assert len(np.unique(np.asarray(png.convert("RGB")).reshape(-1, 3), axis=0)) > 50
+        page.close()
+
+
+def test_injected_values_are_text_and_do_not_run(browser, bundle):
+    out, manifest = bundle
+    page, external, errors, dialogs = _open(browser, out / "maps" / "overview.html")
+    # open every popup of the settlements layer and collect what the planner sees
+    shown = page.evaluate("""() => {
+        const s = Object.values(jokkgeo.maps)[0];
+        const o = s.overlays.find(o => o.title === 'Orter');
+        const texts = [], tips = [];
+        o.layer.eachLayer(l => {
+            l.openPopup();
+            texts.push(l.getPopup().getElement().querySelector('.leaflet-popup-content').innerText);
+            l.closePopup();
+            l.openTooltip();
+            tips.push(l.getTooltip().getElement().innerText);
+            l.closeTooltip();
+        });
+        return {texts, tips, imgs: document.querySelectorAll('.leaflet-popup-content img, #jg-legend img').length};
+    }""")
+    joined = "\n".join(shown["texts"])
+    for value in INJECTIONS:
+        assert value in joined  # shown literally, as text
+    assert "49" not in joined  # {{ 7*7 }} was not evaluated
+    assert "<b>Typ</b>" in joined  # the field name is text too
+    for value in INJECTIONS:
+        assert value in shown["tips"]  # tooltips show the raw value as text
+    assert shown["imgs"] == 0
+    assert _state(page)["pwned"] is False
+    assert dialogs == [] and errors == [] and external == []
+    page.close()
+
+
+def test_toggling_a_layer_hides_its_legend(browser, bundle):
+    out, _ = bundle
+    page, *_ = _open(browser, out / "maps" / "overview.html")
+    box = page.locator('input[data-jg-overlay="l0"]')
+    assert not box.is_visible()  # the layer control opens from its button
+    page.locator(".jg-toggle").click()
+    assert box.is_checked()
+    box.uncheck()
+    hidden = page.evaluate("() => document.querySelector('[data-jg-layer=\"l0\"]').style.display")
+    assert hidden == "none"
+    on_map = page.evaluate("() => { const s = Object.values(jokkgeo.maps)[0]; "
+                           "return s.map.hasLayer(s.overlays.find(o => o.id === 'l0').layer); }")
+    assert on_map is False
+    page.close()
+
+
+def test_default_report_maps(browser, tmp_path):
+    """The maps of the default study (embedded data): offline, no errors, under 5 MB."""
+    from jokkgeo.report import build_report
+    from jokkgeo.settings import Settings
+
+    root = Path(__file__).resolve().parents[2]
+    if not (root / "maps").is_dir() or not (root / "layers").is_dir():
+        pytest.skip("default study not present")
+    manifest = build_report(tmp_path / "rep", settings=Settings(project_root=root), figures=False)
+    for rec in manifest["recipes"]:
+        path = tmp_path / "rep" / rec["map"]
+        assert path.stat().st_size < 5_000_000
+        page, external, errors, dialogs = _open(browser, path)
+        assert external == [] and errors == [] and dialogs == [], rec["map"]
+        assert len(_state(page)["overlays"]) == len(rec["layers"])
+        page.close()
