@@ -158,6 +158,13 @@ def check_spec(spec: LayerSpec, *, language: str = "sv") -> LayerCheck:
     """Load one layer of a catalogue and check its data and metadata."""
     result = LayerCheck(name=spec.id, path=spec.source.path)
     _metadata_problems(spec, result, language)
+    from jokkgeo.render.styles import layer_style  # styles are plain data, no renderer imported
+
+    try:
+        style = layer_style(spec, language=language)
+    except JokkgeoError as exc:
+        result.errors.append(str(exc))
+        style = None
     if spec.geometry_type == "Raster":
         return inspect_raster(spec.source.path, result, band=spec.source.band, crs=spec.source.crs)
     from jokkgeo.io.vector import read_layer
@@ -168,6 +175,12 @@ def check_spec(spec: LayerSpec, *, language: str = "sv") -> LayerCheck:
         result.errors.append(str(exc))
         return result
     _fill_vector(result, loaded)
+    fields = {c.field for c in (getattr(style, "categorical", None), getattr(style, "graduated", None)) if c}
+    fields |= {f for f in (spec.style.get("label_field"), spec.style.get("tooltip")) if f}
+    fields |= set(spec.style.get("popup") or [])
+    for name in sorted(fields - set(loaded.gdf.columns)):
+        result.errors.append(f"{spec.spec_path}: key 'style' names column '{name}', which the data lacks; "
+                             f"columns: {', '.join(c for c in loaded.gdf.columns if c != 'geometry')}")
     return result
 
 

@@ -132,3 +132,14 @@ def test_version_and_quiet():
     result = _invoke("--version")
     assert result.exit_code == 0 and "jokkgeo" in result.output
     assert _invoke("-q", "layers", "--help").exit_code == 0
+
+
+def test_check_flags_a_style_the_renderers_cannot_draw(project):
+    spec_path = project / "layers" / "settlements.yaml"
+    spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+    spec["style"] = {"marker": "plane", "popup": ["name", "befolkning"]}
+    spec_path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    result = _invoke("layers", "check", "--catalog", project / "layers")
+    assert result.exit_code == 2
+    assert "marker: 'plane'" in result.output
+    assert "column 'befolkning'" in result.output
