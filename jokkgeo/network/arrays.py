@@ -1,0 +1,359 @@
+"""The compressed-array road network every analysis runs on (:class:`RoadNetwork`).
+
+A road network is converted *once* (from OSM, a line layer or an osmnx graph,
+see :mod:`jokkgeo.network.graph`) into flat numpy arrays of nodes and directed
+arcs. Speed profiles and scenario edits only produce new weight arrays; the
+sparse matrices (CSR) are built from the arc arrays keeping the *minimum*
+weight per node pair (``networkx.to_scipy_sparse_array`` would *sum* parallel
+edges) and cached per profile.
+
+Conventions follow osmnx: ``length_m`` in metres, ``speed_kph`` in km/h,
+``travel_time`` in seconds, node ``x``/``y`` in the network CRS (EPSG:3006).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+from scipy import sparse
+
+from jokkgeo.errors import AnalysisError
+from jokkgeo.network.profiles import SpeedProfile, get_profile
+from jokkgeo.network.speeds import SpeedReport
+
+log = logging.getLogger(__name__)
+
+MIN_TRAVEL_TIME_S = 1e-6
+"""Zero-length arcs get this weight so sparse matrices keep them as edges."""
+
+
+@dataclass(frozen=True, eq=False)
+class RoadNetwork:
+    """A directed road network as flat arrays (nodes, arcs, arc geometries).
+
+    Build it with :func:`jokkgeo.network.graph.graph_from_osm`,
+    :func:`~jokkgeo.network.graph.graph_from_lines` or
+    :func:`~jokkgeo.network.graph.graph_from_networkx`; convert back with
+    :meth:`to_networkx`. Instances are immutable: edits
+    (:meth:`with_speeds`, :meth:`with_closed`) return new networks that share
+    the unchanged arrays.
+
+    Attributes
+    ----------
+    crs
+        CRS of coordinates and geometries (always EPSG:3006 in jokkgeo).
+    node_id, node_x, node_y
+        Original node ids and coordinates (metres).
+    arc_u, arc_v
+        Tail and head node *positions* (0..n_nodes-1) of each directed arc.
+    arc_length_m, arc_speed_kph, arc_speed_source
+        Length (m), base (summer) speed (km/h) and where the speed came from
+        (see :mod:`jokkgeo.network.speeds`).
+    arc_class, arc_surface
+        Normalised road class and surface (``paved``/``unpaved``/``unknown``).
+    arc_closed
+        Arcs closed by an edit (independent of season profiles).
+    arc_geom, arc_forward
+        Index into ``geometries`` and whether the arc runs in the geometry's
+        digitised direction (two arcs of a two-way road share one geometry).
+    geometries
+        LineStrings (metres), one per road segment.
+    arc_attrs
+        Extra attributes aligned with the arcs (e.g. ``osmid``, ``name``, ``ref``, ``highway``, ``maxspeed``).
+    speed_report
+        Counts of speed sources and replaced implausible limits.
+    """
+
+    crs: str
+    node_id: np.ndarray
+    node_x: np.ndarray
+    node_y: np.ndarray
+    arc_u: np.ndarray
+    arc_v: np.ndarray
+    arc_length_m: np.ndarray
+    arc_speed_kph: np.ndarray
+    arc_speed_source: np.ndarray
+    arc_class: np.ndarray
+    arc_surface: np.ndarray
+    arc_closed: np.ndarray
+    arc_geom: np.ndarray
+    arc_forward: np.ndarray
+    geometries: np.ndarray
+    arc_attrs: pd.DataFrame
+    speed_report: SpeedReport
+    edits: tuple[str, ...] = ()
+    _cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    # ------------------------------------------------------------------ sizes
+    @property
+    def n_nodes(self) -> int:
+        return int(len(self.node_id))
+
+    @property
+    def n_arcs(self) -> int:
+        return int(len(self.arc_u))
+
+    def __repr__(self) -> str:
+        return f"RoadNetwork({self.n_nodes} nodes, {self.n_arcs} arcs, {len(self.geometries)} segments, {self.crs})"
+
+    # ------------------------------------------------------------- geometry
+    def geometry_arcs(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per geometry: the arc running along it (or -1) and the arc running against it (or -1)."""
+        key = ("geom_arcs",)
+        if key not in self._cache:
+            n = len(self.geometries)
+            fwd = np.full(n, -1, dtype=np.int64)
+            bwd = np.full(n, -1, dtype=np.int64)
+            arcs = np.arange(self.n_arcs)
+            fwd[self.arc_geom[self.arc_forward]] = arcs[self.arc_forward]
+            bwd[self.arc_geom[~self.arc_forward]] = arcs[~self.arc_forward]
+            self._cache[key] = (fwd, bwd)
+        return self._cache[key]
+
+    def geometry_nodes(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per geometry: node positions at its digitised start and end."""
+        key = ("geom_nodes",)
+        if key not in self._cache:
+            fwd, bwd = self.geometry_arcs()
+            a, b = np.maximum(fwd, 0), np.maximum(bwd, 0)
+            start = np.where(fwd >= 0, self.arc_u[a], self.arc_v[b])
+            end = np.where(fwd >= 0, self.arc_v[a], self.arc_u[b])
+            self._cache[key] = (start, end)
+        return self._cache[key]
+
+    def samples(self, step_m: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Points along every geometry: all its vertices plus extra points so no gap exceeds ``step_m``.
+
+        Returns ``(geom_index, fraction, x, y)`` ordered by geometry and
+        position; ``fraction`` is the distance along the geometry divided by
+        its length (0 at the digitised start). Consecutive points of one
+        geometry are joined by straight pieces of it, so the points describe
+        the geometry exactly. Cached per step.
+        """
+        key = ("samples", float(step_m))
+        if key not in self._cache:
+            dense = shapely.segmentize(self.geometries, step_m)
+            xy, geom = shapely.get_coordinates(dense, return_index=True)
+            same = np.zeros(len(geom), dtype=bool)
+            same[1:] = geom[1:] == geom[:-1]
+            piece = np.zeros(len(geom))
+            piece[1:] = np.hypot(np.diff(xy[:, 0]), np.diff(xy[:, 1]))
+            piece[~same] = 0.0
+            cum = np.cumsum(piece)
+            first = np.flatnonzero(~same)
+            counts = np.diff(np.append(first, len(geom)))
+            cum -= np.repeat(cum[first], counts)
+            last = first + counts - 1
+            total = np.repeat(cum[last], counts)
+            frac = np.divide(cum, total, out=np.zeros_like(cum), where=total > 0)
+            self._cache[key] = (geom.astype(np.int64), frac, xy[:, 0].copy(), xy[:, 1].copy())
+        return self._cache[key]
+
+    # --------------------------------------------------------------- weights
+    def travel_time(self, profile: str | SpeedProfile | None = "summer") -> np.ndarray:
+        """Travel time (s) per arc under ``profile``; ``inf`` for closed arcs.
+
+        ``length_m / (speed_kph * factor / 3.6)`` where ``factor`` is the smaller
+        of the profile's class and surface factors. Cached per profile.
+        """
+        prof = get_profile(profile)
+        key = ("tt", prof.key)
+        if key not in self._cache:
+            factor = np.ones(self.n_arcs)
+            if prof.factors:
+                factor = pd.Series(self.arc_class).map(dict(prof.factors)).fillna(1.0).to_numpy(dtype=float)
+            if prof.surface_factors:
+                sf = pd.Series(self.arc_surface).map(dict(prof.surface_factors)).fillna(1.0).to_numpy(dtype=float)
+                factor = np.minimum(factor, sf)
+            tt = self.arc_length_m / (self.arc_speed_kph * factor / 3.6)
+            closed = self.arc_closed.copy()
+            if prof.closed:
+                closed |= np.isin(self.arc_class, list(prof.closed))
+            tt = np.where(closed, np.inf, np.maximum(tt, MIN_TRAVEL_TIME_S))
+            tt.setflags(write=False)
+            self._cache[key] = tt
+        return self._cache[key]
+
+    def csr(self, profile: str | SpeedProfile | None = "summer", *, reverse: bool = False) -> sparse.csr_array:
+        """Sparse travel-time matrix (s), minimum weight per node pair, closed arcs left out.
+
+        ``reverse=True`` gives the transposed graph (travel *to* a node).
+        """
+        prof = get_profile(profile)
+        key = ("csr", prof.key, reverse)
+        if key not in self._cache:
+            w = self.travel_time(prof)
+            u, v = (self.arc_v, self.arc_u) if reverse else (self.arc_u, self.arc_v)
+            self._cache[key] = csr_from_arcs(self.n_nodes, u, v, w)
+        return self._cache[key]
+
+    def open_geometries(self, profile: str | SpeedProfile | None = "summer") -> np.ndarray:
+        """Boolean per geometry: at least one of its arcs is open under ``profile``."""
+        w = self.travel_time(profile)
+        out = np.zeros(len(self.geometries), dtype=bool)
+        out[self.arc_geom[np.isfinite(w)]] = True
+        return out
+
+    # ----------------------------------------------------------------- edits
+    def _replace(self, edit: str, **changes: Any) -> "RoadNetwork":
+        return dataclasses.replace(self, edits=(*self.edits, edit), _cache={}, **changes)
+
+    def arc_index(self, arcs: Any) -> np.ndarray:
+        """Normalise an arc selection (boolean mask or integer positions) to positions."""
+        arr = np.asarray(arcs)
+        if arr.dtype == bool:
+            if arr.shape != (self.n_arcs,):
+                raise AnalysisError(f"arc mask has {arr.shape[0]} values; the network has {self.n_arcs} arcs")
+            return np.flatnonzero(arr)
+        arr = arr.astype(np.int64).ravel()
+        if arr.size and (arr.min() < 0 or arr.max() >= self.n_arcs):
+            raise AnalysisError(f"arc positions must be in 0..{self.n_arcs - 1}")
+        return arr
+
+    def with_speeds(self, arcs: Any, speed_kph: float | np.ndarray, *, label: str = "speed change") -> "RoadNetwork":
+        """A copy where the selected arcs have a new base speed (km/h), source ``"scenario"``.
+
+        Parameters
+        ----------
+        arcs
+            Boolean mask over arcs or arc positions (see :meth:`edges`).
+        speed_kph
+            New speed, scalar or one value per selected arc; must be in (0, 150].
+        label
+            Text recorded in :attr:`edits`.
+        """
+        idx = self.arc_index(arcs)
+        values = np.broadcast_to(np.asarray(speed_kph, dtype=float), idx.shape)
+        if values.size and (not np.all(values > 0) or not np.all(values <= 150)):
+            raise AnalysisError(f"scenario speeds must be in (0, 150] km/h, got {np.unique(values)[:5]}")
+        speed = self.arc_speed_kph.copy()
+        speed[idx] = values
+        source = self.arc_speed_source.copy()
+        source[idx] = "scenario"
+        return self._replace(f"{label}: {idx.size} arcs", arc_speed_kph=speed, arc_speed_source=source)
+
+    def with_closed(self, arcs: Any, *, label: str = "closure") -> "RoadNetwork":
+        """A copy where the selected arcs are closed (no travel, no snapping)."""
+        idx = self.arc_index(arcs)
+        closed = self.arc_closed.copy()
+        closed[idx] = True
+        return self._replace(f"{label}: {idx.size} arcs", arc_closed=closed)
+
+    # ------------------------------------------------------------ conversion
+    def edges(self, profile: str | SpeedProfile | None = "summer") -> "Any":
+        """All arcs as a GeoDataFrame (index = arc position) in the osmnx vocabulary.
+
+        Columns: ``u``, ``v`` (original node ids), ``length`` (m), ``speed_kph``
+        (after the profile's factors), ``travel_time`` (s, inf when closed),
+        ``speed_source``, ``road_class``, ``surface``, ``closed`` and the extra
+        attributes, geometry oriented from ``u`` to ``v``.
+        """
+        import geopandas as gpd
+
+        prof = get_profile(profile)
+        tt = self.travel_time(prof)
+        geoms = self.geometries[self.arc_geom]
+        geoms = np.where(self.arc_forward, geoms, shapely.reverse(geoms))
+        with np.errstate(divide="ignore"):
+            speed = np.where(np.isfinite(tt), self.arc_length_m / tt * 3.6, 0.0)
+        df = pd.DataFrame(
+            {
+                "u": self.node_id[self.arc_u],
+                "v": self.node_id[self.arc_v],
+                "length": self.arc_length_m,
+                "speed_kph": speed,
+                "travel_time": tt,
+                "speed_source": self.arc_speed_source,
+                "road_class": self.arc_class,
+                "surface": self.arc_surface,
+                "closed": ~np.isfinite(tt),
+            }
+        )
+        extra = self.arc_attrs.reset_index(drop=True)
+        df = pd.concat([df, extra[[c for c in extra.columns if c not in df.columns]]], axis=1)
+        return gpd.GeoDataFrame(df, geometry=geoms, crs=self.crs)
+
+    def nodes(self) -> "Any":
+        """Nodes as a GeoDataFrame indexed by original node id, with ``x``, ``y`` (m)."""
+        import geopandas as gpd
+
+        return gpd.GeoDataFrame(
+            {"x": self.node_x, "y": self.node_y},
+            index=pd.Index(self.node_id, name="osmid"),
+            geometry=shapely.points(self.node_x, self.node_y),
+            crs=self.crs,
+        )
+
+    def to_networkx(self, profile: str | SpeedProfile | None = "summer") -> "Any":
+        """An osmnx-style ``networkx.MultiDiGraph`` (``length``, ``speed_kph``, ``travel_time``, ``geometry``).
+
+        Closed arcs are left out; node ``x``/``y`` in the network CRS.
+        """
+        import networkx as nx
+
+        edges = self.edges(profile)
+        edges = edges[~edges["closed"]]
+        G = nx.MultiDiGraph(crs=self.crs)
+        G.add_nodes_from((nid, {"x": x, "y": y}) for nid, x, y in zip(self.node_id.tolist(), self.node_x, self.node_y))
+        cols = [c for c in edges.columns if c not in ("u", "v", "closed")]
+        records = edges[cols].to_dict("records")
+        G.add_edges_from(zip(edges["u"].tolist(), edges["v"].tolist(), records))
+        return G
+
+
+def csr_from_arcs(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> sparse.csr_array:
+    """CSR matrix ``n × n`` from arc arrays keeping the MINIMUM weight per ``(u, v)``.
+
+    Infinite weights (closed arcs) and self-loops are left out (a self-loop
+    never shortens a path). Weights below :data:`MIN_TRAVEL_TIME_S` are raised
+    to it so zero-length arcs stay edges.
+    """
+    ok = np.isfinite(w) & (u != v)
+    u, v, w = u[ok], v[ok], w[ok]
+    order = np.lexsort((w, v, u))
+    u, v, w = u[order], v[order], w[order]
+    first = np.ones(len(u), dtype=bool)
+    first[1:] = (u[1:] != u[:-1]) | (v[1:] != v[:-1])
+    u, v, w = u[first], v[first], w[first]
+    indptr = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(np.bincount(u, minlength=n), out=indptr[1:])
+    return sparse.csr_array(
+        (np.maximum(w, MIN_TRAVEL_TIME_S), v.astype(np.int32), indptr), shape=(n, n)
+    )
+
+
+def csr_with_sources(
+    base: sparse.csr_array, targets: list[np.ndarray], weights: list[np.ndarray]
+) -> sparse.csr_array:
+    """Append one virtual source row per entry of ``targets`` (arcs source -> target nodes).
+
+    The result is ``(n + k) × (n + k)``; virtual node ``i`` has position ``n + i``.
+    Only row data are appended (no re-sorting of the base matrix).
+    """
+    n = base.shape[0]
+    k = len(targets)
+    dedup_t, dedup_w = [], []
+    for t, w in zip(targets, weights):  # k is the number of sites: small
+        t = np.asarray(t, dtype=np.int64)
+        w = np.asarray(w, dtype=float)
+        ok = np.isfinite(w)
+        t, w = t[ok], w[ok]
+        order = np.lexsort((w, t))
+        t, w = t[order], w[order]
+        keep = np.ones(len(t), dtype=bool)
+        keep[1:] = t[1:] != t[:-1]  # same node twice (two snaps): keep the minimum
+        dedup_t.append(t[keep])
+        dedup_w.append(w[keep])
+    counts = np.array([len(t) for t in dedup_t], dtype=np.int64)
+    indptr = np.concatenate([base.indptr.astype(np.int64), base.indptr[-1] + np.cumsum(counts)])
+    cat_t = np.concatenate(dedup_t).astype(np.int32) if k else np.zeros(0, np.int32)
+    cat_w = np.concatenate(dedup_w) if k else np.zeros(0)
+    indices = np.concatenate([base.indices, cat_t])
+    data = np.concatenate([base.data, np.maximum(cat_w, MIN_TRAVEL_TIME_S)])
+    return sparse.csr_array((data, indices, indptr), shape=(n + k, n + k))

