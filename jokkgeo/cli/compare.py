@@ -1,0 +1,122 @@
+"""``jokkgeo compare``: run a baseline and a scenario and report their differences.
+
+Prints the written summary. With ``--out FILE.gpkg`` it also writes, next to the
+GeoPackage (layers ``catchment_changes``, ``conflict_changes``, ``crossing_changes``,
+``catchments_baseline``, ``catchments_scenario``; EPSG:3006):
+
+* ``FILE__<table>.csv`` — ``catchment_totals``, ``access_changes``, ``conflict_changes``,
+  ``sameby_changes``, ``crossing_changes``, ``layer_changes`` (UTF-8);
+* ``FILE__summary.txt`` — the written summary;
+* ``FILE__map.html`` — the offline difference map; ``FILE__map.png`` — the matching figure.
+
+Nothing is written when any of these exists, unless ``--overwrite``.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+
+from jokkgeo.cli.options import allow_outside_option, catalog_option, language_option, make_settings, overwrite_option
+from jokkgeo.errors import DataSourceError, OutputExistsError
+
+log = logging.getLogger(__name__)
+
+TABLES: tuple[str, ...] = (
+    "catchment_totals",
+    "access_changes",
+    "conflict_changes",
+    "sameby_changes",
+    "crossing_changes",
+    "layer_changes",
+)
+
+
+def output_paths(out: Path, *, figure: bool = True) -> dict[str, Path]:
+    """Every file ``write_comparison`` writes for ``out`` (a ``.gpkg`` path)."""
+    if out.suffix.lower() != ".gpkg":
+        raise DataSourceError(f"{out}: --out must be a GeoPackage path ending in .gpkg")
+    stem = out.with_suffix("")
+    paths = {"gpkg": out}
+    paths.update({name: Path(f"{stem}__{name}.csv") for name in TABLES})
+    paths["summary"] = Path(f"{stem}__summary.txt")
+    paths["map"] = Path(f"{stem}__map.html")
+    if figure:
+        paths["figure"] = Path(f"{stem}__map.png")
+    return paths
+
+
+def write_comparison(comp: Any, out: Path, *, language: str = "sv", overwrite: bool = False,
+                     figure: bool = True, summary: str | None = None) -> dict[str, Path]:
+    """Write the layers, tables, summary, map and figure of a comparison (atomic per file)."""
+    from jokkgeo.io.write import write_gpkg_layers, write_table, write_text
+    from jokkgeo.render.compare import comparison_document, result_layers, summary_text
+    from jokkgeo.render.static import save_figure, static_figure
+    from jokkgeo.render.web import render_html, web_map
+
+    paths = output_paths(out, figure=figure)
+    existing = [str(p) for p in paths.values() if p.exists()]
+    if existing and not overwrite:
+        raise OutputExistsError(f"{', '.join(existing)} already exist(s); pass --overwrite to replace")
+    layers = {name: gdf for name, gdf in result_layers(comp).items()}
+    write_gpkg_layers(layers, paths["gpkg"], overwrite=overwrite)
+    for name in TABLES:
+        write_table(pd.DataFrame(comp.tables[name]), paths[name], overwrite=overwrite)
+    write_text(paths["summary"], summary or summary_text(comp, language=language), overwrite=overwrite)
+    doc = comparison_document(comp, language=language)
+    write_text(paths["map"], render_html(web_map(doc)), overwrite=overwrite)
+    if figure:
+        fig, _ax = static_figure(doc)
+        save_figure(fig, paths["figure"].with_suffix(""), formats=("png",), dpi=150, overwrite=overwrite)
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+    return paths
+
+
+@click.command(name="compare")
+@click.option("--baseline", default="baseline", show_default=True,
+              help="Scenario to compare against ('baseline' = the study without changes).")
+@click.option("--scenario", required=True, help="Scenario name (a file scenarios/NAME.yaml).")
+@click.option("--scenarios", "scenarios_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of scenario YAML files (default: scenarios/ of the project).")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Output GeoPackage; tables, summary, map and figure are written next to it.")
+@click.option("--no-figure", is_flag=True, help="Skip the static PNG figure.")
+@catalog_option
+@overwrite_option
+@allow_outside_option
+@language_option
+def command(baseline: str, scenario: str, scenarios_dir: Path | None, out_path: Path | None, no_figure: bool,
+            catalog_dir: Path | None, overwrite: bool, allow_outside: bool, language: str) -> None:
+    """Compare a scenario with the baseline (or another scenario) and print the differences."""
+    from jokkgeo.analysis.comparison import StudyRunner
+    from jokkgeo.catalogue import Catalogue
+    from jokkgeo.render.compare import summary_text
+    from jokkgeo.scenarios import ScenarioSet, prepare_studies
+
+    settings, catalog_dir = make_settings(catalog_dir, overwrite=overwrite, allow_outside=allow_outside,
+                                          language=language)
+    if out_path is not None:
+        paths = output_paths(out_path, figure=not no_figure)
+        existing = [str(p) for p in paths.values() if p.exists()]
+        if existing and not overwrite:  # fail before the (long) run
+            raise OutputExistsError(f"{', '.join(existing)} already exist(s); pass --overwrite to replace")
+    catalogue = Catalogue.from_dir(catalog_dir, allow_outside=allow_outside)
+    sdir = scenarios_dir if scenarios_dir is not None else settings.project_root / "scenarios"
+    scenarios = ScenarioSet.from_dir(sdir, root=settings.project_root, catalogue=catalogue,
+                                     allow_outside=allow_outside)
+    base, scen = prepare_studies(catalogue, scenarios, baseline=baseline, scenario=scenario)
+    runner = StudyRunner(root=settings.project_root, language=language, allow_outside=allow_outside)
+    comp = runner.compare(base, scen)
+    text = summary_text(comp, language=language)
+    if out_path is not None:
+        written = write_comparison(comp, out_path, language=language, overwrite=overwrite,
+                                   figure=not no_figure, summary=text)
+        text += "\n" + ("Skrivet:" if language == "sv" else "Written:") + "\n"
+        text += "\n".join(f"- {p}" for p in written.values()) + "\n"
+    click.echo(text, nl=False)

@@ -1,0 +1,151 @@
+"""``jokkgeo conflicts``: land-use conflicts of development against sensitive layers.
+
+Writes one GeoPackage with the layers ``conflicts`` (affected parts of sensitive
+features, with the conflict table), ``conflict_zones`` (area per distance band),
+``summary_sameby``, ``summary_protected_area``, ``summary_investment_site``,
+``crossings`` (points), ``crossing_counts``, ``housing_screening`` and
+``citations`` / ``caveats`` tables; prints citations and caveats.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+
+from jokkgeo.cli.options import allow_outside_option, catalog_option, language_option, make_settings, overwrite_option
+
+log = logging.getLogger(__name__)
+
+
+def rule_layer_ids(catalogue: Mapping[str, Any], rules: Any) -> list[str]:
+    """Ids of the catalogue layers any rule, surface or crossing of ``rules`` selects."""
+    themes = {lid: spec.theme for lid, spec in catalogue.items() if spec.geometry_type != "Raster"}
+    selectors = [s for r in rules.rules for s in (r.development, r.sensitive)]
+    selectors += [s.development for s in rules.surfaces]
+    if rules.crossings is not None:
+        selectors += [*rules.crossings.infrastructure, rules.crossings.routes]
+    ids = {lid for sel in selectors for lid in sel.layer_ids(themes)}
+    return sorted(ids)
+
+
+def load_rule_layers(catalogue: Mapping[str, Any], rules: Any, *, extra: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Read every layer the rules need (plus ``extra`` ids present in the catalogue) with their specs."""
+    from jokkgeo._progress import progress
+    from jokkgeo.io.vector import read_layer
+
+    ids = sorted(set(rule_layer_ids(catalogue, rules)) | {e for e in extra if e in catalogue})
+    out: dict[str, Any] = {}
+    for lid in progress(ids, total=len(ids), desc="reading layers"):
+        loaded = read_layer(catalogue[lid])
+        rep = loaded.report
+        fixes = {k: getattr(rep, k, 0) for k in ("n_null_dropped", "n_empty_dropped", "n_repaired", "n_filtered")}
+        if any(fixes.values()):
+            log.warning("layer %s: %s", lid, ", ".join(f"{k[2:]}={v}" for k, v in fixes.items() if v))
+        out[lid] = loaded
+    return out
+
+
+def _references_table(citations: Mapping[str, str]) -> pd.DataFrame:
+    return pd.DataFrame({"reference": list(citations), "citation": list(citations.values())})
+
+
+@click.command(name="conflicts")
+@click.option("--rules", "rules_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Conflict rules YAML (default: the packaged jokkgeo/rules/conflicts.yaml).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Overlay engine: one process, or dask-geopandas partitions in worker processes.")
+@click.option("--scheduler", default=None, help="Address of a dask distributed scheduler (with --engine dask).")
+@click.option("--workers", "n_workers", type=click.IntRange(1, 256), default=2, show_default=True,
+              help="Local worker processes for --engine dask without --scheduler.")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Output GeoPackage (.gpkg).")
+@click.option("--travel-times", "travel_times_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="CSV of minutes from each housing area to each employer (first column: housing area id).")
+@catalog_option
+@overwrite_option
+@allow_outside_option
+@language_option
+def command(rules_path: Path | None, engine: str, scheduler: str | None, n_workers: int, out_path: Path,
+            travel_times_path: Path | None, catalog_dir: Path | None, overwrite: bool, allow_outside: bool,
+            language: str) -> None:
+    """Find where development meets reindeer herding, national parks and other interests."""
+    import geopandas as gpd
+
+    from jokkgeo.analysis.conflicts import conflicts
+    from jokkgeo.analysis.rules import load_rules
+    from jokkgeo.analysis.screening import screen_housing
+    from jokkgeo.catalogue import Catalogue, resolve_path
+    from jokkgeo.errors import DataSourceError, OutputExistsError
+    from jokkgeo.io.write import write_gpkg_layers
+
+    if out_path.suffix.lower() != ".gpkg":
+        raise DataSourceError(f"--out {out_path}: conflicts are written as a GeoPackage; give a .gpkg path")
+    if out_path.exists() and not overwrite:
+        raise OutputExistsError(f"{out_path} exists; pass --overwrite to replace it")
+    if scheduler and engine != "dask":
+        raise click.UsageError("--scheduler needs --engine dask")
+    settings, catalog = make_settings(catalog_dir, overwrite=overwrite, allow_outside=allow_outside,
+                                      language=language)
+    rules = load_rules(rules_path)
+    catalogue = Catalogue.from_dir(catalog, root=settings.project_root, allow_outside=allow_outside)
+    layers = load_rule_layers(catalogue, rules)
+    click.echo(f"Read {len(layers)} layers; running {len(rules.rules)} rules ({engine} engine)…", err=True)
+    result = conflicts(layers, rules=rules, engine=engine, scheduler=scheduler, n_workers=n_workers,
+                       language=language)
+    out: dict[str, Any] = {"conflicts": result.geometries, "conflict_zones": result.zones}
+    for name, df in result.summaries.items():
+        out[f"summary_{name}"] = df
+    if result.crossings is not None:
+        out["crossings"] = result.crossings
+        out["crossing_counts"] = result.crossing_counts
+    if "housing_land" in layers:
+        tt = None
+        if travel_times_path is not None:
+            tt_file = resolve_path(str(travel_times_path), root=settings.project_root, origin="--travel-times",
+                                   allow_outside=True)
+            try:
+                tt = pd.read_csv(tt_file, index_col=0, encoding="utf-8")
+            except (OSError, ValueError) as exc:
+                raise DataSourceError(f"--travel-times {tt_file}: cannot read as CSV ({exc})") from None
+        housing = layers["housing_land"].gdf
+        if tt is not None:
+            from jokkgeo.analysis._common import feature_ids
+            from jokkgeo.errors import AnalysisError
+
+            ids, id_col = feature_ids(housing)
+            by_id = {v: k for k, v in zip(ids.index, ids)}
+            unknown = [str(v) for v in tt.index if str(v) not in by_id]
+            if unknown:
+                raise AnalysisError(f"--travel-times {travel_times_path}: ids {unknown[:5]} are not housing areas "
+                                    f"(first column must hold the housing layer's {id_col})")
+            tt.index = [by_id[str(v)] for v in tt.index]
+        screening = screen_housing(housing, conflicts=result, travel_times=tt)
+        out["housing_screening"] = gpd.GeoDataFrame(screening.table)
+    out["citations"] = _references_table(result.citations)
+    out["caveats"] = pd.DataFrame({"caveat": result.caveats})
+    write_gpkg_layers(out, out_path, overwrite=overwrite)
+    t = result.table
+    click.echo(f"Wrote {out_path}: {len(t)} conflicts from {t['rule_id'].nunique() if len(t) else 0} rules "
+               f"in {result.params['overlay_seconds']:.1f} s ({engine}).")
+    if len(t):
+        worst = t.sort_values(["severity_rank", "zoi_area_m2"], ascending=False)
+        by = worst.groupby(["dev_label", "severity"], sort=False).size().head(10)
+        for (dev, sev), n in by.items():
+            click.echo(f"  {dev}: {n} {sev} conflicts")
+    if result.crossing_counts is not None and len(result.crossing_counts):
+        click.echo("Crossings of migration routes:")
+        for _, row in result.crossing_counts.iterrows():
+            click.echo(f"  {row['route_label']} ({row['route_id']}): {row['n_crossings']} — {row['crossed_by']}")
+    if result.citations:
+        click.echo("References:")
+        for key, text in result.citations.items():
+            click.echo(f"  [{key}] {text}")
+    if result.caveats:
+        click.echo("Caveats:")
+        for text in result.caveats:
+            click.echo(f"  ! {text}")

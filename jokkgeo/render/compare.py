@@ -1,0 +1,525 @@
+"""Scenario comparisons for people: the written summary and the difference map.
+
+:func:`summary_text` writes a short summary with the numbers of a
+:class:`~jokkgeo.analysis.comparison.Comparison` (Swedish by default, English with
+``language="en"``). :func:`comparison_document` builds the
+:class:`~jokkgeo.render.document.MapDocument` that both renderers draw: one map
+with three layer groups — *Nuläge/Baseline*, *Scenario* and *Skillnader/Differences*
+(gained and lost catchment areas, new/removed/changed conflicts, new/removed
+migration-route crossings) — so the web map (:func:`jokkgeo.render.web.web_map`,
+self-contained offline HTML with escaped values) and the print figure
+(:func:`jokkgeo.render.static.static_figure`) show the same thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from jokkgeo.render.document import MapDocument, MapLayer, layer_from_spec, text
+from jokkgeo.render.styles import (
+    Categorical,
+    CategoryClass,
+    LayerStyle,
+    band_style,
+)
+
+SEVERITY_WORDS = {
+    "sv": {"major": "stor", "moderate": "måttlig", "minor": "liten"},
+    "en": {"major": "major", "moderate": "moderate", "minor": "minor"},
+}
+SEVERITY_RANK = {"major": 3, "moderate": 2, "minor": 1}
+MAX_ROWS = 6
+
+_T = {
+    "sv": {
+        "head": "Scenariojämförelse: {scen} jämfört med {base}",
+        "changes": "Ändringar i scenariot",
+        "no_longer": "inte längre:",
+        "season": "årstid {season}",
+        "params": "analysparametrar: {params}",
+        "added": "lager tillagt",
+        "appended": "tillägg i lagret",
+        "filtered": "lagret filtrerat",
+        "roads_changed": "vägar ändrade",
+        "removed": "lager borttaget",
+        "catch": "Restidsområden per arbetsplats (ungefärliga)",
+        "catch_none": "Inga förändringar av restidsområdenas yta, befolkning, bostäder eller bostadsmark.",
+        "catch_row": "{site}, ≤ {m} min: yta {da} km² ({a0} → {a1} km²); befolkning {dp}; bostäder {dd}; bostadsmark {dh} ha",
+        "access": "Orter och bostadsområden som får eller förlorar tillgång inom ett restidsband",
+        "access_none": "Ingen ort eller inget bostadsområde byter restidsband.",
+        "access_count": "{gained} får och {lost} förlorar tillgång (räknat per plats, arbetsplats och band).",
+        "gained_row": "{place} når {site} inom {m} min ({t0} → {t1} min)",
+        "lost_row": "{place} når inte längre {site} inom {m} min ({t0} → {t1} min)",
+        "unreachable": "nås ej",
+        "new_place": "ny plats",
+        "removed_place": "borttagen plats",
+        "conf": "Markanvändningskonflikter",
+        "conf_none": "Inga nya, borttagna eller ändrade konflikter.",
+        "conf_count": "{new} nya ({sev}), {removed} borttagna, {changed} ändrade (räknat per regel och objektpar).",
+        "conf_new": "ny: {dev} – {sens} (regel {rule}, {severity})",
+        "conf_removed": "borttagen: {dev} – {sens} (regel {rule}, {severity})",
+        "conf_changed": "ändrad: {dev} – {sens} (regel {rule}): {s0} → {s1}",
+        "same": "Samebyar: påverkad andel (sammanvägd påverkan ≥ {level}) och linjär infrastrukturtäthet",
+        "same_none": "Ingen förändring av påverkad andel eller infrastrukturtäthet i någon sameby.",
+        "same_row": "{sameby}: påverkad andel {a0} % → {a1} % ({da} procentenheter); täthet {d0} → {d1} km/km²",
+        "cross": "Korsningar av flyttleder",
+        "cross_none": "Inga nya eller borttagna korsningar av flyttleder.",
+        "cross_count": "{new} nya och {removed} borttagna korsningar.",
+        "cross_row": "{status}: {route} korsas av {infra}",
+        "new": "ny",
+        "removed_word": "borttagen",
+        "nothing": "Scenariot ger inga skillnader alls mot jämförelsealternativet.",
+        "caveats": "Förbehåll",
+        "approx": "Restider, zoner och ytor är ungefärliga modellresultat.",
+        "more": "… och {n} till (se tabellen {table}).",
+    },
+    "en": {
+        "head": "Scenario comparison: {scen} against {base}",
+        "changes": "Changes in the scenario",
+        "no_longer": "no longer:",
+        "season": "season {season}",
+        "params": "analysis parameters: {params}",
+        "added": "layer added",
+        "appended": "features added to layer",
+        "filtered": "layer filtered",
+        "roads_changed": "roads changed",
+        "removed": "layer removed",
+        "catch": "Travel-time catchments per workplace (approximate)",
+        "catch_none": "No change in catchment area, population, dwellings or housing land.",
+        "catch_row": "{site}, ≤ {m} min: area {da} km² ({a0} → {a1} km²); population {dp}; dwellings {dd}; housing land {dh} ha",
+        "access": "Places and housing areas that gain or lose access within a travel-time band",
+        "access_none": "No place or housing area changes travel-time band.",
+        "access_count": "{gained} gain and {lost} lose access (counted per place, workplace and band).",
+        "gained_row": "{place} reaches {site} within {m} min ({t0} → {t1} min)",
+        "lost_row": "{place} no longer reaches {site} within {m} min ({t0} → {t1} min)",
+        "unreachable": "unreachable",
+        "new_place": "new place",
+        "removed_place": "removed place",
+        "conf": "Land-use conflicts",
+        "conf_none": "No new, removed or changed conflicts.",
+        "conf_count": "{new} new ({sev}), {removed} removed, {changed} changed (counted per rule and feature pair).",
+        "conf_new": "new: {dev} – {sens} (rule {rule}, {severity})",
+        "conf_removed": "removed: {dev} – {sens} (rule {rule}, {severity})",
+        "conf_changed": "changed: {dev} – {sens} (rule {rule}): {s0} → {s1}",
+        "same": "Samebyar: influenced share (combined influence ≥ {level}) and linear-infrastructure density",
+        "same_none": "No change in influenced share or infrastructure density in any sameby.",
+        "same_row": "{sameby}: influenced share {a0} % → {a1} % ({da} percentage points); density {d0} → {d1} km/km²",
+        "cross": "Migration-route crossings",
+        "cross_none": "No new or removed migration-route crossings.",
+        "cross_count": "{new} new and {removed} removed crossings.",
+        "cross_row": "{status}: {route} crossed by {infra}",
+        "new": "new",
+        "removed_word": "removed",
+        "nothing": "The scenario gives no differences at all from the comparison case.",
+        "caveats": "Caveats",
+        "approx": "Travel times, zones and areas are approximate model results.",
+        "more": "… and {n} more (see table {table}).",
+    },
+}
+
+
+def _lang(language: str) -> str:
+    return "en" if language == "en" else "sv"
+
+
+def _num(value: float, language: str, *, digits: int = 1, signed: bool = False) -> str:
+    """Number with up to ``digits`` decimals, grouped thousands, decimal comma in Swedish."""
+    if value is None or (isinstance(value, float) and not np.isfinite(value)):
+        return "–"
+    v = round(float(value), digits)
+    if v == 0:
+        v = 0.0
+    out = f"{v:,.{digits}f}"
+    if "." in out:
+        out = out.rstrip("0").rstrip(".")
+    out = out.replace(",", "\u00a0")
+    if _lang(language) == "sv":
+        out = out.replace(".", ",")
+    if signed and v > 0:
+        out = "+" + out
+    elif signed and v < 0:
+        out = "−" + out.lstrip("-")
+    return out
+
+
+def _minutes(value: float, band: float, language: str) -> str:
+    """Minutes with one decimal, or two when one decimal would round onto the band limit."""
+    one = round(float(value), 1)
+    return _num(value, language, digits=2 if one == float(band) and float(value) != float(band) else 1)
+
+
+def site_names(comp: Any) -> dict[str, str]:
+    """``site_id -> name`` from the studies' site layers (ids where no name is known)."""
+    names: dict[str, str] = {}
+    for res in (comp.baseline, comp.scenario):
+        study = res.study
+        lid = study.parameters.get("catchments", {}).get("site_layer", "investment_sites")
+        if lid in study:
+            gdf = study.layer(lid)
+            if "site_id" in gdf.columns and "name" in gdf.columns:
+                names.update(zip(gdf["site_id"].astype(str), gdf["name"].astype(str)))
+    return names
+
+
+def _label(study: Any, language: str) -> str:
+    return study.scenario.label(language)
+
+
+def summary_text(comp: Any, *, language: str = "sv") -> str:
+    """A short written summary of a comparison, with the numbers (plain text, Markdown-like).
+
+    Parameters
+    ----------
+    comp
+        A :class:`~jokkgeo.analysis.comparison.Comparison`.
+    language
+        ``"sv"`` (default) or ``"en"``.
+    """
+    lang = _lang(language)
+    t = _T[lang]
+    names = site_names(comp)
+    base, scen = comp.baseline.study, comp.scenario.study
+    lines = [t["head"].format(scen=_label(scen, lang), base=_label(base, lang)), ""]
+    desc = scen.scenario.description_text(lang)
+    if desc:
+        lines += [desc, ""]
+
+    # what the scenario changes
+    items = [(f"{t['no_longer']} " if getattr(row, "only_in", "scenario") == "baseline" else "")
+             + f"{t.get(row.change, row.change)}: {row.layer}" + (f" ({row.detail})" if row.detail else "")
+             for row in comp.tables["layer_changes"].itertuples()]
+    if scen.season != base.season:
+        items.append(t["season"].format(season=f"{base.season} → {scen.season}"))
+    if scen.parameters != base.parameters:
+        changed = sorted(k for k in set(scen.parameters) | set(base.parameters)
+                         if scen.parameters.get(k) != base.parameters.get(k))
+        items.append(t["params"].format(params=", ".join(changed)))
+    if items:
+        lines.append(f"{t['changes']}:")
+        lines += [f"- {i}" for i in items]
+        lines.append("")
+
+    if comp.n_differences == 0:
+        lines += [t["nothing"], ""]
+
+    # catchments
+    lines.append(f"{t['catch']}:")
+    ct = comp.tables["catchment_totals"]
+    change_cols = [c for c in ct.columns if c.endswith("_change")]
+    changed = ct[(ct[change_cols].abs() > 0).any(axis=1)] if len(ct) else ct
+    if changed.empty:
+        lines.append(f"- {t['catch_none']}")
+    for row in changed.head(MAX_ROWS).itertuples():
+        lines.append("- " + t["catch_row"].format(
+            site=names.get(str(row.site_id), str(row.site_id)), m=_num(row.minutes, lang, digits=0),
+            da=_num(row.area_m2_change / 1e6, lang, signed=True), a0=_num(row.area_m2_baseline / 1e6, lang),
+            a1=_num(row.area_m2_scenario / 1e6, lang), dp=_num(row.population_change, lang, digits=0, signed=True),
+            dd=_num(row.dwellings_change, lang, digits=0, signed=True),
+            dh=_num(row.housing_area_m2_change / 1e4, lang, signed=True)))
+    if len(changed) > MAX_ROWS:
+        lines.append(t["more"].format(n=len(changed) - MAX_ROWS, table="catchment_totals"))
+    lines.append("")
+
+    # access
+    lines.append(f"{t['access']}:")
+    acc = comp.tables["access_changes"]
+    if acc.empty:
+        lines.append(f"- {t['access_none']}")
+    else:
+        lines.append("- " + t["access_count"].format(gained=int((acc["change"] == "gained").sum()),
+                                                       lost=int((acc["change"] == "lost").sum())))
+        # one line per place and workplace: the tightest band gained, or the tightest band lost
+        first = acc.sort_values("band_minutes", kind="stable").drop_duplicates(["site_id", "place_layer", "place_id",
+                                                                                 "change"])
+        for row in first.head(MAX_ROWS).itertuples():
+            key = "gained_row" if row.change == "gained" else "lost_row"
+            pstat = getattr(row, "place_status", "existing")
+            t0 = (t["new_place"] if pstat == "new_place" else
+                  _minutes(row.minutes_baseline, row.band_minutes, lang) if pd.notna(row.minutes_baseline)
+                  else t["unreachable"])
+            t1 = (t["removed_place"] if pstat == "removed_place" else
+                  _minutes(row.minutes_scenario, row.band_minutes, lang) if pd.notna(row.minutes_scenario)
+                  else t["unreachable"])
+            lines.append("- " + t[key].format(
+                place=row.place, site=names.get(str(row.site_id), str(row.site_id)),
+                m=_num(row.band_minutes, lang, digits=0), t0=t0, t1=t1))
+        if len(first) > MAX_ROWS:
+            lines.append(t["more"].format(n=len(first) - MAX_ROWS, table="access_changes"))
+    lines.append("")
+
+    # conflicts
+    lines.append(f"{t['conf']}:")
+    cc = comp.tables["conflict_changes"]
+    if cc.empty:
+        lines.append(f"- {t['conf_none']}")
+    else:
+        words = SEVERITY_WORDS[lang]
+        new = cc[cc["status"] == "new"]
+        sev = ", ".join(f"{int((new['severity_scenario'] == s).sum())} {words[s]}" for s in ("major", "moderate", "minor")
+                        if int((new["severity_scenario"] == s).sum()))
+        lines.append("- " + t["conf_count"].format(new=len(new), sev=sev or "0",
+                                                     removed=int((cc["status"] == "removed").sum()),
+                                                     changed=int((cc["status"] == "changed").sum())))
+        layer_titles = {lid: st.spec(lid).label(lang) for st in (base, scen) for lid in st.layer_ids}
+        ranked = cc.assign(_r=[SEVERITY_RANK.get(str(s1 if st != "removed" else s0), 0) for st, s0, s1 in
+                               zip(cc["status"], cc["severity_baseline"], cc["severity_scenario"])])
+        ranked = ranked.sort_values("_r", ascending=False, kind="stable")
+        ranked["_dev"] = ranked["dev_label"] if "dev_label" in ranked.columns else ranked["dev_id"]
+        ranked["_sens"] = [f"{lab} ({layer_titles.get(lay, lay)})" for lab, lay in zip(
+            ranked["sens_label"] if "sens_label" in ranked.columns else ranked["sens_id"], ranked["sens_layer"])]
+        group_cols = ["status", "_dev", "_sens", "rule_id", "severity_baseline", "severity_scenario"]
+        grouped = ranked.astype({c: str for c in group_cols}).groupby(group_cols, sort=False, dropna=False).size().reset_index(name="n")
+        for row in grouped.head(MAX_ROWS).itertuples():
+            times = f" ({row.n}×)" if row.n > 1 else ""
+            if row.status == "changed":
+                lines.append("- " + t["conf_changed"].format(dev=row._2, sens=row._3, rule=row.rule_id,
+                                                             s0=words.get(row.severity_baseline, row.severity_baseline),
+                                                             s1=words.get(row.severity_scenario, row.severity_scenario))
+                             + times)
+            else:
+                sv_ = row.severity_scenario if row.status == "new" else row.severity_baseline
+                lines.append("- " + t["conf_new" if row.status == "new" else "conf_removed"].format(
+                    dev=row._2, sens=row._3, rule=row.rule_id, severity=words.get(sv_, sv_)) + times)
+        if len(grouped) > MAX_ROWS:
+            lines.append(t["more"].format(n=len(grouped) - MAX_ROWS, table="conflict_changes"))
+    lines.append("")
+
+    # samebyar
+    level = comp.scenario.study.parameters.get("surfaces", {}).get("share_level", 0.5)
+    lines.append(f"{t['same']}:".format(level=_num(level, lang, digits=2)))
+    sb = comp.tables["sameby_changes"]
+    cols = [c for c in sb.columns if c.endswith("_change")]
+    sbc = sb[(sb[cols].abs() > 1e-12).any(axis=1)] if cols and len(sb) else sb.iloc[0:0]
+    if sbc.empty:
+        lines.append(f"- {t['same_none']}")
+    for row in sbc.head(MAX_ROWS).itertuples():
+        lines.append("- " + t["same_row"].format(
+            sameby=row.sameby, a0=_num(100 * row.influenced_share_baseline, lang, digits=2),
+            a1=_num(100 * row.influenced_share_scenario, lang, digits=2),
+            da=_num(100 * row.influenced_share_change, lang, digits=2, signed=True),
+            d0=_num(row.density_km_per_km2_baseline, lang, digits=3),
+            d1=_num(row.density_km_per_km2_scenario, lang, digits=3)))
+    lines.append("")
+
+    # crossings
+    lines.append(f"{t['cross']}:")
+    xc = comp.tables["crossing_changes"]
+    if xc.empty:
+        lines.append(f"- {t['cross_none']}")
+    else:
+        lines.append("- " + t["cross_count"].format(new=int((xc["status"] == "new").sum()),
+                                                      removed=int((xc["status"] == "removed").sum())))
+        xg = xc.assign(_route=xc["route_label"] if "route_label" in xc.columns else xc["route_id"],
+                       _infra=xc["infra_label"] if "infra_label" in xc.columns else xc["infra_id"])
+        xg = xg.astype({"_route": str, "_infra": str}).groupby(["status", "_route", "_infra"], sort=False, dropna=False).size()
+        xg = xg.reset_index(name="n")
+        for row in xg.head(MAX_ROWS).itertuples():
+            lines.append("- " + t["cross_row"].format(
+                status=t["new"] if row.status == "new" else t["removed_word"], route=row._2, infra=row._3)
+                + (f" ({row.n}×)" if row.n > 1 else ""))
+        if len(xg) > MAX_ROWS:
+            lines.append(t["more"].format(n=len(xg) - MAX_ROWS, table="crossing_changes"))
+    lines.append("")
+
+    lines.append(f"{t['caveats']}:")
+    caveats = [t["approx"]]
+    for spec in (a.spec for a in scen.scenario.add_layers):
+        if spec.caveat_text(lang):
+            caveats.append(f"{spec.label(lang)}: {spec.caveat_text(lang)}")
+    if any(s.theme == "reindeer_herding" for st in (base, scen) for s in st.specs.values()):
+        from jokkgeo.analysis._common import REINDEER_CAVEAT
+
+        caveats.append(REINDEER_CAVEAT[lang])
+    illus = sorted({spec.label(lang) for res in (comp.baseline, comp.scenario)
+                    for lid in res.study.illustrative_layers for spec in
+                    [res.study.spec(lid), *res.study.extra_specs.get(lid, ())] if spec.illustrative})
+    if illus:
+        caveats.append(f"{text('illustrative', lang)}: {', '.join(illus)}.")
+    lines += [f"- {c}" for c in dict.fromkeys(caveats)]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+# ----------------------------------------------------------------------------- map
+_GROUPS = {"sv": ("Nuläge", "Scenario", "Skillnader"), "en": ("Baseline", "Scenario", "Differences")}
+
+
+def _status_style(kind: str, *, title: str, language: str, field: str, values: Sequence[tuple[str, str, str, str]]) -> LayerStyle:
+    lang = _lang(language)
+    classes = tuple(CategoryClass(value=v, color=c, label=sv if lang == "sv" else en) for v, c, sv, en in values)
+    return LayerStyle(kind=kind, title=title, color="#333333", fill_color=classes[0].color, weight=1.0 if kind != "line" else 3.0,
+                      fill_opacity=0.6, radius=7.0, categorical=Categorical(field=field, classes=classes,
+                                                                           other_label="Övrigt" if lang == "sv" else "Other"),
+                      z_order=30)
+
+
+def comparison_document(comp: Any, *, language: str = "sv", site: str | None = None,
+                        title: str | None = None, extent: tuple[float, float, float, float] | None = None,
+                        context_layers: Sequence[str] = ("boundary", "investment_sites")) -> MapDocument:
+    """The difference map of a comparison (one document for the HTML map and the figure).
+
+    Parameters
+    ----------
+    comp
+        A :class:`~jokkgeo.analysis.comparison.Comparison`.
+    language
+        ``"sv"`` or ``"en"``.
+    site
+        The site whose catchment bands are drawn for baseline and scenario (default: the first
+        site with a changed catchment, else the first site). Gained/lost areas are drawn for all.
+    title, extent
+        Map title (default from the scenario names) and extent in EPSG:3006 (default: the changes).
+    context_layers
+        Baseline layers drawn for orientation (when present and not restricted).
+    """
+    lang = _lang(language)
+    g_base, g_scen, g_diff = _GROUPS[lang]
+    base, scen = comp.baseline.study, comp.scenario.study
+    names = site_names(comp)
+    layers: list[MapLayer] = []
+    sv = lang == "sv"
+
+    # differences (top of the legend)
+    cc = comp.layers["catchment_changes"].copy()
+    if len(cc):
+        cc["site_name"] = cc["site_id"].astype(str).map(names).fillna(cc["site_id"].astype(str))
+        cc["area_km2"] = (cc["area_m2"] / 1e6).round(2)
+        t = "Vunnen/förlorad restidsyta" if sv else "Gained/lost catchment area"
+        style = _status_style("polygon", title=t, language=lang, field="change", values=(
+            ("gained", "#1a9850", "Vunnen yta", "Gained area"), ("lost", "#d73027", "Förlorad yta", "Lost area")))
+        style = _popup(style, (("site_name", "Arbetsplats" if sv else "Workplace"),
+                               ("minutes", "Band (min)" if sv else "Band (min)"),
+                               ("change", "Förändring" if sv else "Change"),
+                               ("area_km2", "Yta (km²)" if sv else "Area (km²)")), tooltip="site_name")
+        layers.append(MapLayer(id="diff_catchments", title=t, group=g_diff, style=style,
+                               data=cc.sort_values("minutes", ascending=False, kind="stable")))
+    restricted = any(s.restricted for st in (base, scen) for s in st.specs.values() if s.theme == "reindeer_herding")
+    confl = comp.layers["conflict_changes"]
+    if len(confl):
+        t = "Nya/borttagna/ändrade konflikter" if sv else "New/removed/changed conflicts"
+        data = confl[confl.geometry.notna() & ~confl.geometry.is_empty].copy()
+        data["severity"] = np.where(data["status"] == "removed", data["severity_baseline"], data["severity_scenario"])
+        style = _status_style("polygon", title=t, language=lang, field="status", values=(
+            ("new", "#b2182b", "Ny konflikt", "New conflict"), ("changed", "#fdae61", "Ändrad allvarlighet", "Changed severity"),
+            ("removed", "#4575b4", "Borttagen konflikt", "Removed conflict")))
+        style = _popup(style, (("status", "Status"), ("rule_id", "Regel" if sv else "Rule"),
+                               ("dev_label", "Exploatering" if sv else "Development"),
+                               ("sens_label", "Känsligt område" if sv else "Sensitive feature"),
+                               ("severity", "Allvarlighet" if sv else "Severity")), tooltip="sens_label")
+        import shapely
+
+        kinds = shapely.get_type_id(np.asarray(data.geometry.values, dtype=object))
+        illus = bool(data["illustrative"].astype(bool).any()) if "illustrative" in data.columns else False
+        for kind, ids, suffix in (("polygon", (3, 6), ""), ("line", (1, 2, 5), "_lines")):
+            part = data[np.isin(kinds, ids)]
+            if len(part):
+                st = style if kind == "polygon" else replace(style, kind="line", weight=4.0)
+                t_part = t if kind == "polygon" else (t + (" (leder)" if sv else " (routes)"))
+                layers.append(MapLayer(id=f"diff_conflicts{suffix}", title=t_part, group=g_diff,
+                                       style=st.with_title(t_part), data=part, restricted=restricted,
+                                       illustrative=illus))
+    xc = comp.layers["crossing_changes"]
+    if len(xc):
+        t = "Nya/borttagna flyttledskorsningar" if sv else "New/removed migration-route crossings"
+        style = _status_style("point", title=t, language=lang, field="status", values=(
+            ("new", "#67001f", "Ny korsning", "New crossing"), ("removed", "#2166ac", "Borttagen korsning", "Removed crossing")))
+        style = _popup(style, (("status", "Status"), ("route_label", "Flyttled" if sv else "Migration route"),
+                               ("infra_label", "Infrastruktur" if sv else "Infrastructure")), tooltip="route_label")
+        layers.append(MapLayer(id="diff_crossings", title=t, group=g_diff, style=style, data=xc, restricted=restricted))
+
+    # catchment bands of one site, baseline and scenario
+    if site is None:
+        changed = comp.layers["catchment_changes"]
+        site = str(changed.groupby("site_id")["area_m2"].sum().idxmax()) if len(changed) else (
+            str(comp.layers["catchments_baseline"]["site_id"].iloc[0]) if len(comp.layers["catchments_baseline"]) else None)
+    for key, group, label in (("catchments_scenario", g_scen, _label(scen, lang)),
+                              ("catchments_baseline", g_base, _label(base, lang))):
+        bands = comp.layers[key]
+        if site is None or not len(bands):
+            continue
+        bands = bands[bands["site_id"].astype(str) == site].copy()
+        if not len(bands):
+            continue
+        bands["area_km2"] = (bands["area_m2"] / 1e6).round(1)
+        t = (f"Restid till {names.get(site, site)} – {label}" if sv else f"Travel time to {names.get(site, site)} – {label}")
+        style = band_style(sorted(set(bands["minutes"].astype(float))), title=t, language=lang)
+        style = _popup(style, (("minutes", "Inom minuter" if sv else "Within minutes"),
+                               ("area_km2", "Yta (km²)" if sv else "Area (km²)")), tooltip=None)
+        layers.append(MapLayer(id=f"{key}_{site}", title=t, group=group, style=style,
+                               data=bands.sort_values("minutes", ascending=False), show=key == "catchments_scenario"))
+
+    # what the scenario adds (its own features, with their specs' styles and flags)
+    for lid in scen.layer_ids:
+        extra = scen.extra_specs.get(lid, ())
+        frame = None
+        if lid not in base:
+            frame, specs = scen.layer(lid), [scen.spec(lid)]
+        elif extra:
+            now = scen.layer(lid)
+            if "scenario_layer" in now.columns:
+                frame = now[now["scenario_layer"].notna()]
+            specs = list(extra)
+        if frame is None or not len(frame):
+            continue
+        for spec in specs:
+            part = frame[frame["scenario_layer"] == spec.id] if "scenario_layer" in frame.columns else frame
+            if len(part):
+                layers.append(layer_from_spec(spec, part, language=lang, group=g_scen))
+    # context from the baseline
+    for lid in context_layers:
+        if lid in base and not base.spec(lid).restricted:
+            lay = layer_from_spec(base.spec(lid), base.layer(lid), language=lang, group=g_base)
+            layers.append(lay)
+
+    if title is None:
+        title = (f"{_label(scen, lang)} jämfört med {_label(base, lang)}" if sv
+                 else f"{_label(scen, lang)} compared with {_label(base, lang)}")
+    if extent is None:
+        diff_layers = [lay for lay in layers if lay.group in (g_diff, g_scen) and lay.data is not None and len(lay.data)]
+        boxes = [lay.data.total_bounds for lay in diff_layers]
+        if boxes:
+            arr = np.asarray(boxes)
+            pad = 15_000.0
+            extent = (float(arr[:, 0].min() - pad), float(arr[:, 1].min() - pad),
+                      float(arr[:, 2].max() + pad), float(arr[:, 3].max() + pad))
+    caveats = [text("approximate", lang)] + [c for c in comp.caveats]
+    return MapDocument(id=f"compare_{base.name}_{scen.name}", title=title,
+                       description=scen.scenario.description_text(lang) or "", layers=layers, extent=extent,
+                       caveats=list(dict.fromkeys(caveats)), language=lang)
+
+
+def _popup(style: LayerStyle, popup: tuple[tuple[str, str], ...], *, tooltip: str | None) -> LayerStyle:
+    from dataclasses import replace
+
+    return replace(style, popup=popup, tooltip=tooltip)
+
+
+def comparison_map(comp: Any, *, language: str = "sv", **kwargs: Any) -> Any:
+    """The difference map as a self-contained folium map (see :func:`comparison_document`)."""
+    from jokkgeo.render.web import web_map
+
+    return web_map(comparison_document(comp, language=language, **kwargs))
+
+
+def comparison_figure(comp: Any, *, language: str = "sv", **kwargs: Any) -> tuple[Any, Any]:
+    """The matching print figure ``(fig, ax)`` (A4 landscape), same layers and legend as the map."""
+    from jokkgeo.render.static import static_figure
+
+    return static_figure(comparison_document(comp, language=language, **kwargs))
+
+
+def result_layers(comp: Any) -> dict[str, gpd.GeoDataFrame]:
+    """Difference layers for a GeoPackage (EPSG:3006), named as in the CSV tables."""
+    out = {
+        "catchment_changes": comp.layers["catchment_changes"],
+        "conflict_changes": comp.layers["conflict_changes"],
+        "crossing_changes": comp.layers["crossing_changes"],
+        "catchments_baseline": comp.layers["catchments_baseline"],
+        "catchments_scenario": comp.layers["catchments_scenario"],
+    }
+    return out

@@ -1,0 +1,135 @@
+"""Baseline vs scenario runs on a toy study (see helpers_scenarios.py), differences worked out by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from jokkgeo.analysis.comparison import StudyRunner
+from jokkgeo.catalogue import Catalogue
+from jokkgeo.scenarios import BASELINE, ScenarioSet, Study, apply_scenario, parse_scenario, prepare_studies
+
+from .helpers_scenarios import build_toy_project
+
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    return build_toy_project(tmp_path_factory.mktemp("toy"))
+
+
+def _studies(project: Path):
+    cat = Catalogue.from_dir(project / "layers")
+    scenarios = ScenarioSet.from_dir(project / "scenarios", catalogue=cat)
+    base = Study.from_catalogue(cat, parameters={"catchments": {"minutes": [10, 20]},
+                                                 "surfaces": {"resolution_m": 100}})
+    runner = StudyRunner(root=project, rules_path=project / "rules.yaml")
+    return base, scenarios, runner
+
+
+def test_new_road_shortens_the_path(project):
+    base, scenarios, runner = _studies(project)
+    comp = runner.compare(base, apply_scenario(base, scenarios["shortcut"]))
+    # village v: 12 km detour at 60 km/h = 12 min; the 6 km shortcut gives 6 min
+    places = comp.baseline.places.set_index("place")
+    assert places.loc["v", "minutes"] == pytest.approx(12.0, abs=0.01)
+    assert comp.scenario.places.set_index("place").loc["v", "minutes"] == pytest.approx(6.0, abs=0.01)
+    acc = comp.tables["access_changes"]
+    assert acc[["place", "band_minutes", "change"]].values.tolist() == [["v", 10.0, "gained"]]
+    totals = comp.tables["catchment_totals"].set_index("minutes")
+    assert totals.loc[10.0, "population_change"] == 500 and totals.loc[20.0, "population_change"] == 0
+    areas = comp.layers["catchment_changes"]
+    # nothing is lost; both bands gain the shortcut's corridor (the 20-min band already held
+    # the whole detour, so it gains exactly the new road: about 6 km x 2 x 250 m buffer, less the ends)
+    assert set(areas["change"]) == {"gained"} and set(areas["minutes"]) == {10.0, 20.0}
+    gained20 = areas.loc[areas["minutes"] == 20.0, "area_m2"].sum()
+    assert 5500 * 500 * 0.9 < gained20 < 6000 * 500 * 1.1
+    # the shortcut does not touch the sameby or the route: no conflict or crossing changes
+    assert comp.tables["conflict_changes"].empty and comp.tables["crossing_changes"].empty
+
+
+def test_road_change_slows_the_path(project):
+    base, scenarios, runner = _studies(project)
+    comp = runner.compare(base, apply_scenario(base, scenarios["slow"]))
+    # middle 6 km at 30 km/h instead of 60: 3 + 12 + 3 = 18 min (still inside 20)
+    assert comp.scenario.places.set_index("place").loc["v", "minutes"] == pytest.approx(18.0, abs=0.01)
+    assert comp.tables["access_changes"].empty
+    assert set(comp.layers["catchment_changes"]["change"]) == {"lost"}
+
+
+def test_removed_layer_removes_conflicts_and_crossings(project):
+    base, scenarios, runner = _studies(project)
+    comp = runner.compare(base, apply_scenario(base, scenarios["no_power"]))
+    cc = comp.tables["conflict_changes"]
+    assert cc[["rule_id", "dev_layer", "sens_layer", "status", "severity_baseline"]].values.tolist() == [
+        ["power_reindeer", "power_lines", "reindeer_samebyar", "removed", "major"]]
+    xc = comp.tables["crossing_changes"]
+    assert xc[["route_id", "infra_layer", "status"]].values.tolist() == [["r1", "power_lines", "removed"]]
+    # the power line was the only influence source: the influenced share drops to exactly 0
+    sb = comp.tables["sameby_changes"].set_index("sameby")
+    assert sb.loc["Toy sameby", "influenced_share_baseline"] > 0
+    assert sb.loc["Toy sameby", "influenced_share_scenario"] == 0
+    # travel times are untouched and were not recomputed
+    assert comp.tables["access_changes"].empty and comp.layers["catchment_changes"].empty
+    assert comp.scenario.network is comp.baseline.network
+    assert comp.scenario.catchments is comp.baseline.catchments
+
+
+def test_identical_scenario_reports_no_differences(project):
+    base, scenarios, runner = _studies(project)
+    same = apply_scenario(base, scenarios[BASELINE])
+    comp = runner.compare(base, same)
+    assert comp.n_differences == 0
+    for name in ("access_changes", "conflict_changes", "crossing_changes", "layer_changes"):
+        assert comp.tables[name].empty, name
+    assert comp.layers["catchment_changes"].empty
+    for name in ("catchment_totals", "sameby_changes"):
+        change = comp.tables[name].filter(like="_change")
+        assert (change.to_numpy() == 0).all(), name
+    # everything of the second run came from the cache: the very same result objects
+    assert comp.scenario.network is comp.baseline.network
+    assert comp.scenario.catchments is comp.baseline.catchments
+    assert comp.scenario.conflicts.equals(comp.baseline.conflicts)
+
+
+def test_winter_profile_is_applied(project):
+    base, _, runner = _studies(project)
+    winter = apply_scenario(base, parse_scenario({"name": "w", "title": "w", "season": "winter"}, None, root=project))
+    comp = runner.compare(base, winter)
+    # primary roads at 0.9 of summer speed: 12 min / 0.9 = 13.33 min
+    assert comp.scenario.places.set_index("place").loc["v", "minutes"] == pytest.approx(12 / 0.9, abs=0.01)
+    assert comp.scenario.network is comp.baseline.network  # a season never rebuilds the network
+    assert np.isfinite(comp.tables["catchment_totals"]["area_m2_change"]).all()
+
+
+def test_scenario_against_scenario(project):
+    _, scenarios, runner = _studies(project)
+    cat = Catalogue.from_dir(project / "layers")
+    slow, short = prepare_studies(cat, scenarios, baseline="slow", scenario="shortcut")
+    comp = runner.compare(slow, short)
+    # slow: 18 min (middle road at 30 km/h); shortcut (without the slow-down): 6 min
+    assert comp.baseline.places.set_index("place").loc["v", "minutes"] == pytest.approx(18.0, abs=0.01)
+    assert comp.scenario.places.set_index("place").loc["v", "minutes"] == pytest.approx(6.0, abs=0.01)
+    kinds = comp.tables["layer_changes"][["change", "only_in"]].values.tolist()
+    assert sorted(kinds) == [["appended", "scenario"], ["roads_changed", "baseline"]]
+    same = runner.compare(short, prepare_studies(cat, scenarios, baseline="shortcut", scenario="shortcut")[1])
+    assert same.n_differences == 0
+
+
+def test_sites_out_of_reach_of_the_edits_are_not_recomputed(tmp_path):
+    project = build_toy_project(tmp_path, far_site=True)
+    cat = Catalogue.from_dir(project / "layers")
+    scenarios = ScenarioSet.from_dir(project / "scenarios", catalogue=cat)
+    base, short = prepare_studies(cat, scenarios, scenario="shortcut")
+    base.parameters["catchments"] = short.parameters["catchments"] = {"minutes": [10, 20]}
+    runner = StudyRunner(root=project, rules_path=project / "rules.yaml")
+    comp = runner.compare(base, short)
+    b, s = comp.baseline.catchments, comp.scenario.catchments
+    far_b, far_s = b[b["site_id"] == "far"], s[s["site_id"] == "far"]
+    # the far site's bands are the very same polygons (reused), site s's were recomputed
+    assert len(far_s) == 2 and all(x is y for x, y in zip(far_b.geometry.values, far_s.geometry.values))
+    near_b, near_s = b[b["site_id"] == "s"], s[s["site_id"] == "s"]
+    assert not any(x is y for x, y in zip(near_b.geometry.values, near_s.geometry.values))
+    assert set(comp.layers["catchment_changes"]["site_id"]) == {"s"}
