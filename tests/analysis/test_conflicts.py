@@ -1,0 +1,298 @@
+"""Conflict overlay engine: areas, distances and bands worked out by hand; local == dask."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from scipy.integrate import quad
+from shapely.geometry import LineString, Point, box
+
+from jokkgeo.analysis.conflicts import KEY_COLUMNS, conflicts, rule_pairs
+from jokkgeo.analysis.rules import DECAY_SHAPES, decay, parse_rules
+from jokkgeo.errors import AnalysisError, CRSError
+
+from .helpers_conflicts import ngon_area, one_rule, spec
+
+ROOT = Path(__file__).resolve().parents[2]
+CRS = "EPSG:3006"
+
+
+def gdf(geoms, **cols):
+    return gpd.GeoDataFrame(cols, geometry=list(geoms), crs=CRS)
+
+
+def test_overlap_of_squares_and_distance_by_hand():
+    dev = gdf([box(0, 0, 100, 100)], site_id=["d1"])
+    sens = gdf([box(50, 50, 250, 250), box(105, 0, 200, 100), box(300, 0, 400, 100)], name=["A", "B", "C"])
+    res = conflicts({"dev": dev, "sens": sens}, rules=one_rule([10]))
+    t = res.table.set_index("sens_id")
+    assert sorted(t.index) == ["0", "1"]  # C lies 200 m away, beyond the 10 m zone
+    a = t.loc["0"]
+    assert a["distance_m"] == 0 and a["overlap_area_m2"] == pytest.approx(2500.0)
+    # buffer ∩ A: the 60 m × 60 m square [50,110]² minus the corner outside the rounded buffer
+    quarter = ngon_area(10) / 4
+    assert a["zoi_area_m2"] == pytest.approx(3600 - 100 + quarter, rel=1e-9)
+    assert a["zoi_share"] == pytest.approx(a["zoi_area_m2"] / 40000)
+    b = t.loc["1"]
+    assert b["distance_m"] == pytest.approx(5.0) and b["overlap_area_m2"] == 0
+    assert b["zoi_area_m2"] == pytest.approx(5 * 100)  # strip x 105..110 along the flat side
+    assert set(t["dev_id"]) == {"d1"} and set(t["sens_label"]) == {"A", "B"}
+    assert (t["citation"] == "Test reference (2024).").all() and res.citations == {"ref": "Test reference (2024)."}
+
+
+def test_overlap_of_circles_by_hand():
+    # half of a 64-gon of radius 50 lies in x >= 0 (vertices at 90° and 270°)
+    sens = gdf([Point(0, 0).buffer(50, quad_segs=16)])
+    dev = gdf([box(0, -100, 100, 100)])
+    res = conflicts({"dev": dev, "sens": sens}, rules=one_rule([1]))
+    assert res.table["overlap_area_m2"].iloc[0] == pytest.approx(ngon_area(50) / 2, rel=1e-12)
+    # a point development inside a big polygon: the zone is the whole 64-gon
+    res = conflicts({"dev": gdf([Point(0, 0)]), "sens": gdf([box(-1e4, -1e4, 1e4, 1e4)])}, rules=one_rule([300]))
+    assert res.table["zoi_area_m2"].iloc[0] == pytest.approx(ngon_area(300), rel=1e-12)
+
+
+@pytest.mark.parametrize("shape", DECAY_SHAPES)
+def test_zone_bands_and_weighted_area_for_each_decay_shape(shape):
+    zones = [100.0, 200.0, 300.0]
+    res = conflicts({"dev": gdf([Point(0, 0)]), "sens": gdf([box(-1e4, -1e4, 1e4, 1e4)])},
+                    rules=one_rule(zones, decay=shape))
+    z = res.zones.set_index("band")
+    rings = [ngon_area(100), ngon_area(200) - ngon_area(100), ngon_area(300) - ngon_area(200)]
+    assert z.loc["overlap", "area_m2"] == 0  # a point has no area
+    np.testing.assert_allclose(z.loc[["z1", "z2", "z3"], "area_m2"], rings, rtol=1e-9)
+    np.testing.assert_allclose(z.loc[["z1", "z2", "z3"], "zone_outer_m"], zones)
+    # each band weighs the mean of the decay over its distances (computed here by quadrature)
+    means = [quad(lambda d: float(decay(d, shape=shape, radius_m=300.0)), a, b)[0] / (b - a)
+             for a, b in [(0, 100), (100, 200), (200, 300)]]
+    np.testing.assert_allclose(z.loc[["z1", "z2", "z3"], "mean_influence"], means, rtol=1e-9)
+    assert res.table["weighted_area_m2"].iloc[0] == pytest.approx(float(np.dot(rings, means)), rel=1e-9)
+    assert res.table["zoi_area_m2"].iloc[0] == pytest.approx(ngon_area(300), rel=1e-9)
+    if shape == "step":
+        assert res.table["weighted_area_m2"].iloc[0] == pytest.approx(ngon_area(300), rel=1e-9)
+
+
+def test_influence_at_nearest_point_follows_decay():
+    dev = gdf([Point(0, 0)])
+    sens = gdf([box(150, -10, 160, 10)])  # 150 m away
+    res = conflicts({"dev": dev, "sens": sens}, rules=one_rule([300], decay="linear"))
+    assert res.table["distance_m"].iloc[0] == pytest.approx(150.0)
+    assert res.table["influence"].iloc[0] == pytest.approx(0.5)
+
+
+def test_line_sensitive_features_report_lengths():
+    dev = gdf([box(0, 0, 100, 100)])
+    route = gdf([LineString([(-50, 50), (150, 50)])], route_id=["R1"])
+    res = conflicts({"dev": dev, "route": route}, rules=one_rule([10], sens="route"))
+    row = res.table.iloc[0]
+    assert row["sens_id"] == "R1"
+    assert row["overlap_length_m"] == pytest.approx(100.0) and row["zoi_length_m"] == pytest.approx(120.0)
+    assert row["zoi_area_m2"] == 0 and row["zoi_share"] == pytest.approx(120 / 200)
+
+
+def test_keys_are_stable_when_rows_are_reordered_and_inputs_untouched():
+    dev = gdf([box(0, 0, 10, 10), box(500, 0, 510, 10)], site_id=["a", "b"])
+    sens = gdf([box(0, 0, 600, 600)], area_id=["s"])
+    before = dev.copy()
+    r1 = conflicts({"dev": dev, "sens": sens}, rules=one_rule([5]))
+    r2 = conflicts({"dev": dev.iloc[::-1], "sens": sens}, rules=one_rule([5]))
+    pd.testing.assert_frame_equal(r1.table, r2.table)
+    assert list(r1.table[KEY_COLUMNS].itertuples(index=False, name=None)) == [
+        ("r", "dev", "a", "sens", "s"), ("r", "dev", "b", "sens", "s")]
+    pd.testing.assert_frame_equal(dev, before)
+
+
+def test_pairs_engine_matches_geopandas_overlay():
+    rng = np.random.default_rng(3)
+    xy = rng.uniform(0, 1000, (300, 2))
+    dev = shapely.box(xy[:, 0], xy[:, 1], xy[:, 0] + 20, xy[:, 1] + 20)
+    sens = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(rng.uniform(0, 1000, (30, 2)))))
+    res = rule_pairs(dev, sens, [15.0])
+    a = gpd.GeoDataFrame(geometry=shapely.buffer(dev, 15.0, quad_segs=16), crs=CRS)
+    b = gpd.GeoDataFrame(geometry=sens, crs=CRS)
+    ov = gpd.overlay(a, b, how="intersection")
+    assert len(res["dev_pos"]) == len(ov)
+    assert res["area_m2"][:, -1].sum() == pytest.approx(ov.area.sum(), rel=1e-9)
+
+
+def test_local_and_dask_engines_give_identical_results():
+    rng = np.random.default_rng(7)
+    xy = rng.uniform(0, 5000, (400, 2))
+    dev = gdf(shapely.box(xy[:, 0], xy[:, 1], xy[:, 0] + 40, xy[:, 1] + 25), site_id=[f"d{i}" for i in range(400)])
+    seeds = shapely.multipoints(rng.uniform(0, 5000, (40, 2)))
+    sens = gdf(shapely.get_parts(shapely.voronoi_polygons(seeds)), name=[f"s{i}" for i in range(40)])
+    rules = one_rule([50, 150], decay="exponential")
+    local = conflicts({"dev": dev, "sens": sens}, rules=rules, engine="local")
+    dask = conflicts({"dev": dev, "sens": sens}, rules=rules, engine="dask", n_workers=2, partition_size=100)
+    assert len(local.table) > 400
+    pd.testing.assert_frame_equal(local.table, dask.table)
+    pd.testing.assert_frame_equal(local.zones, dask.zones)
+    assert shapely.equals_exact(local.geometries.geometry.values, dask.geometries.geometry.values, 0).all()
+
+
+def test_summaries_union_pieces_and_carry_worst_severity():
+    rules = parse_rules({"references": {"a": "Ref A", "b": "Ref B"}, "rules": [
+        {"id": "near", "development": {"theme": "investment_sites"}, "sensitive": {"theme": "reindeer_herding"},
+         "zones_m": [100], "decay": "step", "severity": "major", "reference": "a"},
+        {"id": "far", "development": {"theme": "investment_sites"}, "sensitive": {"theme": "reindeer_herding"},
+         "zones_m": [100], "decay": "linear", "severity": "minor", "reference": "b"}]}, "r.yaml")
+    site = gdf([Point(500, 500)], site_id=["kallak"], name=["Kallak"])
+    sameby = gdf([box(0, 0, 1000, 1000)], sameby=["Jåhkågasska tjiellde"])
+    specs = {"sites": spec("sites", "investment_sites", "Point"),
+             "reindeer_samebyar": spec("reindeer_samebyar", "reindeer_herding", illustrative=True, restricted=True)}
+    res = conflicts({"sites": site, "reindeer_samebyar": sameby}, rules=rules, specs=specs)
+    assert len(res.table) == 2  # same piece under two rules
+    sb = res.summaries["sameby"].iloc[0]
+    assert sb["sameby"] == "Jåhkågasska tjiellde" and sb["n_conflicts"] == 2 and sb["worst_severity"] == "major"
+    assert sb["affected_area_m2"] == pytest.approx(ngon_area(100))  # union, not 2x
+    assert sb["affected_share"] == pytest.approx(ngon_area(100) / 1e6)
+    inv = res.summaries["investment_site"].iloc[0]
+    assert inv["dev_id"] == "kallak" and inv["affected_sameby"] == "Jåhkågasska tjiellde"
+    assert any("samråd" in c.lower() for c in res.caveats)
+    assert any("Illustrativa" in c for c in res.caveats)
+    assert set(res.citations) == {"a", "b"}
+
+
+def test_refuses_wrong_crs_and_bad_options():
+    dev = gpd.GeoDataFrame(geometry=[Point(18, 66)], crs="EPSG:4326")
+    with pytest.raises(CRSError, match="EPSG:3006"):
+        conflicts({"dev": dev, "sens": gdf([box(0, 0, 1, 1)])}, rules=one_rule([10]))
+    with pytest.raises(AnalysisError, match="engine"):
+        conflicts({"dev": gdf([Point(0, 0)]), "sens": gdf([box(0, 0, 1, 1)])}, rules=one_rule([10]), engine="spark")
+    with pytest.raises(AnalysisError, match="filter column 'type'"):
+        rules = parse_rules({"references": {"r": "x"}, "rules": [
+            {"id": "x", "development": {"layer": "dev", "where": {"type": ["mine"]}}, "sensitive": {"layer": "sens"},
+             "zones_m": [1], "decay": "step", "severity": "minor", "reference": "r"}]})
+        conflicts({"dev": gdf([Point(0, 0)]), "sens": gdf([box(0, 0, 1, 1)])}, rules=rules)
+
+
+def test_no_pairs_gives_empty_table_with_columns():
+    res = conflicts({"dev": gdf([Point(0, 0)]), "sens": gdf([box(1000, 1000, 1001, 1001)])}, rules=one_rule([10]))
+    assert len(res.table) == 0 and set(KEY_COLUMNS) <= set(res.table.columns)
+
+
+@pytest.fixture(scope="module")
+def default_study():
+    if not (ROOT / "data" / "jokkmokk.gpkg").exists():
+        pytest.skip("default data not built")
+    from jokkgeo.analysis.rules import load_rules
+    from jokkgeo.catalogue import Catalogue
+    from jokkgeo.cli.conflicts import load_rule_layers
+
+    rules = load_rules()
+    layers = load_rule_layers(Catalogue.from_dir(ROOT / "layers"), rules)
+    return conflicts(layers, rules=rules, language="en")
+
+
+def test_default_study_kallak_conflicts_with_reindeer_layers(default_study):
+    t = default_study.table
+    kallak = t[(t["dev_id"] == "kallak") & (t["sens_theme"] == "reindeer_herding")]
+    assert {"reindeer_samebyar", "reindeer_migration_routes"} <= set(kallak["sens_layer"])
+    sb = kallak[kallak["sens_layer"] == "reindeer_samebyar"].iloc[0]
+    assert sb["sens_label"] == "Jåhkågasska tjiellde" and sb["overlap_area_m2"] > 0 and sb["severity"] == "major"
+    assert "Vistnes" in sb["citation"] and sb["illustrative"]
+    assert (kallak["citation"].str.len() > 0).all()
+    assert any("Illustrative" in c for c in default_study.caveats)
+    assert any("samråd" in c for c in default_study.caveats)
+    summary = default_study.summaries["investment_site"].set_index("dev_id")
+    assert "Jåhkågasska tjiellde" in summary.loc["kallak", "affected_sameby"]
+
+
+def test_dask_engine_on_a_distributed_scheduler_address():
+    from distributed import LocalCluster
+
+    dev = gdf([box(0, 0, 100, 100), box(1000, 0, 1100, 100)], site_id=["a", "b"])
+    sens = gdf([box(50, 50, 250, 250), box(900, -50, 1050, 60)], name=["A", "B"])
+    rules = one_rule([10, 40], decay="gaussian")
+    local = conflicts({"dev": dev, "sens": sens}, rules=rules)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        remote = conflicts({"dev": dev, "sens": sens}, rules=rules, engine="dask", scheduler=cluster.scheduler_address)
+    pd.testing.assert_frame_equal(local.table, remote.table)
+    assert remote.params["scheduler"] == cluster.scheduler_address
+
+
+def test_invalid_geometry_is_a_user_error_with_a_fix():
+    from shapely.geometry import Polygon
+
+    bowtie = Polygon([(0, 0), (100, 100), (100, 0), (0, 100)])
+    with pytest.raises(AnalysisError, match="make_valid"):
+        conflicts({"dev": gdf([box(40, -10, 60, 110)]), "sens": gdf([bowtie])}, rules=one_rule([5]))
+
+
+def test_distance_is_exact_when_the_nearest_point_lies_outside_the_buffer_polygon():
+    # The 64-gon buffer of radius 100 is inscribed in the circle: between its vertices at 0° and 5.625°
+    # it reaches only 100·cos(π/64) = 99.88 m. A spike tip at 99.9 m in that direction lies outside the
+    # polygon, while another part of the feature (x ≥ 99.95 near 0°) lies inside it.
+    a = math.pi / 64
+    tip = (99.9 * math.cos(a), 99.9 * math.sin(a))
+    sens = shapely.union(box(99.95, -5, 300, 5), shapely.Polygon([tip, (110, 3), (110, 7)]))
+    res = conflicts({"dev": gdf([Point(0, 0)]), "sens": gdf([sens])}, rules=one_rule([100]))
+    assert res.table["distance_m"].iloc[0] == pytest.approx(99.9, abs=1e-9)
+
+
+def test_no_rule_applies_gives_empty_results_with_columns():
+    # the rule names layers "dev" and "sens"; neither is given
+    res = conflicts({"a": gdf([Point(0, 0)]), "b": gdf([box(-10, -10, 10, 10)])}, rules=one_rule([10]))
+    assert len(res.table) == 0 and len(res.zones) == 0 and len(res.geometries) == 0
+    assert set(KEY_COLUMNS) <= set(res.table.columns)
+    assert {"distance_m", "zoi_area_m2", "weighted_area_m2", "severity"} <= set(res.table.columns)
+    assert [*KEY_COLUMNS, "band", "zone_inner_m", "zone_outer_m", "area_m2", "length_m"] == list(res.zones.columns[:10])
+    assert res.params["rules_without_features"] == ["r"] and res.summaries == {} and res.citations == {}
+
+
+def test_buffer_around_a_hole_and_inside_a_hole():
+    # sensitive square with a 20 m x 20 m hole at its centre
+    sens = gdf([box(0, 0, 1000, 1000).difference(box(490, 490, 510, 510))])
+    # zone of 100 m around the hole centre: the 64-gon minus the hole (probe vertex lies in the hole)
+    res = conflicts({"dev": gdf([Point(500, 500)]), "sens": sens}, rules=one_rule([100]))
+    assert res.table["zoi_area_m2"].iloc[0] == pytest.approx(ngon_area(100) - 400, rel=1e-12)
+    assert res.table["distance_m"].iloc[0] == pytest.approx(10.0)
+    # a 5 m zone stays inside the hole: no conflict
+    res = conflicts({"dev": gdf([Point(500, 500)]), "sens": sens}, rules=one_rule([5]))
+    assert len(res.table) == 0
+
+
+def test_multi_part_development_feature_with_one_part_inside():
+    # two 10 m squares 5 km apart; only the first lies in the sensitive polygon (far from its edges)
+    from shapely.geometry import MultiPolygon
+
+    dev = gdf([MultiPolygon([box(0, 0, 10, 10), box(5000, 0, 5010, 10)])])
+    sens = gdf([box(-1000, -1000, 1000, 1000)])
+    res = conflicts({"dev": dev, "sens": sens}, rules=one_rule([20]))
+    row = res.table.iloc[0]
+    # buffer of a square: the square, four 10 m x 20 m strips and four quarter 64-gons of radius 20
+    assert row["zoi_area_m2"] == pytest.approx(100 + 4 * 10 * 20 + ngon_area(20), rel=1e-12)
+    assert row["overlap_area_m2"] == pytest.approx(100.0) and row["distance_m"] == 0
+
+
+def test_pairs_engine_matches_geopandas_overlay_with_holes_lines_and_multi_parts():
+    rng = np.random.default_rng(11)
+    xy = rng.uniform(0, 1000, (200, 2))
+    dev = list(shapely.box(xy[:150, 0], xy[:150, 1], xy[:150, 0] + 20, xy[:150, 1] + 20))
+    dev += list(shapely.points(xy[150:180]))
+    dev += [shapely.MultiPolygon([shapely.box(x, y, x + 5, y + 5), shapely.box(x + 80, y, x + 85, y + 5)])
+            for x, y in xy[180:]]
+    dev = np.array(dev, dtype=object)
+    cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(rng.uniform(0, 1000, (30, 2)))))
+    holes = shapely.buffer(shapely.centroid(cells), 30.0)
+    sens = shapely.difference(cells, holes)
+    res = rule_pairs(dev, sens, [15.0])
+    a = gpd.GeoDataFrame(geometry=shapely.buffer(dev, 15.0, quad_segs=16), crs=CRS)
+    ov = gpd.overlay(a, gpd.GeoDataFrame(geometry=sens, crs=CRS), how="intersection")
+    assert len(res["dev_pos"]) == len(ov)
+    assert res["area_m2"][:, -1].sum() == pytest.approx(ov.area.sum(), rel=1e-9)
+    # per pair: the same pieces
+    got = dict(zip(zip(res["dev_pos"], res["sens_pos"]), res["area_m2"][:, -1]))
+    ov_pairs = rule_pairs(dev, sens, [15.0], want_geometry=False)
+    assert set(got) == set(zip(ov_pairs["dev_pos"], ov_pairs["sens_pos"]))
+    tree = shapely.STRtree(sens)
+    i, j = tree.query(a.geometry.values, predicate="intersects")
+    areas = shapely.area(shapely.intersection(a.geometry.values[i], sens[j]))
+    want = {(int(p), int(q)): ar for p, q, ar in zip(i, j, areas) if ar > 0}
+    assert set(want) == set(got)
+    np.testing.assert_allclose([got[key] for key in sorted(want)], [want[key] for key in sorted(want)], rtol=1e-9)
