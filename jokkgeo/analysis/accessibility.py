@@ -1,9 +1,13 @@
 """Accessibility of places: travel time to the nearest site (and to each site), totals per band.
 
 Places (settlements, housing land, population cells; points or polygons in
-EPSG:3006) are snapped to the nearest open road segment — found through a
-KD-tree of points every ``step_m`` along the roads, then projected exactly
-onto that segment — and travel the off-road leg at ``access_speed_kph``. Polygons are represented by a point on their surface.
+EPSG:3006) are snapped to the nearest point of the nearest open road segment —
+exactly, found through a KD-tree of points every ``step_m`` along the roads
+(:func:`snap_places`) — and travel the off-road leg at ``access_speed_kph``.
+Like sites (:func:`jokkgeo.network.routing.snap_sites`) they also get an
+access point on the nearest road no season closes, and on networks with added
+road layers they keep the access they had before each addition, so adding
+roads never lengthens a place's time. Polygons are represented by a point on their surface.
 Times are in minutes; a place farther than ``max_snap_m`` from any open road,
 or on a road island without a site, is *unreachable* (NaN) and counted.
 """
@@ -32,7 +36,8 @@ from jokkgeo.analysis.catchments import (
 from jokkgeo.errors import AnalysisError
 from jokkgeo.network.arrays import RoadNetwork
 from jokkgeo.network.profiles import SpeedProfile, get_profile, seasonal_classes
-from jokkgeo.network.routing import check_direction, node_travel_times, point_times, snap_sites
+from jokkgeo.network.routing import (_open_tree, check_direction, n_generations, node_travel_times, open_mask,
+                                     point_times, snap_sites)
 
 log = logging.getLogger(__name__)
 
@@ -73,55 +78,111 @@ KDTREE_WORKERS = -1
 """Threads for KD-tree queries (-1: all cores). The benchmark also reports 1."""
 
 
-def _sample_tree(network: RoadNetwork, prof: SpeedProfile, step_m: float, stable: bool = False) -> tuple[Any, ...]:
-    """KD-tree over the distinct road points of open segments, and the road pieces at each point.
+PIECES_PER_POINT = 16
+"""Road pieces stored per road point for the exact nearest-segment search (see :func:`_piece_index`)."""
+NEIGHBOUR_POINTS = 24
+"""Road points whose pieces are examined when building the per-point piece lists."""
+FAR_POINTS = 16
+"""Road points examined (second KD-tree query) for places the stored pieces cannot settle."""
 
-    Returns ``(tree, ptr, piece_a, piece_b)``: the straight road pieces touching
-    distinct point ``u`` (several at a junction) run from sample ``piece_a[k]``
-    to sample ``piece_b[k]`` for ``k`` in ``ptr[u]:ptr[u + 1]``.
+
+def _project(px: np.ndarray, py: np.ndarray, ax: np.ndarray, ay: np.ndarray, bx: np.ndarray,
+             by: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distance from points to straight pieces and the position (0..1) of the nearest point on each."""
+    vx, vy = bx - ax, by - ay
+    vv = vx * vx + vy * vy
+    t = np.clip(np.divide((px - ax) * vx + (py - ay) * vy, vv, out=np.zeros_like(vv), where=vv > 0), 0.0, 1.0)
+    return np.hypot(ax + t * vx - px, ay + t * vy - py), t
+
+
+def _piece_index(network: RoadNetwork, prof: SpeedProfile, step_m: float, stable: bool = False,
+                 max_generation: int | None = None) -> tuple[Any, ...]:
+    """Exact nearest-segment index: KD-tree over road points, and per point its nearest road pieces.
+
+    The open segments are cut into straight pieces no longer than ``step_m``
+    (``network.samples``). For every distinct road point ``u`` the
+    :data:`PIECES_PER_POINT` pieces nearest to ``u`` are stored, with a
+    *clearance* ``c[u]``: every other piece is at least ``c[u]`` from ``u``
+    (the next piece's distance, or — for pieces not seen among the
+    :data:`NEIGHBOUR_POINTS` nearest points — that point's distance minus half
+    the longest piece). A place ``p`` whose nearest road point is ``u`` at
+    ``D`` and whose nearest stored piece is at ``d`` is exact when
+    ``d + D < c[u]``: any closer piece would lie within ``d + D`` of ``u``.
+    Returns ``(tree, lists, ldist, piece_a, piece_b, ptr, touching, half)``: ``lists`` piece
+    numbers (-1 padded), ``ldist`` their distances from the point followed by
+    the clearance (``inf`` padded; a place is first projected onto the
+    nearest few pieces only, and onto more when those cannot prove the answer);
+    ``touching[ptr[u]:ptr[u + 1]]`` are the pieces with an end at point ``u``;
+    ``half`` is half the longest piece (m).
     """
     from scipy.spatial import cKDTree
 
-    key = ("sample_tree", prof.key, float(step_m), stable)
+    key = ("piece_index", prof.key, float(step_m), stable, max_generation)
     if key not in network._cache:
         geom, _, x, y = network.samples(step_m)
-        is_open = network.open_geometries(prof)
-        if stable:
-            fwd, bwd = network.geometry_arcs()
-            arc = np.where(fwd >= 0, fwd, bwd)
-            is_open = is_open & ~np.isin(network.arc_class[arc], list(seasonal_classes()))
-        open_samples = np.flatnonzero(is_open[geom])
-        xy = np.column_stack([x[open_samples], y[open_samples]])
-        uniq, inverse = np.unique(xy, axis=0, return_inverse=True)
-        inverse = inverse.ravel()
+        is_open = open_mask(network, prof, stable=stable, max_generation=max_generation)
         n = len(geom)
-        a_parts, b_parts, u_parts = [], [], []
-        for step in (-1, 1):  # the piece before and the piece after each sample
-            nb = open_samples + step
-            ok = (nb >= 0) & (nb < n)
-            ok[ok] = geom[nb[ok]] == geom[open_samples[ok]]
-            a_parts.append(open_samples[ok])
-            b_parts.append(nb[ok])
-            u_parts.append(inverse[ok])
-        u_all = np.concatenate(u_parts)
-        order = np.argsort(u_all, kind="stable")
-        ptr = np.zeros(len(uniq) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(u_all, minlength=len(uniq)), out=ptr[1:])
-        network._cache[key] = (cKDTree(uniq), ptr, np.concatenate(a_parts)[order], np.concatenate(b_parts)[order])
+        i = np.flatnonzero(is_open[geom[:-1]] & (geom[1:] == geom[:-1])) if n > 1 else np.zeros(0, np.int64)
+        pa, pb = i, i + 1
+        open_samples = np.flatnonzero(is_open[geom])
+        uniq, inverse = np.unique(np.column_stack([x[open_samples], y[open_samples]]), axis=0, return_inverse=True)
+        point_of = np.full(n, -1, dtype=np.int64)
+        point_of[open_samples] = inverse.ravel()
+        nu, npc = len(uniq), len(pa)
+        m = PIECES_PER_POINT
+        lists = np.full((nu, m), -1, dtype=np.int64)
+        ldist = np.full((nu, m + 1), np.inf)  # distance from the point to each stored piece, then the clearance
+        tree = cKDTree(uniq) if nu else None
+        half = 0.0
+        ptr = np.zeros(nu + 1, dtype=np.int64)
+        touching = np.zeros(0, dtype=np.int64)
+        if nu and npc:
+            half = float(np.hypot(x[pb] - x[pa], y[pb] - y[pa]).max()) / 2
+            # point -> pieces touching it (CSR)
+            ends = np.concatenate([point_of[pa], point_of[pb]])
+            pieces = np.concatenate([np.arange(npc), np.arange(npc)])
+            order = np.argsort(ends, kind="stable")
+            ptr = np.zeros(nu + 1, dtype=np.int64)
+            np.cumsum(np.bincount(ends, minlength=nu), out=ptr[1:])
+            touching = pieces[order]
+            k2 = min(NEIGHBOUR_POINTS, nu)
+            dk, nb = tree.query(uniq, k=k2)
+            dk, nb = dk.reshape(nu, k2), nb.reshape(nu, k2)
+            limit = dk[:, -1] - half if k2 == NEIGHBOUR_POINTS else np.full(nu, np.inf)
+            for lo in range(0, nu, 50_000):  # chunks bound the memory of the pair arrays
+                hi = min(lo + 50_000, nu)
+                nbf = nb[lo:hi].ravel()
+                cnt = ptr[nbf + 1] - ptr[nbf]
+                start = np.cumsum(cnt) - cnt
+                own = np.repeat(np.repeat(np.arange(lo, hi), k2), cnt)
+                pc = touching[np.repeat(ptr[nbf] - start, cnt) + np.arange(int(cnt.sum()))]
+                pair = np.unique(own * npc + pc)
+                own, pc = pair // npc, pair % npc
+                dd, _ = _project(uniq[own, 0], uniq[own, 1], x[pa[pc]], y[pa[pc]], x[pb[pc]], y[pb[pc]])
+                order = np.lexsort((dd, own))
+                own, pc, dd = own[order], pc[order], dd[order]
+                first = np.searchsorted(own, np.arange(lo, hi))
+                rank = np.arange(len(own)) - first[own - lo]
+                sel = rank < m
+                lists[own[sel], rank[sel]] = pc[sel]
+                ldist[own[sel], rank[sel]] = dd[sel]
+                nxt = rank == m
+                ldist[lo:hi, m] = limit[lo:hi]
+                ldist[own[nxt], m] = np.minimum(dd[nxt], limit[own[nxt]])
+            # a point's stored pieces beyond its clearance are not needed for the bound
+            ldist[:, :m] = np.minimum(ldist[:, :m], ldist[:, m:])
+        network._cache[key] = (tree, lists, ldist, pa, pb, ptr, touching, half)
     return network._cache[key]
 
 
-def _node_tree(network: RoadNetwork, prof: SpeedProfile, stable: bool = False) -> tuple[Any, np.ndarray, np.ndarray]:
+def _node_tree(network: RoadNetwork, prof: SpeedProfile, stable: bool = False,
+               max_generation: int | None = None) -> tuple[Any, np.ndarray, np.ndarray]:
     """KD-tree over the nodes at the ends of open segments: ``(tree, geom, frac)`` per node (frac 0 or 1)."""
     from scipy.spatial import cKDTree
 
-    key = ("node_tree", prof.key, stable)
+    key = ("node_tree", prof.key, stable, max_generation)
     if key not in network._cache:
-        is_open = network.open_geometries(prof)
-        if stable:
-            fwd, bwd = network.geometry_arcs()
-            arc = np.where(fwd >= 0, fwd, bwd)
-            is_open = is_open & ~np.isin(network.arc_class[arc], list(seasonal_classes()))
+        is_open = open_mask(network, prof, stable=stable, max_generation=max_generation)
         g = np.flatnonzero(is_open)
         start, end = network.geometry_nodes()
         nodes = np.concatenate([start[g], end[g]])
@@ -157,15 +218,22 @@ def place_points(places: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 def snap_places(
     network: RoadNetwork, xy: np.ndarray, *, profile: str | SpeedProfile | None, max_snap_m: float, step_m: float,
-    stable: bool = False,
+    stable: bool = False, max_generation: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Snap points to open roads: ``(segment index or -1, fraction along it, distance m)``.
 
-    A KD-tree over the road points of ``network.samples(step_m)`` (every vertex,
-    and no gap above ``step_m``) finds the nearest road point; the place is then
-    projected exactly onto the two straight road pieces on either side of it.
-    ``step_m=0`` snaps to the nearest *node* instead (faster, coarser).
-    ``stable=True`` snaps only to roads of classes no packaged season closes.
+    Exact: the result is the nearest open segment and the nearest point on it,
+    as ``shapely.STRtree.query_nearest`` gives (ties between equally near
+    segments may be broken differently). A KD-tree over the road points of
+    ``network.samples(step_m)`` (every vertex, and no gap above ``step_m``)
+    finds the nearest road point; the place is projected onto the road pieces
+    stored there (:func:`_piece_index`), and the few places for which those
+    pieces cannot prove the answer (about 1 % on a dense lattice) are snapped
+    with shapely's STR-tree. ``step_m=0`` snaps to the nearest *node* instead
+    (faster, coarser).
+    ``stable=True`` snaps only to roads of classes no packaged season closes;
+    ``max_generation`` only to roads the network had before later road layers
+    were added (see :func:`jokkgeo.network.routing.open_mask`).
     """
     prof = get_profile(profile)
     if step_m == 0:  # snap to the nearest node
@@ -173,49 +241,141 @@ def snap_places(
         frac = np.zeros(len(xy))
         dist = np.full(len(xy), np.inf)
         ok = np.isfinite(xy).all(axis=1)
-        tree, node_geom, node_frac = _node_tree(network, prof, stable)
+        tree, node_geom, node_frac = _node_tree(network, prof, stable, max_generation)
         if tree.n and ok.any():
             d, i = tree.query(xy[ok], distance_upper_bound=max_snap_m, workers=KDTREE_WORKERS)
             hit = np.isfinite(d)
             pos = np.flatnonzero(ok)[hit]
             geom[pos], frac[pos], dist[pos] = node_geom[i[hit]], node_frac[i[hit]], d[hit]
         return geom, frac, dist
-    tree, ptr, piece_a, piece_b = _sample_tree(network, prof, step_m, stable)
+    tree, lists, ldist, pa, pb, ptr, touching, half = _piece_index(network, prof, step_m, stable, max_generation)
     geom_s, frac_s, sx, sy = network.samples(step_m)
     geom = np.full(len(xy), -1, dtype=np.int64)
     frac = np.zeros(len(xy))
     dist = np.full(len(xy), np.inf)
     ok = np.isfinite(xy).all(axis=1)
-    if not (len(piece_a) and ok.any()):
+    if not (len(pa) and ok.any()):
         return geom, frac, dist
-    d, u = tree.query(xy[ok], distance_upper_bound=max_snap_m + step_m / 2, workers=KDTREE_WORKERS)
-    hit = np.isfinite(d)
+    d1, u = tree.query(xy[ok], distance_upper_bound=max_snap_m + step_m / 2, workers=KDTREE_WORKERS)
+    hit = np.isfinite(d1)
     pos = np.flatnonzero(ok)[hit]
-    u = u[hit]
-    # project each place onto every straight road piece at its nearest road point (one flat pass)
-    counts = ptr[u + 1] - ptr[u]
-    starts = np.cumsum(counts) - counts
-    owner = np.repeat(np.arange(len(u)), counts)
-    k = np.repeat(ptr[u] - starts, counts) + np.arange(int(counts.sum()))
-    a, b = piece_a[k], piece_b[k]
-    px, py = xy[pos[owner], 0], xy[pos[owner], 1]
-    ax, ay = sx[a], sy[a]
-    vx, vy = sx[b] - ax, sy[b] - ay
-    vv = vx * vx + vy * vy
-    t = np.clip(np.divide((px - ax) * vx + (py - ay) * vy, vv, out=np.zeros_like(vv), where=vv > 0), 0.0, 1.0)
-    dd = np.hypot(ax + t * vx - px, ay + t * vy - py)
-    best = np.minimum.reduceat(dd, starts)
-    first_min = np.flatnonzero(dd <= np.repeat(best, counts))
-    grp = owner[first_min]  # already grouped by place
-    keep = np.ones(len(grp), dtype=bool)
-    keep[1:] = grp[1:] != grp[:-1]
-    pick = first_min[keep]
-    best_f = frac_s[a[pick]] + t[pick] * (frac_s[b[pick]] - frac_s[a[pick]])
+    u, d1 = u[hit], d1[hit]
+    n = len(pos)
+    m = lists.shape[1]
+    k1 = min(4, m)
+    # pass 1: the 4 pieces stored nearest to u (n x 4)
+    cand = lists[u, :k1]
+    cc = np.maximum(cand, 0)
+    a, b = pa[cc], pb[cc]
+    dd, t = _project(xy[pos, 0][:, None], xy[pos, 1][:, None], sx[a], sy[a], sx[b], sy[b])
+    dd = np.where(cand >= 0, dd, np.inf)
+    j = np.argmin(dd, axis=1)
+    r = np.arange(n)
+    best, best_a, best_b, best_t = dd[r, j], a[r, j], b[r, j], t[r, j]
+    # pass 2, where needed: the other stored pieces that could be nearer (ldist from u < best + d1)
+    todo = np.flatnonzero(~(best + d1 < ldist[u, k1] * (1 - 1e-12)))
+    if todo.size and m > k1:
+        need = (ldist[u[todo], k1:m] < (best[todo] + d1[todo])[:, None] * (1 + 1e-12)) & (lists[u[todo], k1:m] >= 0)
+        row, col = np.nonzero(need)  # row-major: grouped by place
+        if row.size:
+            c2 = lists[u[todo[row]], k1 + col]
+            a2, b2 = pa[c2], pb[c2]
+            p2 = pos[todo[row]]
+            d2, t2 = _project(xy[p2, 0], xy[p2, 1], sx[a2], sy[a2], sx[b2], sy[b2])
+            starts = np.flatnonzero(np.r_[True, row[1:] != row[:-1]])
+            mins = np.minimum.reduceat(d2, starts)
+            grp = row[starts]
+            hit_min = np.flatnonzero(d2 <= np.repeat(mins, np.diff(np.r_[starts, len(row)])))
+            first = hit_min[np.r_[True, row[hit_min[1:]] != row[hit_min[:-1]]]]
+            sel = todo[grp]
+            better = mins < best[sel]
+            sb = sel[better]
+            best[sb], best_a[sb], best_b[sb], best_t[sb] = d2[first][better], a2[first][better], b2[first][better], t2[first][better]
+        todo = todo[~(best[todo] + d1[todo] < ldist[u[todo], m] * (1 - 1e-12))]
+    if todo.size:
+        # places far from the roads: the nearest piece has an end within best + half of the place, so
+        # the pieces at the road points within that radius decide (complete when fewer than K are)
+        kq = min(FAR_POINTS, tree.n)
+        dk, nk = tree.query(xy[pos[todo]], k=kq, workers=KDTREE_WORKERS)
+        dk, nk = dk.reshape(len(todo), kq), nk.reshape(len(todo), kq)
+        radius = best[todo] + half + 1e-6
+        inside = dk <= radius[:, None]
+        complete = ~inside[:, -1] if kq == FAR_POINTS else np.ones(len(todo), dtype=bool)
+        row, col = np.nonzero(inside & complete[:, None])
+        if row.size:
+            pts = nk[row, col]
+            cnt = ptr[pts + 1] - ptr[pts]
+            start = np.cumsum(cnt) - cnt
+            prow = np.repeat(row, cnt)  # still grouped by place
+            pc = touching[np.repeat(ptr[pts] - start, cnt) + np.arange(int(cnt.sum()))]
+            a3, b3 = pa[pc], pb[pc]
+            p3 = pos[todo[prow]]
+            d3, t3 = _project(xy[p3, 0], xy[p3, 1], sx[a3], sy[a3], sx[b3], sy[b3])
+            starts = np.flatnonzero(np.r_[True, prow[1:] != prow[:-1]])
+            mins = np.minimum.reduceat(d3, starts)
+            hit_min = np.flatnonzero(d3 <= np.repeat(mins, np.diff(np.r_[starts, len(prow)])))
+            first = hit_min[np.r_[True, prow[hit_min[1:]] != prow[hit_min[:-1]]]]
+            sel = todo[prow[starts]]
+            better = mins < best[sel]
+            sb = sel[better]
+            best[sb], best_a[sb], best_b[sb], best_t[sb] = d3[first][better], a3[first][better], b3[first][better], t3[first][better]
+        todo = todo[~complete]
+    best_f = frac_s[best_a] + best_t * (frac_s[best_b] - frac_s[best_a])
+    best_g = geom_s[best_a]
+    if todo.size:  # rare: the stored pieces cannot prove the nearest one; ask shapely's STR-tree
+        stree, sgeoms = _open_tree(network, prof, stable=stable, max_generation=max_generation)
+        q = shapely.points(xy[pos[todo]])
+        (qi, ti), qd = stree.query_nearest(q, return_distance=True, all_matches=False)
+        g_u = sgeoms[ti]
+        roads = network.geometries[g_u]
+        f_u = shapely.line_locate_point(roads, q[qi], normalized=True)  # projects onto the nearest point
+        idx = todo[qi]
+        best[idx], best_f[idx], best_g[idx] = qd, f_u, g_u
+    log.debug("snapped %d places with the KD-tree, %d through the STR-tree", n - todo.size, todo.size)
     within = best <= max_snap_m
-    geom[pos[within]] = geom_s[a[pick]][within]
-    frac[pos[within]] = best_f[within]
+    geom[pos[within]] = best_g[within]
+    frac[pos[within]] = np.clip(best_f[within], 0.0, 1.0)
     dist[pos[within]] = best[within]
     return geom, frac, dist
+
+
+def _place_access(network: RoadNetwork, xy: np.ndarray, *, prof: SpeedProfile, max_snap_m: float,
+                  step_m: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[np.ndarray, ...]]]:
+    """Access points of places: the nearest open road, and extra candidates ``(place positions, geom, frac, dist)``.
+
+    Extra access points (the same rule as for sites, :func:`jokkgeo.network.routing.snap_sites`): the
+    nearest road of a class no season closes (only needed where the nearest road is of a seasonal
+    class, e.g. a forest track), and, on networks with added road layers, the nearest roads as they
+    were before each addition (only needed where the nearest road is a newer one).
+    """
+    g1, f1, d1 = snap_places(network, xy, profile=prof, max_snap_m=max_snap_m, step_m=step_m)
+    fwd_arc, bwd_arc = network.geometry_arcs()
+    seasonal = list(seasonal_classes())
+    first_arc = np.where(fwd_arc >= 0, fwd_arc, bwd_arc)
+    gen_of = network.geometry_generation()
+    cands: list[tuple[np.ndarray, ...]] = []
+    last = n_generations(network) - 1
+    cur = g1.copy()  # per place: nearest road of the current generation prefix (-1: none)
+    cur_stable = np.full(len(xy), -1, dtype=np.int64)  # nearest stable-class road found so far (-1: none yet)
+    for gen in range(last, -1, -1):
+        if gen < last:  # re-snap the places whose nearest road is newer than this prefix
+            sub = np.flatnonzero((cur >= 0) & (gen_of[np.maximum(cur, 0)] > gen))
+            if sub.size:
+                g, f, d = snap_places(network, xy[sub], profile=prof, max_snap_m=max_snap_m, step_m=step_m,
+                                      max_generation=gen)
+                cur[sub] = g
+                keep = g >= 0
+                cands.append((sub[keep], g[keep], f[keep], d[keep]))
+        seasonal_near = (cur >= 0) & np.isin(network.arc_class[first_arc[np.maximum(cur, 0)]], seasonal)
+        stale = (cur_stable < 0) | (gen_of[np.maximum(cur_stable, 0)] > gen)
+        ss = np.flatnonzero(seasonal_near & stale)
+        if ss.size:
+            g2, f2, d2 = snap_places(network, xy[ss], profile=prof, max_snap_m=max_snap_m, step_m=step_m,
+                                     stable=True, max_generation=None if gen == last else gen)
+            cur_stable[ss] = g2
+            keep = g2 >= 0
+            cands.append((ss[keep], g2[keep], f2[keep], d2[keep]))
+    return g1, f1, d1, cands
 
 
 def accessibility(
@@ -252,8 +412,8 @@ def accessibility(
     place_max_snap_m
         Places farther than this from an open road are unreachable (default ``max_snap_m``).
     step_m
-        Spacing (m) of the road points used to find each place's nearest
-        segment (the place is then projected exactly onto that segment).
+        Spacing (m) of the road points of the KD-tree used to find each place's
+        nearest segment (a speed setting: the result is exact for any spacing).
     snap
         ``"edge"`` (default): nearest point on the nearest road segment.
         ``"node"``: nearest network node (as ``osmnx.distance.nearest_nodes``;
@@ -297,19 +457,7 @@ def accessibility(
     w = network.travel_time(prof)
     xy, kinds = place_points(places)
     max_place = place_max_snap_m or max_snap_m
-    # access points: nearest open road, plus (for places whose nearest road is of a class some
-    # season closes, e.g. a forest track) the nearest road of a class no season closes
-    g1, f1, d1 = snap_places(network, xy, profile=prof, max_snap_m=max_place, step_m=step_m)
-    fwd_arc, bwd_arc = network.geometry_arcs()
-    seasonal = list(seasonal_classes())
-    first_arc = np.where(fwd_arc >= 0, fwd_arc, bwd_arc)
-    on_seasonal = (g1 >= 0) & np.isin(network.arc_class[first_arc[np.maximum(g1, 0)]], seasonal)
-    cands = [(g1, f1, d1)]
-    if on_seasonal.any():
-        sub = np.flatnonzero(on_seasonal)
-        g2s, f2s, d2s = snap_places(network, xy[sub], profile=prof, max_snap_m=max_place, step_m=step_m, stable=True)
-        keep = g2s >= 0
-        cands.append((sub[keep], g2s[keep], f2s[keep], d2s[keep]))
+    g1, f1, d1, cands = _place_access(network, xy, prof=prof, max_snap_m=max_place, step_m=step_m)
     snapped = g1 >= 0
     speed_ms = access_speed_kph / 3.6
 
@@ -319,8 +467,7 @@ def accessibility(
         best = np.where(snapped, t + d1 / speed_ms, np.inf)
         best_owner = o if o is not None else np.full(len(xy), -1, dtype=np.int64)
         best_dist = np.where(snapped, d1, np.nan)
-        if len(cands) > 1:
-            sub, g2, f2, d2 = cands[1]
+        for sub, g2, f2, d2 in cands:
             t2, o2 = point_times(network, w, node_t, g2, f2, direction=direction, snaps=site_snaps,
                                  node_owner=node_owner)
             tot2 = t2 + d2 / speed_ms

@@ -127,6 +127,32 @@ class RoadNetwork:
             self._cache[key] = (start, end)
         return self._cache[key]
 
+    def geometry_generation(self) -> np.ndarray:
+        """Per geometry: 0 for the roads the network was built with, ``k`` for the k-th added road layer.
+
+        Roads added by :func:`jokkgeo.network.graph.add_lines` are appended
+        (geometries and arcs) and their arcs carry the layer's label in
+        ``arc_attrs["scenario"]``; each run of added geometries with one label
+        is one generation. Snapping keeps the access that sites and places had
+        before each addition (see :func:`jokkgeo.network.routing.snap_sites`).
+        """
+        key = ("geom_gen",)
+        if key not in self._cache:
+            n = len(self.geometries)
+            gen = np.zeros(n, dtype=np.int64)
+            if self.edits and "scenario" in self.arc_attrs.columns and n:
+                label = np.full(n, None, dtype=object)
+                lab = self.arc_attrs["scenario"].to_numpy(dtype=object)
+                added_arc = pd.notna(lab)
+                label[self.arc_geom[added_arc]] = lab[added_arc]
+                added = pd.notna(label)
+                change = added.copy()
+                change[1:] &= label[1:] != label[:-1]
+                gen = np.where(added, np.cumsum(change), 0).astype(np.int64)
+            gen.setflags(write=False)
+            self._cache[key] = gen
+        return self._cache[key]
+
     def samples(self, step_m: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Points along every geometry: all its vertices plus extra points so no gap exceeds ``step_m``.
 

@@ -2,9 +2,12 @@
 
 Sites are snapped to the nearest point on the nearest *open* road segment
 (shapely STR-tree), not to the nearest node: in a sparse rural network the
-nearest node can be kilometres along the road. The off-road access leg is
-travelled at ``access_speed_kph``. Each site becomes a virtual source node with
-arcs to the two ends of its snapped segment (weight: access leg plus the part
+nearest node can be kilometres along the road. They also get an access point
+on the nearest road no season closes, and on networks with road layers added
+by ``add_lines`` they keep the access points they had before each addition
+(:func:`snap_sites`), so adding roads never lengthens a travel time. The
+off-road access legs are travelled at ``access_speed_kph``. Each site becomes a virtual source node with
+arcs to the two ends of each snapped segment (weight: access leg plus the part
 of the segment travelled), so one ``scipy.sparse.csgraph.dijkstra`` call serves
 all sites.
 
@@ -34,6 +37,7 @@ log = logging.getLogger(__name__)
 DIRECTIONS = ("to_site", "from_site")
 
 
+
 def check_direction(direction: str) -> None:
     if direction not in DIRECTIONS:
         raise AnalysisError(f"direction must be one of {', '.join(DIRECTIONS)}; got {direction!r}")
@@ -57,16 +61,32 @@ class Snaps:
         return len(self.site_ids)
 
 
-def _open_tree(network: RoadNetwork, prof: SpeedProfile, *, stable: bool = False) -> tuple[Any, np.ndarray]:
-    """STR-tree of open segments; ``stable`` keeps only classes no packaged season closes."""
-    key = ("strtree", prof.key, stable)
+def open_mask(network: RoadNetwork, prof: SpeedProfile, *, stable: bool = False,
+              max_generation: int | None = None) -> np.ndarray:
+    """Boolean per geometry: open under ``prof``; ``stable`` keeps only classes no packaged season
+    closes; ``max_generation`` keeps only roads the network had before later road layers were added."""
+    is_open = network.open_geometries(prof)
+    if stable:
+        fwd, bwd = network.geometry_arcs()
+        arc = np.where(fwd >= 0, fwd, bwd)
+        is_open = is_open & ~np.isin(network.arc_class[arc], list(seasonal_classes()))
+    if max_generation is not None:
+        is_open = is_open & (network.geometry_generation() <= max_generation)
+    return is_open
+
+
+def n_generations(network: RoadNetwork) -> int:
+    """Number of road generations: 1 + the number of road layers added with ``add_lines``."""
+    gen = network.geometry_generation()
+    return int(gen.max()) + 1 if len(gen) else 1
+
+
+def _open_tree(network: RoadNetwork, prof: SpeedProfile, *, stable: bool = False,
+               max_generation: int | None = None) -> tuple[Any, np.ndarray]:
+    """STR-tree of open segments (see :func:`open_mask`) and their segment indices."""
+    key = ("strtree", prof.key, stable, max_generation)
     if key not in network._cache:
-        is_open = network.open_geometries(prof)
-        if stable:
-            fwd, bwd = network.geometry_arcs()
-            arc = np.where(fwd >= 0, fwd, bwd)
-            is_open = is_open & ~np.isin(network.arc_class[arc], list(seasonal_classes()))
-        open_geoms = np.flatnonzero(is_open)
+        open_geoms = np.flatnonzero(open_mask(network, prof, stable=stable, max_generation=max_generation))
         network._cache[key] = (shapely.STRtree(network.geometries[open_geoms]), open_geoms)
     return network._cache[key]
 
@@ -82,11 +102,24 @@ def snap_sites(
 ) -> Snaps:
     """Snap site geometries (points or polygons, EPSG:3006) to the nearest open road segments.
 
-    A polygon touching or crossing several roads gets an access point on each
-    (access leg 0). Every site also gets an access point on the nearest road
-    of a class that no packaged season closes (so closing forest tracks in
-    winter never gives a *shorter* access leg than in summer). Raises :class:`~jokkgeo.errors.AnalysisError` naming the
-    site when no open road lies within ``max_snap_m``.
+    **Access rule.** Each site gets an access point at the nearest point of
+    the nearest open road segment (ties: all of them; a polygon touching or
+    crossing several roads gets one on each, with a 0 m leg), and one at the
+    nearest point of the nearest road of a class that no packaged season
+    closes (so closing forest tracks in winter never gives a *shorter* access
+    leg than in summer). The off-road leg is travelled at ``access_speed_kph``.
+
+    **Added roads keep the old access.** On a network with road layers added
+    by :func:`jokkgeo.network.graph.add_lines` the rule is applied to the
+    network as it was before each addition too (see
+    :meth:`~jokkgeo.network.arrays.RoadNetwork.geometry_generation`): a new
+    road near a site adds an access point and never replaces the one the site
+    had, so **adding roads never lengthens a travel time** (existing arcs are
+    not changed by ``add_lines``). A network built in one go from a layer that
+    already contains the new road snaps to the nearest road only.
+
+    Raises :class:`~jokkgeo.errors.AnalysisError` naming the site when no open
+    road lies within ``max_snap_m``.
     """
     prof = get_profile(profile)
     tree, open_geoms = _open_tree(network, prof)
@@ -101,15 +134,21 @@ def snap_sites(
             f"site(s) farther than the maximum snap distance {max_snap_m:,.0f} m from any open road "
             f"(profile '{prof.name}'): {names}; check the site coordinates (EPSG:3006) or raise max_snap_m / --max-snap-m"
         )
-    geom = open_geoms[tree_idx]
-    # second access point: nearest road of a class no season closes (keeps winter within summer)
-    tree2, open2 = _open_tree(network, prof, stable=True)
-    if len(open2):
-        s2, t2 = tree2.query_nearest(geoms, max_distance=max_snap_m, all_matches=False)
-        site_idx = np.concatenate([site_idx, s2])
-        geom = np.concatenate([geom, open2[t2]])
-        pairs = np.unique(np.stack([site_idx, geom], axis=1), axis=0)
-        site_idx, geom = pairs[:, 0], pairs[:, 1]
+    s_parts, g_parts = [site_idx], [open_geoms[tree_idx]]
+    last = n_generations(network) - 1
+    for gen in range(last, -1, -1):
+        # nearest road of a class no season closes (keeps winter within summer); and, for networks with
+        # added road layers, the nearest roads as they were before each addition (keeps the old access)
+        for stable in (False, True):
+            if gen == last and not stable:
+                continue  # done above
+            t2, o2 = _open_tree(network, prof, stable=stable, max_generation=None if gen == last else gen)
+            if len(o2):
+                s2, i2 = t2.query_nearest(geoms, max_distance=max_snap_m, all_matches=not stable)
+                s_parts.append(s2)
+                g_parts.append(o2[i2])
+    pairs = np.unique(np.stack([np.concatenate(s_parts), np.concatenate(g_parts)], axis=1), axis=0)
+    site_idx, geom = pairs[:, 0], pairs[:, 1]
     road = network.geometries[geom]
     legs = shapely.shortest_line(geoms[site_idx], road)
     on_road = shapely.get_point(legs, 1)
@@ -218,15 +257,6 @@ def _via_ends(network: RoadNetwork, node_t: np.ndarray, a: np.ndarray, b: np.nda
     return node_t[na] + frac * wa, node_t[nb] + (1 - frac) * wb, na, nb
 
 
-def _direct(row: Any, p: np.ndarray, wa: np.ndarray, wb: np.ndarray, direction: str) -> np.ndarray:
-    """Time between the snapped point of ``row`` and points ``p`` on the same segment."""
-    if direction == "to_site":
-        d = np.where(p <= row.frac, row.access_s + (row.frac - p) * wa, row.access_s + (p - row.frac) * wb)
-    else:
-        d = np.where(p >= row.frac, row.access_s + (p - row.frac) * wa, row.access_s + (row.frac - p) * wb)
-    return np.where(np.isnan(d), np.inf, d)
-
-
 def point_times(
     network: RoadNetwork,
     w: np.ndarray,
@@ -269,18 +299,33 @@ def point_times(
     if node_owner is not None:
         owner = np.where(np.isfinite(t), node_owner[nearest_node], -1)
     if snaps is not None and len(snaps):
-        on_snapped = np.isin(geom, snaps["geom"].to_numpy())
-        if on_snapped.any():
-            pos = np.flatnonzero(on_snapped)
-            for row in snaps.itertuples(index=False):  # few rows: one per site access point
-                sel = pos[geom[pos] == row.geom]
-                if not sel.size:
-                    continue
-                p = frac[sel]
-                with np.errstate(invalid="ignore"):
-                    direct = _direct(row, p, wa[sel], wb[sel], direction)
-                better = direct < t[sel]
-                t[sel[better]] = direct[better]
-                if owner is not None:
-                    owner[sel[better]] = row.site
+        # points on a segment that has access points: also the direct way along it (one flat pass)
+        sg = snaps["geom"].to_numpy()
+        order = np.argsort(sg, kind="stable")
+        sg = sg[order]
+        lo = np.searchsorted(sg, geom, side="left")
+        counts = np.searchsorted(sg, geom, side="right") - lo
+        if counts.any():
+            pos = np.flatnonzero(counts)
+            c = counts[pos]
+            pt = np.repeat(pos, c)
+            row = order[np.repeat(lo[pos] - (np.cumsum(c) - c), c) + np.arange(int(c.sum()))]
+            rf = snaps["frac"].to_numpy()[row]
+            acc = snaps["access_s"].to_numpy()[row]
+            p, wa_p, wb_p = frac[pt], wa[pt], wb[pt]
+            with np.errstate(invalid="ignore"):
+                if direction == "to_site":
+                    d = np.where(p <= rf, acc + (rf - p) * wa_p, acc + (p - rf) * wb_p)
+                else:
+                    d = np.where(p >= rf, acc + (p - rf) * wa_p, acc + (rf - p) * wb_p)
+            d = np.where(np.isnan(d), np.inf, d)
+            first = np.lexsort((d, pt))  # per point, the fastest access point first
+            keep = np.ones(len(first), dtype=bool)
+            keep[1:] = pt[first[1:]] != pt[first[:-1]]
+            best = first[keep]
+            sel, direct = pt[best], d[best]
+            better = direct < t[sel]
+            t[sel[better]] = direct[better]
+            if owner is not None:
+                owner[sel[better]] = snaps["site"].to_numpy()[row[best]][better]
     return t, owner

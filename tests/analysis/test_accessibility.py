@@ -130,3 +130,65 @@ def test_node_snapping_option(toy, site):
     assert res.params["snap"] == "node"
     with pytest.raises(AnalysisError, match="snap must be"):
         accessibility(toy, site, pl, snap="vertex")
+
+
+def test_added_road_never_lengthens_place_times():
+    """Roads at 10 m/s: W(-2000,0)-M(0,0)-E(2000,0); added dead end E-(2000,250)-P(100,250)."""
+    from jokkgeo.network.graph import add_lines
+
+    def lines(*geoms):
+        return gpd.GeoDataFrame({"highway": ["primary"] * len(geoms), "maxspeed": ["36"] * len(geoms)},
+                                geometry=list(geoms), crs="EPSG:3006")
+
+    base = graph_from_lines(lines(L([(-2000, 0), (0, 0)]), L([(0, 0), (2000, 0)])))
+    net = add_lines(base, lines(L([(2000, 0), (2000, 250), (100, 250)])), connect_m=1)
+    two = gpd.GeoDataFrame({"site_id": ["w", "e"]}, geometry=[P(-2000, 0), P(2000, 0)], crs="EPSG:3006")
+    pl = places((0, 300), (1900, 300), (100, 300))
+    v = 30 / 3.6
+    before = accessibility(base, two, pl, minutes=[10]).places
+    after = accessibility(net, two, pl, minutes=[10]).places
+    for col in ("minutes_w", "minutes_e", "minutes_nearest"):
+        assert (after[col] <= before[col] + 1e-9).all()
+    # (0,300) to W: 300 m leg to M + 2 km: 236 s, also after (the new road is nearer, 111.8 m, but a dead end)
+    assert after["minutes_w"]["p0"] * 60 == pytest.approx(300 / v + 200)
+    # (1900,300) to W: 300 m leg + 3.9 km = 426 s (via the new road, 50 m away: 6 + 35 + 400 = 441 s)
+    assert after["minutes_w"]["p1"] * 60 == pytest.approx(300 / v + 390)
+    # (100,300) to E: before 36 + 190 = 226 s; after 50 m leg to the new road + 2,150 m along it = 221 s
+    assert before["minutes_e"]["p2"] * 60 == pytest.approx(300 / v + 190)
+    assert after["minutes_e"]["p2"] * 60 == pytest.approx(50 / v + 215)
+    assert after["snap_distance_m"]["p2"] == pytest.approx(50)
+
+
+@pytest.mark.parametrize(("pieces", "neighbours", "far"), [(16, 24, 16), (2, 3, 16), (2, 3, 2)])
+def test_fast_snap_equals_shapely_nearest(monkeypatch, pieces, neighbours, far):
+    """KD-tree snapping (every pass, and the STR-tree fallback) gives shapely's exact nearest road."""
+    from jokkgeo.analysis import accessibility as acc_mod
+    from jokkgeo.analysis.accessibility import snap_places
+
+    monkeypatch.setattr(acc_mod, "PIECES_PER_POINT", pieces)
+    monkeypatch.setattr(acc_mod, "NEIGHBOUR_POINTS", neighbours)
+    monkeypatch.setattr(acc_mod, "FAR_POINTS", far)
+    rng = np.random.default_rng(3)
+    n = 60
+    start = rng.uniform(0, 5000, (n, 2))
+    mid = start + rng.uniform(-400, 400, (n, 2))
+    end = mid + rng.uniform(-600, 600, (n, 2))
+    roads = gpd.GeoDataFrame({"highway": ["primary"] * n},
+                             geometry=[L([tuple(a), tuple(b), tuple(c)]) for a, b, c in zip(start, mid, end)],
+                             crs="EPSG:3006")
+    net = graph_from_lines(roads)
+    pts = rng.uniform(-1000, 6000, (3000, 2))
+    geom, frac, dist = snap_places(net, pts, profile="summer", max_snap_m=2000, step_m=150)
+    points = shapely.points(pts)
+    d_all = shapely.distance(points[:, None], net.geometries[None, :])
+    exact = d_all.min(axis=1)
+    within = exact <= 2000
+    assert ((geom >= 0) == within).all()
+    np.testing.assert_allclose(dist[within], exact[within], rtol=0, atol=1e-6)
+    # where the nearest road is unique, the same road and the same point on it
+    srt = np.sort(d_all, axis=1)
+    unique = within & (srt[:, 1] - srt[:, 0] > 1e-6)
+    nearest = d_all.argmin(axis=1)
+    assert (geom[unique] == nearest[unique]).all()
+    on_road = shapely.line_interpolate_point(net.geometries[geom[within]], frac[within], normalized=True)
+    np.testing.assert_allclose(shapely.distance(points[within], on_road), exact[within], atol=1e-5)

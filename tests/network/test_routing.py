@@ -1,0 +1,102 @@
+"""Site access on a network with an added road (hand-solved), and adding roads never lengthens a trip.
+
+Toy network (metres, EPSG:3006), all roads 36 km/h = 10 m/s, access legs 30 km/h::
+
+                 P(100,250) ------------------------- (2000,250)
+       site (0,300)                                       |      new dead-end road from E
+    W(-2000,0) ---------------- M(0,0) ---------------- E(2000,0)
+
+Before: the site's nearest road is at M (300 m, 36 s). To the site: M 36 s, W and E 236 s.
+The new road comes within 111.80 m of the site (at its dead end P). Keeping the old access,
+E improves to 215 s (2,150 m along the new road) + 13.42 s (111.80 m leg) = 228.42 s,
+P is 13.42 s, and nothing else changes. Snapping only to the nearest road (the new one) would
+make M 200 + 228.42 = 428.42 s.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+
+from jokkgeo.network.graph import add_lines, graph_from_lines
+from jokkgeo.network.routing import node_travel_times, snap_sites
+
+L = shapely.LineString
+V = 30 / 3.6
+LEG_P = float(np.hypot(100, 50))
+
+
+def lines(*geoms, maxspeed="36"):
+    return gpd.GeoDataFrame({"highway": ["primary"] * len(geoms), "maxspeed": [maxspeed] * len(geoms)},
+                            geometry=list(geoms), crs="EPSG:3006")
+
+
+BASE = lines(L([(-2000, 0), (0, 0)]), L([(0, 0), (2000, 0)]))
+NEW = lines(L([(2000, 0), (2000, 250), (100, 250)]))
+SITE = np.array([shapely.Point(0, 300)], dtype=object)
+
+
+def times(net, direction="to_site", profile="summer"):
+    snaps = snap_sites(net, SITE, ("s",), profile=profile, max_snap_m=5000, access_speed_kph=30)
+    t, _ = node_travel_times(net, snaps, profile=profile, direction=direction)
+    return {(float(x), float(y)): float(v) for x, y, v in zip(net.node_x, net.node_y, t[0])}
+
+
+@pytest.mark.parametrize("direction", ["to_site", "from_site"])
+def test_added_dead_end_road_keeps_the_old_access(direction):
+    base = graph_from_lines(BASE)
+    before = times(base, direction)
+    assert before[(0.0, 0.0)] == pytest.approx(300 / V)
+    assert before[(-2000.0, 0.0)] == pytest.approx(200 + 300 / V)
+    assert before[(2000.0, 0.0)] == pytest.approx(200 + 300 / V)
+    net = add_lines(base, NEW, connect_m=1)
+    assert net.geometry_generation().tolist() == [0, 0, 1]
+    after = times(net, direction)
+    for node, t in before.items():
+        assert after[node] <= t + 1e-9  # no trip gets longer
+    assert after[(0.0, 0.0)] == pytest.approx(300 / V)  # unchanged: the old access is kept
+    assert after[(-2000.0, 0.0)] == pytest.approx(200 + 300 / V)
+    assert after[(2000.0, 0.0)] == pytest.approx(215 + LEG_P / V)  # 228.42 s via the new road
+    assert after[(100.0, 250.0)] == pytest.approx(LEG_P / V)
+    snaps = snap_sites(net, SITE, ("s",), profile="summer", max_snap_m=5000, access_speed_kph=30).table
+    assert sorted(snaps["distance_m"].round(2).unique().tolist()) == [round(LEG_P, 2), 300.0]
+
+
+def test_network_built_in_one_go_snaps_to_the_nearest_road_only():
+    # documented behaviour: without the history of an added layer there is no "old access"
+    net = graph_from_lines(lines(*BASE.geometry, *NEW.geometry))
+    t = times(net)
+    assert t[(0.0, 0.0)] == pytest.approx(200 + 215 + LEG_P / V)  # 428.42 s
+
+
+def test_adding_random_roads_never_lengthens_a_trip():
+    rng = np.random.default_rng(7)
+    xs = np.arange(0, 5000, 500.0)
+    grid = [L([(x, y), (x + 500, y)]) for x in xs[:-1] for y in xs] + [L([(x, y), (x, y + 500)]) for x in xs for y in xs[:-1]]
+    keep = rng.random(len(grid)) > 0.25
+    roads = gpd.GeoDataFrame({"highway": rng.choice(["primary", "residential", "track"], len(grid)),
+                              "oneway": rng.choice(["no", "no", "yes"], len(grid))},
+                             geometry=grid, crs="EPSG:3006")[keep]
+    base = graph_from_lines(roads)
+    sites = np.array(shapely.points(rng.uniform(0, 4500, (6, 2))), dtype=object)
+    ids = tuple(f"s{i}" for i in range(6))
+    net = base
+    site_xy = shapely.get_coordinates(sites)
+    for layer in range(3):  # three successive road layers: dead ends from existing nodes ending near sites
+        start = rng.integers(0, base.n_nodes, 8)
+        x0, y0 = base.node_x[start], base.node_y[start]
+        ends = site_xy[rng.integers(0, 6, 8)] + rng.uniform(-60, 60, (8, 2))
+        new = gpd.GeoDataFrame({"highway": rng.choice(["track", "residential"], 8)},
+                               geometry=[L([(a, b), tuple(e)]) for a, b, e in zip(x0, y0, ends)], crs="EPSG:3006")
+        bigger = add_lines(net, new, connect_m=1, label=f"layer {layer}")
+        for profile in ("summer", "winter"):
+            for direction in ("to_site", "from_site"):
+                s0 = snap_sites(net, sites, ids, profile=profile, max_snap_m=5000, access_speed_kph=30)
+                s1 = snap_sites(bigger, sites, ids, profile=profile, max_snap_m=5000, access_speed_kph=30)
+                t0, _ = node_travel_times(net, s0, profile=profile, direction=direction)
+                t1, _ = node_travel_times(bigger, s1, profile=profile, direction=direction)
+                old = t1[:, : net.n_nodes]
+                assert (old <= t0 + 1e-6).all()
+        net = bigger
