@@ -11,8 +11,12 @@ Synthetic data: sensitive polygons are a Voronoi tessellation of random seeds ov
 square whose size keeps ~1 km² per polygon; development polygons are random squares
 (10–60 m) with a zone of influence of 25 m. Baseline, in the same run: buffer the
 development polygons by the zone and ``geopandas.overlay(how="intersection")``.
-The jokkgeo local engine (:func:`jokkgeo.analysis.conflicts.conflicts`, one process, one thread)
-and the Dask engine (2 worker processes) must give the same pieces and the same total
+The baseline runs in one thread (``geopandas.overlay`` is single-threaded). The jokkgeo local
+engine (:func:`jokkgeo.analysis.conflicts.conflicts`, one process) is timed twice: with one thread
+(``n_jobs=1``) and with a thread per available core (``n_jobs=None``; shapely 2 releases the GIL, so
+the threads share the CPU-bound GEOS work); the Dask engine runs on 2 worker processes. Both ratios
+are printed: the one-thread ratio compares like with like, the all-cores ratio is what a user of
+``jokkgeo conflicts`` gets on this machine. All must give the same pieces and the same total
 intersection area (1e-6 relative). The engine call computes its full default output — the
 pieces (geometries) plus distances, overlap with the development feature, zone bands and the
 conflict table — not only what overlay returns. A reference row times ``shapely.buffer`` alone
@@ -23,6 +27,7 @@ Run::
 
     .venv/bin/python bench/conflicts.py            # all workloads
     .venv/bin/python bench/conflicts.py --quick    # 10k x 1k only
+    .venv/bin/python bench/conflicts.py --only "100k x 10k" --repeat 5   # one workload
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from jokkgeo.analysis._common import available_cores
 from jokkgeo.analysis.conflicts import conflicts
 from jokkgeo.analysis.rules import parse_rules
 
@@ -100,9 +106,19 @@ def load_average() -> str:
         return "n/a"
 
 
+CORES = available_cores()
+# method -> (engine, n_jobs, label); the local engine once with one thread, once with all cores
+ENGINES = {
+    "local1": ("local", 1, "jokkgeo local engine, 1 thread (n_jobs=1, all outputs)"),
+    "localN": ("local", CORES, f"jokkgeo local engine, {CORES} threads in one process (n_jobs={CORES}, all outputs)"),
+    "dask": ("dask", 1, "jokkgeo dask engine (2 worker processes, 1 thread each)"),
+}
+
+
 def engine(dev, sens, kind: str) -> tuple[float, float, int]:
+    which, n_jobs, _ = ENGINES[kind]
     t0 = time.perf_counter()
-    res = conflicts({"dev": dev, "sens": sens}, rules=RULES, engine=kind, n_workers=2,
+    res = conflicts({"dev": dev, "sens": sens}, rules=RULES, engine=which, n_workers=2, n_jobs=n_jobs,
                     with_crossings=False, with_summaries=False)
     sec = time.perf_counter() - t0
     return sec, float(res.table["zoi_area_m2"].sum()), len(res.table)
@@ -116,8 +132,8 @@ def median_run(fn, repeat: int):
 
 def run_workload(name: str, dev, sens, repeat: int) -> list[str]:
     # rounds interleave the methods, so a burst of load from other jobs hits all of them alike
-    methods = {"overlay": lambda: baseline(dev, sens), "buffer": lambda: buffer_only(dev),
-               "local": lambda: engine(dev, sens, "local"), "dask": lambda: engine(dev, sens, "dask")}
+    methods = {"overlay": lambda: baseline(dev, sens), "buffer": lambda: buffer_only(dev)}
+    methods.update({kind: (lambda kind=kind: engine(dev, sens, kind)) for kind in ENGINES})
     runs: dict[str, list[tuple]] = {m: [] for m in methods}
     for _ in range(repeat):
         for m, fn in methods.items():
@@ -129,14 +145,13 @@ def run_workload(name: str, dev, sens, repeat: int) -> list[str]:
 
     rows = []
     b_sec, b_area, b_n = med("overlay")
-    rows.append(f"| {name} | buffer + geopandas.overlay | {b_sec:.2f} | 1.00 | {b_n} | {b_area:.6e} | – |")
+    rows.append(f"| {name} | buffer + geopandas.overlay (1 thread) | {b_sec:.2f} | 1.00 | {b_n} | {b_area:.6e} | – |")
     (buf_sec,) = med("buffer")
     rows.append(f"| {name} | (reference: shapely.buffer alone, paid by both) | {buf_sec:.2f} | | | | |")
-    for kind in ("local", "dask"):
+    for kind in ENGINES:
         sec, area, n = med(kind)
         rel = abs(area - b_area) / b_area
-        label = ("jokkgeo local engine (1 process, all outputs)" if kind == "local"
-                 else "jokkgeo dask engine (2 processes)")
+        label = ENGINES[kind][2]
         rows.append(f"| {name} | {label} | {sec:.2f} | {b_sec / sec:.2f} | {n} | {area:.6e} | {rel:.1e} |")
         if rel > 1e-6 or n != b_n:
             rows.append(f"|   | MISMATCH: {kind} differs from overlay (pieces {n} vs {b_n}, rel {rel:.2e}) | | | | | |")
@@ -178,12 +193,14 @@ def default_study(repeat: int) -> list[str]:
         return time.perf_counter() - t0, total
 
     b_sec, b_area = median_run(base, repeat)
-    rows = [f"| default | buffer + geopandas.overlay (polygon layers, outer zone) | {b_sec:.2f} | 1.00 | | "
+    rows = [f"| default | buffer + geopandas.overlay (polygon layers, outer zone, 1 thread) | {b_sec:.2f} | 1.00 | | "
             f"{b_area:.6e} | – |"]
-    for kind in ("local", "dask"):
+    for kind in ENGINES:
+        which, n_jobs, label = ENGINES[kind]
+
         def run():
             t0 = time.perf_counter()
-            res = conflicts(layers, rules=rules, engine=kind, n_workers=2, with_crossings=False,
+            res = conflicts(layers, rules=rules, engine=which, n_workers=2, n_jobs=n_jobs, with_crossings=False,
                             with_summaries=False)
             return time.perf_counter() - t0, res
 
@@ -192,8 +209,7 @@ def default_study(repeat: int) -> list[str]:
         poly = res.table[res.table["sens_area_m2"] > 0]
         area = float(poly["zoi_area_m2"].sum())
         rel = abs(area - b_area) / b_area if b_area else 0.0
-        label = ("jokkgeo local engine (all rules, all outputs)" if kind == "local"
-                 else "jokkgeo dask engine (2 processes)")
+        label = label.replace("all outputs", "all rules, all outputs")
         rows.append(f"| default | {label} | {sec:.2f} | {b_sec / sec:.2f} | {len(res.table)} | {area:.6e} | "
                     f"{rel:.1e} |")
     return rows
@@ -203,15 +219,20 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="only the 10k x 1k workload")
     ap.add_argument("--repeat", type=int, default=3, help="runs per method; the median is printed (default 3)")
+    ap.add_argument("--only", default=None, help="run only the workload with this name (e.g. '100k x 10k')")
     args = ap.parse_args(argv)
-    print(f"load average (1/5/15 min) at start: {load_average()}; {os.cpu_count()} CPUs; "
-          f"medians of {args.repeat} runs\n")
+    print(f"load average (1/5/15 min) at start: {load_average()}; {os.cpu_count()} CPUs, {CORES} available to "
+          f"this process; medians of {args.repeat} interleaved runs\n")
     print("| workload | method | seconds (median) | speed-up vs overlay | pieces | total intersection area m² | rel. diff |")
     print("|---|---|---|---|---|---|---|")
     workloads = [("10k x 1k", 10_000, 1_000, None)]
     if not args.quick:
         workloads += [("100k x 10k", 100_000, 10_000, None), ("100k x 10k, 5 m vertex spacing", 100_000, 10_000, 5.0),
                       ("100k x 10k, 2.5 m vertex spacing", 100_000, 10_000, 2.5)]
+    if args.only:
+        workloads = [w for w in workloads if w[0] == args.only]
+        if not workloads and args.only != "default":
+            ap.error(f"--only {args.only!r}: no such workload")
     for name, nd, ns, spacing in workloads:
         dev, sens = synthetic(nd, ns, spacing_m=spacing)
         nv = float(np.mean(shapely.get_num_coordinates(sens.geometry.values)))
@@ -219,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
               f"load average before: {load_average()}) | | | | | |", flush=True)
         for row in run_workload(name, dev, sens, args.repeat):
             print(row, flush=True)
-    if not args.quick:
+    if not args.quick and args.only in (None, "default"):
         for row in default_study(args.repeat):
             print(row, flush=True)
     print(f"\nload average (1/5/15 min) at end: {load_average()}")

@@ -8,6 +8,7 @@ restricted flags that decide which caveats a result carries.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -55,6 +56,14 @@ class InputLayer:
     @property
     def theme(self) -> str | None:
         return self.spec.theme if self.spec is not None else None
+
+
+def available_cores() -> int:
+    """CPU cores this process may run on (``os.sched_getaffinity``, else ``os.cpu_count()``; at least 1)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not available on this platform
+        return max(1, os.cpu_count() or 1)
 
 
 def check_crs(gdf: gpd.GeoDataFrame, what: str) -> None:

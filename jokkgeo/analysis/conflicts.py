@@ -30,12 +30,22 @@ against the whole feature. A feature whose nearest point lies in that sliver and
 that does not reach into the buffer polygon is not reported (as with any buffer
 overlay).
 
+The local engine runs in one process with ``n_jobs`` threads (default: every
+available core). shapely 2 releases the GIL inside GEOS, so rule jobs with many
+development features are split into spatially compact chunks (Hilbert order,
+each with only the sensitive features within reach) and every chunk runs the
+whole pipeline — buffer, queries, classification, intersections, measures — as
+one thread task; small jobs are one task each. Prepared geometries are never
+shared between threads: shapely 2.2 / GEOS 3.14 crashed (segfault) when two
+threads used the same prepared geometries, e.g. in ``contains_properly``. Each
+task prepares only the boundaries it computed itself, and input geometries that
+arrive prepared are replaced by unprepared copies (:func:`_unprepared`).
+
 ``engine="dask"`` splits the development features of each rule into partitions
 (dask-geopandas) and runs the same per-partition function in worker
 *processes* (the ``"processes"`` scheduler, or a distributed scheduler at
-``scheduler`` address). Threads are never used: shapely 2.2 / GEOS 3.14 crashed
-when two threads ran ``contains_properly`` on the same prepared geometries.
-Results are sorted by their keys, so both engines return identical tables.
+``scheduler`` address). Results are sorted by their keys, so every engine and
+every ``n_jobs`` returns identical tables.
 
 Distance bands
 --------------
@@ -52,7 +62,8 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,6 +76,7 @@ from jokkgeo._progress import progress
 from jokkgeo.analysis._common import (
     InputLayer,
     as_inputs,
+    available_cores,
     caveats_for,
     feature_ids,
     feature_labels,
@@ -88,6 +100,11 @@ log = logging.getLogger(__name__)
 ENGINES: tuple[str, ...] = ("local", "dask")
 KEY_COLUMNS: list[str] = ["rule_id", "dev_layer", "dev_id", "sens_layer", "sens_id"]
 """Columns that identify a conflict; stable between runs (used to diff baseline and scenario)."""
+
+_MIN_CHUNK = 2000
+"""Fewest development features per thread task of the local engine (rule jobs below twice this run whole)."""
+_CHUNKS_PER_THREAD = 2
+"""Thread tasks per thread and rule job (spatial chunks), so one slow chunk does not idle the others."""
 
 _POLY = (3, 6)  # Polygon, MultiPolygon
 _LINE = (1, 2, 5)  # LineString, LinearRing, MultiLineString
@@ -387,10 +404,27 @@ class _Job:
     sens: gpd.GeoDataFrame
 
 
+def _unprepared(geoms: np.ndarray) -> np.ndarray:
+    """``geoms`` with every *prepared* geometry replaced by an unprepared copy (exact, via WKB).
+
+    Threads of the local engine share the input geometries. GEOS prepared geometries build their
+    indexes lazily and are not safe to use from two threads at once (shapely 2.2 / GEOS 3.14 crashed),
+    so the engine never shares a prepared geometry: it prepares only geometries each task creates
+    itself, and inputs that arrive prepared (``shapely.prepare`` by the caller) are copied here.
+    """
+    prepared = shapely.is_prepared(geoms)
+    if not prepared.any():
+        return geoms
+    out = geoms.copy()
+    out[prepared] = shapely.from_wkb(shapely.to_wkb(geoms[prepared], output_dimension=3))
+    return out
+
+
 def _prepare_layer(layer: InputLayer, selector: LayerSelector) -> gpd.GeoDataFrame:
     geoms = layer.gdf.geometry
     mask = select_mask(layer, selector.where) & (geoms.notna() & ~geoms.is_empty).to_numpy()
-    return gpd.GeoDataFrame({"_row": np.flatnonzero(mask)}, geometry=geoms.values[mask], crs=layer.gdf.crs)
+    values = _unprepared(np.asarray(geoms.values[mask], dtype=object))
+    return gpd.GeoDataFrame({"_row": np.flatnonzero(mask)}, geometry=values, crs=layer.gdf.crs)
 
 
 def _jobs(inputs: Mapping[str, InputLayer], rules: RuleSet) -> tuple[list[_Job], list[str]]:
@@ -425,11 +459,62 @@ def _jobs(inputs: Mapping[str, InputLayer], rules: RuleSet) -> tuple[list[_Job],
     return jobs, empty_rules
 
 
-def _run_local(jobs: list[_Job], quad_segs: int, want_geometry: bool) -> list[pd.DataFrame]:
+def _spatial_chunks(job: _Job, n_parts: int) -> list[tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]]:
+    """Split a job's development features into ``n_parts`` spatially compact chunks (Hilbert order).
+
+    Each chunk comes with only the sensitive features within reach: those whose bounding box meets
+    the chunk's bounding box grown by the rule's radius (every outer buffer lies in it).
+    """
+    dev = job.dev
+    order = np.argsort(dev.geometry.hilbert_distance().to_numpy(), kind="stable")
+    tree = shapely.STRtree(job.sens.geometry.values)
+    r = job.rule.radius_m
     out = []
-    for job in progress(jobs, total=len(jobs), desc="conflicts"):
-        out.append(_rule_partition(job.dev, job.sens, job.rule.zones_m, quad_segs, want_geometry))
+    for part in np.array_split(order, n_parts):
+        rows = dev.iloc[part]
+        minx, miny, maxx, maxy = rows.total_bounds
+        near = np.sort(tree.query(shapely.box(minx - r, miny - r, maxx + r, maxy + r)))
+        out.append((rows, job.sens.iloc[near]))
     return out
+
+
+def _run_local(jobs: list[_Job], quad_segs: int, want_geometry: bool, n_jobs: int = 1,
+               meanwhile: Callable[[], None] | None = None) -> list[pd.DataFrame]:
+    """Run every job in this process; ``n_jobs`` threads share the work when above 1.
+
+    With threads, each job with at least ``2 * _MIN_CHUNK`` development features is split into
+    spatial chunks (:func:`_spatial_chunks`) and every chunk runs the whole pipeline (buffer, queries,
+    classification, intersections, measures) in one thread task; smaller jobs are one task each, so
+    separate rules also run side by side. shapely 2 releases the GIL inside GEOS. Each task prepares
+    only geometries it created (its sensitive boundaries); shared inputs are never prepared (see
+    :func:`_unprepared`). Pairs and their measures do not depend on the chunking, and
+    :func:`_assemble` orders rows by their ids, so results equal the single-threaded run.
+    ``meanwhile`` runs in the calling thread while the tasks run (threaded path only).
+    """
+    if n_jobs <= 1:
+        out = []
+        for job in progress(jobs, total=len(jobs), desc="conflicts"):
+            out.append(_rule_partition(job.dev, job.sens, job.rule.zones_m, quad_segs, want_geometry))
+        return out
+    with ThreadPoolExecutor(max_workers=n_jobs, thread_name_prefix="jokkgeo-conflicts") as pool:
+        futures: list[list[Future]] = []
+        try:
+            for job in jobs:
+                n_parts = int(min(n_jobs * _CHUNKS_PER_THREAD, len(job.dev) // _MIN_CHUNK))
+                chunks = _spatial_chunks(job, n_parts) if n_parts > 1 else [(job.dev, job.sens)]
+                futures.append([pool.submit(_rule_partition, dev, sens, job.rule.zones_m, quad_segs, want_geometry)
+                                for dev, sens in chunks])
+            if meanwhile is not None:
+                meanwhile()
+            out = []
+            for parts in progress(futures, total=len(futures), desc="conflicts"):
+                results = [f.result() for f in parts]
+                out.append(results[0] if len(results) == 1 else pd.concat(results, ignore_index=True))
+            return out
+        except BaseException:
+            for f in (f for parts in futures for f in parts):
+                f.cancel()
+            raise
 
 
 def _run_dask(
@@ -593,6 +678,7 @@ def conflicts(
     scheduler: str | None = None,
     n_workers: int = 2,
     partition_size: int = 5000,
+    n_jobs: int | None = None,
     quad_segs: int = 16,
     want_geometry: bool = True,
     with_crossings: bool = True,
@@ -613,7 +699,8 @@ def conflicts(
     specs
         Layer specs for layers given as bare GeoDataFrames (e.g. a :class:`~jokkgeo.catalogue.Catalogue`).
     engine
-        ``"local"`` (one process) or ``"dask"`` (dask-geopandas partitions in worker processes).
+        ``"local"`` (one process, ``n_jobs`` threads) or ``"dask"`` (dask-geopandas partitions in
+        worker processes).
     scheduler
         Address of a running dask distributed scheduler (``"tcp://host:8786"``); default: a local
         process pool of ``n_workers``.
@@ -622,6 +709,10 @@ def conflicts(
     partition_size
         Development features per dask partition (at least ``n_workers`` partitions per rule). Partitions
         follow the Hilbert curve, and each carries only the sensitive features within reach.
+    n_jobs
+        Threads of the local engine (default ``None``: every core this process may use, see
+        :func:`jokkgeo.analysis._common.available_cores`; 1 runs single-threaded). Large rule jobs are
+        split into spatial chunks of development features; the result is identical for every value.
     quad_segs
         Buffer segments per quarter circle (buffer areas are approximate).
     want_geometry
@@ -657,18 +748,29 @@ def conflicts(
         raise AnalysisError(f"quad_segs must be a positive integer, got {quad_segs}")
     if n_workers < 1:
         raise AnalysisError(f"n_workers must be at least 1, got {n_workers}")
+    if n_jobs is None:
+        n_jobs = available_cores()
+    elif isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs < 1:
+        raise AnalysisError(f"n_jobs must be a positive integer (threads of the local engine) or None for all "
+                            f"cores, got {n_jobs!r}")
+    n_jobs = int(n_jobs)
     rules = rules if rules is not None else load_rules()
     inputs = as_inputs(layers, specs)
     t0 = time.perf_counter()
     jobs, empty_rules = _jobs(inputs, rules)
+    lookups: dict[str, _LayerLookup] = {}
+
+    def fill_lookups() -> None:  # ids and labels of the layers, while the threads overlay
+        for lid in sorted({j.dev_layer for j in jobs} | {j.sens_layer for j in jobs}):
+            lookups[lid] = _lookup(inputs[lid].gdf)
+
     if engine == "local":
-        raws = _run_local(jobs, quad_segs, want_geometry)
+        raws = _run_local(jobs, quad_segs, want_geometry, n_jobs, meanwhile=fill_lookups)
     else:
         raws = _run_dask(jobs, quad_segs, want_geometry, scheduler=scheduler, n_workers=n_workers,
                          partition_size=partition_size)
     t_overlay = time.perf_counter() - t0
     tables, zones, dev_rank, sens_rank = [], [], [], []
-    lookups: dict[str, _LayerLookup] = {}
     for job, raw in zip(jobs, raws):
         t, z, dr, sr = _assemble(job, raw, inputs, want_geometry, lookups)
         tables.append(t)
@@ -710,6 +812,7 @@ def conflicts(
             "engine": engine,
             "scheduler": scheduler,
             "n_workers": n_workers if engine == "dask" else 1,
+            "n_jobs": n_jobs if engine == "local" else 1,
             "rules_path": str(rules.path) if rules.path else None,
             "quad_segs": quad_segs,
             "rules": [r.id for r in rules.rules],
@@ -733,7 +836,8 @@ def conflicts(
     if with_summaries and len(table):
         result.summaries = summarise(result, inputs, sameby_layer=sameby_layer, sameby_field=sameby_field)
     result.caveats = caveats_for(inputs, used_layers, language) + rules.caveat_texts(language)
-    log.info("conflicts: %d pairs from %d rules (%s engine, %.2f s)", len(table), len(used_rules), engine, t_overlay)
+    log.info("conflicts: %d pairs from %d rules (%s engine, %d thread(s), %.2f s)", len(table), len(used_rules),
+             engine, n_jobs if engine == "local" else 1, t_overlay)
     return result
 
 

@@ -62,6 +62,8 @@ def _references_table(citations: Mapping[str, str]) -> pd.DataFrame:
 @click.option("--scheduler", default=None, help="Address of a dask distributed scheduler (with --engine dask).")
 @click.option("--workers", "n_workers", type=click.IntRange(1, 256), default=2, show_default=True,
               help="Local worker processes for --engine dask without --scheduler.")
+@click.option("--jobs", "n_jobs", type=click.IntRange(1, 1024), default=None,
+              help="Threads of the local engine (default: all cores this process may use; 1 = single-threaded).")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Output GeoPackage (.gpkg).")
 @click.option("--travel-times", "travel_times_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -70,9 +72,9 @@ def _references_table(citations: Mapping[str, str]) -> pd.DataFrame:
 @overwrite_option
 @allow_outside_option
 @language_option
-def command(rules_path: Path | None, engine: str, scheduler: str | None, n_workers: int, out_path: Path,
-            travel_times_path: Path | None, catalog_dir: Path | None, overwrite: bool, allow_outside: bool,
-            language: str) -> None:
+def command(rules_path: Path | None, engine: str, scheduler: str | None, n_workers: int, n_jobs: int | None,
+            out_path: Path, travel_times_path: Path | None, catalog_dir: Path | None, overwrite: bool,
+            allow_outside: bool, language: str) -> None:
     """Find where development meets reindeer herding, national parks and other interests."""
     import geopandas as gpd
 
@@ -89,6 +91,8 @@ def command(rules_path: Path | None, engine: str, scheduler: str | None, n_worke
         raise OutputExistsError(f"{out_path} exists; pass --overwrite to replace it")
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
+    if n_jobs is not None and engine != "local":
+        raise click.UsageError("--jobs sets the threads of --engine local; for --engine dask use --workers")
     settings, catalog = make_settings(catalog_dir, overwrite=overwrite, allow_outside=allow_outside,
                                       language=language)
     rules = load_rules(rules_path)
@@ -96,7 +100,7 @@ def command(rules_path: Path | None, engine: str, scheduler: str | None, n_worke
     layers = load_rule_layers(catalogue, rules)
     click.echo(f"Read {len(layers)} layers; running {len(rules.rules)} rules ({engine} engine)…", err=True)
     result = conflicts(layers, rules=rules, engine=engine, scheduler=scheduler, n_workers=n_workers,
-                       language=language)
+                       n_jobs=n_jobs, language=language)
     out: dict[str, Any] = {"conflicts": result.geometries, "conflict_zones": result.zones}
     for name, df in result.summaries.items():
         out[f"summary_{name}"] = df
@@ -130,8 +134,10 @@ def command(rules_path: Path | None, engine: str, scheduler: str | None, n_worke
     out["caveats"] = pd.DataFrame({"caveat": result.caveats})
     write_gpkg_layers(out, out_path, overwrite=overwrite)
     t = result.table
+    n_threads = result.params["n_jobs"]
+    threads = f", {n_threads} thread{'s' if n_threads > 1 else ''}" if engine == "local" else ""
     click.echo(f"Wrote {out_path}: {len(t)} conflicts from {t['rule_id'].nunique() if len(t) else 0} rules "
-               f"in {result.params['overlay_seconds']:.1f} s ({engine}).")
+               f"in {result.params['overlay_seconds']:.1f} s ({engine}{threads}).")
     if len(t):
         worst = t.sort_values(["severity_rank", "zoi_area_m2"], ascending=False)
         by = worst.groupby(["dev_label", "severity"], sort=False).size().head(10)

@@ -1,4 +1,4 @@
-"""Conflict overlay engine: areas, distances and bands worked out by hand; local == dask."""
+"""Conflict overlay engine: areas, distances and bands worked out by hand; local == dask; 1 == n threads."""
 
 from __future__ import annotations
 
@@ -133,6 +133,88 @@ def test_local_and_dask_engines_give_identical_results():
     pd.testing.assert_frame_equal(local.table, dask.table)
     pd.testing.assert_frame_equal(local.zones, dask.zones)
     assert shapely.equals_exact(local.geometries.geometry.values, dask.geometries.geometry.values, 0).all()
+
+
+def _mixed_workload(seed: int = 5):
+    """Polygons, points, lines and multi-part developments against polygons with holes, lines and points."""
+    rng = np.random.default_rng(seed)
+    xy = rng.uniform(0, 4000, (600, 2))
+    dev = list(shapely.box(xy[:400, 0], xy[:400, 1], xy[:400, 0] + rng.uniform(5, 60, 400), xy[:400, 1] + 30))
+    dev += list(shapely.points(xy[400:480]))
+    dev += [LineString([(x, y), (x + 120, y + 40)]) for x, y in xy[480:560]]
+    dev += [shapely.MultiPolygon([box(x, y, x + 8, y + 8), box(x + 150, y, x + 158, y + 8)]) for x, y in xy[560:]]
+    cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(rng.uniform(0, 4000, (30, 2)))))
+    cells = shapely.intersection(cells, box(-500, -500, 4500, 4500))
+    sens = list(shapely.difference(cells, shapely.buffer(shapely.centroid(cells), 60.0)))  # holes
+    sens += [LineString([(0, y), (4000, y + 300)]) for y in (500.0, 2200.0)]
+    sens += list(shapely.points(rng.uniform(0, 4000, (20, 2))))
+    dev_gdf = gdf(dev, site_id=[f"d{i:03d}" for i in range(len(dev))])
+    sens_gdf = gdf(sens, name=[f"s{i}" for i in range(len(sens))])
+    rules = parse_rules({"references": {"ref": "Test reference (2024)."}, "rules": [
+        {"id": "near", "development": {"layer": "dev"}, "sensitive": {"layer": "sens"}, "zones_m": [20, 80],
+         "decay": "exponential", "severity": "major", "reference": "ref"},
+        {"id": "far", "development": {"layer": "dev"}, "sensitive": {"layer": "sens"}, "zones_m": [150, 300, 450],
+         "decay": "linear", "severity": "minor", "reference": "ref"}]}, "mixed.yaml")
+    return dev_gdf, sens_gdf, rules
+
+
+def _assert_same_result(a, b):
+    pd.testing.assert_frame_equal(a.table, b.table)
+    pd.testing.assert_frame_equal(a.zones, b.zones)
+    assert shapely.equals_exact(a.geometries.geometry.values, b.geometries.geometry.values, 0).all()
+
+
+def test_threads_give_the_same_rows_order_and_areas_as_one_thread(monkeypatch):
+    import jokkgeo.analysis.conflicts as engine
+
+    dev, sens, rules = _mixed_workload()
+    one = conflicts({"dev": dev, "sens": sens}, rules=rules, n_jobs=1)
+    assert len(one.table) > 1000 and set(one.table["rule_id"]) == {"near", "far"}
+    assert (one.table["zoi_length_m"] > 0).any() and one.params["n_jobs"] == 1
+    # small chunks, so each rule job is split into spatial chunks across the threads
+    monkeypatch.setattr(engine, "_MIN_CHUNK", 40)
+    calls = []
+    real = engine._spatial_chunks
+    monkeypatch.setattr(engine, "_spatial_chunks", lambda job, n: calls.append(n) or real(job, n))
+    for n_jobs in (2, 3):
+        many = conflicts({"dev": dev, "sens": sens}, rules=rules, n_jobs=n_jobs)
+        _assert_same_result(one, many)
+        assert many.params["n_jobs"] == n_jobs
+    assert calls == [4, 4, 6, 6]  # 2 rules x (2 threads x 2 chunks), then 2 x (3 x 2)
+    # every chunk must have kept the sensitive features within reach: a chunk per feature loses none
+    monkeypatch.setattr(engine, "_MIN_CHUNK", 1)
+    monkeypatch.setattr(engine, "_CHUNKS_PER_THREAD", 400)
+    _assert_same_result(one, conflicts({"dev": dev, "sens": sens}, rules=rules, n_jobs=2))
+
+
+def test_threads_never_share_prepared_input_geometries(monkeypatch):
+    import jokkgeo.analysis.conflicts as engine
+
+    dev, sens, rules = _mixed_workload(8)
+    one = conflicts({"dev": dev, "sens": sens}, rules=rules, n_jobs=1)
+    monkeypatch.setattr(engine, "_MIN_CHUNK", 40)
+    shapely.prepare(sens.geometry.values)  # a caller's prepared geometries
+    shapely.prepare(dev.geometry.values)
+    for _ in range(3):
+        _assert_same_result(one, conflicts({"dev": dev, "sens": sens}, rules=rules, n_jobs=2))
+    # the engine works on unprepared copies and leaves the caller's geometries as they were
+    assert shapely.is_prepared(sens.geometry.values).all() and shapely.is_prepared(dev.geometry.values).all()
+    copies = engine._unprepared(np.asarray(sens.geometry.values, dtype=object))
+    assert not shapely.is_prepared(copies).any() and shapely.equals_exact(copies, sens.geometry.values, 0).all()
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, True, "2"])
+def test_n_jobs_must_be_a_positive_integer(bad):
+    with pytest.raises(AnalysisError, match="n_jobs"):
+        conflicts({"dev": gdf([Point(0, 0)]), "sens": gdf([box(0, 0, 1, 1)])}, rules=one_rule([10]), n_jobs=bad)
+
+
+def test_default_n_jobs_is_every_available_core():
+    import os
+
+    res = conflicts({"dev": gdf([Point(0, 0)]), "sens": gdf([box(0, 0, 1, 1)])}, rules=one_rule([10]))
+    expected = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    assert res.params["n_jobs"] == expected
 
 
 def test_summaries_union_pieces_and_carry_worst_severity():

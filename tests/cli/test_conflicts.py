@@ -95,6 +95,23 @@ def test_conflicts_cli_dask_engine_matches_local(project, tmp_path):
     assert ta.equals(tb)
 
 
+def test_conflicts_cli_jobs_threads_give_the_same_output(project, tmp_path):
+    a, b = tmp_path / "a.gpkg", tmp_path / "b.gpkg"
+    one = run("conflicts", "--catalog", str(project / "layers"), "--out", str(a), "--jobs", "1")
+    two = run("conflicts", "--catalog", str(project / "layers"), "--out", str(b), "--jobs", "2")
+    assert one.exit_code == 0 and two.exit_code == 0, two.output
+    assert "(local, 1 thread)" in one.output and "(local, 2 threads)" in two.output
+    for layer in ("conflicts", "conflict_zones", "housing_screening"):
+        ga, gb = gpd.read_file(a, layer=layer), gpd.read_file(b, layer=layer)
+        assert len(ga) > 0 and ga.equals(gb), layer
+    bad = CliRunner().invoke(cli, ["conflicts", "--catalog", str(project / "layers"), "--out", str(tmp_path / "c.gpkg"),
+                                   "--jobs", "0"])
+    assert bad.exit_code == 2 and "--jobs" in bad.output
+    dask = CliRunner().invoke(cli, ["conflicts", "--catalog", str(project / "layers"), "--out",
+                                    str(tmp_path / "d.gpkg"), "--engine", "dask", "--jobs", "2"])
+    assert dask.exit_code == 2 and "--workers" in dask.output and not (tmp_path / "d.gpkg").exists()
+
+
 def test_invalid_rules_exit_2_naming_file_and_key(project, tmp_path):
     rules = tmp_path / "rules.yaml"
     rules.write_text(yaml.safe_dump({"references": {"r": "x"}, "rules": [
