@@ -490,11 +490,23 @@ def _write_bundle(root: Path, runs: list[RecipeRun], ctx: RunContext, *, setting
     recipe_records = []
     for run in runs:
         rid = run.recipe.id
-        html_text = render_html(web_map(run.document))
+        titles = next((out.parameters["pane_titles"] for _spec, out in run.outputs
+                       if "pane_titles" in out.parameters), None)
+        if titles is not None:  # a scenario comparison: baseline and scenario side by side
+            from jokkgeo.render.compare import comparison_figure_of, comparison_html
+
+            html_text = comparison_html(run.document, titles=titles)
+        else:
+            html_text = render_html(web_map(run.document))
         write_text(root / "maps" / f"{rid}.html", html_text)
         fig_paths: list[str] = []
         if figures:
-            fig, _ax = static_figure(run.document, size_in=run.recipe.figure.size_in, dpi=run.recipe.figure.dpi)
+            if titles is not None:
+                fig, _ax = comparison_figure_of(run.document, titles=titles, size_in=run.recipe.figure.size_in,
+                                                dpi=run.recipe.figure.dpi)
+            else:
+                fig, _ax = static_figure(run.document, size_in=run.recipe.figure.size_in,
+                                         dpi=run.recipe.figure.dpi)
             written = save_figure(fig, root / "figures" / rid, formats=run.recipe.figure.formats,
                                   dpi=run.recipe.figure.dpi)
             fig_paths = [p.relative_to(root).as_posix() for p in written]

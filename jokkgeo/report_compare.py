@@ -12,7 +12,8 @@ Registered in :data:`jokkgeo.report.ANALYSES`. Recipe section::
 A scenario written inside the recipe uses the keys of a scenario file
 (``{title: ..., season: winter}``; ``name`` defaults to ``scenario_<i>``).
 
-The map gets three layer groups (baseline, scenario, differences), ``results.gpkg``
+The map shows baseline and scenario side by side (two synchronised panes; the
+scenario pane carries the differences) and the figure has two matching panels; ``results.gpkg``
 the difference layers, ``tables/`` the difference tables, and the index page the
 written summary. All comparisons of one report share one
 :class:`~jokkgeo.analysis.comparison.StudyRunner`, so the baseline is analysed once.
@@ -50,7 +51,7 @@ def summary_notes(summary: str) -> list[str]:
 def run_compare(spec: AnalysisSpec, ctx: RunContext) -> AnalysisOutput:
     """Baseline vs scenario differences (:mod:`jokkgeo.analysis.comparison`) as map layers, results and tables."""
     from jokkgeo.analysis.comparison import StudyRunner
-    from jokkgeo.render.compare import comparison_document, result_layers, summary_text
+    from jokkgeo.render.compare import comparison_document, pane_titles, result_layers, summary_text
     from jokkgeo.scenarios import BASELINE, ScenarioSet, parse_scenario, prepare_studies, validate_scenario
 
     for key in spec.params:
@@ -133,6 +134,7 @@ def run_compare(spec: AnalysisSpec, ctx: RunContext) -> AnalysisOutput:
         "scenario_season": scen.season,
         "scenario_parameters": scen.parameters,
         "omitted_restricted": sorted(set(ctx.catalogue) - set(catalogue)),
+        "pane_titles": list(pane_titles(doc, comp)),
     }
     if ctx.public and set(ctx.catalogue) - set(catalogue):
         out.notes.append(("Känsliga lager (rennäring) ingår inte i den publika jämförelsen."

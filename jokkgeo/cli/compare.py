@@ -7,7 +7,8 @@ GeoPackage (layers ``catchment_changes``, ``conflict_changes``, ``crossing_chang
 * ``FILE__<table>.csv`` — ``catchment_totals``, ``access_changes``, ``conflict_changes``,
   ``sameby_changes``, ``crossing_changes``, ``layer_changes`` (UTF-8);
 * ``FILE__summary.txt`` — the written summary;
-* ``FILE__map.html`` — the offline difference map; ``FILE__map.png`` — the matching figure.
+* ``FILE__map.html`` — the offline difference map: baseline and scenario side by side, two
+  synchronised maps; ``FILE__map.png`` — the matching two-panel figure.
 
 Nothing is written when any of these exists, unless ``--overwrite``.
 """
@@ -54,9 +55,9 @@ def write_comparison(comp: Any, out: Path, *, language: str = "sv", overwrite: b
                      figure: bool = True, summary: str | None = None) -> dict[str, Path]:
     """Write the layers, tables, summary, map and figure of a comparison (atomic per file)."""
     from jokkgeo.io.write import write_gpkg_layers, write_table, write_text
-    from jokkgeo.render.compare import comparison_document, result_layers, summary_text
-    from jokkgeo.render.static import save_figure, static_figure
-    from jokkgeo.render.web import render_html, web_map
+    from jokkgeo.render.compare import (comparison_document, comparison_figure_of, comparison_html, pane_titles,
+                                        result_layers, summary_text)
+    from jokkgeo.render.static import save_figure
 
     paths = output_paths(out, figure=figure)
     existing = [str(p) for p in paths.values() if p.exists()]
@@ -68,9 +69,10 @@ def write_comparison(comp: Any, out: Path, *, language: str = "sv", overwrite: b
         write_table(pd.DataFrame(comp.tables[name]), paths[name], overwrite=overwrite)
     write_text(paths["summary"], summary or summary_text(comp, language=language), overwrite=overwrite)
     doc = comparison_document(comp, language=language)
-    write_text(paths["map"], render_html(web_map(doc)), overwrite=overwrite)
+    titles = pane_titles(doc, comp)
+    write_text(paths["map"], comparison_html(doc, titles=titles), overwrite=overwrite)  # side by side, synced
     if figure:
-        fig, _ax = static_figure(doc)
+        fig, _axes = comparison_figure_of(doc, titles=titles)
         save_figure(fig, paths["figure"].with_suffix(""), formats=("png",), dpi=150, overwrite=overwrite)
         import matplotlib.pyplot as plt
 

@@ -6,9 +6,13 @@
 :class:`~jokkgeo.render.document.MapDocument` that both renderers draw: one map
 with three layer groups — *Nuläge/Baseline*, *Scenario* and *Skillnader/Differences*
 (gained and lost catchment areas, new/removed/changed conflicts, new/removed
-migration-route crossings) — so the web map (:func:`jokkgeo.render.web.web_map`,
-self-contained offline HTML with escaped values) and the print figure
-(:func:`jokkgeo.render.static.static_figure`) show the same thing.
+migration-route crossings). :func:`comparison_panes` splits it into a baseline pane and a
+scenario-with-differences pane, drawn side by side by :func:`comparison_html` (two
+synchronised Leaflet maps in one self-contained offline page with escaped values,
+:func:`jokkgeo.render.web.synced_maps_html`) and :func:`comparison_figure_of` (two
+panels sharing one legend, :func:`jokkgeo.render.static.panel_figure`), so the page and
+the print figure show the same thing. The single document still feeds the generic
+renderers (e.g. the ``compare`` recipe type of ``jokkgeo report``).
 """
 
 from __future__ import annotations
@@ -499,18 +503,69 @@ def _popup(style: LayerStyle, popup: tuple[tuple[str, str], ...], *, tooltip: st
     return replace(style, popup=popup, tooltip=tooltip)
 
 
-def comparison_map(comp: Any, *, language: str = "sv", **kwargs: Any) -> Any:
-    """The difference map as a self-contained folium map (see :func:`comparison_document`)."""
-    from jokkgeo.render.web import web_map
+def comparison_panes(doc: MapDocument) -> tuple[MapDocument, MapDocument]:
+    """Split a :func:`comparison_document` into the baseline pane and the scenario pane.
 
-    return web_map(comparison_document(comp, language=language, **kwargs))
+    Left: the *Nuläge/Baseline* group (baseline catchment bands, shown, and context).
+    Right: the *Scenario* and *Skillnader/Differences* groups plus the same context layers.
+    The layer objects are shared, so both renderers draw them with the same styles.
+    """
+    g_base, g_scen, g_diff = _GROUPS[_lang(doc.language)]
+    is_bands = [lay.group == g_base and lay.id.startswith("catchments_baseline") for lay in doc.layers]
+    # context: every layer outside the scenario/difference groups (a report recipe adds its own)
+    context = [lay for lay, band in zip(doc.layers, is_bands) if not band and lay.group not in (g_scen, g_diff)]
+    left = [replace(lay, show=True) for lay, band in zip(doc.layers, is_bands) if band] + context
+    right = [lay for lay in doc.layers if lay.group in (g_diff, g_scen)] + context
+    base = replace(doc, id=f"{doc.id}_baseline", layers=left)
+    scen = replace(doc, id=f"{doc.id}_scenario", layers=right)
+    return base, scen
+
+
+def pane_titles(doc: MapDocument, comp: Any | None = None) -> tuple[str, str]:
+    """Title strips of the two panes: ``"Nuläge: <baseline>"`` and ``"Scenario: <scenario> med skillnader"``."""
+    lang = _lang(doc.language)
+    g_base, g_scen, g_diff = _GROUPS[lang]
+    if comp is not None:
+        b, s = _label(comp.baseline.study, lang), _label(comp.scenario.study, lang)
+    else:  # the default title is "<scenario> jämfört med <baseline>"
+        sep = " jämfört med " if lang == "sv" else " compared with "
+        s, _, b = doc.title.partition(sep)
+    with_diff = "med skillnader" if lang == "sv" else "with differences"
+    left = b if b.startswith(g_base) else f"{g_base}: {b}"
+    return left, f"{g_scen}: {s} – {with_diff}"
+
+
+def comparison_html(doc: MapDocument, *, titles: tuple[str, str] | None = None) -> str:
+    """The comparison as one offline page: baseline and scenario side by side, synchronised.
+
+    See :func:`jokkgeo.render.web.synced_maps_html`; the legend and caveat box are shared.
+    """
+    from jokkgeo.render.web import synced_maps_html
+
+    panes = comparison_panes(doc)
+    return synced_maps_html(panes, title=doc.title, description=doc.description,
+                            pane_titles=titles or pane_titles(doc))
+
+
+def comparison_map(comp: Any, *, language: str = "sv", **kwargs: Any) -> str:
+    """The side-by-side difference map as a complete HTML page (see :func:`comparison_html`)."""
+    doc = comparison_document(comp, language=language, **kwargs)
+    return comparison_html(doc, titles=pane_titles(doc, comp))
 
 
 def comparison_figure(comp: Any, *, language: str = "sv", **kwargs: Any) -> tuple[Any, Any]:
-    """The matching print figure ``(fig, ax)`` (A4 landscape), same layers and legend as the map."""
-    from jokkgeo.render.static import static_figure
+    """The matching print figure ``(fig, (ax_baseline, ax_scenario))``: two panels, one legend (A4 landscape)."""
+    doc = comparison_document(comp, language=language, **kwargs)
+    return comparison_figure_of(doc, titles=pane_titles(doc, comp))
 
-    return static_figure(comparison_document(comp, language=language, **kwargs))
+
+def comparison_figure_of(doc: MapDocument, *, titles: tuple[str, str] | None = None,
+                         **kwargs: Any) -> tuple[Any, Any]:
+    """Two-panel figure of a :func:`comparison_document` (see :func:`jokkgeo.render.static.panel_figure`)."""
+    from jokkgeo.render.static import panel_figure
+
+    return panel_figure(comparison_panes(doc), title=doc.title, description=doc.description,
+                        panel_titles=titles or pane_titles(doc), **kwargs)
 
 
 def result_layers(comp: Any) -> dict[str, gpd.GeoDataFrame]:

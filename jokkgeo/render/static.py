@@ -217,6 +217,38 @@ def _format_coord(value: float, _pos: Any = None) -> str:
     return f"{value:,.0f}".replace(",", "\u2009")
 
 
+def _draw_map(ax: Any, doc: MapDocument, extent: tuple[float, float, float, float], *,
+              tick_size: float = 7) -> None:
+    """Layers, SWEREF 99 TM ticks, grid and scale bar of ``doc`` on ``ax`` (north arrow not included)."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+    from matplotlib_scalebar.scalebar import ScaleBar
+
+    lang = doc.language
+    ax.set_facecolor("#f4f1ea")
+    for z, lay in enumerate(doc.drawing_order()):
+        if lay.is_raster:
+            _draw_raster(ax, lay, zorder=2 + z)
+        else:
+            _draw_vector(ax, lay, zorder=2 + z, min_size_m=(extent[2] - extent[0]) / 200)
+    ax.set_xlim(extent[0], extent[2])
+    ax.set_ylim(extent[1], extent[3])
+    ax.set_aspect("equal", adjustable="box")
+    fmt = FuncFormatter(_format_coord)
+    ax.xaxis.set_major_formatter(fmt)
+    ax.yaxis.set_major_formatter(fmt)
+    ax.xaxis.set_major_locator(MaxNLocator(5))
+    ax.yaxis.set_major_locator(MaxNLocator(6))
+    ax.tick_params(labelsize=tick_size)
+    for label in ax.get_yticklabels():
+        label.set_rotation(90)
+        label.set_va("center")
+    ax.set_xlabel(text("easting", lang), fontsize=tick_size)
+    ax.set_ylabel(text("northing", lang), fontsize=tick_size)
+    ax.grid(True, color="#bbbbbb", linewidth=0.3, zorder=1)
+    ax.add_artist(ScaleBar(1.0, units="m", location="lower left", length_fraction=0.25, box_alpha=0.8,
+                           font_properties={"size": tick_size}, scale_loc="top", border_pad=0.6))
+
+
 def static_figure(doc: MapDocument, *, size_in: tuple[float, float] = A4_LANDSCAPE_IN,
                   dpi: int = DEFAULT_DPI) -> tuple[Any, Any]:
     """Draw ``doc`` as a print figure.
@@ -240,8 +272,6 @@ def static_figure(doc: MapDocument, *, size_in: tuple[float, float] = A4_LANDSCA
     from dataclasses import replace
 
     from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
-    from matplotlib_scalebar.scalebar import ScaleBar
 
     # a print figure shows what the web map shows when it opens: layers with show=False are left out
     doc = replace(doc, layers=[lay for lay in doc.layers if lay.show])
@@ -272,29 +302,7 @@ def static_figure(doc: MapDocument, *, size_in: tuple[float, float] = A4_LANDSCA
     ax = fig.add_axes(map_box)
     box_w, box_h = map_box[2] * size_in[0], map_box[3] * size_in[1]
     extent = _fit_extent(doc.full_extent(), box_w / box_h)
-    ax.set_facecolor("#f4f1ea")
-    for z, lay in enumerate(doc.drawing_order()):
-        if lay.is_raster:
-            _draw_raster(ax, lay, zorder=2 + z)
-        else:
-            _draw_vector(ax, lay, zorder=2 + z, min_size_m=(extent[2] - extent[0]) / 200)
-    ax.set_xlim(extent[0], extent[2])
-    ax.set_ylim(extent[1], extent[3])
-    ax.set_aspect("equal", adjustable="box")
-    fmt = FuncFormatter(_format_coord)
-    ax.xaxis.set_major_formatter(fmt)
-    ax.yaxis.set_major_formatter(fmt)
-    ax.xaxis.set_major_locator(MaxNLocator(5))
-    ax.yaxis.set_major_locator(MaxNLocator(6))
-    ax.tick_params(labelsize=7)
-    for label in ax.get_yticklabels():
-        label.set_rotation(90)
-        label.set_va("center")
-    ax.set_xlabel(text("easting", lang), fontsize=7)
-    ax.set_ylabel(text("northing", lang), fontsize=7)
-    ax.grid(True, color="#bbbbbb", linewidth=0.3, zorder=1)
-    ax.add_artist(ScaleBar(1.0, units="m", location="lower left", length_fraction=0.25, box_alpha=0.8,
-                           font_properties={"size": 7}, scale_loc="top", border_pad=0.6))
+    _draw_map(ax, doc, extent)
     ax.jokkgeo_north_angle = _north_arrow(ax, extent, lang)
 
     fig.text(0.075, 0.955, doc.title, fontsize=15, fontweight="bold", va="top")
@@ -322,6 +330,84 @@ def static_figure(doc: MapDocument, *, size_in: tuple[float, float] = A4_LANDSCA
     fig.text(_MAP_BOX[0], 0.035 + footer_h, footer, fontsize=footer_size, va="top", color="#222222",
              linespacing=1.4)
     return fig, ax
+
+
+def panel_figure(docs: Sequence[MapDocument], *, title: str, description: str = "",
+                 panel_titles: Sequence[str] | None = None, size_in: tuple[float, float] = A4_LANDSCAPE_IN,
+                 dpi: int = DEFAULT_DPI) -> tuple[Any, list[Any]]:
+    """Draw several documents as panels side by side with one legend and one caveat foot.
+
+    The print counterpart of :func:`jokkgeo.render.web.synced_maps_html`: every panel
+    shows the same extent (the union of the documents' extents, EPSG:3006) with its own
+    title, ticks, scale bar and north arrow; the legend lists the layers of all panels
+    (identical sections once) in the same styles as the web page. Layers with
+    ``show=False`` are not drawn.
+
+    Returns
+    -------
+    (matplotlib.figure.Figure, list of matplotlib.axes.Axes)
+        The figure and the panel axes, left to right.
+    """
+    from dataclasses import replace
+
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+    from jokkgeo.render.web import merge_documents
+
+    docs = [replace(d, layers=[lay for lay in d.layers if lay.show]) for d in docs]
+    titles = list(panel_titles) if panel_titles is not None else [d.title for d in docs]
+    if len(titles) != len(docs):
+        raise ValueError("give one panel title per document")
+    extents = np.asarray([d.full_extent() for d in docs])
+    union = (float(extents[:, 0].min()), float(extents[:, 1].min()),
+             float(extents[:, 2].max()), float(extents[:, 3].max()))
+    combined, _keys = merge_documents(docs, title=title, description=description, extent=union)
+    lang = combined.language
+    fig = Figure(figsize=size_in, dpi=dpi)
+    for footer_size, max_lines in ((6.3, 9), (5.5, 18), (4.6, 10_000)):
+        footer = _footer_text(combined, width_chars=int(size_in[0] * 0.85 * 18.5 * 6.3 / footer_size))
+        footer_lines = footer.count("\n") + 1
+        if footer_lines <= max_lines:
+            break
+    footer_h = footer_lines * footer_size * 1.4 / 72 / size_in[1]
+    bottom = 0.035 + footer_h + 0.06
+    top = 0.86 if description else 0.88
+    items = legend_items(combined)
+    n_lines = sum(label.count("\n") + 1 for label, _ in items) + 2
+    panel_pt = (top - bottom) * size_in[1] * 72
+    legend_x, legend_w = 0.775, 0.215
+    fontsize = max(min(6.5, panel_pt / (n_lines * 1.55)), 4.0)
+    left, gap = 0.065, 0.055
+    width = (legend_x - 0.02 - left - gap * (len(docs) - 1)) / len(docs)
+    box_w, box_h = width * size_in[0], (top - bottom) * size_in[1]
+    extent = _fit_extent(union, box_w / box_h)
+    axes = []
+    for j, (doc, panel_title) in enumerate(zip(docs, titles)):
+        ax = fig.add_axes((left + j * (width + gap), bottom, width, top - bottom))
+        _draw_map(ax, doc, extent, tick_size=6)
+        ax.jokkgeo_north_angle = _north_arrow(ax, extent, lang)
+        ax.set_title(textwrap.shorten(panel_title, 70, placeholder="…"), fontsize=9.5, fontweight="bold",
+                     loc="left", pad=4)
+        axes.append(ax)
+
+    fig.text(left, 0.965, title, fontsize=14, fontweight="bold", va="top")
+    if description:
+        fig.text(left, 0.925, textwrap.shorten(description, 180, placeholder="…"), fontsize=8.5, va="top",
+                 color="#333333")
+    lax = fig.add_axes((legend_x, bottom, legend_w, top - bottom))
+    lax.set_axis_off()
+    handles = [h if h is not None else Line2D([], [], linestyle="none") for _, h in items]
+    leg = lax.legend(handles, [label for label, _ in items], loc="upper left", frameon=False, fontsize=fontsize,
+                     title=text("legend", lang), title_fontproperties={"weight": "bold", "size": 9},
+                     handlelength=2.0, borderaxespad=0, labelspacing=0.35)
+    leg._legend_box.align = "left"
+    for (label, handle), txt in zip(items, leg.get_texts()):
+        if handle is None:
+            txt.set_fontweight("bold")
+    fig.jokkgeo_legend = leg
+    fig.text(left, 0.035 + footer_h, footer, fontsize=footer_size, va="top", color="#222222", linespacing=1.4)
+    return fig, axes
 
 
 def figure_bytes(fig: Any, fmt: str, *, dpi: int = DEFAULT_DPI) -> bytes:
@@ -353,6 +439,6 @@ def save_figure(fig: Any, stem: str | Path, *, formats: Sequence[str] = FORMATS,
     return written
 
 
-__all__ = ["static_figure", "save_figure", "figure_bytes", "legend_items", "A4_LANDSCAPE_IN", "DEFAULT_DPI"]
+__all__ = ["static_figure", "panel_figure", "save_figure", "figure_bytes", "legend_items", "A4_LANDSCAPE_IN", "DEFAULT_DPI"]
 
 

@@ -17,6 +17,11 @@ opens with no network at all:
   ``MacroElement`` macro a second time as a template; our elements bypass that.)
 * Element ids are deterministic, so the same inputs give the same bytes.
 
+:func:`synced_maps_html` puts several documents side by side in one such page:
+one Leaflet map per document (same layer scripts as :func:`web_map`), kept on the
+same view by ``jokkgeo.sync`` (plain Leaflet events), with one shared legend and
+caveat box. Used for scenario comparisons (:mod:`jokkgeo.render.compare`).
+
 Geometry is simplified in EPSG:3006 (``MapDocument.simplify_m``) and
 coordinates are rounded to 5 decimals (about 1 m) in EPSG:4326 for display.
 """
@@ -28,6 +33,7 @@ import html
 import io
 import json
 import math
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -299,10 +305,17 @@ def layer_key(index: int) -> str:
     return f"l{index}"
 
 
-def legend_html(doc: MapDocument, element_id: str) -> str:
-    """The legend box: one section per layer in legend order, entries from the styles."""
+def legend_html(doc: MapDocument, element_id: str, *, keys: Sequence[str] | None = None,
+                hidden: bool = True) -> str:
+    """The legend box: one section per layer in legend order, entries from the styles.
+
+    ``keys`` (default ``l0, l1, ...``) are the ``data-jg-layer`` values of the sections; a
+    space-separated list ties one section to several layers (shown while any of them is on).
+    ``hidden`` boxes are shown by the runtime once placed on the map.
+    """
     lang = doc.language
-    parts = [f'<div class="jg-box jg-legend" id="{element_id}" style="display:none">',
+    display = ' style="display:none"' if hidden else ""
+    parts = [f'<div class="jg-box jg-legend" id="{element_id}"{display}>',
              f'<div class="jg-h">{escape(text("legend", lang))}</div>']
     for i, lay in enumerate(doc.layers):
         flags = ""
@@ -310,7 +323,8 @@ def legend_html(doc: MapDocument, element_id: str) -> str:
             flags += f'<span class="jg-flag jg-flag-illustrative">{escape(text("illustrative", lang))}</span>'
         if lay.restricted:
             flags += f'<span class="jg-flag jg-flag-restricted">{escape(text("restricted", lang))}</span>'
-        parts.append(f'<div class="jg-legend-layer" data-jg-layer="{layer_key(i)}">')
+        key = layer_key(i) if keys is None else keys[i]
+        parts.append(f'<div class="jg-legend-layer" data-jg-layer="{escape(key)}">')
         entries = lay.style.legend_entries()
         if len(entries) == 1 and entries[0].label == lay.title:
             # single symbol named like the layer: one row, symbol beside the title
@@ -325,13 +339,14 @@ def legend_html(doc: MapDocument, element_id: str) -> str:
     return "".join(parts)
 
 
-def caveat_html(doc: MapDocument, element_id: str) -> str:
+def caveat_html(doc: MapDocument, element_id: str, *, hidden: bool = True) -> str:
     """The caveat and attribution box (always shown)."""
     lang = doc.language
+    display = ' style="display:none"' if hidden else ""
     items = "".join(f"<li>{escape(line)}</li>" for line in doc.caveat_lines())
     sources = "; ".join(escape(a) for a in doc.attribution_lines())
     return (
-        f'<div class="jg-box jg-caveats" id="{element_id}" style="display:none">'
+        f'<div class="jg-box jg-caveats" id="{element_id}"{display}>'
         f'<div class="jg-h">{escape(text("caveats", lang))}</div><ul>{items}</ul>'
         f'<div class="jg-sources"><b>{escape(text("sources", lang))}:</b> {sources}. '
         f'{escape(text("crs", lang))}. {escape(text("made_with", lang))}.</div></div>'
@@ -383,6 +398,62 @@ def _assign_ids(root: Any) -> None:
     walk(root)
 
 
+def layer_scripts(doc: MapDocument, map_name: str, *, prefix: str = "l") -> list[tuple[str, str]]:
+    """``(key, script)`` per layer, bottom first: the JS that adds each layer to ``map_name``.
+
+    Keys are ``f"{prefix}{legend index}"`` (deterministic, never derived from data).
+    """
+    lang = doc.language
+    legend_index = {id(lay): i for i, lay in enumerate(doc.layers)}
+    out = []
+    for lay in doc.drawing_order():  # bottom first; the control lists them in legend order
+        i = legend_index[id(lay)]
+        key = f"{prefix}{i}"
+        cfg: dict[str, Any] = {
+            "id": key,
+            "order": i,
+            "layerId": lay.id,
+            "title": lay.title,
+            "titleHtml": escape(lay.title),
+            "group": lay.group,
+            "show": bool(lay.show),
+            "kind": lay.style.kind,
+        }
+        if lay.raster is not None:
+            png, ll_bounds = raster_png(lay.raster, lay.style)
+            cfg.update(url="data:image/png;base64," + base64.b64encode(png).decode("ascii"),
+                       bounds=ll_bounds, opacity=lay.style.fill_opacity)
+            script = f"jokkgeo.image({map_name},{script_json(cfg)});"
+        else:
+            data, labels = feature_collection(lay, simplify_m=doc.simplify_m, language=lang)
+            cfg.update(style=_style_json(lay.style), fields=labels)
+            script = f"jokkgeo.vector({map_name},{script_json(cfg)},{script_json(data)});"
+        out.append((key, script))
+    return out
+
+
+def _finish_config(doc: MapDocument, bounds: list[list[float]], *, legend_id: str | None,
+                   caveat_id: str | None, title_id: str | None) -> dict[str, Any]:
+    lang = doc.language
+    tiles = []
+    if doc.online_basemaps:
+        tiles.append({**OSM_TILES, "title": text("osm", lang)})
+    return {
+        "bounds": bounds,
+        "legendId": legend_id,
+        "caveatId": caveat_id,
+        "titleId": title_id,
+        "tiles": tiles,
+        "prefix": "Leaflet | jokkgeo",
+        "layersOpen": False,
+        "text": {
+            "layers": text("layers", lang),
+            "background": text("background", lang),
+            "noBackground": text("no_background", lang),
+        },
+    }
+
+
 def web_map(doc: MapDocument) -> Any:
     """Build a self-contained folium map from a :class:`MapDocument`.
 
@@ -404,7 +475,6 @@ def web_map(doc: MapDocument) -> Any:
     """
     folium = _folium()
     element_cls = _element_class()
-    lang = doc.language
     bounds = _bounds_latlon(doc.full_extent())
     centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
     figure = folium.Figure(title=escape(doc.title))
@@ -416,54 +486,117 @@ def web_map(doc: MapDocument) -> Any:
     figure.header.add_child(_Raw.make(f"<style>{css}</style>\n<script>{js}</script>"), name="jokkgeo_assets")
     map_name = "map_jokkgeo"
 
-    legend_index = {id(lay): i for i, lay in enumerate(doc.layers)}
-    for lay in doc.drawing_order():  # bottom first; the control lists them in legend order
-        i = legend_index[id(lay)]
-        key = layer_key(i)
-        cfg: dict[str, Any] = {
-            "id": key,
-            "order": i,
-            "layerId": lay.id,
-            "title": lay.title,
-            "titleHtml": escape(lay.title),
-            "group": lay.group,
-            "show": bool(lay.show),
-            "kind": lay.style.kind,
-        }
-        if lay.raster is not None:
-            png, ll_bounds = raster_png(lay.raster, lay.style)
-            cfg.update(url="data:image/png;base64," + base64.b64encode(png).decode("ascii"),
-                       bounds=ll_bounds, opacity=lay.style.fill_opacity)
-            script = f"jokkgeo.image({map_name},{script_json(cfg)});"
-        else:
-            data, labels = feature_collection(lay, simplify_m=doc.simplify_m, language=lang)
-            cfg.update(style=_style_json(lay.style), fields=labels)
-            script = f"jokkgeo.vector({map_name},{script_json(cfg)},{script_json(data)});"
+    for key, script in layer_scripts(doc, map_name):
         fmap.add_child(element_cls(f"layer_{key}", script=script), name=f"layer_{key}")
 
-    tiles = []
-    if doc.online_basemaps:
-        tiles.append({**OSM_TILES, "title": text("osm", lang)})
-    finish = {
-        "bounds": bounds,
-        "legendId": "jg-legend",
-        "caveatId": "jg-caveats",
-        "titleId": "jg-title",
-        "tiles": tiles,
-        "prefix": "Leaflet | jokkgeo",
-        "layersOpen": False,
-        "text": {
-            "layers": text("layers", lang),
-            "background": text("background", lang),
-            "noBackground": text("no_background", lang),
-        },
-    }
+    finish = _finish_config(doc, bounds, legend_id="jg-legend", caveat_id="jg-caveats", title_id="jg-title")
     body = title_html(doc, "jg-title") + legend_html(doc, "jg-legend") + caveat_html(doc, "jg-caveats")
     fmap.add_child(element_cls("chrome", body=body, script=f"jokkgeo.finish({map_name},{script_json(finish)});"),
                    name="chrome")
     _assign_ids(figure)
     fmap._id = "jokkgeo"
     return fmap
+
+
+def _legend_key(lay: MapLayer) -> str:
+    return repr((lay.title, lay.illustrative, lay.restricted, lay.style.legend_entries()))
+
+
+def merge_documents(docs: Sequence[MapDocument], *, title: str, description: str = "",
+                    extent: tuple[float, float, float, float] | None = None) -> tuple[MapDocument, list[list[str]]]:
+    """One document for the shared legend and caveat box of several maps.
+
+    Layers with the same title, flags and legend entries are listed once. Returns the
+    document and, per layer, the keys ``p{pane}l{index}`` of the layers it stands for.
+    Caveats are the documents' caveats in order without repeats; language follows
+    the first document.
+    """
+    shared: list[MapLayer] = []
+    keys: list[list[str]] = []
+    seen: dict[str, int] = {}
+    for j, doc in enumerate(docs):
+        for i, lay in enumerate(doc.layers):
+            k = _legend_key(lay)
+            if k not in seen:
+                seen[k] = len(shared)
+                shared.append(lay)
+                keys.append([])
+            keys[seen[k]].append(f"p{j}l{i}")
+    combined = MapDocument(id="panes", title=title, layers=shared, extent=extent, description=description,
+                           caveats=list(dict.fromkeys(c for d in docs for c in d.caveats)),
+                           language=docs[0].language)
+    return combined, keys
+
+
+def synced_maps_html(docs: Sequence[MapDocument], *, title: str, description: str = "",
+                     pane_titles: Sequence[str] | None = None) -> str:
+    """One self-contained page with the documents side by side as synchronised Leaflet maps.
+
+    Each document becomes a pane (left to right) with its own title strip
+    (``pane_titles``, default each document's title) and layer control; moving or
+    zooming one map moves the others (``jokkgeo.sync``, plain Leaflet events with a
+    guard against feedback loops). One legend (layers of all panes, identical
+    sections listed once) and one caveat box sit in a column beside the maps. Same
+    guarantees as :func:`web_map`: offline (Leaflet inlined), data only as escaped
+    JSON, text HTML-escaped, no template pass, deterministic ids (``jokkgeo_p0``,
+    ``jokkgeo_p1``, ...; layer keys ``p0l0``, ...). All panes open on the union of
+    the documents' extents. Language, simplification and online basemaps follow
+    the first document.
+
+    Parameters
+    ----------
+    docs
+        Two or more map documents (layers in EPSG:3006).
+    title, description
+        Page heading (escaped here).
+    pane_titles
+        Title strip of each pane.
+
+    Returns
+    -------
+    str
+        The complete HTML page.
+    """
+    if len(docs) < 2:
+        raise ValueError("synced_maps_html needs at least two documents; use web_map for one")
+    titles = list(pane_titles) if pane_titles is not None else [d.title for d in docs]
+    if len(titles) != len(docs):
+        raise ValueError("give one pane title per document")
+    first = docs[0]
+    extents = np.asarray([d.full_extent() for d in docs])
+    extent = (float(extents[:, 0].min()), float(extents[:, 1].min()),
+              float(extents[:, 2].max()), float(extents[:, 3].max()))
+    bounds = _bounds_latlon(extent)
+
+    combined, keys = merge_documents(docs, title=title, description=description, extent=extent)
+    css, js = inline_assets()
+    panes, scripts = [], []
+    for j, (doc, pane_title) in enumerate(zip(docs, titles)):
+        container, name = f"jokkgeo_p{j}", f"map_p{j}"
+        panes.append(f'<section class="jg-pane"><div class="jg-pane-title" id="jg-pane-title-{j}"'
+                     f' title="{escape(pane_title)}">'
+                     f'{escape(pane_title)}</div><div class="jg-pane-map folium-map" id="{container}"></div></section>')
+        centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
+        opts = {"center": centre, "zoom": 7, "preferCanvas": True, "zoomControl": True}
+        scripts.append(f"var {name} = L.map({script_json(container)},{script_json(opts)});")
+        scripts.extend(script for _, script in layer_scripts(doc, name, prefix=f"p{j}l"))
+        finish = {**_finish_config(doc, bounds, legend_id=None, caveat_id=None, title_id=None), "animate": False}
+        scripts.append(f"jokkgeo.finish({name},{script_json(finish)});")
+    scripts.append(f"jokkgeo.sync([{','.join(f'map_p{j}' for j in range(len(docs)))}]);")
+    sub = f'<div class="jg-sub">{escape(description)}</div>' if description else ""
+    body = (
+        f'<div class="jg-page"><header class="jg-page-title" id="jg-title">{escape(title)}{sub}</header>'
+        f'<div class="jg-panes">{"".join(panes)}<aside class="jg-side">'
+        f'{legend_html(combined, "jg-legend", keys=[" ".join(k) for k in keys], hidden=False)}'
+        f'{caveat_html(combined, "jg-caveats", hidden=False)}</aside></div></div>'
+    )
+    return (
+        "<!DOCTYPE html>\n<html>\n<head>\n"
+        '<meta http-equiv="content-type" content="text/html; charset=UTF-8" />\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1.0" />\n'
+        f"<title>{escape(title)}</title>\n<style>{css}</style>\n<script>{js}</script>\n</head>\n"
+        f'<body class="jg-panes-page">\n{body}\n<script>\n' + "\n".join(scripts) + "\n</script>\n</body>\n</html>\n"
+    )
 
 
 def render_html(fmap: Any) -> str:

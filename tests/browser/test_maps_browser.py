@@ -176,5 +176,86 @@ def test_default_report_maps(browser, tmp_path):
         assert path.stat().st_size < 5_000_000
         page, external, errors, dialogs = _open(browser, path)
         assert external == [] and errors == [] and dialogs == [], rec["map"]
-        assert len(_state(page)["overlays"]) == len(rec["layers"])
+        # a comparison page has two synced maps sharing the context layers: count each layer once
+        titles = page.evaluate("() => Object.values(jokkgeo.maps).flatMap(s => s.overlays.map(o => o.title))")
+        assert len(set(titles)) == len(rec["layers"]), rec["map"]
         page.close()
+
+
+@pytest.fixture(scope="module")
+def compare_page(tmp_path_factory):
+    """The side-by-side comparison page of the toy scenario study (tests/analysis/helpers_scenarios.py)."""
+    import importlib.util
+
+    from jokkgeo.analysis.comparison import StudyRunner
+    from jokkgeo.catalogue import Catalogue
+    from jokkgeo.render.compare import comparison_document, comparison_html, comparison_panes, pane_titles
+    from jokkgeo.scenarios import ScenarioSet, prepare_studies
+
+    spec = importlib.util.spec_from_file_location(
+        "helpers_scenarios", Path(__file__).resolve().parents[1] / "analysis" / "helpers_scenarios.py")
+    helpers = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(helpers)
+    root = helpers.build_toy_project(tmp_path_factory.mktemp("toy_compare"))
+    cat = Catalogue.from_dir(root / "layers")
+    base, scen = prepare_studies(cat, ScenarioSet.from_dir(root / "scenarios", catalogue=cat), scenario="slow")
+    comp = StudyRunner(root=root, rules_path=root / "rules.yaml").compare(base, scen)
+    doc = comparison_document(comp)
+    path = tmp_path_factory.mktemp("cmp") / "compare.html"
+    path.write_text(comparison_html(doc, titles=pane_titles(doc, comp)), encoding="utf-8")
+    return path, [[lay.title for lay in d.layers] for d in comparison_panes(doc)]
+
+
+def test_compare_page_side_by_side_and_synced(browser, compare_page):
+    path, expected = compare_page
+    page, external, errors, dialogs = _open(browser, path)
+    assert external == [] and errors == [] and dialogs == []
+    panes = page.evaluate("""() => ['jokkgeo_p0', 'jokkgeo_p1'].map(id => {
+        const s = jokkgeo.maps[id];
+        return {titles: s.overlays.map(o => o.title),
+                onMap: s.overlays.filter(o => s.map.hasLayer(o.layer)).length,
+                width: s.map.getContainer().clientWidth, left: s.map.getContainer().getBoundingClientRect().left};
+    })""")
+    for pane, titles in zip(panes, expected):
+        assert sorted(pane["titles"]) == sorted(titles)
+        assert pane["onMap"] == len(titles)  # every layer of each pane is shown when the page opens
+        assert pane["width"] > 300
+    assert panes[0]["left"] < panes[1]["left"]  # side by side, baseline on the left
+    assert "Vunnen/förlorad restidsyta" in panes[1]["titles"] and "Vunnen/förlorad restidsyta" not in panes[0]["titles"]
+    view = "() => ['jokkgeo_p0','jokkgeo_p1'].map(id => { const m = jokkgeo.maps[id].map; " \
+           "const c = m.getCenter(); return [c.lat, c.lng, m.getZoom()]; })"
+    before = page.evaluate(view)
+    assert before[0] == pytest.approx(before[1], abs=1e-9)  # both open on the same view
+    # drag the left map with the mouse: the right map follows
+    box = page.locator("#jokkgeo_p0").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x - 150, y + 80, steps=8)
+    page.mouse.up()
+    page.wait_for_timeout(300)
+    after = page.evaluate(view)
+    assert after[0][1] > before[0][1] + 1e-3 and after[0][0] > before[0][0] + 1e-3, (before, after)  # east, north
+    # same view up to Leaflet's whole-pixel rounding (1 px is about 0.003 degrees at zoom 9; the drag was 150 px)
+    assert after[1] == pytest.approx(after[0], abs=5e-3)
+    # zooming the right map zooms the left one (the echo does not bounce back)
+    page.evaluate("() => jokkgeo.maps['jokkgeo_p1'].map.setZoom(jokkgeo.maps['jokkgeo_p1'].map.getZoom() + 1, "
+                  "{animate: false})")
+    page.wait_for_timeout(300)
+    zoomed = page.evaluate(view)
+    assert zoomed[0][2] == after[0][2] + 1 and zoomed[1] == pytest.approx(zoomed[0], abs=5e-3)
+    # the shared legend hides a section only when the layer is off on every pane that shows it
+    shared = page.evaluate("""() => [...document.querySelectorAll('#jg-legend [data-jg-layer]')]
+        .map(n => n.getAttribute('data-jg-layer')).find(k => k.split(' ').length === 2)""")
+    assert shared is not None
+    k0, k1 = shared.split(" ")
+    toggles = page.locator(".jg-toggle")
+    toggles.nth(0).click()
+    toggles.nth(1).click()
+    sel = f'#jg-legend [data-jg-layer="{shared}"]'
+    page.locator(f'input[data-jg-overlay="{k0}"]').uncheck()
+    assert page.evaluate(f"() => document.querySelector('{sel}').style.display") == ""
+    page.locator(f'input[data-jg-overlay="{k1}"]').uncheck()
+    assert page.evaluate(f"() => document.querySelector('{sel}').style.display") == "none"
+    assert errors == [] and external == []
+    page.close()

@@ -77,3 +77,84 @@ def test_difference_map_groups_flags_and_escaping(comparisons):
     assert "{{ 7*7 }}" in html and ">49<" not in html  # kept literally, never evaluated as a template
     en = comparison_document(comp, language="en")
     assert {lay.group for lay in en.layers} <= {"Baseline", "Scenario", "Differences"}
+
+
+def _pane_titles_in(html, pane):
+    """Overlay titles registered on pane ``pane`` (from the jokkgeo.vector calls)."""
+    import json
+    import re
+
+    dec = json.JSONDecoder()
+    return [dec.raw_decode(html, m.end())[0]["title"]
+            for m in re.finditer(rf"jokkgeo\.(?:vector|image)\(map_p{pane},", html)]
+
+
+def test_side_by_side_page_two_synced_panes(comparisons):
+    from jokkgeo.render.compare import comparison_html, comparison_panes
+
+    comp = comparisons["nasty"]
+    doc = comparison_document(comp)
+    base, scen = comparison_panes(doc)
+    # baseline pane: only the baseline group, its catchment bands switched on
+    assert {lay.group for lay in base.layers} == {"Nuläge"}
+    assert all(lay.show for lay in base.layers) and any(lay.id.startswith("catchments_baseline") for lay in base.layers)
+    # scenario pane: scenario and differences, plus the same context (no baseline bands)
+    assert {"Scenario", "Skillnader"} <= {lay.group for lay in scen.layers}
+    assert not any(lay.id.startswith("catchments_baseline") for lay in scen.layers)
+    html = comparison_html(doc)
+    assert html.count('class="jg-pane-map folium-map"') == 2
+    assert 'id="jokkgeo_p0"' in html and 'id="jokkgeo_p1"' in html
+    assert "jokkgeo.sync([map_p0,map_p1]);" in html and "J.sync = function" in html
+    left, right = _pane_titles_in(html, 0), _pane_titles_in(html, 1)
+    assert sorted(left) == sorted(lay.title for lay in base.layers)
+    assert sorted(right) == sorted(lay.title for lay in scen.layers)
+    assert "Vunnen/förlorad restidsyta" in right and "Vunnen/förlorad restidsyta" not in left
+    assert NASTY in right  # the added (nasty-titled) layer is on the scenario map, as JSON data
+    # title strips, one shared legend and caveat box
+    assert 'id="jg-pane-title-0" title="Nuläge (basscenario)">Nuläge (basscenario)<' in html
+    assert html.count('class="jg-box jg-legend"') == 1 and html.count('class="jg-box jg-caveats"') == 1
+    # escaped everywhere, offline, no template pass
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "{{ 7*7 }}" in html and ">49<" not in html
+    assert "http://" not in html.replace("http://www.w3.org", "") and "<script src" not in html
+    assert comparison_html(comparison_document(comp)) == html  # deterministic
+
+
+def test_side_by_side_page_in_english(comparisons):
+    from jokkgeo.render.compare import comparison_html, pane_titles
+
+    comp = comparisons["slow"]
+    doc = comparison_document(comp, language="en")
+    left, right = pane_titles(doc, comp)
+    assert left.startswith("Baseline") and right.startswith("Scenario:") and right.endswith("with differences")
+    html = comparison_html(doc, titles=(left, right))
+    assert ">Legend<" in html and ">Caveats<" in html and "Teckenförklaring" not in html
+    assert "Gained/lost catchment area" in "".join(_pane_titles_in(html, 1))
+
+
+def test_shared_legend_lists_identical_layers_once(comparisons):
+    from jokkgeo.render.compare import comparison_panes
+    from jokkgeo.render.web import merge_documents
+
+    base, scen = comparison_panes(comparison_document(comparisons["slow"]))
+    shared = [lay for lay in base.layers if lay in scen.layers]  # context layers on both maps
+    assert shared
+    merged, keys = merge_documents([base, scen], title="t")
+    assert len(merged.layers) == len(base.layers) + len(scen.layers) - len(shared)
+    for lay in shared:
+        k = keys[merged.layers.index(lay)]
+        assert k == [f"p0l{base.layers.index(lay)}", f"p1l{scen.layers.index(lay)}"]
+
+
+def test_two_panel_figure_shares_one_legend(comparisons):
+    from jokkgeo.render.compare import comparison_figure
+
+    fig, axes = comparison_figure(comparisons["slow"])
+    assert len(axes) == 2
+    assert axes[0].get_xlim() == axes[1].get_xlim() and axes[0].get_ylim() == axes[1].get_ylim()
+    assert axes[0].get_title(loc="left").startswith("Nuläge")
+    assert axes[1].get_title(loc="left").startswith("Scenario: Långsamt")
+    labels = [t.get_text() for t in fig.jokkgeo_legend.get_texts()]
+    assert "Vunnen yta" in labels and "Förlorad yta" in labels
+    # the difference layers are drawn on the scenario panel only
+    assert len(axes[1].collections) > len(axes[0].collections)

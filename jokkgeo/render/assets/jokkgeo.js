@@ -76,9 +76,16 @@
     return el;
   }
 
+  // a legend section may describe layers of several synced maps ("p0l1 p1l4"):
+  // it is shown while any of them is on
+  var layerOn = {};
   function setLegendVisible(id, visible) {
-    var nodes = document.querySelectorAll('[data-jg-layer="' + id + '"]');
-    for (var i = 0; i < nodes.length; i++) { nodes[i].style.display = visible ? "" : "none"; }
+    layerOn[id] = visible;
+    var nodes = document.querySelectorAll('[data-jg-layer~="' + id + '"]');
+    for (var i = 0; i < nodes.length; i++) {
+      var any = nodes[i].getAttribute("data-jg-layer").split(" ").some(function (k) { return layerOn[k]; });
+      nodes[i].style.display = any ? "" : "none";
+    }
   }
 
   function staticControl(map, el, position) {
@@ -172,11 +179,37 @@
     });
     layerControl(map, cfg, st);
     L.control.scale({ metric: true, imperial: false, position: "bottomleft" }).addTo(map);
-    staticControl(map, document.getElementById(cfg.legendId), "bottomright");
-    staticControl(map, document.getElementById(cfg.caveatId), "bottomleft");
-    staticControl(map, document.getElementById(cfg.titleId), "topleft");
+    if (cfg.legendId) { staticControl(map, document.getElementById(cfg.legendId), "bottomright"); }
+    if (cfg.caveatId) { staticControl(map, document.getElementById(cfg.caveatId), "bottomleft"); }
+    if (cfg.titleId) { staticControl(map, document.getElementById(cfg.titleId), "topleft"); }
     map.attributionControl.setPrefix(cfg.prefix);
-    map.fitBounds(cfg.bounds);
+    // synced maps open without a zoom animation (a follower must not be mid-animation when moved)
+    map.fitBounds(cfg.bounds, cfg.animate === false ? { animate: false } : undefined);
     st.ready = true;
+  };
+
+  // Side-by-side maps: moving or zooming one map moves the others to the same view.
+  // `busy` stops the echo (the followers' own move events) from moving the leader back.
+  J.sync = function (maps) {
+    var busy = false;
+    J.synced = maps;
+    maps.forEach(function (leader) {
+      leader.on("move zoomend", function () {
+        if (busy) { return; }
+        busy = true;
+        try {
+          var centre = leader.getCenter(), zoom = leader.getZoom();
+          maps.forEach(function (other) {
+            if (other !== leader) { other.setView(centre, zoom, { animate: false }); }
+          });
+        } finally {
+          busy = false;
+        }
+      });
+    });
+    // start from the first map's view (separate fits can differ by a pixel of rounding)
+    maps.slice(1).forEach(function (other) {
+      other.setView(maps[0].getCenter(), maps[0].getZoom(), { animate: false });
+    });
   };
 })();
