@@ -183,7 +183,7 @@ def crossings(
         counts[f"n_{lid}"] = counts["route_id"].map(sub.groupby("route_id").size()).fillna(0).astype("int64")
     crossed = table.assign(_w=table["infra_label"].astype(str)).groupby("route_id")["_w"].agg(
         lambda s: ", ".join(sorted(set(s))))
-    counts["crossed_by"] = counts["route_id"].map(crossed).fillna("")
+    counts["crossed_by"] = counts["route_id"].map(crossed).astype(object).fillna("")
     return points, counts
 
 

@@ -193,7 +193,7 @@ class MapDocument:
     def caveat_lines(self) -> list[str]:
         """Caveat box text: document caveats, layer caveats, illustrative and restricted notes."""
         lang = self.language
-        lines: list[str] = list(self.caveats)
+        lines: list[str] = list(dict.fromkeys(self.caveats))
         for lay in self.layers:
             if lay.caveat and lay.caveat not in lines:
                 lines.append(lay.caveat)

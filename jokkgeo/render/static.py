@@ -307,7 +307,8 @@ def static_figure(doc: MapDocument, *, size_in: tuple[float, float] = A4_LANDSCA
 
     fig.text(0.075, 0.955, doc.title, fontsize=15, fontweight="bold", va="top")
     if doc.description:
-        fig.text(0.075, 0.915, doc.description, fontsize=9, va="top", color="#333333")
+        fig.text(0.075, 0.915, textwrap.shorten(doc.description, 170, placeholder="…"), fontsize=9, va="top",
+                 color="#333333")
 
     lax = fig.add_axes((legend_x, bottom, legend_w, top - bottom))
     lax.set_axis_off()
