@@ -187,6 +187,9 @@ def _write_frame(gdf: gpd.GeoDataFrame, path: Path, *, driver: str, layer: str |
         kwargs["RFC7946"] = False  # keep the CRS (EPSG:3006); RFC 7946 would force WGS84
     if driver == "FlatGeobuf":
         kwargs["SPATIAL_INDEX"] = False  # keep row order (outputs are small; order is meaningful)
+    if driver == "GPKG":
+        # GeoPackage 1.2 opens without warnings in older GDAL/QGIS (Debian 12's GDAL 3.6 warns on 1.4)
+        kwargs["dataset_options"] = {"VERSION": "1.2"}
     pyogrio.write_dataframe(gdf, path, **kwargs)
 
 

@@ -180,3 +180,13 @@ def test_unwritable_folder_is_a_user_error(tmp_path):
     blocker.write_text("x", encoding="utf-8")
     with pytest.raises(DataSourceError, match="cannot write into"):
         w.write_text(blocker / "sub" / "out.html", "x")
+
+
+def test_geopackage_is_version_1_2_for_older_gdal_and_qgis(tmp_path):
+    import sqlite3
+
+    out = tmp_path / "results.gpkg"
+    w.write_gpkg_layers({"a": make_points(), "b": make_points()}, out)
+    with sqlite3.connect(out) as con:
+        assert con.execute("PRAGMA user_version").fetchone()[0] == 10200
+    assert sorted(pyogrio.list_layers(out)[:, 0]) == ["a", "b"]
