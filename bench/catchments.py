@@ -27,7 +27,8 @@ Per workload, timed in the same run:
   sites (:func:`jokkgeo.analysis.accessibility.accessibility`, ``per_site=False``: exact
   nearest-segment snapping plus the nearest road no season closes; its KD-tree query
   uses all cores, and is also timed on one thread, and with ``snap="node"``) versus
-  cKDTree snapping to nodes + one multi-source ``dijkstra(min_only=True)`` (one thread).
+  cKDTree snapping to nodes + one multi-source ``dijkstra(min_only=True)``, timed with a
+  single-threaded KD-tree query and with ``workers=-1`` (same conditions); medians of 5 runs.
   The KD-tree and piece lists are built once per network and profile (cached, warmed
   before timing, as for a user's second question).
 
@@ -36,6 +37,7 @@ Run::
     .venv/bin/python bench/catchments.py            # 10k, 100k, helsinki (a few minutes)
     .venv/bin/python bench/catchments.py --large    # also 1M edges
     .venv/bin/python bench/catchments.py --quick    # 10k and helsinki only
+    .venv/bin/python bench/catchments.py --only-access   # accessibility on 100k only (no osmnx baseline)
 """
 
 from __future__ import annotations
@@ -143,6 +145,84 @@ def timed(fn, *args, repeat: int = 1, **kwargs):
     return best, result
 
 
+def random_places(net, n_places: int, seed: int = 2) -> gpd.GeoDataFrame:
+    """``n_places`` random points (with a ``population``) in the network's bounding box."""
+    rng = np.random.default_rng(seed)
+    x0, x1 = net.node_x.min(), net.node_x.max()
+    y0, y1 = net.node_y.min(), net.node_y.max()
+    return gpd.GeoDataFrame({"population": rng.integers(1, 50, n_places)},
+                            geometry=shapely.points(rng.uniform(x0, x1, n_places), rng.uniform(y0, y1, n_places)),
+                            crs="EPSG:3006")
+
+
+def median_time(fn, *args, repeat: int = 5, **kwargs):
+    """Median wall time of ``repeat`` calls (and the last result)."""
+    times, result = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn(*args, **kwargs)
+        times.append(time.perf_counter() - t0)
+    return float(np.median(times)), result
+
+
+def time_accessibility(net, sites: gpd.GeoDataFrame, n_places: int, repeat: int = 5) -> dict:
+    """Accessibility of ``n_places`` random places to the nearest site: jokkgeo vs KD-tree + one dijkstra.
+
+    Medians of ``repeat`` runs each, after a warm-up call (cached indexes, as for a user's second
+    question). jokkgeo's KD-tree queries use all cores (``KDTREE_WORKERS = -1``) and are also timed on
+    one thread; the baseline (cKDTree node snapping + one multi-source ``dijkstra(min_only=True)``)
+    is timed single-threaded (as written in most scripts) and with ``workers=-1`` (same conditions).
+    """
+    places = random_places(net, n_places)
+    kw = dict(minutes=MINUTES, per_site=False)
+    accessibility(net, sites, places, **kw)  # warm caches (sample KD-trees, piece lists)
+    t_acc, acc = median_time(accessibility, net, sites, places, repeat=repeat, **kw)
+    acc_mod.KDTREE_WORKERS = 1
+    try:
+        t_acc1, _ = median_time(accessibility, net, sites, places, repeat=repeat, **kw)
+    finally:
+        acc_mod.KDTREE_WORKERS = -1
+    accessibility(net, sites, places, snap="node", **kw)  # warm the node KD-tree
+    t_acc_node, _ = median_time(accessibility, net, sites, places, snap="node", repeat=repeat, **kw)
+    rcsr = net.csr("summer", reverse=True)
+    pxy = np.column_stack([places.geometry.x, places.geometry.y])
+    sxy = np.column_stack([sites.geometry.x, sites.geometry.y])
+
+    def acc_base(workers: int):
+        tr = cKDTree(np.column_stack([net.node_x, net.node_y]))
+        _, pn = tr.query(pxy, workers=workers)
+        _, sn = tr.query(sxy, workers=workers)
+        d = dijkstra(rcsr, directed=True, indices=sn, min_only=True)
+        return d[pn]
+
+    acc_base(1)
+    t_base, base_t = median_time(acc_base, 1, repeat=repeat)
+    t_base_all, _ = median_time(acc_base, -1, repeat=repeat)
+    both = np.isfinite(base_t) & acc.places["reachable"].to_numpy()
+    med_diff = float(np.median(np.abs(acc.places["minutes_nearest"].to_numpy()[both] - base_t[both] / 60)))
+    return {
+        "acc_s": t_acc, "acc_1thread_s": t_acc1, "acc_node_s": t_acc_node,
+        "acc_base_s": t_base, "acc_base_all_cores_s": t_base_all,
+        "acc_ratio": t_acc / t_base, "acc_ratio_same_threads": t_acc / t_base_all,
+        "acc_ratio_1thread": t_acc1 / t_base, "acc_node_ratio": t_acc_node / t_base,
+        "acc_node_ratio_same_threads": t_acc_node / t_base_all,
+        "acc_median_diff_min": med_diff,
+    }
+
+
+def print_accessibility(r: dict, n_places: int, n_sites: int) -> None:
+    print(f"accessibility {n_places:,} places -> nearest of {n_sites} sites (medians of 5 runs):\n"
+          f"  jokkgeo (KD-tree queries on all cores) {r['acc_s']:.3f} s | on one thread {r['acc_1thread_s']:.3f} s"
+          f" | snap='node' {r['acc_node_s']:.3f} s\n"
+          f"  baseline KD-tree + multi-source dijkstra: one thread {r['acc_base_s']:.3f} s, "
+          f"KD-tree query workers=-1 {r['acc_base_all_cores_s']:.3f} s\n"
+          f"  ratio jokkgeo(all cores)/baseline(one thread) {r['acc_ratio']:.2f} | same threads: "
+          f"all cores/all cores {r['acc_ratio_same_threads']:.2f}, one thread/one thread {r['acc_ratio_1thread']:.2f}"
+          f" | snap='node' {r['acc_node_ratio']:.2f} (all cores/all cores {r['acc_node_ratio_same_threads']:.2f})\n"
+          f"  median |difference| {r['acc_median_diff_min']:.2f} min: edge snapping + access leg vs nearest node",
+          flush=True)
+
+
 def run_workload(name: str, net, *, n_sites: int, n_baseline: int, n_places: int) -> dict:
     print(f"\n== {name}: {net.n_arcs:,} directed edges, {net.n_nodes:,} nodes ==", flush=True)
     sites = pick_sites(net, n_sites)
@@ -185,31 +265,9 @@ def run_workload(name: str, net, *, n_sites: int, n_baseline: int, n_places: int
     ours_area = res.polygons.pivot(index="site_id", columns="minutes", values="area_m2").loc[list(ids[:nb])].to_numpy()
     area_ratio = float(np.median(ours_area / np.array(base_area)))
 
-    # accessibility of 100k places to the nearest of the sites
-    rng = np.random.default_rng(2)
-    x0, x1 = net.node_x.min(), net.node_x.max()
-    y0, y1 = net.node_y.min(), net.node_y.max()
-    places = gpd.GeoDataFrame({"population": rng.integers(1, 50, n_places)},
-                              geometry=shapely.points(rng.uniform(x0, x1, n_places), rng.uniform(y0, y1, n_places)),
-                              crs="EPSG:3006")
-    accessibility(net, sites, places, minutes=MINUTES, per_site=False)  # warm caches (sample KD-trees)
-    t_acc, acc = timed(accessibility, net, sites, places, minutes=MINUTES, per_site=False, repeat=5)
-    acc_mod.KDTREE_WORKERS = 1
-    t_acc1, _ = timed(accessibility, net, sites, places, minutes=MINUTES, per_site=False, repeat=5)
-    acc_mod.KDTREE_WORKERS = -1
-    accessibility(net, sites, places, minutes=MINUTES, per_site=False, snap="node")  # warm the node KD-tree
-    t_acc_node, _ = timed(accessibility, net, sites, places, minutes=MINUTES, per_site=False, snap="node", repeat=5)
-    rcsr = net.csr("summer", reverse=True)
-    pxy = np.column_stack([places.geometry.x, places.geometry.y])
-    def acc_base():
-        tr = cKDTree(np.column_stack([net.node_x, net.node_y]))
-        _, pn = tr.query(pxy)
-        _, sn = tr.query(np.column_stack([sites.geometry.x, sites.geometry.y]))
-        d = dijkstra(rcsr, directed=True, indices=sn, min_only=True)
-        return d[pn]
-    t_acc_base, base_t = timed(acc_base, repeat=5)
-    both = np.isfinite(base_t) & acc.places["reachable"].to_numpy()
-    med_diff = float(np.median(np.abs(acc.places["minutes_nearest"].to_numpy()[both] - base_t[both] / 60)))
+    acc_row = time_accessibility(net, sites, n_places)
+    t_acc, t_acc_base = acc_row["acc_s"], acc_row["acc_base_s"]
+    t_acc1, t_acc_node, med_diff = acc_row["acc_1thread_s"], acc_row["acc_node_s"], acc_row["acc_median_diff_min"]
 
     row = {
         "workload": name,
@@ -228,16 +286,14 @@ def run_workload(name: str, net, *, n_sites: int, n_baseline: int, n_places: int
         "acc_ratio_1thread": t_acc1 / t_acc_base,
         "acc_node_ratio": t_acc_node / t_acc_base,
         "acc_median_diff_min": med_diff,
+        "acc_base_all_cores_s": acc_row["acc_base_all_cores_s"],
+        "acc_ratio_same_threads": acc_row["acc_ratio_same_threads"],
     }
     print(f"catchments: jokkgeo {per_site_ours:.3f} s/site ({n_sites} sites) | osmnx recipe {per_site_base:.2f} s/site "
           f"({nb} sites) | speed-up {row['speedup']:.0f}x | area jokkgeo/recipe {area_ratio:.3f}")
     print(f"shortest-path step: {t_sp_ours:.3f} s = {row['sp_share']:.0%} of jokkgeo time; "
           f"bare scipy dijkstra {t_sp_bare:.3f} s -> ratio {row['sp_vs_bare']:.2f}")
-    print(f"accessibility {n_places:,} places -> nearest of {n_sites} sites: jokkgeo {t_acc:.3f} s | "
-          f"KD-tree + multi-source dijkstra {t_acc_base:.3f} s -> ratio {row['acc_ratio']:.2f} "
-          f"(one thread: {t_acc1:.3f} s, ratio {row['acc_ratio_1thread']:.2f}; snap='node': {t_acc_node:.3f} s, "
-          f"ratio {row['acc_node_ratio']:.2f}) "
-          f"(median |difference| {med_diff:.2f} min: edge snapping + access leg vs nearest node)")
+    print_accessibility(acc_row, n_places, n_sites)
     return row
 
 
@@ -245,6 +301,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--large", action="store_true", help="also run the 1M-edge workload (minutes)")
     parser.add_argument("--quick", action="store_true", help="10k and Helsinki only")
+    parser.add_argument("--only-access", action="store_true",
+                        help="only the accessibility timing on the 100k workload (no osmnx baseline; about a minute)")
     parser.add_argument("--baseline-sites", type=int, default=2, help="sites timed with the osmnx recipe")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
@@ -252,6 +310,12 @@ def main(argv: list[str] | None = None) -> int:
     import os
 
     print("load average (1, 5, 15 min) at start: %.2f %.2f %.2f" % os.getloadavg(), flush=True)
+    if args.only_access:
+        net = graph_from_lines(synthetic_roads(100_000))
+        print(f"synthetic 100k: {net.n_arcs:,} directed edges, {net.n_nodes:,} nodes", flush=True)
+        print_accessibility(time_accessibility(net, pick_sites(net, 50), 100_000), 100_000, 50)
+        print("load average (1, 5, 15 min) at end: %.2f %.2f %.2f" % os.getloadavg())
+        return 0
     rows = []
     sizes = [10_000] if args.quick else [10_000, 100_000] + ([1_000_000] if args.large else [])
     for n in sizes:

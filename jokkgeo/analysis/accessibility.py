@@ -82,6 +82,12 @@ PIECES_PER_POINT = 16
 """Road pieces stored per road point for the exact nearest-segment search (see :func:`_piece_index`)."""
 NEIGHBOUR_POINTS = 24
 """Road points whose pieces are examined when building the per-point piece lists."""
+FIRST_PIECES = 4
+"""Stored pieces every place is projected onto first (the others only where these cannot prove the answer)."""
+SORT_MIN_PLACES = 20_000
+"""From this many places on, :func:`snap_places` processes them in spatial order (faster memory access)."""
+SORT_CELL_M = 2_000.0
+"""Cell size (m) of that spatial order."""
 FAR_POINTS = 16
 """Road points examined (second KD-tree query) for places the stored pieces cannot settle."""
 
@@ -91,8 +97,21 @@ def _project(px: np.ndarray, py: np.ndarray, ax: np.ndarray, ay: np.ndarray, bx:
     """Distance from points to straight pieces and the position (0..1) of the nearest point on each."""
     vx, vy = bx - ax, by - ay
     vv = vx * vx + vy * vy
-    t = np.clip(np.divide((px - ax) * vx + (py - ay) * vy, vv, out=np.zeros_like(vv), where=vv > 0), 0.0, 1.0)
-    return np.hypot(ax + t * vx - px, ay + t * vy - py), t
+    # the same arithmetic as clip(((px-ax)*vx + (py-ay)*vy) / vv) and hypot(ax + t*vx - px, ...), with fewer temporaries
+    num = px - ax
+    num *= vx
+    tmp = py - ay
+    tmp *= vy
+    num += tmp
+    t = np.divide(num, vv, out=np.zeros(num.shape), where=vv > 0)
+    np.clip(t, 0.0, 1.0, out=t)
+    ex = np.multiply(t, vx, out=num)
+    ex += ax
+    ex -= px
+    ey = np.multiply(t, vy, out=tmp)
+    ey += ay
+    ey -= py
+    return np.hypot(ex, ey, out=ex), t
 
 
 def _piece_index(network: RoadNetwork, prof: SpeedProfile, step_m: float, stable: bool = False,
@@ -236,6 +255,25 @@ def snap_places(
     were added (see :func:`jokkgeo.network.routing.open_mask`).
     """
     prof = get_profile(profile)
+    ok = np.isfinite(xy).all(axis=1)
+    if len(xy) >= SORT_MIN_PLACES and ok.all():
+        # many places: snap them in spatial order (row-major cells of SORT_CELL_M), so that the KD-tree
+        # queries and the look-ups of road points and pieces touch nearby memory; no place's result changes
+        cell = np.floor((xy - xy.min(axis=0)) / SORT_CELL_M)
+        perm = np.lexsort((cell[:, 0], cell[:, 1]))
+        res = _snap_places(network, xy[perm], prof=prof, max_snap_m=max_snap_m, step_m=step_m, stable=stable,
+                           max_generation=max_generation)
+        out = tuple(np.empty_like(r) for r in res)
+        for o, r in zip(out, res):
+            o[perm] = r
+        return out
+    return _snap_places(network, xy, prof=prof, max_snap_m=max_snap_m, step_m=step_m, stable=stable,
+                        max_generation=max_generation)
+
+
+def _snap_places(network: RoadNetwork, xy: np.ndarray, *, prof: SpeedProfile, max_snap_m: float, step_m: float,
+                 stable: bool, max_generation: int | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`snap_places` on points in the given order."""
     if step_m == 0:  # snap to the nearest node
         geom = np.full(len(xy), -1, dtype=np.int64)
         frac = np.zeros(len(xy))
@@ -262,8 +300,8 @@ def snap_places(
     u, d1 = u[hit], d1[hit]
     n = len(pos)
     m = lists.shape[1]
-    k1 = min(4, m)
-    # pass 1: the 4 pieces stored nearest to u (n x 4)
+    k1 = min(FIRST_PIECES, m)
+    # pass 1: the FIRST_PIECES pieces stored nearest to u (n x k1)
     cand = lists[u, :k1]
     cc = np.maximum(cand, 0)
     a, b = pa[cc], pb[cc]

@@ -303,13 +303,15 @@ def point_times(
         sg = snaps["geom"].to_numpy()
         order = np.argsort(sg, kind="stable")
         sg = sg[order]
-        lo = np.searchsorted(sg, geom, side="left")
-        counts = np.searchsorted(sg, geom, side="right") - lo
-        if counts.any():
-            pos = np.flatnonzero(counts)
-            c = counts[pos]
+        # only points on a segment with access points (a mask lookup, then searchsorted on those few)
+        on_site_seg = np.zeros(len(network.geometries), dtype=bool)
+        on_site_seg[sg] = True
+        pos = np.flatnonzero(on_site_seg[geom])
+        if pos.size:
+            lo_p = np.searchsorted(sg, geom[pos], side="left")
+            c = np.searchsorted(sg, geom[pos], side="right") - lo_p
             pt = np.repeat(pos, c)
-            row = order[np.repeat(lo[pos] - (np.cumsum(c) - c), c) + np.arange(int(c.sum()))]
+            row = order[np.repeat(lo_p - (np.cumsum(c) - c), c) + np.arange(int(c.sum()))]
             rf = snaps["frac"].to_numpy()[row]
             acc = snaps["access_s"].to_numpy()[row]
             p, wa_p, wb_p = frac[pt], wa[pt], wb[pt]

@@ -192,3 +192,29 @@ def test_fast_snap_equals_shapely_nearest(monkeypatch, pieces, neighbours, far):
     assert (geom[unique] == nearest[unique]).all()
     on_road = shapely.line_interpolate_point(net.geometries[geom[within]], frac[within], normalized=True)
     np.testing.assert_allclose(shapely.distance(points[within], on_road), exact[within], atol=1e-5)
+
+
+@pytest.mark.parametrize("step_m", [150.0, 0.0])
+def test_spatial_order_gives_the_same_snaps(monkeypatch, step_m):
+    """Snapping many places in spatial order (a speed-up) returns exactly what the input order gives."""
+    from jokkgeo.analysis import accessibility as acc_mod
+    from jokkgeo.analysis.accessibility import snap_places
+
+    monkeypatch.setattr(acc_mod, "PIECES_PER_POINT", 2)  # exercise every pass
+    monkeypatch.setattr(acc_mod, "NEIGHBOUR_POINTS", 3)
+    rng = np.random.default_rng(5)
+    n = 40
+    start = rng.uniform(0, 5000, (n, 2))
+    end = start + rng.uniform(-800, 800, (n, 2))
+    roads = gpd.GeoDataFrame({"highway": ["primary"] * n},
+                             geometry=[L([tuple(a), tuple(b)]) for a, b in zip(start, end)], crs="EPSG:3006")
+    net = graph_from_lines(roads)
+    pts = rng.uniform(-3000, 8000, (2000, 2))
+    monkeypatch.setattr(acc_mod, "SORT_MIN_PLACES", 10**9)
+    plain = snap_places(net, pts, profile="summer", max_snap_m=1500, step_m=step_m)
+    monkeypatch.setattr(acc_mod, "SORT_MIN_PLACES", 1)
+    monkeypatch.setattr(acc_mod, "SORT_CELL_M", 700.0)
+    ordered = snap_places(net, pts, profile="summer", max_snap_m=1500, step_m=step_m)
+    assert (plain[0] >= 0).sum() > 500 and (plain[0] < 0).sum() > 100  # both reached and too-far places
+    for a, b in zip(plain, ordered):
+        np.testing.assert_array_equal(a, b)
