@@ -252,12 +252,17 @@ def normalise_class(values: Any) -> np.ndarray:
             return "excluded"
         return _OSM_CLASS.get(text, "unknown")
 
+    return _map_distinct(values, one)
+
+
+def _map_distinct(values: Any, one: Any) -> np.ndarray:
+    """Apply ``one`` once per distinct raw value (lists compared by repr); missing -> ``"unknown"``."""
     series = pd.Series(list(values), dtype=object)
     keys = series.map(lambda v: repr(v) if isinstance(v, (list, tuple, np.ndarray)) else v)
     codes, uniques = pd.factorize(keys, use_na_sentinel=True)
     first = pd.Series(np.arange(len(series))).groupby(codes).first()
     table = np.full(len(uniques), "unknown", dtype=object)
-    for code, pos in first.items():
+    for code, pos in first.items():  # one call per distinct value, not per edge
         if code >= 0:
             table[code] = one(series.iat[pos])
     out = np.full(len(series), "unknown", dtype=object)
@@ -281,17 +286,7 @@ def normalise_surface(values: Any) -> np.ndarray:
             return "paved"
         return "unknown"
 
-    series = pd.Series(list(values), dtype=object)
-    keys = series.map(lambda v: repr(v) if isinstance(v, (list, tuple, np.ndarray)) else v)
-    codes, uniques = pd.factorize(keys, use_na_sentinel=True)
-    first = pd.Series(np.arange(len(series))).groupby(codes).first()
-    table = np.full(len(uniques), "unknown", dtype=object)
-    for code, pos in first.items():
-        if code >= 0:
-            table[code] = one(series.iat[pos])
-    out = np.full(len(series), "unknown", dtype=object)
-    out[codes >= 0] = table[codes[codes >= 0]]
-    return out
+    return _map_distinct(values, one)
 
 
 def assign_speeds(
