@@ -2,8 +2,10 @@
 
 Places (settlements, housing land, population cells; points or polygons in
 EPSG:3006) are snapped to the nearest point of the nearest open road segment —
-exactly, found through a KD-tree of points every ``step_m`` along the roads
-(:func:`snap_places`) — and travel the off-road leg at ``access_speed_kph``.
+exactly (:func:`snap_places`: shapely's STR-tree for a few places, a quadtree
+of candidate road pieces built once per network for many,
+:class:`jokkgeo.network.nearest.PieceIndex`) — and travel the off-road leg at
+``access_speed_kph``.
 Like sites (:func:`jokkgeo.network.routing.snap_sites`) they also get an
 access point on the nearest road no season closes, and on networks with added
 road layers they keep the access they had before each addition, so adding
@@ -17,6 +19,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +28,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from jokkgeo.analysis._common import available_cores
 from jokkgeo.analysis.catchments import (
     DEFAULT_ACCESS_SPEED_KPH,
     DEFAULT_MAX_SNAP_M,
@@ -35,6 +39,7 @@ from jokkgeo.analysis.catchments import (
 )
 from jokkgeo.errors import AnalysisError
 from jokkgeo.network.arrays import RoadNetwork
+from jokkgeo.network.nearest import PieceIndex
 from jokkgeo.network.profiles import SpeedProfile, get_profile, seasonal_classes
 from jokkgeo.network.routing import (_open_tree, check_direction, n_generations, node_travel_times, open_mask,
                                      point_times, snap_sites)
@@ -74,124 +79,54 @@ class AccessibilityResult:
     warnings: list[str] = field(default_factory=list)
 
 
-KDTREE_WORKERS = -1
-"""Threads for KD-tree queries (-1: all cores). The benchmark also reports 1."""
+SNAP_THREADS = -1
+"""Threads for snapping many places (-1: all cores this process may use; 1: none)."""
+THREAD_MIN_PLACES = 20_000
+"""Snap in parallel chunks from this many places on."""
+INDEX_AFTER_PLACES_PER_PIECE = 4.0
+"""Snap with shapely's STR-tree until a network has snapped this many places per road point (vertices and
+points at most ``step_m`` apart) that way, then build the nearest-piece index: building it costs about as
+much as STR-tree snapping of 3–4 places per point, and afterwards a place costs a twentieth of the
+STR-tree's time. :func:`prepare_snapping` builds it at once."""
 
 
-PIECES_PER_POINT = 16
-"""Road pieces stored per road point for the exact nearest-segment search (see :func:`_piece_index`)."""
-NEIGHBOUR_POINTS = 24
-"""Road points whose pieces are examined when building the per-point piece lists."""
-FIRST_PIECES = 4
-"""Stored pieces every place is projected onto first (the others only where these cannot prove the answer)."""
-SORT_MIN_PLACES = 20_000
-"""From this many places on, :func:`snap_places` processes them in spatial order (faster memory access)."""
-SORT_CELL_M = 2_000.0
-"""Cell size (m) of that spatial order."""
-FAR_POINTS = 16
-"""Road points examined (second KD-tree query) for places the stored pieces cannot settle."""
+def _threads() -> int:
+    return available_cores() if SNAP_THREADS == -1 else max(1, int(SNAP_THREADS))
 
 
-def _project(px: np.ndarray, py: np.ndarray, ax: np.ndarray, ay: np.ndarray, bx: np.ndarray,
-             by: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distance from points to straight pieces and the position (0..1) of the nearest point on each."""
-    vx, vy = bx - ax, by - ay
-    vv = vx * vx + vy * vy
-    # the same arithmetic as clip(((px-ax)*vx + (py-ay)*vy) / vv) and hypot(ax + t*vx - px, ...), with fewer temporaries
-    num = px - ax
-    num *= vx
-    tmp = py - ay
-    tmp *= vy
-    num += tmp
-    t = np.divide(num, vv, out=np.zeros(num.shape), where=vv > 0)
-    np.clip(t, 0.0, 1.0, out=t)
-    ex = np.multiply(t, vx, out=num)
-    ex += ax
-    ex -= px
-    ey = np.multiply(t, vy, out=tmp)
-    ey += ay
-    ey -= py
-    return np.hypot(ex, ey, out=ex), t
+def _piece_tree_key(prof: SpeedProfile, step_m: float, stable: bool, max_generation: int | None) -> tuple:
+    return ("piece_tree", prof.key, float(step_m), stable, max_generation)
 
 
-def _piece_index(network: RoadNetwork, prof: SpeedProfile, step_m: float, stable: bool = False,
-                 max_generation: int | None = None) -> tuple[Any, ...]:
-    """Exact nearest-segment index: KD-tree over road points, and per point its nearest road pieces.
+def _piece_tree(network: RoadNetwork, prof: SpeedProfile, step_m: float, stable: bool = False,
+                max_generation: int | None = None) -> tuple[PieceIndex | None, np.ndarray]:
+    """Exact nearest-piece index over the open roads cut into straight pieces of at most ``step_m``.
 
-    The open segments are cut into straight pieces no longer than ``step_m``
-    (``network.samples``). For every distinct road point ``u`` the
-    :data:`PIECES_PER_POINT` pieces nearest to ``u`` are stored, with a
-    *clearance* ``c[u]``: every other piece is at least ``c[u]`` from ``u``
-    (the next piece's distance, or — for pieces not seen among the
-    :data:`NEIGHBOUR_POINTS` nearest points — that point's distance minus half
-    the longest piece). A place ``p`` whose nearest road point is ``u`` at
-    ``D`` and whose nearest stored piece is at ``d`` is exact when
-    ``d + D < c[u]``: any closer piece would lie within ``d + D`` of ``u``.
-    Returns ``(tree, lists, ldist, piece_a, piece_b, ptr, touching, half)``: ``lists`` piece
-    numbers (-1 padded), ``ldist`` their distances from the point followed by
-    the clearance (``inf`` padded; a place is first projected onto the
-    nearest few pieces only, and onto more when those cannot prove the answer);
-    ``touching[ptr[u]:ptr[u + 1]]`` are the pieces with an end at point ``u``;
-    ``half`` is half the longest piece (m).
+    Returns ``(index, first_sample)``: piece ``k`` of the index runs from
+    sample ``first_sample[k]`` to the next sample of ``network.samples(step_m)``;
+    the index is ``None`` when no road is open. Cached per profile and variant.
     """
-    from scipy.spatial import cKDTree
-
-    key = ("piece_index", prof.key, float(step_m), stable, max_generation)
+    key = _piece_tree_key(prof, step_m, stable, max_generation)
     if key not in network._cache:
         geom, _, x, y = network.samples(step_m)
         is_open = open_mask(network, prof, stable=stable, max_generation=max_generation)
-        n = len(geom)
-        i = np.flatnonzero(is_open[geom[:-1]] & (geom[1:] == geom[:-1])) if n > 1 else np.zeros(0, np.int64)
-        pa, pb = i, i + 1
-        open_samples = np.flatnonzero(is_open[geom])
-        uniq, inverse = np.unique(np.column_stack([x[open_samples], y[open_samples]]), axis=0, return_inverse=True)
-        point_of = np.full(n, -1, dtype=np.int64)
-        point_of[open_samples] = inverse.ravel()
-        nu, npc = len(uniq), len(pa)
-        m = PIECES_PER_POINT
-        lists = np.full((nu, m), -1, dtype=np.int64)
-        ldist = np.full((nu, m + 1), np.inf)  # distance from the point to each stored piece, then the clearance
-        tree = cKDTree(uniq) if nu else None
-        half = 0.0
-        ptr = np.zeros(nu + 1, dtype=np.int64)
-        touching = np.zeros(0, dtype=np.int64)
-        if nu and npc:
-            half = float(np.hypot(x[pb] - x[pa], y[pb] - y[pa]).max()) / 2
-            # point -> pieces touching it (CSR)
-            ends = np.concatenate([point_of[pa], point_of[pb]])
-            pieces = np.concatenate([np.arange(npc), np.arange(npc)])
-            order = np.argsort(ends, kind="stable")
-            ptr = np.zeros(nu + 1, dtype=np.int64)
-            np.cumsum(np.bincount(ends, minlength=nu), out=ptr[1:])
-            touching = pieces[order]
-            k2 = min(NEIGHBOUR_POINTS, nu)
-            dk, nb = tree.query(uniq, k=k2)
-            dk, nb = dk.reshape(nu, k2), nb.reshape(nu, k2)
-            limit = dk[:, -1] - half if k2 == NEIGHBOUR_POINTS else np.full(nu, np.inf)
-            for lo in range(0, nu, 50_000):  # chunks bound the memory of the pair arrays
-                hi = min(lo + 50_000, nu)
-                nbf = nb[lo:hi].ravel()
-                cnt = ptr[nbf + 1] - ptr[nbf]
-                start = np.cumsum(cnt) - cnt
-                own = np.repeat(np.repeat(np.arange(lo, hi), k2), cnt)
-                pc = touching[np.repeat(ptr[nbf] - start, cnt) + np.arange(int(cnt.sum()))]
-                pair = np.unique(own * npc + pc)
-                own, pc = pair // npc, pair % npc
-                dd, _ = _project(uniq[own, 0], uniq[own, 1], x[pa[pc]], y[pa[pc]], x[pb[pc]], y[pb[pc]])
-                order = np.lexsort((dd, own))
-                own, pc, dd = own[order], pc[order], dd[order]
-                first = np.searchsorted(own, np.arange(lo, hi))
-                rank = np.arange(len(own)) - first[own - lo]
-                sel = rank < m
-                lists[own[sel], rank[sel]] = pc[sel]
-                ldist[own[sel], rank[sel]] = dd[sel]
-                nxt = rank == m
-                ldist[lo:hi, m] = limit[lo:hi]
-                ldist[own[nxt], m] = np.minimum(dd[nxt], limit[own[nxt]])
-            # a point's stored pieces beyond its clearance are not needed for the bound
-            ldist[:, :m] = np.minimum(ldist[:, :m], ldist[:, m:])
-        network._cache[key] = (tree, lists, ldist, pa, pb, ptr, touching, half)
+        a = np.flatnonzero(is_open[geom[:-1]] & (geom[1:] == geom[:-1])) if len(geom) > 1 else np.zeros(0, np.int64)
+        index = PieceIndex.build(x[a], y[a], x[a + 1], y[a + 1]) if len(a) else None
+        network._cache[key] = (index, a)
     return network._cache[key]
+
+
+def prepare_snapping(network: RoadNetwork, profile: str | SpeedProfile | None = "summer", *,
+                     step_m: float = 200.0) -> None:
+    """Build the nearest-piece indexes for snapping places now (cached on ``network``).
+
+    Worth it before many :func:`accessibility` calls on one network (scenario or sensitivity
+    loops): every later call snaps its places through the index instead of shapely's STR-tree.
+    Builds the index of the open roads and of the roads no season closes under ``profile``.
+    """
+    prof = get_profile(profile)
+    for stable in (False, True):
+        _piece_tree(network, prof, step_m, stable)
 
 
 def _node_tree(network: RoadNetwork, prof: SpeedProfile, stable: bool = False,
@@ -218,10 +153,12 @@ def place_points(places: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
     geoms = np.asarray(places.geometry.values, dtype=object)
     xy = np.full((len(geoms), 2), np.nan)
     kinds = shapely.get_type_id(geoms)  # -1 for missing
-    empty = shapely.is_empty(geoms)
     points = kinds == 0
-    if points.all() and not empty.any():  # the common case: all points
-        return shapely.get_coordinates(geoms), kinds
+    if points.all():  # the common case: all points (an empty point has no coordinates)
+        coords = shapely.get_coordinates(geoms)
+        if len(coords) == len(geoms):
+            return coords, kinds
+    empty = shapely.is_empty(geoms)
     ok = (kinds >= 0) & ~empty
     points &= ok
     xy[points] = shapely.get_coordinates(geoms[points])
@@ -243,137 +180,71 @@ def snap_places(
 
     Exact: the result is the nearest open segment and the nearest point on it,
     as ``shapely.STRtree.query_nearest`` gives (ties between equally near
-    segments may be broken differently). A KD-tree over the road points of
-    ``network.samples(step_m)`` (every vertex, and no gap above ``step_m``)
-    finds the nearest road point; the place is projected onto the road pieces
-    stored there (:func:`_piece_index`), and the few places for which those
-    pieces cannot prove the answer (about 1 % on a dense lattice) are snapped
-    with shapely's STR-tree. ``step_m=0`` snaps to the nearest *node* instead
-    (faster, coarser).
+    segments may be broken differently). Places are snapped with shapely's
+    STR-tree until the network has snapped :data:`INDEX_AFTER_PLACES_PER_PIECE`
+    places per road point (or :func:`prepare_snapping` was called); then the
+    open roads, cut into straight pieces of at most ``step_m``, are indexed
+    once per network and profile by a
+    :class:`~jokkgeo.network.nearest.PieceIndex` (a quadtree whose cells list
+    the pieces that can be nearest to their points; cached), and only points
+    outside that index's square still go through the STR-tree.
+    ``step_m=0`` snaps to the nearest *node* instead (coarser).
     ``stable=True`` snaps only to roads of classes no packaged season closes;
     ``max_generation`` only to roads the network had before later road layers
     were added (see :func:`jokkgeo.network.routing.open_mask`).
     """
     prof = get_profile(profile)
-    ok = np.isfinite(xy).all(axis=1)
-    if len(xy) >= SORT_MIN_PLACES and ok.all():
-        # many places: snap them in spatial order (row-major cells of SORT_CELL_M), so that the KD-tree
-        # queries and the look-ups of road points and pieces touch nearby memory; no place's result changes
-        cell = np.floor((xy - xy.min(axis=0)) / SORT_CELL_M)
-        perm = np.lexsort((cell[:, 0], cell[:, 1]))
-        res = _snap_places(network, xy[perm], prof=prof, max_snap_m=max_snap_m, step_m=step_m, stable=stable,
-                           max_generation=max_generation)
-        out = tuple(np.empty_like(r) for r in res)
-        for o, r in zip(out, res):
-            o[perm] = r
-        return out
-    return _snap_places(network, xy, prof=prof, max_snap_m=max_snap_m, step_m=step_m, stable=stable,
-                        max_generation=max_generation)
-
-
-def _snap_places(network: RoadNetwork, xy: np.ndarray, *, prof: SpeedProfile, max_snap_m: float, step_m: float,
-                 stable: bool, max_generation: int | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`snap_places` on points in the given order."""
-    if step_m == 0:  # snap to the nearest node
-        geom = np.full(len(xy), -1, dtype=np.int64)
-        frac = np.zeros(len(xy))
-        dist = np.full(len(xy), np.inf)
-        ok = np.isfinite(xy).all(axis=1)
-        tree, node_geom, node_frac = _node_tree(network, prof, stable, max_generation)
-        if tree.n and ok.any():
-            d, i = tree.query(xy[ok], distance_upper_bound=max_snap_m, workers=KDTREE_WORKERS)
-            hit = np.isfinite(d)
-            pos = np.flatnonzero(ok)[hit]
-            geom[pos], frac[pos], dist[pos] = node_geom[i[hit]], node_frac[i[hit]], d[hit]
-        return geom, frac, dist
-    tree, lists, ldist, pa, pb, ptr, touching, half = _piece_index(network, prof, step_m, stable, max_generation)
-    geom_s, frac_s, sx, sy = network.samples(step_m)
     geom = np.full(len(xy), -1, dtype=np.int64)
     frac = np.zeros(len(xy))
     dist = np.full(len(xy), np.inf)
     ok = np.isfinite(xy).all(axis=1)
-    if not (len(pa) and ok.any()):
+    if step_m == 0:  # snap to the nearest node
+        tree, node_geom, node_frac = _node_tree(network, prof, stable, max_generation)
+        if tree.n and ok.any():
+            d, i = tree.query(xy[ok], distance_upper_bound=max_snap_m, workers=_threads())
+            hit = np.isfinite(d)
+            pos = np.flatnonzero(ok)[hit]
+            geom[pos], frac[pos], dist[pos] = node_geom[i[hit]], node_frac[i[hit]], d[hit]
         return geom, frac, dist
-    d1, u = tree.query(xy[ok], distance_upper_bound=max_snap_m + step_m / 2, workers=KDTREE_WORKERS)
-    hit = np.isfinite(d1)
-    pos = np.flatnonzero(ok)[hit]
-    u, d1 = u[hit], d1[hit]
-    n = len(pos)
-    m = lists.shape[1]
-    k1 = min(FIRST_PIECES, m)
-    # pass 1: the FIRST_PIECES pieces stored nearest to u (n x k1)
-    cand = lists[u, :k1]
-    cc = np.maximum(cand, 0)
-    a, b = pa[cc], pb[cc]
-    dd, t = _project(xy[pos, 0][:, None], xy[pos, 1][:, None], sx[a], sy[a], sx[b], sy[b])
-    dd = np.where(cand >= 0, dd, np.inf)
-    j = np.argmin(dd, axis=1)
-    r = np.arange(n)
-    best, best_a, best_b, best_t = dd[r, j], a[r, j], b[r, j], t[r, j]
-    # pass 2, where needed: the other stored pieces that could be nearer (ldist from u < best + d1)
-    todo = np.flatnonzero(~(best + d1 < ldist[u, k1] * (1 - 1e-12)))
-    if todo.size and m > k1:
-        need = (ldist[u[todo], k1:m] < (best[todo] + d1[todo])[:, None] * (1 + 1e-12)) & (lists[u[todo], k1:m] >= 0)
-        row, col = np.nonzero(need)  # row-major: grouped by place
-        if row.size:
-            c2 = lists[u[todo[row]], k1 + col]
-            a2, b2 = pa[c2], pb[c2]
-            p2 = pos[todo[row]]
-            d2, t2 = _project(xy[p2, 0], xy[p2, 1], sx[a2], sy[a2], sx[b2], sy[b2])
-            starts = np.flatnonzero(np.r_[True, row[1:] != row[:-1]])
-            mins = np.minimum.reduceat(d2, starts)
-            grp = row[starts]
-            hit_min = np.flatnonzero(d2 <= np.repeat(mins, np.diff(np.r_[starts, len(row)])))
-            first = hit_min[np.r_[True, row[hit_min[1:]] != row[hit_min[:-1]]]]
-            sel = todo[grp]
-            better = mins < best[sel]
-            sb = sel[better]
-            best[sb], best_a[sb], best_b[sb], best_t[sb] = d2[first][better], a2[first][better], b2[first][better], t2[first][better]
-        todo = todo[~(best[todo] + d1[todo] < ldist[u[todo], m] * (1 - 1e-12))]
-    if todo.size:
-        # places far from the roads: the nearest piece has an end within best + half of the place, so
-        # the pieces at the road points within that radius decide (complete when fewer than K are)
-        kq = min(FAR_POINTS, tree.n)
-        dk, nk = tree.query(xy[pos[todo]], k=kq, workers=KDTREE_WORKERS)
-        dk, nk = dk.reshape(len(todo), kq), nk.reshape(len(todo), kq)
-        radius = best[todo] + half + 1e-6
-        inside = dk <= radius[:, None]
-        complete = ~inside[:, -1] if kq == FAR_POINTS else np.ones(len(todo), dtype=bool)
-        row, col = np.nonzero(inside & complete[:, None])
-        if row.size:
-            pts = nk[row, col]
-            cnt = ptr[pts + 1] - ptr[pts]
-            start = np.cumsum(cnt) - cnt
-            prow = np.repeat(row, cnt)  # still grouped by place
-            pc = touching[np.repeat(ptr[pts] - start, cnt) + np.arange(int(cnt.sum()))]
-            a3, b3 = pa[pc], pb[pc]
-            p3 = pos[todo[prow]]
-            d3, t3 = _project(xy[p3, 0], xy[p3, 1], sx[a3], sy[a3], sx[b3], sy[b3])
-            starts = np.flatnonzero(np.r_[True, prow[1:] != prow[:-1]])
-            mins = np.minimum.reduceat(d3, starts)
-            hit_min = np.flatnonzero(d3 <= np.repeat(mins, np.diff(np.r_[starts, len(prow)])))
-            first = hit_min[np.r_[True, prow[hit_min[1:]] != prow[hit_min[:-1]]]]
-            sel = todo[prow[starts]]
-            better = mins < best[sel]
-            sb = sel[better]
-            best[sb], best_a[sb], best_b[sb], best_t[sb] = d3[first][better], a3[first][better], b3[first][better], t3[first][better]
-        todo = todo[~complete]
-    best_f = frac_s[best_a] + best_t * (frac_s[best_b] - frac_s[best_a])
-    best_g = geom_s[best_a]
-    if todo.size:  # rare: the stored pieces cannot prove the nearest one; ask shapely's STR-tree
+    g = np.full(len(xy), -1, dtype=np.int64)
+    f = np.zeros(len(xy))
+    d = np.full(len(xy), np.inf)
+    key = _piece_tree_key(prof, step_m, stable, max_generation)
+    if key not in network._cache:  # amortise: build the index once STR-tree snapping has cost as much
+        count_key = ("strtree_places", *key)
+        network._cache[count_key] = network._cache.get(count_key, 0) + int(ok.sum())
+        n_pieces = len(network.samples(step_m)[0])
+        if network._cache[count_key] >= INDEX_AFTER_PLACES_PER_PIECE * n_pieces:
+            _piece_tree(network, prof, step_m, stable, max_generation)
+    if key in network._cache:
+        index, first_sample = _piece_tree(network, prof, step_m, stable, max_generation)
+        if index is None:
+            return geom, frac, dist
+        geom_s, frac_s, _, _ = network.samples(step_m)
+        n_threads = _threads() if len(xy) >= THREAD_MIN_PLACES else 1
+        if n_threads > 1:  # numpy releases the GIL in the index's array work: chunks run side by side
+            with ThreadPoolExecutor(n_threads) as pool:
+                parts = list(pool.map(lambda c: index.nearest(c[:, 0], c[:, 1]), np.array_split(xy, n_threads)))
+            piece, t, d = (np.concatenate(p) for p in zip(*parts))
+        else:
+            piece, t, d = index.nearest(xy[:, 0], xy[:, 1])
+        a = first_sample[np.maximum(piece, 0)]
+        g = geom_s[a]
+        f = frac_s[a] + t * (frac_s[a + 1] - frac_s[a])
+        rest = np.flatnonzero(ok & (piece < 0))  # beyond the index's square (far from every road)
+    else:
+        rest = np.flatnonzero(ok)
+    if rest.size:  # few places (or the rest): shapely's STR-tree
         stree, sgeoms = _open_tree(network, prof, stable=stable, max_generation=max_generation)
-        q = shapely.points(xy[pos[todo]])
+        q = shapely.points(xy[rest])
         (qi, ti), qd = stree.query_nearest(q, return_distance=True, all_matches=False)
-        g_u = sgeoms[ti]
-        roads = network.geometries[g_u]
-        f_u = shapely.line_locate_point(roads, q[qi], normalized=True)  # projects onto the nearest point
-        idx = todo[qi]
-        best[idx], best_f[idx], best_g[idx] = qd, f_u, g_u
-    log.debug("snapped %d places with the KD-tree, %d through the STR-tree", n - todo.size, todo.size)
-    within = best <= max_snap_m
-    geom[pos[within]] = best_g[within]
-    frac[pos[within]] = np.clip(best_f[within], 0.0, 1.0)
-    dist[pos[within]] = best[within]
+        g[rest[qi]] = sgeoms[ti]
+        f[rest[qi]] = shapely.line_locate_point(network.geometries[sgeoms[ti]], q[qi], normalized=True)
+        d[rest[qi]] = qd
+    within = ok & (d <= max_snap_m)
+    geom[within] = g[within]
+    frac[within] = np.clip(f[within], 0.0, 1.0)
+    dist[within] = d[within]
     return geom, frac, dist
 
 
@@ -450,8 +321,8 @@ def accessibility(
     place_max_snap_m
         Places farther than this from an open road are unreachable (default ``max_snap_m``).
     step_m
-        Spacing (m) of the road points of the KD-tree used to find each place's
-        nearest segment (a speed setting: the result is exact for any spacing).
+        Longest straight road piece (m) of the index used to find each place's
+        nearest segment (a speed setting: the result is exact for any value).
     snap
         ``"edge"`` (default): nearest point on the nearest road segment.
         ``"node"``: nearest network node (as ``osmnx.distance.nearest_nodes``;
@@ -524,7 +395,8 @@ def accessibility(
     band_idx = np.searchsorted(cut, minutes_nearest, side="left")
     cols: dict[str, Any] = {
         "minutes_nearest": minutes_nearest,
-        "nearest_site_id": np.where(reachable, np.array(ids, dtype=object)[np.maximum(t_owner, 0)], None),
+        # taken from a text array of the site ids (no Python string per place); missing where unreachable
+        "nearest_site_id": pd.array(list(ids), dtype="str").take(np.where(reachable, t_owner, -1), allow_fill=True),
         "band_minutes": np.where(reachable & (band_idx < len(cut)), cut[np.minimum(band_idx, len(cut) - 1)], np.nan),
         "snap_distance_m": snap_dist,
         "reachable": reachable,

@@ -159,15 +159,15 @@ def test_added_road_never_lengthens_place_times():
     assert after["snap_distance_m"]["p2"] == pytest.approx(50)
 
 
-@pytest.mark.parametrize(("pieces", "neighbours", "far"), [(16, 24, 16), (2, 3, 16), (2, 3, 2)])
-def test_fast_snap_equals_shapely_nearest(monkeypatch, pieces, neighbours, far):
-    """KD-tree snapping (every pass, and the STR-tree fallback) gives shapely's exact nearest road."""
+@pytest.mark.parametrize(("max_candidates", "index_after"), [(8, 0.0), (2, 0.0), (8, 1e9)])
+def test_fast_snap_equals_shapely_nearest(monkeypatch, max_candidates, index_after):
+    """Snapping through the piece index (and the STR-tree beyond it, or for few places) gives the exact nearest road."""
     from jokkgeo.analysis import accessibility as acc_mod
     from jokkgeo.analysis.accessibility import snap_places
+    from jokkgeo.network import nearest
 
-    monkeypatch.setattr(acc_mod, "PIECES_PER_POINT", pieces)
-    monkeypatch.setattr(acc_mod, "NEIGHBOUR_POINTS", neighbours)
-    monkeypatch.setattr(acc_mod, "FAR_POINTS", far)
+    monkeypatch.setattr(nearest, "MAX_CANDIDATES", max_candidates)  # 2: a deep tree, many junction leaves
+    monkeypatch.setattr(acc_mod, "INDEX_AFTER_PLACES_PER_PIECE", index_after)  # 0: the index at once
     rng = np.random.default_rng(3)
     n = 60
     start = rng.uniform(0, 5000, (n, 2))
@@ -177,31 +177,29 @@ def test_fast_snap_equals_shapely_nearest(monkeypatch, pieces, neighbours, far):
                              geometry=[L([tuple(a), tuple(b), tuple(c)]) for a, b, c in zip(start, mid, end)],
                              crs="EPSG:3006")
     net = graph_from_lines(roads)
-    pts = rng.uniform(-1000, 6000, (3000, 2))
+    pts = rng.uniform(-3000, 8000, (3000, 2))  # some beyond the index's square (STR-tree), some too far
     geom, frac, dist = snap_places(net, pts, profile="summer", max_snap_m=2000, step_m=150)
     points = shapely.points(pts)
     d_all = shapely.distance(points[:, None], net.geometries[None, :])
     exact = d_all.min(axis=1)
     within = exact <= 2000
+    assert within.sum() > 1000 and (~within).sum() > 100
     assert ((geom >= 0) == within).all()
     np.testing.assert_allclose(dist[within], exact[within], rtol=0, atol=1e-6)
     # where the nearest road is unique, the same road and the same point on it
     srt = np.sort(d_all, axis=1)
     unique = within & (srt[:, 1] - srt[:, 0] > 1e-6)
-    nearest = d_all.argmin(axis=1)
-    assert (geom[unique] == nearest[unique]).all()
+    nearest_road = d_all.argmin(axis=1)
+    assert (geom[unique] == nearest_road[unique]).all()
     on_road = shapely.line_interpolate_point(net.geometries[geom[within]], frac[within], normalized=True)
     np.testing.assert_allclose(shapely.distance(points[within], on_road), exact[within], atol=1e-5)
 
 
-@pytest.mark.parametrize("step_m", [150.0, 0.0])
-def test_spatial_order_gives_the_same_snaps(monkeypatch, step_m):
-    """Snapping many places in spatial order (a speed-up) returns exactly what the input order gives."""
+def test_threaded_snapping_gives_the_same_snaps(monkeypatch):
+    """Snapping many places in parallel chunks (a speed-up) returns exactly what one thread gives."""
     from jokkgeo.analysis import accessibility as acc_mod
     from jokkgeo.analysis.accessibility import snap_places
 
-    monkeypatch.setattr(acc_mod, "PIECES_PER_POINT", 2)  # exercise every pass
-    monkeypatch.setattr(acc_mod, "NEIGHBOUR_POINTS", 3)
     rng = np.random.default_rng(5)
     n = 40
     start = rng.uniform(0, 5000, (n, 2))
@@ -209,12 +207,42 @@ def test_spatial_order_gives_the_same_snaps(monkeypatch, step_m):
     roads = gpd.GeoDataFrame({"highway": ["primary"] * n},
                              geometry=[L([tuple(a), tuple(b)]) for a, b in zip(start, end)], crs="EPSG:3006")
     net = graph_from_lines(roads)
-    pts = rng.uniform(-3000, 8000, (2000, 2))
-    monkeypatch.setattr(acc_mod, "SORT_MIN_PLACES", 10**9)
-    plain = snap_places(net, pts, profile="summer", max_snap_m=1500, step_m=step_m)
-    monkeypatch.setattr(acc_mod, "SORT_MIN_PLACES", 1)
-    monkeypatch.setattr(acc_mod, "SORT_CELL_M", 700.0)
-    ordered = snap_places(net, pts, profile="summer", max_snap_m=1500, step_m=step_m)
+    pts = rng.uniform(-3000, 8000, (2001, 2))
+    pts[7] = np.nan  # a place without a point
+    monkeypatch.setattr(acc_mod, "INDEX_AFTER_PLACES_PER_PIECE", 0.0)
+    monkeypatch.setattr(acc_mod, "SNAP_THREADS", 1)
+    plain = snap_places(net, pts, profile="summer", max_snap_m=1500, step_m=150)
+    monkeypatch.setattr(acc_mod, "SNAP_THREADS", 3)
+    monkeypatch.setattr(acc_mod, "THREAD_MIN_PLACES", 1)
+    threaded = snap_places(net, pts, profile="summer", max_snap_m=1500, step_m=150)
     assert (plain[0] >= 0).sum() > 500 and (plain[0] < 0).sum() > 100  # both reached and too-far places
-    for a, b in zip(plain, ordered):
+    assert plain[0][7] == -1
+    for a, b in zip(plain, threaded):
         np.testing.assert_array_equal(a, b)
+
+
+def test_index_is_built_once_strtree_snapping_has_cost_as_much(monkeypatch):
+    """Few places go through shapely's STR-tree; the quadtree index is built once snapping adds up."""
+    from jokkgeo.analysis import accessibility as acc_mod
+    from jokkgeo.analysis.accessibility import prepare_snapping, snap_places
+    from jokkgeo.network.profiles import get_profile
+
+    monkeypatch.setattr(acc_mod, "INDEX_AFTER_PLACES_PER_PIECE", 2.0)
+    roads = gpd.GeoDataFrame({"highway": ["primary", "track"]},
+                             geometry=[L([(0, 0), (1000, 0)]), L([(0, 500), (1000, 500)])], crs="EPSG:3006")
+    net = graph_from_lines(roads)
+    n_pieces = len(net.samples(100.0)[0])  # 11 road points on each road
+    assert n_pieces == 22
+    pts = np.column_stack([np.linspace(0, 1000, 30), np.full(30, 100.0)])  # 100 m from the primary road
+    key = acc_mod._piece_tree_key(get_profile("summer"), 100.0, False, None)
+    first = snap_places(net, pts, profile="summer", max_snap_m=1000, step_m=100.0)
+    assert key not in net._cache  # 30 places < 2 x 22
+    second = snap_places(net, pts, profile="summer", max_snap_m=1000, step_m=100.0)
+    assert key in net._cache  # 60 places >= 44: built, and used from now on
+    for a, b in zip(first, second):
+        np.testing.assert_allclose(a, b, atol=1e-9)
+    np.testing.assert_allclose(first[2], 100.0)
+    # prepare_snapping builds both indexes at once (all roads; roads no season closes)
+    net2 = graph_from_lines(roads)
+    prepare_snapping(net2, "summer", step_m=100.0)
+    assert key in net2._cache and acc_mod._piece_tree_key(get_profile("summer"), 100.0, True, None) in net2._cache
