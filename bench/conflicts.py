@@ -20,8 +20,13 @@ are printed: the one-thread ratio compares like with like, the all-cores ratio i
 intersection area (1e-6 relative). The engine call computes its full default output — the
 pieces (geometries) plus distances, overlap with the development feature, zone bands and the
 conflict table — not only what overlay returns. A reference row times ``shapely.buffer`` alone
-(paid by both methods). The 1-minute load average is printed with every workload: the machine
-has 2 cores shared with other jobs, so compare ratios measured in the same run.
+(paid by both methods). Under each local-engine row, a ``steps`` row splits the engine's time
+(``params["step_seconds"]`` of the median run): buffer, classify (STR-tree queries), intersect (cut
+pairs), measure (distances, inner zones), summed over threads, then the serial table assembly. For
+the one-thread run, buffer + classify + intersect are GEOS work this method cannot skip, so the
+overlay time divided by their sum bounds the one-thread ratio. The 1-minute load average is printed
+with every workload: the machine has 2 cores shared with other jobs, so compare ratios measured in
+the same run.
 
 Run::
 
@@ -115,13 +120,34 @@ ENGINES = {
 }
 
 
-def engine(dev, sens, kind: str) -> tuple[float, float, int]:
+def engine(dev, sens, kind: str) -> tuple[float, float, int, dict[str, float]]:
     which, n_jobs, _ = ENGINES[kind]
     t0 = time.perf_counter()
     res = conflicts({"dev": dev, "sens": sens}, rules=RULES, engine=which, n_workers=2, n_jobs=n_jobs,
                     with_crossings=False, with_summaries=False)
     sec = time.perf_counter() - t0
-    return sec, float(res.table["zoi_area_m2"].sum()), len(res.table)
+    return sec, float(res.table["zoi_area_m2"].sum()), len(res.table), res.params.get("step_seconds", {})
+
+
+STEPS = ("buffer", "classify", "intersect", "measure")
+
+
+def step_rows(name: str, kind: str, steps: dict[str, float], overlay_sec: float) -> list[str]:
+    """Where the local engine's time went (``params["step_seconds"]`` of the median run)."""
+    if not steps or kind == "dask":
+        return []
+    threads = ENGINES[kind][1]
+    per = ", ".join(f"{k} {steps.get(k, 0.0):.2f}" for k in STEPS)
+    unit = "s" if threads == 1 else f"thread-s over {threads} threads"
+    rows = [f"|   | steps ({unit}): {per}; then tables {steps.get('tables', 0.0):.2f} s, selecting features "
+            f"{steps.get('prepare', 0.0):.2f} s | | | | | |"]
+    if threads == 1:
+        # buffer, STR-tree classification and the cut-pair intersections are GEOS calls every run of this method
+        # pays; their sum bounds the one-thread ratio whatever the rest costs
+        core = sum(steps.get(k, 0.0) for k in ("buffer", "classify", "intersect"))
+        rows.append(f"|   | (buffer + classify + intersect = {core:.2f} s in GEOS: one-thread ratio at most "
+                    f"{overlay_sec / core:.2f} with this method) | | | | | |")
+    return rows
 
 
 def median_run(fn, repeat: int):
@@ -139,9 +165,9 @@ def run_workload(name: str, dev, sens, repeat: int) -> list[str]:
         for m, fn in methods.items():
             runs[m].append(fn())
 
-    def med(m: str) -> tuple:
-        secs = sorted(r[0] for r in runs[m])
-        return (secs[len(secs) // 2], *runs[m][0][1:])
+    def med(m: str) -> tuple:  # the run with the median time
+        by_time = sorted(runs[m], key=lambda r: r[0])
+        return by_time[len(by_time) // 2]
 
     rows = []
     b_sec, b_area, b_n = med("overlay")
@@ -149,12 +175,13 @@ def run_workload(name: str, dev, sens, repeat: int) -> list[str]:
     (buf_sec,) = med("buffer")
     rows.append(f"| {name} | (reference: shapely.buffer alone, paid by both) | {buf_sec:.2f} | | | | |")
     for kind in ENGINES:
-        sec, area, n = med(kind)
+        sec, area, n, steps = med(kind)
         rel = abs(area - b_area) / b_area
         label = ENGINES[kind][2]
         rows.append(f"| {name} | {label} | {sec:.2f} | {b_sec / sec:.2f} | {n} | {area:.6e} | {rel:.1e} |")
         if rel > 1e-6 or n != b_n:
             rows.append(f"|   | MISMATCH: {kind} differs from overlay (pieces {n} vs {b_n}, rel {rel:.2e}) | | | | | |")
+        rows += step_rows(name, kind, steps, b_sec)
     return rows
 
 

@@ -378,3 +378,53 @@ def test_pairs_engine_matches_geopandas_overlay_with_holes_lines_and_multi_parts
     want = {(int(p), int(q)): ar for p, q, ar in zip(i, j, areas) if ar > 0}
     assert set(want) == set(got)
     np.testing.assert_allclose([got[key] for key in sorted(want)], [want[key] for key in sorted(want)], rtol=1e-9)
+
+
+def test_one_rule_job_rows_follow_the_text_order_of_ids_and_measures_by_kind():
+    # one rule job (no cross-job sort): rows in the text order of (dev_id, sens_id), "10" before "9";
+    # two overlapping sensitive polygons, a line and a point, each met by both developments
+    dev = gdf([box(0, 0, 10, 10), box(100, 0, 110, 10)], site_id=["9", "10"])
+    sens = gdf([box(-50, -50, 200, 50), box(-20, -20, 150, 30), LineString([(-40, 20), (160, 20)]), Point(55, 5)],
+               name=["z", "a", "line", "pt"], id=["z", "a", "m", "p"])
+    res = conflicts({"dev": dev, "sens": sens}, rules=one_rule([50]))
+    keys = list(zip(res.table["dev_id"], res.table["sens_id"]))
+    assert keys == [("10", "a"), ("10", "m"), ("10", "p"), ("10", "z"), ("9", "a"), ("9", "m"), ("9", "p"), ("9", "z")]
+    t = res.table.set_index(["dev_id", "sens_id"])
+    # whole-feature measures by kind: area of polygons (250 x 100, 170 x 50), length of the line (200 m), else 0
+    assert t.loc[("9", "z"), "sens_area_m2"] == 25000.0 and t.loc[("9", "a"), "sens_area_m2"] == 8500.0
+    assert t.loc[("9", "m"), "sens_area_m2"] == 0.0 and t.loc[("9", "m"), "sens_length_m"] == 200.0
+    assert t.loc[("9", "p"), ["sens_area_m2", "sens_length_m"]].tolist() == [0.0, 0.0]
+    assert np.isnan(t.loc[("9", "p"), "zoi_share"])
+    # the zone table follows the same order, two bands (overlap, z1) per conflict
+    assert list(zip(res.zones["dev_id"], res.zones["sens_id"]))[::2] == keys
+    assert res.zones["band"].tolist() == ["overlap", "z1"] * 8
+
+
+def test_step_seconds_split_the_local_engine_time(monkeypatch):
+    import jokkgeo.analysis.conflicts as engine
+
+    dev, sens, rules = _mixed_workload(9)
+    one = conflicts({"dev": dev, "sens": sens}, rules=rules, n_jobs=1)
+    steps = one.params["step_seconds"]
+    work = ("buffer", "classify", "intersect", "measure")
+    assert set(steps) == {"prepare", *work, "overlay_wall", "tables"}
+    assert all(v >= 0 for v in steps.values())
+    # one thread: the steps run one after another inside the overlay (rounding: 1 ms each)
+    assert sum(steps[k] for k in work) <= steps["overlay_wall"] + 0.005
+    assert steps["overlay_wall"] <= one.params["overlay_seconds"] + 0.001
+    # threads: every task fills its own dict and the result is their sum
+    monkeypatch.setattr(engine, "_MIN_CHUNK", 40)
+    seen = []
+    real = engine._rule_pairs
+
+    def spy(*args, steps=None, **kwargs):
+        out = real(*args, steps=steps, **kwargs)
+        seen.append(steps)
+        return out
+
+    monkeypatch.setattr(engine, "_rule_pairs", spy)
+    many = conflicts({"dev": dev, "sens": sens}, rules=rules, n_jobs=2)
+    _assert_same_result(one, many)
+    assert len(seen) == 8 and len({id(d) for d in seen}) == 8  # 2 rules x 4 chunks, 8 separate dicts
+    for k in work:
+        assert many.params["step_seconds"][k] == pytest.approx(sum(d[k] for d in seen), abs=0.001)
