@@ -248,38 +248,6 @@ def _candidate_pairs(
     return i[order], j[order], inside[order]
 
 
-def rule_pairs(
-    dev: np.ndarray,
-    sens: np.ndarray,
-    zones_m: Sequence[float],
-    *,
-    quad_segs: int = 16,
-    want_geometry: bool = True,
-) -> dict[str, np.ndarray]:
-    """Measures of every (development, sensitive) pair within the largest zone.
-
-    Pure array function (the unit of work of both engines).
-
-    Parameters
-    ----------
-    dev, sens
-        Arrays of shapely geometries (EPSG:3006).
-    zones_m
-        Ascending zone distances in metres.
-    quad_segs
-        Buffer segments per quarter circle.
-    want_geometry
-        Return the affected part of each sensitive feature (inside the outermost zone).
-
-    Returns
-    -------
-    dict
-        ``dev_pos``, ``sens_pos`` (positions into the inputs, sorted), ``distance_m``,
-        ``area_m2`` and ``length_m`` of shape (n_pairs, K + 1) — cumulative measures
-        inside the development feature itself (column 0) and inside each zone — and
-        ``geometry`` when asked.
-    """
-    return _rule_pairs(dev, sens, zones_m, quad_segs=quad_segs, want_geometry=want_geometry)
 
 
 class _StepClock:
@@ -300,7 +268,7 @@ class _StepClock:
         self.t = now
 
 
-def _rule_pairs(
+def rule_pairs(
     dev: np.ndarray,
     sens: np.ndarray,
     zones_m: Sequence[float],
@@ -309,7 +277,31 @@ def _rule_pairs(
     want_geometry: bool = True,
     steps: dict[str, float] | None = None,
 ) -> dict[str, np.ndarray]:
-    """:func:`rule_pairs`, adding the seconds of each step to ``steps`` (buffer, classify, intersect, measure)."""
+    """Measures of every (development, sensitive) pair within the largest zone.
+
+    Pure array function (the unit of work of both engines).
+
+    Parameters
+    ----------
+    dev, sens
+        Arrays of shapely geometries (EPSG:3006).
+    zones_m
+        Ascending zone distances in metres.
+    quad_segs
+        Buffer segments per quarter circle.
+    want_geometry
+        Return the affected part of each sensitive feature (inside the outermost zone).
+    steps
+        Optional dict that collects the seconds of each step (buffer, classify, intersect, measure).
+
+    Returns
+    -------
+    dict
+        ``dev_pos``, ``sens_pos`` (positions into the inputs, sorted), ``distance_m``,
+        ``area_m2`` and ``length_m`` of shape (n_pairs, K + 1) — cumulative measures
+        inside the development feature itself (column 0) and inside each zone — and
+        ``geometry`` when asked.
+    """
     zones = [float(z) for z in zones_m]
     k = len(zones)
     dev = np.asarray(dev, dtype=object)
@@ -419,7 +411,7 @@ def _rule_partition(
     ``a0…aK``, ``l0…lK``). ``steps`` (optional) collects the seconds per step.
     """
     try:
-        res = _rule_pairs(dev.geometry.values, sens.geometry.values, zones_m, quad_segs=quad_segs,
+        res = rule_pairs(dev.geometry.values, sens.geometry.values, zones_m, quad_segs=quad_segs,
                           want_geometry=want_geometry, steps=steps)
     except shapely.errors.GEOSException as exc:
         raise AnalysisError(

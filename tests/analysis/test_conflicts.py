@@ -415,14 +415,14 @@ def test_step_seconds_split_the_local_engine_time(monkeypatch):
     # threads: every task fills its own dict and the result is their sum
     monkeypatch.setattr(engine, "_MIN_CHUNK", 40)
     seen = []
-    real = engine._rule_pairs
+    real = engine.rule_pairs
 
     def spy(*args, steps=None, **kwargs):
         out = real(*args, steps=steps, **kwargs)
         seen.append(steps)
         return out
 
-    monkeypatch.setattr(engine, "_rule_pairs", spy)
+    monkeypatch.setattr(engine, "rule_pairs", spy)
     many = conflicts({"dev": dev, "sens": sens}, rules=rules, n_jobs=2)
     _assert_same_result(one, many)
     assert len(seen) == 8 and len({id(d) for d in seen}) == 8  # 2 rules x 4 chunks, 8 separate dicts
