@@ -23,21 +23,6 @@ T_D = 1414.2135623730951 / V_DC + 150
 
 
 @pytest.fixture()
-def toy():
-    roads = gpd.GeoDataFrame(
-        {
-            "highway": ["primary", "primary", "residential", "tertiary", "unclassified", "unclassified"],
-            "maxspeed": ["36", "72", "36", "SE:urban", "18", "36"],
-            "oneway": ["no", "no", "yes", "no", "no", "no"],
-        },
-        geometry=[L([(0, 0), (1000, 0)]), L([(1000, 0), (2000, 0)]), L([(1000, 0), (1000, 1000)]),
-                  L([(1000, 1000), (2000, 0)]), L([(2000, 0), (3000, 0)]), L([(10000, 0), (11000, 0)])],
-        crs="EPSG:3006",
-    )
-    return graph_from_lines(roads)
-
-
-@pytest.fixture()
 def site():
     return gpd.GeoDataFrame({"site_id": ["a"]}, geometry=[P(0, 0)], crs="EPSG:3006")
 

@@ -31,21 +31,6 @@ P = shapely.Point
 T_D_TO_A = 1414.2135623730951 / (50 / 3.6) + 50 + 100  # 251.82 s
 
 
-@pytest.fixture()
-def toy():
-    roads = gpd.GeoDataFrame(
-        {
-            "highway": ["primary", "primary", "residential", "tertiary", "unclassified", "unclassified"],
-            "maxspeed": ["36", "72", "36", "SE:urban", "18", "36"],
-            "oneway": ["no", "no", "yes", "no", "no", "no"],
-        },
-        geometry=[L([(0, 0), (1000, 0)]), L([(1000, 0), (2000, 0)]), L([(1000, 0), (1000, 1000)]),
-                  L([(1000, 1000), (2000, 0)]), L([(2000, 0), (3000, 0)]), L([(10000, 0), (11000, 0)])],
-        crs="EPSG:3006",
-    )
-    return graph_from_lines(roads)
-
-
 def sites_at(*points, ids=None):
     ids = ids or [chr(ord("a") + i) for i in range(len(points))]
     return gpd.GeoDataFrame({"site_id": ids}, geometry=[P(p) for p in points], crs="EPSG:3006")
