@@ -1,0 +1,120 @@
+"""Planner-facing text in one place: Swedish (default) and English string tables.
+
+Every text that reaches planners (map titles, legends, popups, report pages,
+CLI result lines) is looked up here by key, so a Swedish reader can review all
+of it in this folder: one module per subject (``common``, ``catchments``,
+``conflicts``, ``report``, …), each a table ``KEY -> (svenska, English)``.
+
+Numbers are formatted the Swedish way by :func:`format_number` (thin space
+between thousands, decimal comma); the same function gives English formatting
+with ``language="en"``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+# One subject module per line; each holds ``TEXTS: dict[key, (sv, en)]``.
+from jokkgeo.i18n import common
+
+LANGUAGES: tuple[str, ...] = ("sv", "en")
+"""Languages of planner-facing text; the first is the default."""
+
+THIN_SPACE = "\u202f"
+"""Narrow no-break space: the thousands separator of Swedish numbers."""
+
+_TABLES: tuple[Mapping[str, tuple[str, str]], ...] = (
+    common.TEXTS,
+)
+
+
+def _check_unique(tables: tuple[Mapping[str, tuple[str, str]], ...]) -> None:
+    seen: set[str] = set()
+    for table in tables:
+        clash = seen.intersection(table)
+        if clash:
+            raise RuntimeError(f"i18n keys defined twice: {', '.join(sorted(clash))}")
+        seen.update(table)
+
+
+_check_unique(_TABLES)
+
+
+def lang(language: str | None) -> str:
+    """Normalise a language code: ``"en"`` stays, anything else is Swedish."""
+    return "en" if language == "en" else "sv"
+
+
+def text(key: str, language: str = "sv", /, **values: Any) -> str:
+    """The text ``key`` in ``language``, with ``{name}`` fields filled from ``values``.
+
+    Values are inserted with :meth:`str.format` on the *table's* text only; the
+    values themselves are never parsed as templates.
+
+    Examples
+    --------
+    >>> text("minutes_short", "sv", value=15)
+    '15 min'
+    >>> text("yes", "en")
+    'yes'
+    """
+    for table in _TABLES:
+        if key in table:
+            sv, en = table[key]
+            template = en if lang(language) == "en" else sv
+            return template.format(**values) if values else template
+    raise KeyError(f"no text '{key}' in jokkgeo.i18n")
+
+
+def format_number(value: Any, language: str = "sv", *, digits: int = 0, signed: bool = False) -> str:
+    """A number as planners read it: ``12 500`` / ``3,5`` in Swedish, ``12,500`` / ``3.5`` in English.
+
+    Parameters
+    ----------
+    value
+        The number (``None`` and non-finite values give ``"–"``).
+    language
+        ``"sv"`` (thin-space thousands, decimal comma) or ``"en"``.
+    digits
+        Decimals kept at most; trailing zeros are dropped.
+    signed
+        Prefix ``+`` for positive and a true minus sign for negative values.
+
+    Examples
+    --------
+    >>> format_number(138973139.32, "sv", digits=1) == "138\u202f973\u202f139,3"
+    True
+    >>> format_number(2.50, "en", digits=2)
+    '2.5'
+    >>> format_number(-3, "sv", signed=True)
+    '−3'
+    """
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return "–"
+    if not math.isfinite(v):
+        return "–"
+    v = round(v, digits)
+    if v == 0:
+        v = 0.0
+    out = f"{abs(v):,.{digits}f}"
+    if "." in out:
+        out = out.rstrip("0").rstrip(".")
+    if lang(language) == "sv":
+        out = out.replace(",", THIN_SPACE).replace(".", ",")
+    if v < 0:
+        out = "−" + out
+    elif signed and v > 0:
+        out = "+" + out
+    return out
+
+
+def format_year(value: Any) -> str:
+    """A year without separators (``2026``), ``"–"`` when missing."""
+    try:
+        return str(int(value))
+    except (TypeError, ValueError):
+        return "–"
