@@ -49,7 +49,7 @@ import shapely
 
 from jokkgeo.analysis._common import available_cores
 from jokkgeo.analysis.conflicts import conflicts
-from jokkgeo.analysis.rules import parse_rules
+from jokkgeo.config.rules import parse_rules
 
 ZONE_M = 25.0
 SENS_SIDE_M = 2000.0  # sensitive polygons average 4 km² (Nellemann et al.'s cell size)
@@ -191,7 +191,7 @@ def default_study(repeat: int) -> list[str]:
         return ["| default | (data/jokkmokk.gpkg not built; skipped) | | | | | |"]
     from jokkgeo.catalogue import Catalogue
     from jokkgeo.cli.conflicts import load_rule_layers
-    from jokkgeo.analysis.rules import load_rules
+    from jokkgeo.io.configs import load_rules
 
     rules = load_rules()
     cat = Catalogue.from_dir(root / "layers")

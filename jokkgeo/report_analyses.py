@@ -106,7 +106,7 @@ _CONFLICT_POPUP = {
 def run_conflicts(spec: AnalysisSpec, ctx: RunContext) -> AnalysisOutput:
     """Land-use conflicts (:func:`jokkgeo.analysis.conflicts.conflicts`) of development × sensitive layers."""
     from jokkgeo.analysis.conflicts import conflicts
-    from jokkgeo.analysis.rules import load_rules
+    from jokkgeo.io.configs import load_rules
     from jokkgeo.catalogue import resolve_path
 
     lang = ctx.language
@@ -313,7 +313,7 @@ def run_influence(spec: AnalysisSpec, ctx: RunContext) -> AnalysisOutput:
     ``layers``: the development and zone layers to use; ``surface``: which surface to
     show (default ``combined_nearest``, 0–1); ``resolution_m``: cell size (default 250 m).
     """
-    from jokkgeo.analysis.rules import load_rules
+    from jokkgeo.io.configs import load_rules
     from jokkgeo.analysis.surfaces import influence_surfaces
 
     lang = ctx.language
@@ -366,7 +366,7 @@ def run_screening(spec: AnalysisSpec, ctx: RunContext) -> AnalysisOutput:
     from dataclasses import replace
 
     from jokkgeo.analysis.conflicts import conflicts
-    from jokkgeo.analysis.rules import load_rules
+    from jokkgeo.io.configs import load_rules
     from jokkgeo.analysis.screening import screen_housing
 
     lang = ctx.language

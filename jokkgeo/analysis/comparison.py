@@ -533,7 +533,7 @@ class StudyRunner:
     # ------------------------------------------------------------- conflicts
     def rules(self, study: Study) -> Any:
         """The rule set of a study: the packaged defaults or ``parameters.conflicts.rules``, plus ``extra_rules``."""
-        from jokkgeo.analysis.rules import load_rules
+        from jokkgeo.io.configs import load_rules
 
         def path_of(key: str) -> Path | None:
             raw = _param(study, "conflicts", key, None)

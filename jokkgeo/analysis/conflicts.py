@@ -1,6 +1,6 @@
 """Land-use conflicts: development features against sensitive features, by rule.
 
-For every rule of a :class:`~jokkgeo.analysis.rules.RuleSet` and every pair of a
+For every rule of a :class:`~jokkgeo.config.rules.RuleSet` and every pair of a
 development feature (mine, wind area, road, power line, housing area …) and a
 sensitive feature (sameby, calving land, migration route, national park …)
 within the rule's zone of influence, :func:`conflicts` reports the distance, the
@@ -59,7 +59,7 @@ Zones ``zones_m = [z1, …, zK]`` give the bands ``overlap`` (inside a polygonal
 development feature), ``(0, z1]``, ``(z1, z2]`` … ``(zK-1, zK]``. The measure of
 band k is ``measure(S ∩ buffer(D, zk)) - measure(S ∩ buffer(D, zk-1))``. The
 weighted area is the sum of band areas times the band's mean influence
-(:func:`jokkgeo.analysis.rules.band_mean_influence`; the overlap band weighs 1) —
+(:func:`jokkgeo.analysis.decay.band_mean_influence`; the overlap band weighs 1) —
 an approximation of the integral of the decay over the area.
 """
 
@@ -88,15 +88,9 @@ from jokkgeo.analysis._common import (
     feature_labels,
     select_mask,
 )
-from jokkgeo.analysis.rules import (
-    SEVERITY_RANK,
-    ConflictRule,
-    LayerSelector,
-    RuleSet,
-    band_mean_influence,
-    decay,
-    load_rules,
-)
+from jokkgeo.config.rules import SEVERITY_RANK, ConflictRule, LayerSelector, RuleSet
+from jokkgeo.analysis.decay import band_mean_influence, decay
+from jokkgeo.io.configs import load_rules
 from jokkgeo.catalogue import LayerSpec
 from jokkgeo.errors import AnalysisError
 from jokkgeo.settings import WORKING_CRS
@@ -760,7 +754,7 @@ def conflicts(
         Layer id -> GeoDataFrame or :class:`jokkgeo.io.vector.LoadedLayer`, in EPSG:3006.
         Themes come from the layers' specs (LoadedLayer.spec or ``specs``).
     rules
-        Validated rules (default: the packaged :func:`~jokkgeo.analysis.rules.load_rules`).
+        Validated rules (default: the packaged :func:`~jokkgeo.io.configs.load_rules`).
     specs
         Layer specs for layers given as bare GeoDataFrames (e.g. a :class:`~jokkgeo.catalogue.Catalogue`).
     engine
@@ -797,7 +791,7 @@ def conflicts(
     --------
     >>> import geopandas as gpd
     >>> from shapely.geometry import Point, box
-    >>> from jokkgeo.analysis.rules import parse_rules
+    >>> from jokkgeo.config.rules import parse_rules
     >>> rules = parse_rules({"references": {"ref": "A study"}, "rules": [{"id": "r",
     ...     "development": {"layer": "dev"}, "sensitive": {"layer": "sens"}, "zones_m": [100],
     ...     "decay": "step", "severity": "major", "reference": "ref"}]})

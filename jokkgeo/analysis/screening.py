@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from jokkgeo.analysis._common import check_crs, feature_ids
-from jokkgeo.analysis.rules import SEVERITY_RANK
+from jokkgeo.config.rules import SEVERITY_RANK
 from jokkgeo.errors import AnalysisError
 
 _SEVERITY_NAME = {0: "none", **{v: k for k, v in SEVERITY_RANK.items()}}

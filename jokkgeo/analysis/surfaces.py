@@ -5,7 +5,7 @@ default 100 m). Features are rasterised with :func:`rasterio.features.rasterize`
 (``all_touched=True``: every cell a feature touches is a source cell).
 
 Zone-of-influence surfaces (after NINA's *oneimpact*; shapes in
-:mod:`jokkgeo.analysis.rules`):
+:mod:`jokkgeo.config.rules`):
 
 * **nearest** — the influence of the nearest source cell:
   ``f(d_min)`` with ``d_min`` the Euclidean distance between cell centres
@@ -50,7 +50,9 @@ from scipy.signal import fftconvolve
 
 from jokkgeo._progress import progress
 from jokkgeo.analysis._common import InputLayer, as_inputs, caveats_for, select
-from jokkgeo.analysis.rules import RuleSet, SurfaceRule, decay, load_rules
+from jokkgeo.config.rules import RuleSet, SurfaceRule
+from jokkgeo.analysis.decay import decay
+from jokkgeo.io.configs import load_rules
 from jokkgeo.catalogue import LayerSpec
 from jokkgeo.errors import AnalysisError
 from jokkgeo.settings import WORKING_CRS

@@ -79,7 +79,7 @@ def command(rules_path: Path | None, engine: str, scheduler: str | None, n_worke
     import geopandas as gpd
 
     from jokkgeo.analysis.conflicts import conflicts
-    from jokkgeo.analysis.rules import load_rules
+    from jokkgeo.io.configs import load_rules
     from jokkgeo.analysis.screening import screen_housing
     from jokkgeo.catalogue import Catalogue, resolve_path
     from jokkgeo.errors import DataSourceError, OutputExistsError

@@ -34,7 +34,7 @@ from jokkgeo.cli.options import allow_outside_option, catalog_option, language_o
 def command(rules_path: Path | None, resolution_m: float, levels: str, density_window_m: float, out_dir: Path,
             catalog_dir: Path | None, overwrite: bool, allow_outside: bool, language: str) -> None:
     """Rasterise zones of influence (nearest and cumulative) and linear-infrastructure density."""
-    from jokkgeo.analysis.rules import load_rules
+    from jokkgeo.io.configs import load_rules
     from jokkgeo.analysis.surfaces import influence_surfaces
     from jokkgeo.catalogue import Catalogue
     from jokkgeo.cli.conflicts import load_rule_layers

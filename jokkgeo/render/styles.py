@@ -435,7 +435,7 @@ def layer_style(spec: Any, *, language: str = "sv", overrides: Mapping[str, Any]
 
 BAND_CMAP = "YlGnBu_r"
 SEVERITY_COLORS: dict[str, str] = {"major": "#b2182b", "moderate": "#ef8a62", "minor": "#fddbc7"}
-"""Conflict severity classes of :mod:`jokkgeo.analysis.rules` (``major``/``moderate``/``minor``)."""
+"""Conflict severity classes of :mod:`jokkgeo.config.rules` (``major``/``moderate``/``minor``)."""
 
 
 def band_style(minutes: Sequence[float], *, title: str, language: str = "sv") -> LayerStyle:

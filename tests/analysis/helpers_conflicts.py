@@ -25,7 +25,7 @@ def ngon_area(r: float, quad_segs: int = 16) -> float:
 
 
 def one_rule(zones, decay="step", severity="major", dev="dev", sens="sens", rid="r"):
-    from jokkgeo.analysis.rules import parse_rules
+    from jokkgeo.config.rules import parse_rules
 
     return parse_rules({"references": {"ref": "Test reference (2024)."}, "rules": [
         {"id": rid, "development": {"layer": dev}, "sensitive": {"layer": sens}, "zones_m": list(zones),

@@ -14,7 +14,8 @@ from scipy.integrate import quad
 from shapely.geometry import LineString, Point, box
 
 from jokkgeo.analysis.conflicts import KEY_COLUMNS, conflicts, rule_pairs
-from jokkgeo.analysis.rules import DECAY_SHAPES, decay, parse_rules
+from jokkgeo.config.rules import DECAY_SHAPES, parse_rules
+from jokkgeo.analysis.decay import decay
 from jokkgeo.errors import AnalysisError, CRSError
 
 from .helpers_conflicts import ngon_area, one_rule, spec
@@ -262,7 +263,7 @@ def test_no_pairs_gives_empty_table_with_columns():
 def default_study():
     if not (ROOT / "data" / "jokkmokk.gpkg").exists():
         pytest.skip("default data not built")
-    from jokkgeo.analysis.rules import load_rules
+    from jokkgeo.io.configs import load_rules
     from jokkgeo.catalogue import Catalogue
     from jokkgeo.cli.conflicts import load_rule_layers
 

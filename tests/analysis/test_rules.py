@@ -8,14 +8,9 @@ import numpy as np
 import pytest
 from scipy.integrate import quad
 
-from jokkgeo.analysis.rules import (
-    DECAY_SHAPES,
-    band_mean_influence,
-    decay,
-    default_rules_path,
-    load_rules,
-    parse_rules,
-)
+from jokkgeo.config.rules import DECAY_SHAPES, parse_rules
+from jokkgeo.analysis.decay import band_mean_influence, decay
+from jokkgeo.io.configs import default_rules_path, load_rules
 from jokkgeo.errors import CatalogueError
 
 

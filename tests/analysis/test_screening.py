@@ -9,7 +9,7 @@ import pytest
 from shapely.geometry import LineString, box
 
 from jokkgeo.analysis.conflicts import conflicts
-from jokkgeo.analysis.rules import parse_rules
+from jokkgeo.config.rules import parse_rules
 from jokkgeo.analysis.screening import screen_housing
 from jokkgeo.analysis.surfaces import influence_surfaces
 from jokkgeo.errors import AnalysisError

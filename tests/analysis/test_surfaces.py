@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from shapely.geometry import LineString, Point, box
 
-from jokkgeo.analysis.rules import parse_rules
+from jokkgeo.config.rules import parse_rules
 from jokkgeo.analysis.surfaces import (
     NODATA,
     Grid,

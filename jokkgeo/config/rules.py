@@ -4,8 +4,8 @@ A rules file pairs *development* layers (mine, wind power, roads, power lines,
 housing land …) with *sensitive* layers (reindeer herding, protected areas …)
 and gives, for each pair, the zone of influence, its decay shape, a severity
 class and the literature reference it comes from. The packaged defaults live in
-``jokkgeo/rules/conflicts.yaml`` (see :func:`default_rules_path`); copy that file,
-edit it and pass it with ``jokkgeo conflicts --rules FILE``.
+``jokkgeo/rules/conflicts.yaml`` (read by :func:`jokkgeo.io.configs.load_rules`); copy that
+file, edit it and pass it with ``jokkgeo conflicts --rules FILE``. Parsing reads no file.
 
 File layout::
 
@@ -32,22 +32,7 @@ File layout::
       routes: {layer: reindeer_migration_routes}
       reference: domain_railways
 
-Decay shapes
-------------
-All shapes give the influence ``f(d)`` of a feature at distance ``d`` (metres,
-``d = 0`` inside or on the feature) for a zone-of-influence radius ``r`` (the
-largest of ``zones_m``, or ``radius_m``), after the shapes of NINA's *oneimpact*
-R package. Every shape is 1 at ``d = 0`` and is cut to 0 beyond ``r``:
-
-* ``step``:        ``f(d) = 1`` for ``d <= r``.
-* ``linear``:      ``f(d) = 1 - d / r``.
-* ``exponential``: ``f(d) = exp(-λ d)`` with ``λ = ln(20) / r``, so ``f(r) = 0.05``
-  (oneimpact's ``zoi_limit = 0.05``); the half-influence distance is ``r·ln 2/ln 20``.
-* ``gaussian``:    ``f(d) = exp(-d² / (2 σ²))`` with ``σ = r / sqrt(2 ln 20)``, so
-  ``f(r) = 0.05``.
-
-:func:`decay` evaluates a shape; :func:`band_mean_influence` gives its mean over a
-distance band ``[a, b]`` (closed forms), used to weight zone areas.
+The decay shapes are described in :mod:`jokkgeo.analysis.decay`.
 """
 
 from __future__ import annotations
@@ -58,10 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-from scipy.special import erf
-
-from jokkgeo.catalogue import THEMES, load_yaml
+from jokkgeo.catalogue import THEMES
 from jokkgeo.errors import CatalogueError
 
 DECAY_SHAPES: tuple[str, ...] = ("step", "linear", "exponential", "gaussian")
@@ -69,93 +51,12 @@ SEVERITIES: tuple[str, ...] = ("major", "moderate", "minor")
 """Severity classes, worst first."""
 SEVERITY_RANK: dict[str, int] = {"major": 3, "moderate": 2, "minor": 1}
 """Numeric rank (higher is worse) for sorting; 0 means no conflict."""
-ZOI_LIMIT = 0.05
-"""Influence of the exponential and Gaussian shapes at the zone-of-influence radius."""
 
 _RULE_KEYS = frozenset({"id", "development", "sensitive", "zones_m", "decay", "severity", "reference", "note"})
 _SELECTOR_KEYS = frozenset({"layer", "theme", "where"})
 _SURFACE_KEYS = frozenset({"id", "development", "radius_m", "decay", "reference", "note"})
 _CROSSING_KEYS = frozenset({"infrastructure", "routes", "reference", "note"})
 _TOP_KEYS = frozenset({"version", "references", "rules", "surfaces", "crossings", "caveats", "caveats_en"})
-
-
-def default_rules_path() -> Path:
-    """Path of the packaged default rules (``jokkgeo/rules/conflicts.yaml``)."""
-    return Path(__file__).resolve().parent.parent / "rules" / "conflicts.yaml"
-
-
-# --------------------------------------------------------------------------- decay
-def _check_shape(shape: str) -> None:
-    if shape not in DECAY_SHAPES:
-        raise ValueError(f"decay shape '{shape}' is not one of: {', '.join(DECAY_SHAPES)}")
-
-
-def decay(distance_m: Any, *, shape: str, radius_m: float) -> np.ndarray:
-    """Influence (0–1) at ``distance_m`` for a decay ``shape`` and zone radius ``radius_m``.
-
-    Parameters
-    ----------
-    distance_m
-        Distances in metres (scalar or array); 0 means inside/on the feature.
-    shape
-        ``"step"``, ``"linear"``, ``"exponential"`` or ``"gaussian"`` (see module docs).
-    radius_m
-        Zone-of-influence radius in metres; influence is 0 beyond it.
-
-    Returns
-    -------
-    numpy.ndarray
-        Influence values, float64, same shape as ``distance_m``.
-
-    Examples
-    --------
-    >>> float(decay(500.0, shape="linear", radius_m=1000.0))
-    0.5
-    >>> round(float(decay(1000.0, shape="exponential", radius_m=1000.0)), 6)
-    0.05
-    """
-    _check_shape(shape)
-    if radius_m <= 0:
-        raise ValueError(f"radius_m must be positive, got {radius_m}")
-    d = np.asarray(distance_m, dtype="float64")
-    if shape == "step":
-        out = np.ones_like(d)
-    elif shape == "linear":
-        out = 1.0 - d / radius_m
-    elif shape == "exponential":
-        out = np.exp(-math.log(1.0 / ZOI_LIMIT) * d / radius_m)
-    else:
-        sigma = radius_m / math.sqrt(2.0 * math.log(1.0 / ZOI_LIMIT))
-        out = np.exp(-(d**2) / (2.0 * sigma**2))
-    return np.where(d <= radius_m, out, 0.0)
-
-
-def band_mean_influence(inner_m: float, outer_m: float, *, shape: str, radius_m: float) -> float:
-    """Mean of :func:`decay` over distances ``inner_m``–``outer_m`` (closed form).
-
-    This is the weight given to the area of a distance band when computing an
-    influence-weighted area. It averages over *distance*, not over area, so for
-    a point source in a large polygon it is an approximation of the exact
-    area-weighted mean (exact for ``step``; for ``linear`` over ``[0, r]`` it gives
-    1/2 where the area-weighted mean is 1/3). Bands narrow the gap.
-    """
-    _check_shape(shape)
-    a, b, r = float(inner_m), float(min(outer_m, radius_m)), float(radius_m)
-    if b <= a:
-        return float(decay(a, shape=shape, radius_m=r)) if outer_m == inner_m else 0.0
-    if shape == "step":
-        value = 1.0
-    elif shape == "linear":
-        value = 1.0 - (a + b) / (2.0 * r)
-    elif shape == "exponential":
-        lam = math.log(1.0 / ZOI_LIMIT) / r
-        value = (math.exp(-lam * a) - math.exp(-lam * b)) / (lam * (b - a))
-    else:
-        sigma = r / math.sqrt(2.0 * math.log(1.0 / ZOI_LIMIT))
-        s2 = sigma * math.sqrt(2.0)
-        value = sigma * math.sqrt(math.pi / 2.0) * (erf(b / s2) - erf(a / s2)) / (b - a)
-    # bands reaching past the radius get 0 for that part
-    return value * (b - a) / (float(outer_m) - a)
 
 
 # --------------------------------------------------------------------------- rules
@@ -445,16 +346,3 @@ def parse_rules(data: Any, path: Path | str = "<rules>") -> RuleSet:
         caveats_en=_text_list(path, "caveats_en", data.get("caveats_en")),
         path=Path(path) if not isinstance(path, Path) else path,
     )
-
-
-def load_rules(path: str | Path | None = None) -> RuleSet:
-    """Read and validate a rules YAML file (default: the packaged defaults).
-
-    Examples
-    --------
-    >>> rules = load_rules()
-    >>> rules.rule("wind_reindeer").zones_m
-    (3000.0, 5000.0)
-    """
-    p = Path(path) if path is not None else default_rules_path()
-    return parse_rules(load_yaml(p), p)
