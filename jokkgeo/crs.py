@@ -186,3 +186,33 @@ def require_working_crs(gdf: Any, *, name: str = "input") -> None:
             f"{name}: is in {CRS.from_user_input(crs).to_string()} ({kind}); analyses need {WORKING_CRS} "
             f"(SWEREF 99 TM, metres): use .to_crs('{WORKING_CRS}') or load it through jokkgeo.io"
         )
+
+
+def check_working_crs(gdf: Any, what: str) -> None:
+    """Refuse a (Geo)DataFrame whose CRS is missing or is not the working CRS (EPSG:3006).
+
+    The one working-CRS guard of jokkgeo: analyses call it on entry.
+
+    Parameters
+    ----------
+    gdf
+        A GeoDataFrame or GeoSeries.
+    what
+        Names the input in the message (e.g. ``"layer 'roads'"``).
+
+    Raises
+    ------
+    jokkgeo.errors.CRSError
+        With the fix (``gdf.to_crs('EPSG:3006')`` or loading through jokkgeo's readers).
+    """
+    if gdf.crs is None:
+        raise CRSError(
+            f"{what}: the layer has no CRS; analyses need {WORKING_CRS} (SWEREF 99 TM). "
+            f"Set it with gdf.set_crs(...) and reproject with gdf.to_crs('{WORKING_CRS}')."
+        )
+    crs = CRS.from_user_input(gdf.crs)
+    if crs.is_geographic or not crs.equals(CRS.from_user_input(WORKING_CRS)):
+        raise CRSError(
+            f"{what}: CRS is {crs.to_string()}, analyses need {WORKING_CRS} (SWEREF 99 TM, metres); "
+            f"reproject with gdf.to_crs('{WORKING_CRS}') or load it with jokkgeo.io.vector.read_layer."
+        )
