@@ -173,7 +173,9 @@ def build_settlements(src: Path, study: Any) -> gpd.GeoDataFrame:
         records.append(
             {
                 "name": r["name"],
-                "name_sme": _none(r["name_sme"]),
+                "name_smj": _none(r["name_smj"]),  # Lule Sámi (julevsámegiella)
+                "name_sme": _none(r["name_sme"]),  # North Sámi (davvisámegiella)
+                "name_sju": _none(r["name_sju"]),  # Ume Sámi
                 "kind": r["kind"],
                 "population": _int_or_none(r["population"]),
                 "population_year": _int_or_none(r["population_year"]),
@@ -267,7 +269,8 @@ def build_rail(src: Path, study: Any) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFram
 def build_power_lines(src: Path, study: Any) -> gpd.GeoDataFrame:
     spec = _read_yaml("power.yaml", src)
     records = [
-        {"name": c["name"], "voltage_kv": int(c["voltage_kv"]), "kind": "illustrative_corridor"}
+        {"name": c["name"], "voltage_kv": int(c["voltage_kv"]), "kind": "illustrative_corridor",
+         "accuracy_m": float(c["accuracy_m"]), "source": c["source"]}
         for c in spec["corridors"]
     ]
     gdf = _gdf(records, [_line(c["path"]) for c in spec["corridors"]])
@@ -329,9 +332,15 @@ def build_areas(src: Path, study: Any, clip_to: Any) -> dict[str, gpd.GeoDataFra
 
     note = "schematisk illustration – inte samebyns data"
     rows = spec["reindeer_samebyar"]
+    sameby_shapes: dict[str, Any] = {}
+    for r in rows:  # `minus`: drop a drawing overlap with a sameby listed earlier (shared border)
+        geom = _shape(r, clip_to)
+        for other in r.get("minus") or []:
+            geom = shapely.difference(geom, sameby_shapes[other])
+        sameby_shapes[r["sameby"]] = geom
     out["reindeer_samebyar"] = _gdf(
         [{"sameby": r["sameby"], "sameby_type": r["sameby_type"], "kind": "sameby", "note": note} for r in rows],
-        [_shape(r, clip_to) for r in rows],
+        [sameby_shapes[r["sameby"]] for r in rows],
     )
     rows = spec["reindeer_migration_routes"]
     out["reindeer_migration_routes"] = _gdf(

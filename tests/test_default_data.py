@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import itertools
 import math
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -30,6 +31,8 @@ GPKG = DATA / "jokkmokk.gpkg"
 OSM = DATA / "roads.osm"
 SRC = DATA / "src"
 FACTS = Path(__file__).parents[1].parent / "shared" / "data" / "facts"
+REAL = Path(__file__).parents[1].parent / "shared" / "data" / "real"
+POWER_GRID = REAL / "infrastructure" / "power_grid_sweden_osm_complexnettsp2017.gpkg"
 
 GEOD = Geod(ellps="WGS84")
 TO_WGS84 = Transformer.from_crs("EPSG:3006", "EPSG:4326", always_xy=True)
@@ -39,9 +42,15 @@ ISSUE_THEMES = {
     "investment_sites", "reindeer_herding", "protected_areas", "housing_land",
 }
 REINDEER = ("reindeer_samebyar", "reindeer_migration_routes", "reindeer_calving_land", "reindeer_core_areas")
+HAND_MADE = (  # layers drawn or placed by hand (wholly or partly): illustrative, with caveat and accuracy
+    "settlements", "roads", "rail", "rail_stations", "power_lines", "investment_sites", "investment_areas",
+    "protected_areas", "housing_land", *REINDEER,
+)
+MEASURED = ("boundary", "population", "hydropower", "airports")  # real data sets, positions not hand-made
 CONTRACT = {  # layer id -> fields promised to the other modules (team brief)
     "boundary": {"code", "name", "is_study_area"},
-    "settlements": {"name", "name_sme", "kind", "population", "population_year", "municipality", "in_study_area"},
+    "settlements": {"name", "name_smj", "name_sme", "name_sju", "kind", "population", "population_year",
+                    "municipality", "in_study_area"},
     "rail": {"name", "line", "status"},
     "rail_stations": {"name", "line"},
     "hydropower": {"name", "capacity_mw", "type", "annual_gwh"},
@@ -149,6 +158,62 @@ def test_catalogue_has_every_issue_theme_and_full_metadata():
     assert gpkg_layers == described
 
 
+def test_hand_made_layers_are_flagged_caveated_and_state_their_worst_accuracy():
+    from jokkgeo.catalogue import Catalogue
+
+    cat = Catalogue.from_dir(ROOT / "layers")
+    assert set(HAND_MADE) | set(MEASURED) == set(cat)
+    for lid in MEASURED:
+        assert not cat[lid].illustrative, lid
+    for lid in HAND_MADE:
+        spec = cat[lid]
+        assert spec.illustrative, f"{lid}: hand-made layer must be illustrative: true"
+        assert spec.caveat and spec.caveat_en, lid
+        if spec.source.path.suffix == ".gpkg":
+            gdf = layer(spec.source.layer)
+            if "accuracy_m" in gdf.columns:  # the layer states its worst per-feature accuracy
+                assert spec.accuracy_m >= gdf["accuracy_m"].max(), (lid, spec.accuracy_m, gdf["accuracy_m"].max())
+
+
+def test_reindeer_and_rules_caveats_name_the_consultation_act():
+    from jokkgeo.catalogue import Catalogue
+    from jokkgeo.io.configs import load_rules
+
+    cat = Catalogue.from_dir(ROOT / "layers")
+    for lid in REINDEER:
+        spec = cat[lid]
+        for text in (spec.caveat, spec.caveat_en):
+            assert "2022:66" in text and "normal" in text.lower(), lid
+        assert "samråd" in spec.caveat and "samråd" in spec.caveat_en
+        assert spec.licence.startswith("CC0") and "no sameby" in spec.licence
+        assert "samtycke" in spec.consent and "consent" in spec.consent
+    rules = load_rules(ROOT / "jokkgeo" / "rules" / "conflicts.yaml")
+    for lang in ("sv", "en"):
+        assert any("2022:66" in c and "samråd" in c for c in rules.caveat_texts(lang)), lang
+
+
+def test_rules_cite_fully_and_say_where_a_finding_is_transferred():
+    import re
+
+    from jokkgeo.io.configs import load_rules
+
+    rules = load_rules(ROOT / "jokkgeo" / "rules" / "conflicts.yaml")
+    refs = rules.references
+    assert "doi:10.1007/s00300-014-1499-5" in refs["skarin2014"] and "Polar Biology 37" in refs["skarin2014"]
+    assert "doi:10.1007/s00300-007-0377-9" in refs["vistnes2008"]
+    for key, text in refs.items():
+        if not key.startswith(("proposal", "domain")) and "not identified" not in text:
+            assert re.search(r"\b(19|20)\d\d\b", text), f"{key}: no year"
+        for doi in re.findall(r"doi:(\S+)", text):
+            assert re.fullmatch(r"10\.\d{4,5}/\S+[^.,;]", doi.rstrip(".")), (key, doi)
+    by_id = {r.id: r for r in rules.rules}
+    # rules applying a finding to another kind of development say so in their note
+    for rid in ("housing_reindeer", "roads_reindeer_strong", "roads_reindeer_weak", "power_reindeer_strong",
+                "power_reindeer_weak", "mine_reindeer", "industry_reindeer"):
+        assert by_id[rid].note and "Transferred finding" in by_id[rid].note, rid
+    assert "cabins" in by_id["housing_reindeer"].note and "every road" in by_id["roads_reindeer_strong"].note
+
+
 def test_layers_check_cli_reports_no_errors():
     from jokkgeo.cli.main import cli
 
@@ -196,8 +261,14 @@ def test_settlements_populations_are_sourced_or_empty():
     centres = s[s["kind"] == "regional_centre"]
     assert set(centres["name"]) == {"Gällivare", "Boden", "Luleå", "Arvidsjaur", "Älvsbyn"}
     assert not centres["in_study_area"].any() and centres["is_regional_centre"].all()
+    # Sámi names by language (ISO 639-3): Lule Sámi is the Sámi language of Jokkmokk
+    smj = dict(zip(s["name"], s["name_smj"]))
     sme = dict(zip(s["name"], s["name_sme"]))
-    assert sme["Jokkmokk"] == "Jåhkåmåhkke"
+    sju = dict(zip(s["name"], s["name_sju"]))
+    assert smj["Jokkmokk"] == "Jåhkåmåhkke" and smj["Porjus"] == "Bårjås" and smj["Kvikkjokk"] == "Huhttán"
+    assert sme["Jokkmokk"] == "Johkamohkki" and sme["Gällivare"] == "Jiellevárri"
+    assert sju["Arvidsjaur"] == "Árviesjávrrie" and pd.isna(smj["Arvidsjaur"])  # Ume Sámi, not Lule Sámi
+    assert "name_sma" not in s.columns  # no South Sámi names apply this far north
 
 
 def _facts(name: str) -> list[dict[str, str]]:
@@ -392,6 +463,87 @@ def test_schematic_migration_routes_cross_main_roads_and_railways(osm):
         assert types[name] == "fjällsameby"
         xs = shapely.get_coordinates(routes.set_index("sameby").geometry[name])[:, 0]
         assert xs.max() - xs.min() > 100_000
+
+
+# sameby overlaps as stated in layers/reindeer_samebyar.yaml and data/README.md (km², planar EPSG:3006)
+SAMEBY_OVERLAPS_KM2 = {
+    frozenset(("Sirges", "Slakka")): 241,
+    frozenset(("Jåhkågasska tjiellde", "Slakka")): 508,
+    frozenset(("Tuorpon", "Udtja")): 517,
+}
+
+
+def test_sameby_overlaps_are_only_the_stated_winter_land_overlaps():
+    s = layer("reindeer_samebyar").set_index("sameby")
+    overlaps = {}
+    for a, b in itertools.combinations(s.index, 2):
+        km2 = s.geometry[a].intersection(s.geometry[b]).area / 1e6
+        if km2 > 0.01:
+            overlaps[frozenset((a, b))] = km2
+    assert set(overlaps) == set(SAMEBY_OVERLAPS_KM2)
+    for pair, km2 in overlaps.items():
+        assert {s.loc[name, "sameby_type"] for name in pair} == {"fjällsameby", "skogssameby"}, pair
+        assert km2 == pytest.approx(SAMEBY_OVERLAPS_KM2[pair], abs=1), pair
+    assert sum(overlaps.values()) == pytest.approx(1266, abs=2)
+    b = layer("boundary")
+    study = b.loc[b["is_study_area"], "geometry"].iloc[0]
+    covered = shapely.union_all(np.asarray(s.geometry.values)).intersection(study).area / study.area
+    assert covered == pytest.approx(0.77, abs=0.005)  # "about 77 %" in the caveat
+    spec_text = (ROOT / "layers" / "reindeer_samebyar.yaml").read_text(encoding="utf-8")
+    assert "77 %" in spec_text
+
+
+# --------------------------------------------------------------------------- power corridors
+def test_power_corridors_are_drawn_only_through_plants_and_declared_stations():
+    spec = yaml.safe_load((SRC / "power.yaml").read_text(encoding="utf-8"))
+    with open(SRC / "hydropower.csv", encoding="utf-8") as fh:
+        plants = {(float(r["lon"]), float(r["lat"])) for r in csv.DictReader(fh)}
+    stations = {(21.820, 65.825), (22.100, 65.620)}  # Svartbyn and the Luleå end (approximate)
+    for corridor in spec["corridors"]:
+        for lon, lat in corridor["path"]:
+            assert (lon, lat) in plants | stations, (corridor["name"], lon, lat)
+    pl = layer("power_lines")
+    assert set(pl["voltage_kv"]) == {400, 130}
+    assert pl["accuracy_m"].notna().all() and pl["source"].notna().all()
+
+
+def _max_distance_m(line, reference) -> float:
+    """Directed Hausdorff distance: the largest distance from a point of ``line`` to ``reference``."""
+    steps = np.append(np.arange(0.0, line.length, 250.0), line.length)
+    return float(shapely.distance(shapely.line_interpolate_point(line, steps), reference).max())
+
+
+def test_power_corridors_within_stated_accuracy_of_real_lines():
+    """The schematic corridors against an OSM-derived grid graph (ODbL; read here, never copied).
+
+    400 kV corridors are measured against the graph's 380/400 kV lines; the 130 kV regional
+    corridors against every line of the graph (regional OSM lines often lack a voltage tag).
+    The graph's edges are themselves straight station-to-station lines.
+    """
+    if not POWER_GRID.exists():
+        pytest.skip(f"{POWER_GRID} absent (../shared not available)")
+    bbox = (15.5, 65.0, 23.5, 68.5)
+    hv = gpd.read_file(POWER_GRID, layer="highvoltage_edges", bbox=bbox).to_crs(3006)
+    every = gpd.read_file(POWER_GRID, layer="heuristic_edges", bbox=bbox).to_crs(3006)
+
+    def has_kv(value, kv):
+        return isinstance(value, str) and any(p.strip() == kv for p in value.split(";"))
+
+    real_400 = shapely.union_all(np.asarray(
+        hv[hv["voltage"].map(lambda v: has_kv(v, "400000") or has_kv(v, "380000"))].geometry.values))
+    real_any = shapely.union_all(np.asarray(every.geometry.values))
+    from jokkgeo.catalogue import Catalogue
+
+    stated = Catalogue.from_dir(ROOT / "layers")["power_lines"].accuracy_m
+    measured = {}
+    for _, row in layer("power_lines").iterrows():
+        reference = real_400 if row["voltage_kv"] == 400 else real_any
+        measured[row["name"]] = dist = _max_distance_m(row.geometry, reference)
+        assert dist <= row["accuracy_m"] <= stated, (row["name"], dist, row["accuracy_m"])
+    # figures reported in data/README.md: 400 kV 0.5–1.3 km, Svartbyn–Luleå 1.4 km, Lilla Luleälven 9.5 km
+    worst = max(measured, key=measured.get)
+    assert "Lilla Luleälven" in worst and measured[worst] < 9_600
+    assert all(d < 1_500 for n, d in measured.items() if n != worst)
 
 
 # --------------------------------------------------------------------------- reproducibility
