@@ -1,4 +1,4 @@
-"""Shared helpers of the conflict analyses: input layers, CRS check, ids, labels, caveats.
+"""Shared helpers of the conflict analyses: input layers, ids, labels, feature filters, caveats.
 
 Analyses take layers as a mapping ``layer id -> GeoDataFrame`` or ``layer id ->
 LoadedLayer`` (from :func:`jokkgeo.io.vector.read_layer`, which carries the
@@ -16,34 +16,17 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from pyproj import CRS
 
 from jokkgeo.catalogue import LayerSpec
-from jokkgeo.errors import AnalysisError, CRSError
-from jokkgeo.settings import WORKING_CRS
+from jokkgeo.crs import check_working_crs
+from jokkgeo.errors import AnalysisError
+from jokkgeo.i18n import lang as _lang
+from jokkgeo.i18n import text
 
 ID_FIELDS: tuple[str, ...] = ("site_id", "area_id", "route_id", "osmid", "id", "fid")
 """Columns tried, in order, as a layer's stable feature id (first unique, non-null one)."""
 LABEL_FIELDS: tuple[str, ...] = ("sameby", "name", "ref", "site_id", "area_id", "route_id")
 """Columns tried, in order, as a human-readable label of a feature."""
-
-REINDEER_CAVEAT = {
-    "sv": (
-        "Renskötselns markanvändningsdata beskriver ett idealiserat normalår; områden som inte visas "
-        "kan vara avgörande vissa år. Underlaget ska användas i dialog med samebyn och samråd med "
-        "berörd sameby krävs alltid (Sametinget, RiM)."
-    ),
-    "en": (
-        "Reindeer-husbandry land-use data describe an idealised normal year; areas not shown can be "
-        "decisive in some years. Use the data in dialogue with the sameby; consultation (samråd) with "
-        "the sameby concerned is always required (Sametinget, RiM)."
-    ),
-}
-ILLUSTRATIVE_CAVEAT = {
-    "sv": "Illustrativa (schematiska) data, inte verkliga gränser eller leder: {layers}.",
-    "en": "Illustrative (schematic) data, not real boundaries or routes: {layers}.",
-}
-
 
 @dataclass(frozen=True)
 class InputLayer:
@@ -66,21 +49,6 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def check_crs(gdf: gpd.GeoDataFrame, what: str) -> None:
-    """Refuse a GeoDataFrame whose CRS is missing, geographic or not EPSG:3006."""
-    if gdf.crs is None:
-        raise CRSError(
-            f"{what}: the layer has no CRS; analyses need {WORKING_CRS} (SWEREF 99 TM). "
-            f"Set it with gdf.set_crs(...) and reproject with gdf.to_crs('{WORKING_CRS}')."
-        )
-    crs = CRS.from_user_input(gdf.crs)
-    if crs.is_geographic or not crs.equals(CRS.from_user_input(WORKING_CRS)):
-        raise CRSError(
-            f"{what}: CRS is {crs.to_string()}, analyses need {WORKING_CRS} (SWEREF 99 TM, metres); "
-            f"reproject with gdf.to_crs('{WORKING_CRS}') or load it with jokkgeo.io.vector.read_layer."
-        )
-
-
 def as_inputs(
     layers: Mapping[str, Any], specs: Mapping[str, LayerSpec] | None = None
 ) -> dict[str, InputLayer]:
@@ -97,7 +65,7 @@ def as_inputs(
             )
         if spec is None and specs is not None and lid in specs:
             spec = specs[lid]
-        check_crs(gdf, f"layer '{lid}'")
+        check_working_crs(gdf, f"layer '{lid}'")
         out[str(lid)] = InputLayer(str(lid), gdf, spec)
     return out
 
@@ -131,11 +99,24 @@ def feature_labels(gdf: gpd.GeoDataFrame, ids: pd.Series) -> pd.Series:
 
 def select(layer: InputLayer, where: Mapping[str, tuple[Any, ...]]) -> gpd.GeoDataFrame:
     """Features of ``layer`` passing the equality/membership filter ``where`` (never evaluated)."""
-    return layer.gdf[select_mask(layer, where)]
+    return layer.gdf[where_mask(layer, where)]
 
 
-def select_mask(layer: InputLayer, where: Mapping[str, tuple[Any, ...]]) -> np.ndarray:
-    """Boolean mask of the features of ``layer`` passing ``where``."""
+def where_mask(layer: InputLayer, where: Mapping[str, tuple[Any, ...]]) -> np.ndarray:
+    """Boolean mask of the features of ``layer`` passing a rule's ``where`` filter.
+
+    Parameters
+    ----------
+    layer
+        The input layer.
+    where
+        Column -> accepted values (equality / membership; never evaluated).
+
+    Raises
+    ------
+    jokkgeo.errors.AnalysisError
+        When a filter column does not exist (the message lists the columns).
+    """
     gdf = layer.gdf
     mask = np.ones(len(gdf), dtype=bool)
     for col, values in where.items():
@@ -154,7 +135,7 @@ def caveats_for(inputs: Mapping[str, InputLayer], used: list[str], language: str
     Each layer's own caveat, one line naming the illustrative layers, and the
     reindeer-data caveat whenever a restricted or reindeer-herding layer was used.
     """
-    lang = "en" if language == "en" else "sv"
+    lang = _lang(language)
     out: list[str] = []
     illustrative: list[str] = []
     reindeer = False
@@ -162,15 +143,15 @@ def caveats_for(inputs: Mapping[str, InputLayer], used: list[str], language: str
         spec = inputs[lid].spec if lid in inputs else None
         if spec is None:
             continue
-        text = spec.caveat_text(lang)
-        if text and text not in out:
-            out.append(text)
+        own = spec.caveat_text(lang)
+        if own and own not in out:
+            out.append(own)
         if spec.illustrative:
             illustrative.append(spec.label(lang))
         if spec.restricted or spec.theme == "reindeer_herding":
             reindeer = True
     if illustrative:
-        out.append(ILLUSTRATIVE_CAVEAT[lang].format(layers=", ".join(illustrative)))
+        out.append(text("caveat.illustrative", lang, layers=", ".join(illustrative)))
     if reindeer and not any(("samråd" in c.lower() or "consultation" in c.lower()) for c in out):
-        out.append(REINDEER_CAVEAT[lang])
+        out.append(text("caveat.reindeer", lang))
     return out

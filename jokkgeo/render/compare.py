@@ -337,9 +337,9 @@ def summary_text(comp: Any, *, language: str = "sv") -> str:
         if spec.caveat_text(lang):
             caveats.append(f"{spec.label(lang)}: {spec.caveat_text(lang)}")
     if any(s.theme == "reindeer_herding" for st in (base, scen) for s in st.specs.values()):
-        from jokkgeo.analysis._common import REINDEER_CAVEAT
+        from jokkgeo.i18n import text as i18n_text
 
-        caveats.append(REINDEER_CAVEAT[lang])
+        caveats.append(i18n_text("caveat.reindeer", lang))
     illus = sorted({spec.label(lang) for res in (comp.baseline, comp.scenario)
                     for lid in res.study.illustrative_layers for spec in
                     [res.study.spec(lid), *res.study.extra_specs.get(lid, ())] if spec.illustrative})
