@@ -83,7 +83,21 @@ class Grid:
 
     @classmethod
     def from_bounds(cls, bounds: Sequence[float], *, resolution_m: float = 100.0) -> "Grid":
-        """Grid covering ``(minx, miny, maxx, maxy)``, snapped outwards to multiples of the cell size."""
+        """Grid covering ``(minx, miny, maxx, maxy)``, snapped outwards to multiples of the cell size.
+
+        Parameters
+        ----------
+        bounds
+            ``(minx, miny, maxx, maxy)`` in EPSG:3006 metres.
+        resolution_m
+            Cell size in metres.
+
+        Examples
+        --------
+        >>> g = Grid.from_bounds((50, 0, 420, 180), resolution_m=100)
+        >>> g.bounds, g.shape
+        ((0.0, 0.0, 500.0, 200.0), (2, 5))
+        """
         if not resolution_m > 0:
             raise AnalysisError(f"resolution_m must be positive metres, got {resolution_m}")
         minx, miny, maxx, maxy = (float(b) for b in bounds)
@@ -97,19 +111,28 @@ class Grid:
 
     @property
     def shape(self) -> tuple[int, int]:
+        """``(height, width)`` in cells (numpy order)."""
         return (self.height, self.width)
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
+        """``(minx, miny, maxx, maxy)`` of the grid's outer cell edges."""
         x0, y1 = self.transform.c, self.transform.f
         return (x0, y1 - self.height * self.resolution_m, x0 + self.width * self.resolution_m, y1)
 
     @property
     def cell_area_m2(self) -> float:
+        """Area of one cell in m²."""
         return self.resolution_m**2
 
     def padded(self, cells: int) -> "Grid":
-        """The grid grown by ``cells`` on every side."""
+        """The grid grown by ``cells`` on every side.
+
+        Parameters
+        ----------
+        cells
+            Cells added on each side.
+        """
         r = self.resolution_m
         t = Affine(r, 0.0, self.transform.c - cells * r, 0.0, -r, self.transform.f + cells * r)
         return Grid(t, self.width + 2 * cells, self.height + 2 * cells, r, self.crs)
@@ -156,7 +179,23 @@ class SurfaceResult:
 
 # ----------------------------------------------------------------------------- building blocks
 def source_counts(geoms: Sequence[Any] | np.ndarray, grid: Grid, *, all_touched: bool = True) -> np.ndarray:
-    """Number of features touching each cell (float64 grid; lines/polygons: every touched cell)."""
+    """Number of features touching each cell (float64 grid; lines/polygons: every touched cell).
+
+    Parameters
+    ----------
+    geoms
+        Shapely geometries in the grid's CRS (missing and empty ones are skipped).
+    grid
+        The raster grid.
+    all_touched
+        Count every cell a feature touches (else only cells whose centre it covers).
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point
+    >>> source_counts([Point(50, 50), Point(60, 60)], Grid.from_bounds((0, 0, 200, 100), resolution_m=100))
+    array([[2., 0.]])
+    """
     geoms = [g for g in np.asarray(geoms, dtype=object) if g is not None and not g.is_empty]
     if not geoms:
         return np.zeros(grid.shape)
@@ -171,6 +210,21 @@ def nearest_influence(sources: np.ndarray, *, resolution_m: float, shape: str, r
 
     ``sources`` is a grid whose non-zero cells hold features. Distances are between cell
     centres (0 in a source cell).
+
+    Parameters
+    ----------
+    sources
+        Grid of source counts (:func:`source_counts`).
+    resolution_m
+        Cell size in metres.
+    shape, radius_m
+        Decay shape and zone-of-influence radius (:func:`jokkgeo.analysis.decay.decay`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> nearest_influence(np.array([[1.0, 0, 0]]), resolution_m=100, shape="linear", radius_m=400)
+    array([[1.  , 0.75, 0.5 ]])
     """
     mask = np.asarray(sources) > 0
     if not mask.any():
@@ -180,7 +234,20 @@ def nearest_influence(sources: np.ndarray, *, resolution_m: float, shape: str, r
 
 
 def kernel(*, resolution_m: float, shape: str, radius_m: float) -> np.ndarray:
-    """Decay kernel on the grid: ``f(distance between cell centres)`` out to ``radius_m``."""
+    """Decay kernel on the grid: ``f(distance between cell centres)`` out to ``radius_m``.
+
+    Parameters
+    ----------
+    resolution_m
+        Cell size in metres.
+    shape, radius_m
+        Decay shape and radius (m).
+
+    Examples
+    --------
+    >>> kernel(resolution_m=100, shape="step", radius_m=100).astype(int).tolist()
+    [[0, 1, 0], [1, 1, 1], [0, 1, 0]]
+    """
     n = int(math.floor(radius_m / resolution_m))
     off = np.arange(-n, n + 1) * float(resolution_m)
     d = np.hypot(off[:, None], off[None, :])
@@ -192,6 +259,21 @@ def cumulative_influence(sources: np.ndarray, *, resolution_m: float, shape: str
 
     ``sources`` holds the number of features per cell (:func:`source_counts`). Computed as an
     FFT convolution; round-off below 1e-9 is set to 0.
+
+    Parameters
+    ----------
+    sources
+        Grid of source counts.
+    resolution_m
+        Cell size in metres.
+    shape, radius_m
+        Decay shape and radius (m).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> cumulative_influence(np.array([[1.0, 0, 1.0]]), resolution_m=100, shape="step", radius_m=100).round(6)
+    array([[1., 2., 1.]])
     """
     src = np.asarray(sources, dtype="float64")
     if not src.any():
@@ -203,7 +285,23 @@ def cumulative_influence(sources: np.ndarray, *, resolution_m: float, shape: str
 
 
 def line_length_grid(geoms: Sequence[Any] | np.ndarray, grid: Grid) -> np.ndarray:
-    """Length of lines (metres) per cell, each piece (≤ a quarter cell) counted at its midpoint."""
+    """Length of lines (metres) per cell, each piece (≤ a quarter cell) counted at its midpoint.
+
+    Polygons count with their boundary.
+
+    Parameters
+    ----------
+    geoms
+        Line or polygon geometries in the grid's CRS.
+    grid
+        The raster grid.
+
+    Examples
+    --------
+    >>> from shapely.geometry import LineString
+    >>> line_length_grid([LineString([(0, 50), (200, 50)])], Grid.from_bounds((0, 0, 200, 100), resolution_m=100))
+    array([[100., 100.]])
+    """
     geoms = np.asarray([g for g in np.asarray(geoms, dtype=object) if g is not None and not g.is_empty],
                        dtype=object)
     out = np.zeros(grid.shape)
@@ -228,7 +326,23 @@ def line_length_grid(geoms: Sequence[Any] | np.ndarray, grid: Grid) -> np.ndarra
 
 
 def linear_density(length_m: np.ndarray, *, resolution_m: float, window_m: float = 2000.0) -> np.ndarray:
-    """Density in km/km² over a square moving window of side ``window_m`` (centred on each cell)."""
+    """Density in km/km² over a square moving window of side ``window_m`` (centred on each cell).
+
+    Parameters
+    ----------
+    length_m
+        Line length per cell in metres (:func:`line_length_grid`).
+    resolution_m
+        Cell size in metres.
+    window_m
+        Side of the window in metres (rounded to whole cells).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> linear_density(np.full((3, 3), 1000.0), resolution_m=1000, window_m=1000)[1, 1]
+    np.float64(1.0)
+    """
     cells = max(1, int(round(window_m / resolution_m)))
     window_km2 = (cells * resolution_m / 1000.0) ** 2
     total_km = uniform_filter(np.asarray(length_m, dtype="float64"), size=cells, mode="constant") * cells**2 / 1000.0
@@ -259,7 +373,17 @@ def _layers_of_zones(geoms: np.ndarray) -> list[np.ndarray]:
 
 
 def zone_labels(zones: gpd.GeoDataFrame, grid: Grid) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Label grids (0 = no zone, k+1 = zone at position k) and the zone positions each holds."""
+    """Label grids (0 = no zone, k+1 = zone at position k) and the zone positions each holds.
+
+    Overlapping zones go to separate grids; zones are burnt in by cell centre.
+
+    Parameters
+    ----------
+    zones
+        Zone polygons in the grid's CRS.
+    grid
+        The raster grid.
+    """
     geoms = np.asarray(zones.geometry.values, dtype=object)
     out = []
     for members in _layers_of_zones(geoms):
@@ -283,6 +407,30 @@ def zonal_stats(
     Returns a DataFrame indexed like ``zones`` with ``area_km2`` (cells × cell area), ``<name>_mean``,
     ``<name>_max`` and ``share_<name>_ge_<level>`` (0–1, of the zone's cells). Cells at ``nodata``
     are left out. Zones smaller than a cell may get no cell (NaN statistics).
+
+    Parameters
+    ----------
+    zones
+        Zone polygons (EPSG:3006).
+    surfaces
+        Name -> array on ``grid``.
+    grid
+        The grid of the surfaces.
+    levels
+        Name -> levels for the ``share_<name>_ge_<level>`` columns.
+    stats
+        Which of ``"mean"`` and ``"max"`` to compute.
+    nodata
+        Cells with this value are left out.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, numpy as np
+    >>> from shapely.geometry import box
+    >>> grid = Grid.from_bounds((0, 0, 200, 100), resolution_m=100)
+    >>> zones = gpd.GeoDataFrame(geometry=[box(0, 0, 200, 100)], crs="EPSG:3006")
+    >>> zonal_stats(zones, {"s": np.array([[0.2, 1.0]])}, grid, levels={"s": [0.5]}).iloc[0].tolist()
+    [0.02, 0.6, 1.0, 0.5]
     """
     n = len(zones)
     out = pd.DataFrame(index=zones.index)
