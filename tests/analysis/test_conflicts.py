@@ -534,3 +534,16 @@ def test_reindeer_caveat_names_samrad_and_the_consultation_act():
         caveats = " ".join(conflicts(layers, rules, specs=specs, language=lang).caveats)
         assert "samråd" in caveats.lower() and "(2022:66)" in caveats
         assert "konsultation i frågor som rör det samiska folket" in caveats
+
+
+@pytest.mark.parametrize("module", [
+    "jokkgeo.analysis.conflicts", "jokkgeo.analysis.conflicts.pairs", "jokkgeo.analysis.conflicts.jobs",
+    "jokkgeo.analysis.conflicts.engines", "jokkgeo.analysis.surfaces", "jokkgeo.analysis.screening",
+    "jokkgeo.analysis.crossings", "jokkgeo.analysis._common", "jokkgeo.analysis.decay", "jokkgeo.crs"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    mod = importlib.import_module(module)
+    result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0 and result.attempted > 0
