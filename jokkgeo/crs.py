@@ -172,22 +172,6 @@ def _check_area_of_use(bounds: Bounds, crs_obj: CRS, *, origin: str, looks: str 
     return []
 
 
-def require_working_crs(gdf: Any, *, name: str = "input") -> None:
-    """Raise :class:`CRSError` unless ``gdf`` (GeoDataFrame/GeoSeries) is in EPSG:3006.
-
-    For analyses: say how to fix a missing or geographic CRS.
-    """
-    crs = getattr(gdf, "crs", None)
-    if crs is None:
-        raise CRSError(f"{name}: has no CRS; load it with jokkgeo.io.vector.read_vector or call .set_crs(...)")
-    if CRS.from_user_input(crs) != CRS.from_user_input(WORKING_CRS):
-        kind = "geographic (degrees)" if CRS.from_user_input(crs).is_geographic else "projected"
-        raise CRSError(
-            f"{name}: is in {CRS.from_user_input(crs).to_string()} ({kind}); analyses need {WORKING_CRS} "
-            f"(SWEREF 99 TM, metres): use .to_crs('{WORKING_CRS}') or load it through jokkgeo.io"
-        )
-
-
 def check_working_crs(gdf: Any, what: str) -> None:
     """Refuse a (Geo)DataFrame whose CRS is missing or is not the working CRS (EPSG:3006).
 
@@ -204,6 +188,16 @@ def check_working_crs(gdf: Any, what: str) -> None:
     ------
     jokkgeo.errors.CRSError
         With the fix (``gdf.to_crs('EPSG:3006')`` or loading through jokkgeo's readers).
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> check_working_crs(gpd.GeoDataFrame(geometry=[Point(0, 0)], crs="EPSG:3006"), "layer 'sites'")
+    >>> check_working_crs(gpd.GeoDataFrame(geometry=[Point(19.8, 66.6)], crs="EPSG:4326"), "layer 'sites'")
+    Traceback (most recent call last):
+    ...
+    jokkgeo.errors.CRSError: layer 'sites': CRS is EPSG:4326, analyses need EPSG:3006 (SWEREF 99 TM, metres); ...
     """
     if gdf.crs is None:
         raise CRSError(

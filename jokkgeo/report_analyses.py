@@ -148,7 +148,7 @@ def run_conflicts(spec: AnalysisSpec, ctx: RunContext) -> AnalysisOutput:
         out.notes.append("Inga konfliktregler gäller för de valda lagren." if lang == "sv" else
                          "No conflict rule applies to the chosen layers.")
         return out
-    result = conflicts(layers, rules=rules, specs=ctx.catalogue, language=lang,
+    result = conflicts(layers, rules, specs=ctx.catalogue, language=lang, sameby_layer="reindeer_samebyar",
                        with_crossings=bool(spec.get("crossings", True)))
     ids = list(layers)
     illustrative, restricted = _flags(ctx, ids)
@@ -314,7 +314,7 @@ def run_influence(spec: AnalysisSpec, ctx: RunContext) -> AnalysisOutput:
     show (default ``combined_nearest``, 0–1); ``resolution_m``: cell size (default 250 m).
     """
     from jokkgeo.io.configs import load_rules
-    from jokkgeo.analysis.surfaces import influence_surfaces
+    from jokkgeo.analysis.surfaces import influence_surfaces, study_area_of
 
     lang = ctx.language
     known = {"layers", "surface", "resolution_m", "title", "title_en", "bins"}
@@ -327,8 +327,9 @@ def run_influence(spec: AnalysisSpec, ctx: RunContext) -> AnalysisOutput:
     if "boundary" in set(ctx.catalogue) and "boundary" not in layers:
         layers["boundary"] = ctx.layer("boundary")
     resolution = float(spec.get("resolution_m", 250))
-    result = influence_surfaces(layers, rules=load_rules(), specs=ctx.catalogue, resolution_m=resolution,
-                                language=lang)
+    result = influence_surfaces(layers, load_rules(), specs=ctx.catalogue, resolution_m=resolution,
+                                study_area=study_area_of(layers["boundary"]) if "boundary" in layers else None,
+                                zones_layer="reindeer_samebyar", zones_field="sameby", language=lang)
     name = spec.get("surface", "combined_nearest")
     if name not in result.surfaces:
         raise spec.fail("surface", f"'{name}' is not one of: {', '.join(sorted(result.surfaces))}")
@@ -396,12 +397,14 @@ def run_screening(spec: AnalysisSpec, ctx: RunContext) -> AnalysisOutput:
     surf = None
     infl = [(lid, w) for lid, w in _selectors(spec, "influence_layers", ctx, required=False) if ctx.allowed(lid)]
     if infl:
-        from jokkgeo.analysis.surfaces import influence_surfaces
+        from jokkgeo.analysis.surfaces import influence_surfaces, study_area_of
 
         s_layers = {lid: ctx.layer(lid, w) for lid, w in infl}
         if "boundary" in set(ctx.catalogue):
             s_layers.setdefault("boundary", ctx.layer("boundary"))
-        surf = influence_surfaces(s_layers, rules=rules, specs=ctx.catalogue,
+        surf = influence_surfaces(s_layers, rules, specs=ctx.catalogue,
+                                  study_area=study_area_of(s_layers["boundary"]) if "boundary" in s_layers else None,
+                                  zones_layer="reindeer_samebyar", zones_field="sameby",
                                   resolution_m=float(spec.get("resolution_m", 250)), language=lang)
     res = screen_housing(housing, conflicts=conf, surfaces=surf, housing_layer=cand_id)
     table = res.table

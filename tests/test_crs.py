@@ -6,7 +6,7 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from jokkgeo.crs import check_coordinates, describe_coordinates, require_working_crs
+from jokkgeo.crs import check_coordinates, check_working_crs, describe_coordinates
 from jokkgeo.errors import CRSError
 
 SWEREF = (690000.0, 7395000.0, 760000.0, 7450000.0)  # Jokkmokk area, metres
@@ -58,10 +58,10 @@ def test_describe_coordinates():
     assert describe_coordinates((1e7, 1e7, 2e7, 2e7)) is None
 
 
-def test_require_working_crs():
+def test_check_working_crs():
     gdf = gpd.GeoDataFrame(geometry=[shapely.Point(19.8, 66.6)], crs="EPSG:4326")
-    with pytest.raises(CRSError, match=r"EPSG:4326 \(geographic \(degrees\)\); analyses need EPSG:3006"):
-        require_working_crs(gdf, name="sites")
+    with pytest.raises(CRSError, match=r"sites: CRS is EPSG:4326, analyses need EPSG:3006"):
+        check_working_crs(gdf, "sites")
     with pytest.raises(CRSError, match="has no CRS"):
-        require_working_crs(gdf.set_crs(None, allow_override=True))
-    require_working_crs(gdf.to_crs(3006))
+        check_working_crs(gdf.set_crs(None, allow_override=True), "sites")
+    check_working_crs(gdf.to_crs(3006), "sites")

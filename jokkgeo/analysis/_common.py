@@ -1,4 +1,4 @@
-"""Shared helpers of the conflict analyses: input layers, CRS check, ids, labels, caveats.
+"""Shared helpers of the conflict analyses: input layers, ids, labels, feature filters, caveats.
 
 Analyses take layers as a mapping ``layer id -> GeoDataFrame`` or ``layer id ->
 LoadedLayer`` (from :func:`jokkgeo.io.vector.read_layer`, which carries the
@@ -16,33 +16,17 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from pyproj import CRS
 
 from jokkgeo.catalogue import LayerSpec
-from jokkgeo.errors import AnalysisError, CRSError
-from jokkgeo.settings import WORKING_CRS
+from jokkgeo.crs import check_working_crs
+from jokkgeo.errors import AnalysisError
+from jokkgeo.i18n import lang as _lang
+from jokkgeo.i18n import text
 
 ID_FIELDS: tuple[str, ...] = ("site_id", "area_id", "route_id", "osmid", "id", "fid")
 """Columns tried, in order, as a layer's stable feature id (first unique, non-null one)."""
 LABEL_FIELDS: tuple[str, ...] = ("sameby", "name", "ref", "site_id", "area_id", "route_id")
 """Columns tried, in order, as a human-readable label of a feature."""
-
-REINDEER_CAVEAT = {
-    "sv": (
-        "Renskötselns markanvändningsdata beskriver ett idealiserat normalår; områden som inte visas "
-        "kan vara avgörande vissa år. Underlaget ska användas i dialog med samebyn och samråd med "
-        "berörd sameby krävs alltid (Sametinget, RiM)."
-    ),
-    "en": (
-        "Reindeer-husbandry land-use data describe an idealised normal year; areas not shown can be "
-        "decisive in some years. Use the data in dialogue with the sameby; consultation (samråd) with "
-        "the sameby concerned is always required (Sametinget, RiM)."
-    ),
-}
-ILLUSTRATIVE_CAVEAT = {
-    "sv": "Illustrativa (schematiska) data, inte verkliga gränser eller leder: {layers}.",
-    "en": "Illustrative (schematic) data, not real boundaries or routes: {layers}.",
-}
 
 
 @dataclass(frozen=True)
@@ -55,36 +39,52 @@ class InputLayer:
 
     @property
     def theme(self) -> str | None:
+        """The layer's theme (from its spec), ``None`` without a spec."""
         return self.spec.theme if self.spec is not None else None
 
 
 def available_cores() -> int:
-    """CPU cores this process may run on (``os.sched_getaffinity``, else ``os.cpu_count()``; at least 1)."""
+    """CPU cores this process may run on (``os.sched_getaffinity``, else ``os.cpu_count()``; at least 1).
+
+    Examples
+    --------
+    >>> available_cores() >= 1
+    True
+    """
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):  # not available on this platform
         return max(1, os.cpu_count() or 1)
 
 
-def check_crs(gdf: gpd.GeoDataFrame, what: str) -> None:
-    """Refuse a GeoDataFrame whose CRS is missing, geographic or not EPSG:3006."""
-    if gdf.crs is None:
-        raise CRSError(
-            f"{what}: the layer has no CRS; analyses need {WORKING_CRS} (SWEREF 99 TM). "
-            f"Set it with gdf.set_crs(...) and reproject with gdf.to_crs('{WORKING_CRS}')."
-        )
-    crs = CRS.from_user_input(gdf.crs)
-    if crs.is_geographic or not crs.equals(CRS.from_user_input(WORKING_CRS)):
-        raise CRSError(
-            f"{what}: CRS is {crs.to_string()}, analyses need {WORKING_CRS} (SWEREF 99 TM, metres); "
-            f"reproject with gdf.to_crs('{WORKING_CRS}') or load it with jokkgeo.io.vector.read_layer."
-        )
-
-
 def as_inputs(
     layers: Mapping[str, Any], specs: Mapping[str, LayerSpec] | None = None
 ) -> dict[str, InputLayer]:
-    """Normalise a mapping of GeoDataFrames or LoadedLayers into :class:`InputLayer` objects."""
+    """Normalise a mapping of GeoDataFrames or LoadedLayers into :class:`InputLayer` objects.
+
+    Parameters
+    ----------
+    layers
+        Layer id -> GeoDataFrame, or an object with ``gdf`` (and optionally ``spec``) such as
+        :class:`jokkgeo.io.vector.LoadedLayer` or :class:`InputLayer`.
+    specs
+        Specs for layers that do not carry one (e.g. a catalogue).
+
+    Raises
+    ------
+    jokkgeo.errors.CRSError
+        When a layer is not in EPSG:3006 (:func:`jokkgeo.crs.check_working_crs`).
+    jokkgeo.errors.AnalysisError
+        When a value is neither.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> inputs = as_inputs({"sites": gpd.GeoDataFrame(geometry=[Point(0, 0)], crs="EPSG:3006")})
+    >>> inputs["sites"].id, inputs["sites"].theme
+    ('sites', None)
+    """
     out: dict[str, InputLayer] = {}
     for lid, value in layers.items():
         if isinstance(value, gpd.GeoDataFrame):
@@ -97,7 +97,7 @@ def as_inputs(
             )
         if spec is None and specs is not None and lid in specs:
             spec = specs[lid]
-        check_crs(gdf, f"layer '{lid}'")
+        check_working_crs(gdf, f"layer '{lid}'")
         out[str(lid)] = InputLayer(str(lid), gdf, spec)
     return out
 
@@ -108,6 +108,19 @@ def feature_ids(gdf: gpd.GeoDataFrame) -> tuple[pd.Series, str]:
     The first of :data:`ID_FIELDS` that is present, complete and unique is used
     (so ids survive re-ordering between a baseline and a scenario run); otherwise
     the index (``"index"``), or the row position when the index has duplicates (``"position"``).
+
+    Parameters
+    ----------
+    gdf
+        The layer.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> ids, col = feature_ids(gpd.GeoDataFrame({"site_id": [7, 9]}, geometry=[Point(0, 0)] * 2))
+    >>> ids.tolist(), col
+    (['7', '9'], 'site_id')
     """
     for col in ID_FIELDS:
         if col in gdf.columns:
@@ -120,7 +133,15 @@ def feature_ids(gdf: gpd.GeoDataFrame) -> tuple[pd.Series, str]:
 
 
 def feature_labels(gdf: gpd.GeoDataFrame, ids: pd.Series) -> pd.Series:
-    """A readable label per feature: the first of :data:`LABEL_FIELDS` present, else the id."""
+    """A readable label per feature: the first of :data:`LABEL_FIELDS` present and set, else the id.
+
+    Parameters
+    ----------
+    gdf
+        The layer.
+    ids
+        Its feature ids (:func:`feature_ids`).
+    """
     label = pd.Series(np.asarray(ids, dtype=object), index=gdf.index)
     for col in reversed(LABEL_FIELDS):
         if col in gdf.columns:
@@ -130,12 +151,33 @@ def feature_labels(gdf: gpd.GeoDataFrame, ids: pd.Series) -> pd.Series:
 
 
 def select(layer: InputLayer, where: Mapping[str, tuple[Any, ...]]) -> gpd.GeoDataFrame:
-    """Features of ``layer`` passing the equality/membership filter ``where`` (never evaluated)."""
-    return layer.gdf[select_mask(layer, where)]
+    """Features of ``layer`` passing the equality/membership filter ``where`` (never evaluated).
+
+    Parameters
+    ----------
+    layer
+        The input layer.
+    where
+        Column -> accepted values (see :func:`where_mask`).
+    """
+    return layer.gdf[where_mask(layer, where)]
 
 
-def select_mask(layer: InputLayer, where: Mapping[str, tuple[Any, ...]]) -> np.ndarray:
-    """Boolean mask of the features of ``layer`` passing ``where``."""
+def where_mask(layer: InputLayer, where: Mapping[str, tuple[Any, ...]]) -> np.ndarray:
+    """Boolean mask of the features of ``layer`` passing a rule's ``where`` filter.
+
+    Parameters
+    ----------
+    layer
+        The input layer.
+    where
+        Column -> accepted values (equality / membership; never evaluated).
+
+    Raises
+    ------
+    jokkgeo.errors.AnalysisError
+        When a filter column does not exist (the message lists the columns).
+    """
     gdf = layer.gdf
     mask = np.ones(len(gdf), dtype=bool)
     for col, values in where.items():
@@ -152,9 +194,25 @@ def caveats_for(inputs: Mapping[str, InputLayer], used: list[str], language: str
     """Caveats every output that used the layers ``used`` must carry.
 
     Each layer's own caveat, one line naming the illustrative layers, and the
-    reindeer-data caveat whenever a restricted or reindeer-herding layer was used.
+    reindeer-data caveat (samråd with the sameby and the municipality's duty to consult under
+    Lag (2022:66)) whenever a restricted or reindeer-herding layer was used, unless a layer's
+    own caveat already names that Act.
+
+    Parameters
+    ----------
+    inputs
+        The input layers (their specs hold caveats and flags; layers without a spec add nothing).
+    used
+        Ids of the layers the result used.
+    language
+        ``"sv"`` or ``"en"``.
+
+    Returns
+    -------
+    list of str
+        Caveats without duplicates, in the run's language.
     """
-    lang = "en" if language == "en" else "sv"
+    lang = _lang(language)
     out: list[str] = []
     illustrative: list[str] = []
     reindeer = False
@@ -162,15 +220,15 @@ def caveats_for(inputs: Mapping[str, InputLayer], used: list[str], language: str
         spec = inputs[lid].spec if lid in inputs else None
         if spec is None:
             continue
-        text = spec.caveat_text(lang)
-        if text and text not in out:
-            out.append(text)
+        own = spec.caveat_text(lang)
+        if own and own not in out:
+            out.append(own)
         if spec.illustrative:
             illustrative.append(spec.label(lang))
         if spec.restricted or spec.theme == "reindeer_herding":
             reindeer = True
     if illustrative:
-        out.append(ILLUSTRATIVE_CAVEAT[lang].format(layers=", ".join(illustrative)))
-    if reindeer and not any(("samråd" in c.lower() or "consultation" in c.lower()) for c in out):
-        out.append(REINDEER_CAVEAT[lang])
+        out.append(text("caveat.illustrative", lang, layers=", ".join(illustrative)))
+    if reindeer and not any("2022:66" in c for c in out):
+        out.append(text("caveat.reindeer", lang))
     return out

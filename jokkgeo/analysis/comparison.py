@@ -672,6 +672,7 @@ class StudyRunner:
             DENSITY_THRESHOLDS_KM_PER_KM2,
             NODATA,
             influence_surfaces,
+            study_area_of,
             zonal_stats,
         )
 
@@ -701,9 +702,11 @@ class StudyRunner:
             self.stats["computed"] += len(todo) + (base_key not in self._cache)
             need = sorted(set(frame_ids) | set(linear) | {lid for s in todo for lid in s.development.layer_ids(themes)})
             sub = dataclasses.replace(rules, rules=(), surfaces=tuple(todo))
-            res = influence_surfaces({lid: self._layer(study, lid) for lid in need}, rules=sub, specs=specs,
+            res = influence_surfaces({lid: self._layer(study, lid) for lid in need}, sub, specs=specs,
                                      resolution_m=res_m, density_window_m=window, bounds=bounds,
-                                     language=self.language)
+                                     study_area=study_area_of(self._layer(study, "boundary"))
+                                     if "boundary" in study else None,
+                                     zones_layer=zones_layer, zones_field=zones_field, language=self.language)
             for s in todo:
                 if f"{s.id}_nearest" in res.surfaces:
                     self._cache[per_rule_keys[s.id]] = (res.surfaces[f"{s.id}_nearest"], res.citations.get(s.reference))

@@ -25,7 +25,9 @@ import pandas as pd
 import shapely
 
 from jokkgeo.analysis._common import InputLayer, as_inputs, caveats_for, feature_ids, feature_labels, select
+from jokkgeo.config.rules import RuleSet
 from jokkgeo.errors import AnalysisError
+from jokkgeo.results import Provenance
 from jokkgeo.settings import WORKING_CRS
 
 log = logging.getLogger(__name__)
@@ -37,13 +39,54 @@ _TYPE_FIELDS: tuple[str, ...] = ("highway", "voltage_kv", "line", "kind", "type"
 
 @dataclass
 class CrossingResult:
-    """Crossing points, counts per route, the layers used, the citation and caveats."""
+    """Crossing points and counts per route of a rule set's ``crossings`` section, with provenance.
+
+    Attributes
+    ----------
+    points
+        One point per crossing (see :func:`crossings`), with ``reference`` and ``citation``.
+    counts
+        Per route layer and route: ``n_crossings``, ``n_<layer>``, ``crossed_by``, ``reference``.
+    provenance
+        Parameters (route and infrastructure layers, ``snap_m``), input layers, caveats, the
+        citation and warnings.
+
+    ``layers``, ``citation``, ``citations``, ``caveats``, ``params`` and ``warnings`` read the provenance.
+    """
 
     points: gpd.GeoDataFrame
     counts: pd.DataFrame
-    layers: list[str] = field(default_factory=list)
-    citation: str | None = None
-    caveats: list[str] = field(default_factory=list)
+    provenance: Provenance = field(default_factory=Provenance)
+
+    @property
+    def layers(self) -> list[str]:
+        """Ids of the route and infrastructure layers used (``provenance.inputs``)."""
+        return list(self.provenance.inputs)
+
+    @property
+    def citations(self) -> dict[str, str]:
+        """Reference key -> full citation (``provenance.citations``)."""
+        return self.provenance.citations  # type: ignore[return-value]
+
+    @property
+    def citation(self) -> str | None:
+        """The full citation of the crossing rule, if any."""
+        return next(iter(self.provenance.citations.values()), None)
+
+    @property
+    def caveats(self) -> list[str]:
+        """Texts every output using this result must show (``provenance.caveats``)."""
+        return list(self.provenance.caveats)
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The parameters of the run (``provenance.parameters``)."""
+        return self.provenance.parameters  # type: ignore[return-value]
+
+    @property
+    def warnings(self) -> list[str]:
+        """Warnings of the run (``provenance.warnings``)."""
+        return list(self.provenance.warnings)
 
 
 def _infra_type(gdf: gpd.GeoDataFrame) -> pd.Series:
@@ -187,8 +230,23 @@ def crossings(
     return points, counts
 
 
-def crossings_for_rules(inputs: Mapping[str, Any], rules: Any, *, language: str = "sv") -> CrossingResult | None:
-    """Run :func:`crossings` for the ``crossings`` section of a rule set (None when not applicable)."""
+def crossings_for_rules(inputs: Mapping[str, Any], rules: RuleSet, *, language: str = "sv") -> CrossingResult | None:
+    """Run :func:`crossings` for the ``crossings`` section of a rule set.
+
+    Parameters
+    ----------
+    inputs
+        Layer id -> GeoDataFrame, LoadedLayer or InputLayer (EPSG:3006); themes from their specs.
+    rules
+        The rule set; its ``crossings`` section names the route and infrastructure selectors.
+    language
+        ``"sv"`` or ``"en"`` for caveats.
+
+    Returns
+    -------
+    CrossingResult or None
+        ``None`` when the rules define no crossings or no route layer is among the inputs.
+    """
     rule = rules.crossings
     if rule is None:
         return None
@@ -217,5 +275,9 @@ def crossings_for_rules(inputs: Mapping[str, Any], rules: Any, *, language: str 
     points["citation"] = rule.citation
     counts["reference"] = rule.reference
     used = [*route_ids, *infra]
-    return CrossingResult(points=points, counts=counts, layers=used, citation=rule.citation,
-                          caveats=caveats_for(layers, used, language))
+    return CrossingResult(points=points, counts=counts, provenance=Provenance(
+        parameters={"routes": route_ids, "infrastructure": list(infra), "snap_m": 1.0},
+        inputs=tuple(used),
+        caveats=tuple(caveats_for(layers, used, language)),
+        citations={rule.reference: rule.citation},
+    ))

@@ -85,6 +85,22 @@ def band_mean_influence(inner_m: float, outer_m: float, *, shape: str, radius_m:
     a point source in a large polygon it is an approximation of the exact
     area-weighted mean (exact for ``step``; for ``linear`` over ``[0, r]`` it gives
     1/2 where the area-weighted mean is 1/3). Bands narrow the gap.
+
+    Parameters
+    ----------
+    inner_m, outer_m
+        Band limits in metres (``inner_m <= outer_m``).
+    shape
+        Decay shape (:data:`jokkgeo.config.rules.DECAY_SHAPES`).
+    radius_m
+        Zone-of-influence radius in metres (influence 0 beyond it).
+
+    Examples
+    --------
+    >>> band_mean_influence(0, 100, shape="linear", radius_m=200)
+    0.75
+    >>> band_mean_influence(100, 300, shape="step", radius_m=200)  # half the band lies past the radius
+    0.5
     """
     _check_shape(shape)
     a, b, r = float(inner_m), float(min(outer_m, radius_m)), float(radius_m)

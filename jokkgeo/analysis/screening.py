@@ -31,21 +31,44 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from jokkgeo.analysis._common import check_crs, feature_ids
+from jokkgeo.analysis._common import feature_ids
 from jokkgeo.config.rules import SEVERITY_RANK
+from jokkgeo.crs import check_working_crs
 from jokkgeo.errors import AnalysisError
+from jokkgeo.results import Provenance
 
 _SEVERITY_NAME = {0: "none", **{v: k for k, v in SEVERITY_RANK.items()}}
 
 
 @dataclass
 class ScreeningResult:
-    """The screening table (indexed like the housing areas, with geometry) and its sources."""
+    """The screening table (indexed like the housing areas, with geometry) and its provenance.
+
+    ``params``, ``citations``, ``caveats`` and ``warnings`` read ``provenance``.
+    """
 
     table: gpd.GeoDataFrame
-    citations: dict[str, str] = field(default_factory=dict)
-    caveats: list[str] = field(default_factory=list)
-    params: dict[str, Any] = field(default_factory=dict)
+    provenance: Provenance = field(default_factory=Provenance)
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The parameters of the run (``provenance.parameters``)."""
+        return self.provenance.parameters  # type: ignore[return-value]
+
+    @property
+    def citations(self) -> dict[str, str]:
+        """Reference key -> full citation (``provenance.citations``)."""
+        return self.provenance.citations  # type: ignore[return-value]
+
+    @property
+    def caveats(self) -> list[str]:
+        """Texts every output using this result must show (``provenance.caveats``)."""
+        return list(self.provenance.caveats)
+
+    @property
+    def warnings(self) -> list[str]:
+        """Warnings carried over from the conflict and surface results (``provenance.warnings``)."""
+        return list(self.provenance.warnings)
 
 
 def screen_housing(
@@ -54,7 +77,7 @@ def screen_housing(
     conflicts: Any | None = None,
     surfaces: Any | None = None,
     travel_times: pd.DataFrame | None = None,
-    housing_layer: str = "housing_land",
+    housing_layer: str | None = None,
     exclude_surfaces: Sequence[str] = ("housing",),
 ) -> ScreeningResult:
     """Screen candidate housing areas for conflicts, influence and travel times.
@@ -72,19 +95,34 @@ def screen_housing(
         Minutes to each employer: index like ``housing`` (any subset), one column per site.
         Columns become ``travel_time_<site>_minutes``; ``travel_time_min_minutes`` is the minimum.
     housing_layer
-        Layer id of the housing areas in the conflict table.
+        Layer id of the housing areas in the conflict table (e.g. ``"housing_land"``); required
+        with ``conflicts``.
     exclude_surfaces
         Surface ids left out of the influence statistics (the housing surface itself).
 
     Returns
     -------
     ScreeningResult
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd
+    >>> from shapely.geometry import box
+    >>> housing = gpd.GeoDataFrame({"area_id": ["a", "b"]}, geometry=[box(0, 0, 1, 1), box(5, 0, 6, 1)],
+    ...                            crs="EPSG:3006")
+    >>> tt = pd.DataFrame({"mine": [40.0, 25.0]}, index=housing.index)
+    >>> screen_housing(housing, travel_times=tt).table["screening_rank"].tolist()
+    [2, 1]
     """
-    check_crs(housing, f"layer '{housing_layer}'")
+    check_working_crs(housing, f"layer '{housing_layer or 'housing'}'")
+    if conflicts is not None and housing_layer is None:
+        raise AnalysisError("screen_housing: key 'housing_layer': missing; with conflicts= name the layer id of "
+                            "the housing areas in the conflict table, e.g. housing_layer='housing_land'")
     table = housing.copy()
     ids, _ = feature_ids(housing)
     citations: dict[str, str] = {}
     caveats: list[str] = []
+    warnings: list[str] = []
     sort_cols: list[str] = []
     if conflicts is not None:
         ct = conflicts.table
@@ -115,6 +153,7 @@ def screen_housing(
         used_refs = set(ct["reference"])
         citations.update({k: v for k, v in conflicts.citations.items() if k in used_refs})
         caveats += list(conflicts.caveats)
+        warnings += list(getattr(conflicts, "warnings", ()))
         sort_cols += ["worst_severity_rank", "n_conflicts"]
     if surfaces is not None:
         from jokkgeo.analysis.surfaces import zonal_stats
@@ -139,6 +178,7 @@ def screen_housing(
             table[col if col != "area_km2" else "grid_area_km2"] = zs[col]
         citations.update(surfaces.citations)
         caveats += [c for c in surfaces.caveats if c not in caveats]
+        warnings += [w for w in getattr(surfaces, "warnings", ()) if w not in warnings]
         sort_cols += ["influence_nearest_mean"]
     if travel_times is not None:
         if not isinstance(travel_times, pd.DataFrame):
@@ -162,10 +202,8 @@ def screen_housing(
     if sort_cols:
         order = table.sort_values(sort_cols, kind="stable", na_position="last").index
         table["screening_rank"] = pd.Series(np.arange(1, len(order) + 1), index=order).reindex(table.index)
-    return ScreeningResult(
-        table=table,
-        citations=citations,
-        caveats=caveats,
-        params={"housing_layer": housing_layer, "exclude_surfaces": list(exclude_surfaces), "sort_by": sort_cols,
-                "with_travel_times": travel_times is not None},
-    )
+    params = {"housing_layer": housing_layer, "exclude_surfaces": list(exclude_surfaces), "sort_by": sort_cols,
+              "with_travel_times": travel_times is not None}
+    inputs = (housing_layer,) if housing_layer else ()
+    return ScreeningResult(table=table, provenance=Provenance(
+        parameters=params, inputs=inputs, caveats=tuple(caveats), citations=citations, warnings=tuple(warnings)))

@@ -50,11 +50,12 @@ from scipy.signal import fftconvolve
 
 from jokkgeo._progress import progress
 from jokkgeo.analysis._common import InputLayer, as_inputs, caveats_for, select
-from jokkgeo.config.rules import RuleSet, SurfaceRule
 from jokkgeo.analysis.decay import decay
-from jokkgeo.io.configs import load_rules
 from jokkgeo.catalogue import LayerSpec
+from jokkgeo.config.rules import RuleSet, SurfaceRule
 from jokkgeo.errors import AnalysisError
+from jokkgeo.i18n import text
+from jokkgeo.results import Provenance
 from jokkgeo.settings import WORKING_CRS
 
 log = logging.getLogger(__name__)
@@ -82,7 +83,21 @@ class Grid:
 
     @classmethod
     def from_bounds(cls, bounds: Sequence[float], *, resolution_m: float = 100.0) -> "Grid":
-        """Grid covering ``(minx, miny, maxx, maxy)``, snapped outwards to multiples of the cell size."""
+        """Grid covering ``(minx, miny, maxx, maxy)``, snapped outwards to multiples of the cell size.
+
+        Parameters
+        ----------
+        bounds
+            ``(minx, miny, maxx, maxy)`` in EPSG:3006 metres.
+        resolution_m
+            Cell size in metres.
+
+        Examples
+        --------
+        >>> g = Grid.from_bounds((50, 0, 420, 180), resolution_m=100)
+        >>> g.bounds, g.shape
+        ((0.0, 0.0, 500.0, 200.0), (2, 5))
+        """
         if not resolution_m > 0:
             raise AnalysisError(f"resolution_m must be positive metres, got {resolution_m}")
         minx, miny, maxx, maxy = (float(b) for b in bounds)
@@ -96,19 +111,28 @@ class Grid:
 
     @property
     def shape(self) -> tuple[int, int]:
+        """``(height, width)`` in cells (numpy order)."""
         return (self.height, self.width)
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
+        """``(minx, miny, maxx, maxy)`` of the grid's outer cell edges."""
         x0, y1 = self.transform.c, self.transform.f
         return (x0, y1 - self.height * self.resolution_m, x0 + self.width * self.resolution_m, y1)
 
     @property
     def cell_area_m2(self) -> float:
+        """Area of one cell in m²."""
         return self.resolution_m**2
 
     def padded(self, cells: int) -> "Grid":
-        """The grid grown by ``cells`` on every side."""
+        """The grid grown by ``cells`` on every side.
+
+        Parameters
+        ----------
+        cells
+            Cells added on each side.
+        """
         r = self.resolution_m
         t = Affine(r, 0.0, self.transform.c - cells * r, 0.0, -r, self.transform.f + cells * r)
         return Grid(t, self.width + 2 * cells, self.height + 2 * cells, r, self.crs)
@@ -116,26 +140,62 @@ class Grid:
 
 @dataclass
 class SurfaceResult:
-    """Influence surfaces and zonal shares, with the grid, parameters and sources.
+    """Influence surfaces and zonal shares, with the grid and provenance.
 
     ``surfaces`` maps names to float32 arrays on ``grid`` (``NODATA`` outside the study area):
     ``<id>_nearest``, ``<id>_cumulative`` per surface rule, ``combined_nearest`` (max over
     themes), ``combined_cumulative`` (sum over themes) and ``linear_density_km_per_km2``.
     ``zonal`` has one row per zone (e.g. sameby) with ``area_km2`` and ``share_<surface>_ge_<level>``.
+    ``provenance`` holds the parameters, input layers, caveats, citations and warnings (surface
+    rules without features); ``params``, ``citations``, ``caveats`` and ``warnings`` read it.
     """
 
     surfaces: dict[str, np.ndarray]
     grid: Grid
     zonal: pd.DataFrame = field(default_factory=pd.DataFrame)
-    citations: dict[str, str] = field(default_factory=dict)
-    caveats: list[str] = field(default_factory=list)
-    params: dict[str, Any] = field(default_factory=dict)
+    provenance: Provenance = field(default_factory=Provenance)
     nodata: float = NODATA
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The parameters of the run (``provenance.parameters``)."""
+        return self.provenance.parameters  # type: ignore[return-value]
+
+    @property
+    def citations(self) -> dict[str, str]:
+        """Reference key -> full citation (``provenance.citations``)."""
+        return self.provenance.citations  # type: ignore[return-value]
+
+    @property
+    def caveats(self) -> list[str]:
+        """Texts every output using this result must show (``provenance.caveats``)."""
+        return list(self.provenance.caveats)
+
+    @property
+    def warnings(self) -> list[str]:
+        """Surface rules that had no features, and similar (``provenance.warnings``)."""
+        return list(self.provenance.warnings)
 
 
 # ----------------------------------------------------------------------------- building blocks
 def source_counts(geoms: Sequence[Any] | np.ndarray, grid: Grid, *, all_touched: bool = True) -> np.ndarray:
-    """Number of features touching each cell (float64 grid; lines/polygons: every touched cell)."""
+    """Number of features touching each cell (float64 grid; lines/polygons: every touched cell).
+
+    Parameters
+    ----------
+    geoms
+        Shapely geometries in the grid's CRS (missing and empty ones are skipped).
+    grid
+        The raster grid.
+    all_touched
+        Count every cell a feature touches (else only cells whose centre it covers).
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point
+    >>> source_counts([Point(50, 50), Point(60, 60)], Grid.from_bounds((0, 0, 200, 100), resolution_m=100))
+    array([[2., 0.]])
+    """
     geoms = [g for g in np.asarray(geoms, dtype=object) if g is not None and not g.is_empty]
     if not geoms:
         return np.zeros(grid.shape)
@@ -150,6 +210,21 @@ def nearest_influence(sources: np.ndarray, *, resolution_m: float, shape: str, r
 
     ``sources`` is a grid whose non-zero cells hold features. Distances are between cell
     centres (0 in a source cell).
+
+    Parameters
+    ----------
+    sources
+        Grid of source counts (:func:`source_counts`).
+    resolution_m
+        Cell size in metres.
+    shape, radius_m
+        Decay shape and zone-of-influence radius (:func:`jokkgeo.analysis.decay.decay`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> nearest_influence(np.array([[1.0, 0, 0]]), resolution_m=100, shape="linear", radius_m=400)
+    array([[1.  , 0.75, 0.5 ]])
     """
     mask = np.asarray(sources) > 0
     if not mask.any():
@@ -159,7 +234,20 @@ def nearest_influence(sources: np.ndarray, *, resolution_m: float, shape: str, r
 
 
 def kernel(*, resolution_m: float, shape: str, radius_m: float) -> np.ndarray:
-    """Decay kernel on the grid: ``f(distance between cell centres)`` out to ``radius_m``."""
+    """Decay kernel on the grid: ``f(distance between cell centres)`` out to ``radius_m``.
+
+    Parameters
+    ----------
+    resolution_m
+        Cell size in metres.
+    shape, radius_m
+        Decay shape and radius (m).
+
+    Examples
+    --------
+    >>> kernel(resolution_m=100, shape="step", radius_m=100).astype(int).tolist()
+    [[0, 1, 0], [1, 1, 1], [0, 1, 0]]
+    """
     n = int(math.floor(radius_m / resolution_m))
     off = np.arange(-n, n + 1) * float(resolution_m)
     d = np.hypot(off[:, None], off[None, :])
@@ -171,6 +259,21 @@ def cumulative_influence(sources: np.ndarray, *, resolution_m: float, shape: str
 
     ``sources`` holds the number of features per cell (:func:`source_counts`). Computed as an
     FFT convolution; round-off below 1e-9 is set to 0.
+
+    Parameters
+    ----------
+    sources
+        Grid of source counts.
+    resolution_m
+        Cell size in metres.
+    shape, radius_m
+        Decay shape and radius (m).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> cumulative_influence(np.array([[1.0, 0, 1.0]]), resolution_m=100, shape="step", radius_m=100).round(6)
+    array([[1., 2., 1.]])
     """
     src = np.asarray(sources, dtype="float64")
     if not src.any():
@@ -182,7 +285,23 @@ def cumulative_influence(sources: np.ndarray, *, resolution_m: float, shape: str
 
 
 def line_length_grid(geoms: Sequence[Any] | np.ndarray, grid: Grid) -> np.ndarray:
-    """Length of lines (metres) per cell, each piece (≤ a quarter cell) counted at its midpoint."""
+    """Length of lines (metres) per cell, each piece (≤ a quarter cell) counted at its midpoint.
+
+    Polygons count with their boundary.
+
+    Parameters
+    ----------
+    geoms
+        Line or polygon geometries in the grid's CRS.
+    grid
+        The raster grid.
+
+    Examples
+    --------
+    >>> from shapely.geometry import LineString
+    >>> line_length_grid([LineString([(0, 50), (200, 50)])], Grid.from_bounds((0, 0, 200, 100), resolution_m=100))
+    array([[100., 100.]])
+    """
     geoms = np.asarray([g for g in np.asarray(geoms, dtype=object) if g is not None and not g.is_empty],
                        dtype=object)
     out = np.zeros(grid.shape)
@@ -207,7 +326,23 @@ def line_length_grid(geoms: Sequence[Any] | np.ndarray, grid: Grid) -> np.ndarra
 
 
 def linear_density(length_m: np.ndarray, *, resolution_m: float, window_m: float = 2000.0) -> np.ndarray:
-    """Density in km/km² over a square moving window of side ``window_m`` (centred on each cell)."""
+    """Density in km/km² over a square moving window of side ``window_m`` (centred on each cell).
+
+    Parameters
+    ----------
+    length_m
+        Line length per cell in metres (:func:`line_length_grid`).
+    resolution_m
+        Cell size in metres.
+    window_m
+        Side of the window in metres (rounded to whole cells).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> linear_density(np.full((3, 3), 1000.0), resolution_m=1000, window_m=1000)[1, 1]
+    np.float64(1.0)
+    """
     cells = max(1, int(round(window_m / resolution_m)))
     window_km2 = (cells * resolution_m / 1000.0) ** 2
     total_km = uniform_filter(np.asarray(length_m, dtype="float64"), size=cells, mode="constant") * cells**2 / 1000.0
@@ -238,7 +373,17 @@ def _layers_of_zones(geoms: np.ndarray) -> list[np.ndarray]:
 
 
 def zone_labels(zones: gpd.GeoDataFrame, grid: Grid) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Label grids (0 = no zone, k+1 = zone at position k) and the zone positions each holds."""
+    """Label grids (0 = no zone, k+1 = zone at position k) and the zone positions each holds.
+
+    Overlapping zones go to separate grids; zones are burnt in by cell centre.
+
+    Parameters
+    ----------
+    zones
+        Zone polygons in the grid's CRS.
+    grid
+        The raster grid.
+    """
     geoms = np.asarray(zones.geometry.values, dtype=object)
     out = []
     for members in _layers_of_zones(geoms):
@@ -262,6 +407,30 @@ def zonal_stats(
     Returns a DataFrame indexed like ``zones`` with ``area_km2`` (cells × cell area), ``<name>_mean``,
     ``<name>_max`` and ``share_<name>_ge_<level>`` (0–1, of the zone's cells). Cells at ``nodata``
     are left out. Zones smaller than a cell may get no cell (NaN statistics).
+
+    Parameters
+    ----------
+    zones
+        Zone polygons (EPSG:3006).
+    surfaces
+        Name -> array on ``grid``.
+    grid
+        The grid of the surfaces.
+    levels
+        Name -> levels for the ``share_<name>_ge_<level>`` columns.
+    stats
+        Which of ``"mean"`` and ``"max"`` to compute.
+    nodata
+        Cells with this value are left out.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, numpy as np
+    >>> from shapely.geometry import box
+    >>> grid = Grid.from_bounds((0, 0, 200, 100), resolution_m=100)
+    >>> zones = gpd.GeoDataFrame(geometry=[box(0, 0, 200, 100)], crs="EPSG:3006")
+    >>> zonal_stats(zones, {"s": np.array([[0.2, 1.0]])}, grid, levels={"s": [0.5]}).iloc[0].tolist()
+    [0.02, 0.6, 1.0, 0.5]
     """
     n = len(zones)
     out = pd.DataFrame(index=zones.index)
@@ -303,47 +472,125 @@ def zonal_stats(
 
 
 # ----------------------------------------------------------------------------- the analysis
-def _study_area(inputs: Mapping[str, InputLayer], boundary_layer: str) -> Any | None:
-    if boundary_layer not in inputs:
+def study_area_of(boundary: gpd.GeoDataFrame | None, *, flag: str = "is_study_area") -> Any | None:
+    """The study-area polygon of a boundary layer: the union of its features flagged ``flag``.
+
+    Without a ``flag`` column every feature counts; ``None`` when there is no feature.
+
+    Parameters
+    ----------
+    boundary
+        Polygons in EPSG:3006 (e.g. the municipality boundary layer), or ``None``.
+    flag
+        Boolean column marking the features that make up the study area.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> b = gpd.GeoDataFrame({"is_study_area": [True, False]}, geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)],
+    ...                      crs="EPSG:3006")
+    >>> study_area_of(b).bounds
+    (0.0, 0.0, 1.0, 1.0)
+    """
+    if boundary is None:
         return None
-    gdf = inputs[boundary_layer].gdf
-    if "is_study_area" in gdf.columns:
-        gdf = gdf[gdf["is_study_area"].astype(bool)]
+    gdf = boundary
+    if flag in gdf.columns:
+        gdf = gdf[gdf[flag].astype(bool)]
     if gdf.empty:
         return None
     return shapely.union_all(gdf.geometry.values)
 
 
+def _grid(inputs: Mapping[str, InputLayer], study_area: Any | None, bounds: Sequence[float] | None,
+          resolution_m: float) -> Grid:
+    """The output grid: ``bounds``, else the study area's bounds, else the extent of every input layer."""
+    if bounds is None:
+        if study_area is not None:
+            bounds = shapely.bounds(study_area)
+        else:
+            allb = np.array([lay.gdf.total_bounds for lay in inputs.values() if len(lay.gdf)])
+            if len(allb) == 0:
+                raise AnalysisError("no features to build a grid from; pass bounds= or study_area=")
+            bounds = (allb[:, 0].min(), allb[:, 1].min(), allb[:, 2].max(), allb[:, 3].max())
+    grid = Grid.from_bounds(bounds, resolution_m=resolution_m)
+    if grid.width * grid.height > 200_000_000:
+        raise AnalysisError(f"grid of {grid.width}×{grid.height} cells is too large; use a coarser --resolution-m")
+    return grid
+
+
+def _check_study_area(study_area: Any) -> None:
+    if study_area is None:
+        return
+    if not isinstance(study_area, shapely.Geometry) or shapely.get_type_id(study_area) not in (3, 6) \
+            or study_area.is_empty:
+        raise AnalysisError(
+            f"study_area: expected a (Multi)Polygon in EPSG:3006 or None, got "
+            f"{getattr(study_area, 'geom_type', type(study_area).__name__)}; build one from a boundary layer "
+            "with jokkgeo.analysis.surfaces.study_area_of(gdf)"
+        )
+
+
+def _levels_by_surface(names: Sequence[str], levels: Sequence[float], cumulative_levels: Sequence[float]
+                       ) -> dict[str, Sequence[float]]:
+    lev: dict[str, Sequence[float]] = {}
+    for name in names:
+        if name.endswith("_nearest"):
+            lev[name] = levels
+        elif name.endswith("_cumulative"):
+            lev[name] = cumulative_levels
+        else:
+            lev[name] = DENSITY_THRESHOLDS_KM_PER_KM2
+    return lev
+
+
+def _zonal(zgdf: gpd.GeoDataFrame, zones_field: str | None, surfaces: Mapping[str, np.ndarray], grid: Grid,
+           levels: Mapping[str, Sequence[float]]) -> pd.DataFrame:
+    """Zonal statistics of ``surfaces`` per zone; zones dissolved by ``zones_field`` when it is a column."""
+    field_ok = zones_field is not None and zones_field in zgdf.columns
+    if field_ok:
+        zgdf = zgdf[[zones_field, zgdf.geometry.name]].dissolve(by=zones_field, as_index=False)
+    zonal = zonal_stats(zgdf, surfaces, grid, levels=levels)
+    if field_ok:
+        zonal.insert(0, zones_field, zgdf[zones_field].to_numpy())
+    return zonal
+
+
 def influence_surfaces(
     layers: Mapping[str, Any],
+    rules: RuleSet,
     *,
-    rules: RuleSet | None = None,
     specs: Mapping[str, LayerSpec] | None = None,
     resolution_m: float = 100.0,
     bounds: Sequence[float] | None = None,
-    boundary_layer: str = "boundary",
+    study_area: Any | None = None,
     levels: Sequence[float] = (0.25, 0.5, 0.75),
     cumulative_levels: Sequence[float] = (1.0, 5.0),
     density_window_m: float = 2000.0,
-    zones_layer: str = "reindeer_samebyar",
-    zones_field: str = "sameby",
+    zones_layer: str | None = None,
+    zones_field: str | None = None,
     language: str = "sv",
 ) -> SurfaceResult:
-    """Zone-of-influence surfaces per development theme and combined, density and sameby shares.
+    """Zone-of-influence surfaces per development theme and combined, density and zonal shares.
 
     Parameters
     ----------
     layers
         Layer id -> GeoDataFrame or LoadedLayer (EPSG:3006); themes from their specs or ``specs``.
     rules
-        Rule set whose ``surfaces`` section lists the sources (default: packaged rules).
+        Rule set whose ``surfaces`` section lists the sources (:func:`jokkgeo.io.configs.load_rules`).
+    specs
+        Layer specs for layers given as bare GeoDataFrames.
     resolution_m
         Cell size in metres (default 100).
     bounds
-        Grid extent ``(minx, miny, maxx, maxy)``; default: the study area of ``boundary_layer``
-        (features with ``is_study_area``), else the bounds of all layers.
-    boundary_layer
-        Layer whose study-area polygon masks the output (cells outside get :data:`NODATA`).
+        Grid extent ``(minx, miny, maxx, maxy)``; default: the bounds of ``study_area``, else the
+        extent of every given layer (sources, linear layers and zones).
+    study_area
+        A (Multi)Polygon (EPSG:3006) that masks the output: cells it does not touch get
+        :data:`NODATA`. ``None`` (default): no mask; every cell of the grid is computed. Build it
+        from a boundary layer with :func:`study_area_of`.
     levels
         Influence levels (0–1) for the shares of nearest surfaces.
     cumulative_levels
@@ -351,35 +598,41 @@ def influence_surfaces(
     density_window_m
         Side of the square window for linear-infrastructure density (m).
     zones_layer, zones_field
-        Polygons to summarise (default: samebyar, dissolved by ``sameby``).
+        Layer of polygons to summarise (e.g. ``"reindeer_samebyar"``; ``None``: no zonal table)
+        and the column to dissolve them by (e.g. ``"sameby"``; ``None``: one row per feature).
     language
-        ``"sv"`` or ``"en"`` for caveats.
+        ``"sv"`` or ``"en"`` for caveats and warnings.
 
     Returns
     -------
     SurfaceResult
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import LineString
+    >>> from jokkgeo.config.rules import parse_rules
+    >>> rules = parse_rules({"references": {"r": "A study"}, "rules": [{"id": "x", "development": {"layer": "a"},
+    ...     "sensitive": {"layer": "b"}, "zones_m": [1], "decay": "step", "severity": "minor", "reference": "r"}],
+    ...     "surfaces": [{"id": "roads", "development": {"layer": "roads"}, "radius_m": 200, "decay": "step",
+    ...     "reference": "r"}]})
+    >>> roads = gpd.GeoDataFrame(geometry=[LineString([(0, 0), (1000, 0)])], crs="EPSG:3006")
+    >>> res = influence_surfaces({"roads": roads}, rules, bounds=(0, -500, 1000, 500))
+    >>> res.grid.shape, float(res.surfaces["roads_nearest"].max())
+    ((10, 10), 1.0)
     """
     if not resolution_m > 0:
         raise AnalysisError(f"resolution_m must be positive metres, got {resolution_m}")
     for lev in levels:
         if not 0 < lev <= 1:
             raise AnalysisError(f"levels must lie in (0, 1], got {lev}")
-    rules = rules if rules is not None else load_rules()
+    if not isinstance(rules, RuleSet):
+        raise AnalysisError(f"rules: expected a jokkgeo.config.rules.RuleSet, got {type(rules).__name__}; "
+                            "read the packaged rules with jokkgeo.io.configs.load_rules()")
+    _check_study_area(study_area)
     inputs = as_inputs(layers, specs)
     themes = {lid: (lay.theme or "") for lid, lay in inputs.items()}
-    study = _study_area(inputs, boundary_layer)
-    if bounds is None:
-        if study is not None:
-            bounds = shapely.bounds(study)
-        else:
-            allb = np.array([lay.gdf.total_bounds for lay in inputs.values() if len(lay.gdf)])
-            if len(allb) == 0:
-                raise AnalysisError("no features to build a grid from; pass bounds=")
-            bounds = (allb[:, 0].min(), allb[:, 1].min(), allb[:, 2].max(), allb[:, 3].max())
-    grid = Grid.from_bounds(bounds, resolution_m=resolution_m)
-    n_cells = grid.width * grid.height
-    if n_cells > 200_000_000:
-        raise AnalysisError(f"grid of {grid.width}×{grid.height} cells is too large; use a coarser --resolution-m")
+    grid = _grid(inputs, study_area, bounds, resolution_m)
     max_r = max((s.radius_m for s in rules.surfaces), default=0.0)
     pad = int(math.ceil(max(max_r, density_window_m) / resolution_m)) + 1
     work = grid.padded(pad)
@@ -387,6 +640,7 @@ def influence_surfaces(
     surfaces: dict[str, np.ndarray] = {}
     used: list[str] = []
     citations: dict[str, str] = {}
+    warnings: list[str] = []
     combined_near = np.zeros(grid.shape)
     combined_cum = np.zeros(grid.shape)
     surf_params = []
@@ -394,6 +648,8 @@ def influence_surfaces(
         geoms = _geoms(inputs, themes, srule)
         if len(geoms) == 0:
             log.info("surface %s: no features", srule.id)
+            warnings.append(text("skipped.surface_no_features", language, rule=srule.id,
+                                 selector=srule.development.describe()))
             continue
         used += srule.development.layer_ids(themes)
         src = source_counts(geoms, work)
@@ -417,8 +673,8 @@ def influence_surfaces(
         citations["nellemann2001"] = rules.references.get("nellemann2001", DENSITY_CITATION)
         used += lin_ids
     # mask outside the study area
-    if study is not None:
-        inside = rasterize([(study, 1)], out_shape=grid.shape, transform=grid.transform, fill=0,
+    if study_area is not None:
+        inside = rasterize([(study_area, 1)], out_shape=grid.shape, transform=grid.transform, fill=0,
                            all_touched=True, dtype="uint8").astype(bool)
     else:
         inside = np.ones(grid.shape, dtype=bool)
@@ -426,47 +682,31 @@ def influence_surfaces(
         arr = surfaces[name].astype("float32")
         arr[~inside] = NODATA
         surfaces[name] = arr
-    # zonal shares per sameby
     zonal = pd.DataFrame()
-    if zones_layer in inputs and len(inputs[zones_layer].gdf):
-        zgdf = inputs[zones_layer].gdf
-        if zones_field in zgdf.columns:
-            zgdf = zgdf[[zones_field, zgdf.geometry.name]].dissolve(by=zones_field, as_index=False)
-        lev: dict[str, Sequence[float]] = {}
-        for name in surfaces:
-            if name.endswith("_nearest"):
-                lev[name] = levels
-            elif name.endswith("_cumulative"):
-                lev[name] = cumulative_levels
-            else:
-                lev[name] = DENSITY_THRESHOLDS_KM_PER_KM2
-        zonal = zonal_stats(zgdf, surfaces, grid, levels=lev)
-        if zones_field in zgdf.columns:
-            zonal.insert(0, zones_field, zgdf[zones_field].to_numpy())
+    if zones_layer is not None and zones_layer in inputs and len(inputs[zones_layer].gdf):
+        zonal = _zonal(inputs[zones_layer].gdf, zones_field, surfaces, grid,
+                       _levels_by_surface(list(surfaces), levels, cumulative_levels))
         used.append(zones_layer)
-    return SurfaceResult(
-        surfaces=surfaces,
-        grid=grid,
-        zonal=zonal,
-        citations=citations,
-        caveats=caveats_for(inputs, used, language) + rules.caveat_texts(language) + [
-            "Ytorna är ungefärliga på cellnivå (avstånd mellan cellcentra)." if language != "en"
-            else "Surfaces are approximate at the scale of one cell (distances between cell centres)."],
-        params={
-            "resolution_m": resolution_m,
-            "bounds": grid.bounds,
-            "shape": grid.shape,
-            "crs": WORKING_CRS,
-            "surfaces": surf_params,
-            "levels": list(levels),
-            "cumulative_levels": list(cumulative_levels),
-            "density_window_m": density_window_m,
-            "density_thresholds_km_per_km2": list(DENSITY_THRESHOLDS_KM_PER_KM2),
-            "linear_layers": lin_ids,
-            "zones_layer": zones_layer if not zonal.empty else None,
-            "layers": sorted(set(used)),
-        },
-    )
+    params = {
+        "resolution_m": resolution_m,
+        "bounds": grid.bounds,
+        "shape": grid.shape,
+        "crs": WORKING_CRS,
+        "study_area": study_area is not None,
+        "surfaces": surf_params,
+        "levels": list(levels),
+        "cumulative_levels": list(cumulative_levels),
+        "density_window_m": density_window_m,
+        "density_thresholds_km_per_km2": list(DENSITY_THRESHOLDS_KM_PER_KM2),
+        "linear_layers": lin_ids,
+        "zones_layer": zones_layer if not zonal.empty else None,
+        "layers": sorted(set(used)),
+    }
+    caveats = caveats_for(inputs, used, language) + rules.caveat_texts(language) + [text("caveat.surface_cells",
+                                                                                         language)]
+    return SurfaceResult(surfaces=surfaces, grid=grid, zonal=zonal, provenance=Provenance(
+        parameters=params, inputs=tuple(sorted(set(used))), caveats=tuple(caveats), citations=citations,
+        warnings=tuple(warnings)))
 
 
 def _geoms(inputs: Mapping[str, InputLayer], themes: Mapping[str, str], srule: SurfaceRule) -> np.ndarray:

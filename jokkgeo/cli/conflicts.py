@@ -99,8 +99,8 @@ def command(rules_path: Path | None, engine: str, scheduler: str | None, n_worke
     catalogue = Catalogue.from_dir(catalog, root=settings.project_root, allow_outside=allow_outside)
     layers = load_rule_layers(catalogue, rules)
     click.echo(f"Read {len(layers)} layers; running {len(rules.rules)} rules ({engine} engine)…", err=True)
-    result = conflicts(layers, rules=rules, engine=engine, scheduler=scheduler, n_workers=n_workers,
-                       n_jobs=n_jobs, language=language)
+    result = conflicts(layers, rules, engine=engine, scheduler=scheduler, n_workers=n_workers,
+                       n_jobs=n_jobs, sameby_layer="reindeer_samebyar", language=language)
     out: dict[str, Any] = {"conflicts": result.geometries, "conflict_zones": result.zones}
     for name, df in result.summaries.items():
         out[f"summary_{name}"] = df
@@ -128,7 +128,7 @@ def command(rules_path: Path | None, engine: str, scheduler: str | None, n_worke
                 raise AnalysisError(f"--travel-times {travel_times_path}: ids {unknown[:5]} are not housing areas "
                                     f"(first column must hold the housing layer's {id_col})")
             tt.index = [by_id[str(v)] for v in tt.index]
-        screening = screen_housing(housing, conflicts=result, travel_times=tt)
+        screening = screen_housing(housing, conflicts=result, travel_times=tt, housing_layer="housing_land")
         out["housing_screening"] = gpd.GeoDataFrame(screening.table)
     out["citations"] = _references_table(result.citations)
     out["caveats"] = pd.DataFrame({"caveat": result.caveats})

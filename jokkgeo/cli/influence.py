@@ -35,7 +35,7 @@ def command(rules_path: Path | None, resolution_m: float, levels: str, density_w
             catalog_dir: Path | None, overwrite: bool, allow_outside: bool, language: str) -> None:
     """Rasterise zones of influence (nearest and cumulative) and linear-infrastructure density."""
     from jokkgeo.io.configs import load_rules
-    from jokkgeo.analysis.surfaces import influence_surfaces
+    from jokkgeo.analysis.surfaces import influence_surfaces, study_area_of
     from jokkgeo.catalogue import Catalogue
     from jokkgeo.cli.conflicts import load_rule_layers
     from jokkgeo.errors import OutputExistsError
@@ -54,7 +54,10 @@ def command(rules_path: Path | None, resolution_m: float, levels: str, density_w
     rules = load_rules(rules_path)
     catalogue = Catalogue.from_dir(catalog, root=settings.project_root, allow_outside=allow_outside)
     layers = load_rule_layers(catalogue, rules, extra=("boundary", "reindeer_samebyar"))
-    res = influence_surfaces(layers, rules=rules, resolution_m=resolution_m, levels=level_values,
+    boundary = layers.get("boundary")
+    res = influence_surfaces(layers, rules, resolution_m=resolution_m, levels=level_values,
+                             study_area=study_area_of(boundary.gdf) if boundary is not None else None,
+                             zones_layer="reindeer_samebyar", zones_field="sameby",
                              density_window_m=density_window_m, language=language)
     h, w = res.grid.shape
     click.echo(f"Grid {w}×{h} cells of {resolution_m:g} m over {tuple(round(b) for b in res.grid.bounds)}", err=True)

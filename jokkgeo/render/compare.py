@@ -25,6 +25,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from jokkgeo.config.rules import SEVERITY_RANK
 from jokkgeo.render.document import MapDocument, MapLayer, layer_from_spec, text
 from jokkgeo.render.styles import (
     Categorical,
@@ -37,7 +38,6 @@ SEVERITY_WORDS = {
     "sv": {"major": "stor", "moderate": "måttlig", "minor": "liten"},
     "en": {"major": "major", "moderate": "moderate", "minor": "minor"},
 }
-SEVERITY_RANK = {"major": 3, "moderate": 2, "minor": 1}
 MAX_ROWS = 6
 
 _T = {
@@ -337,9 +337,9 @@ def summary_text(comp: Any, *, language: str = "sv") -> str:
         if spec.caveat_text(lang):
             caveats.append(f"{spec.label(lang)}: {spec.caveat_text(lang)}")
     if any(s.theme == "reindeer_herding" for st in (base, scen) for s in st.specs.values()):
-        from jokkgeo.analysis._common import REINDEER_CAVEAT
+        from jokkgeo.i18n import text as i18n_text
 
-        caveats.append(REINDEER_CAVEAT[lang])
+        caveats.append(i18n_text("caveat.reindeer", lang))
     illus = sorted({spec.label(lang) for res in (comp.baseline, comp.scenario)
                     for lid in res.study.illustrative_layers for spec in
                     [res.study.spec(lid), *res.study.extra_specs.get(lid, ())] if spec.illustrative})

@@ -13,7 +13,7 @@ import shapely
 from scipy.integrate import quad
 from shapely.geometry import LineString, Point, box
 
-from jokkgeo.analysis.conflicts import KEY_COLUMNS, conflicts, rule_pairs
+from jokkgeo.analysis.conflicts import KEY_COLUMNS, EngineOptions, conflicts, rule_pairs
 from jokkgeo.config.rules import DECAY_SHAPES, parse_rules
 from jokkgeo.analysis.decay import decay
 from jokkgeo.errors import AnalysisError, CRSError
@@ -166,41 +166,40 @@ def _assert_same_result(a, b):
 
 
 def test_threads_give_the_same_rows_order_and_areas_as_one_thread(monkeypatch):
-    import jokkgeo.analysis.conflicts as engine
+    import jokkgeo.analysis.conflicts.engines as engines
 
     dev, sens, rules = _mixed_workload()
     one = conflicts({"dev": dev, "sens": sens}, rules=rules, n_jobs=1)
     assert len(one.table) > 1000 and set(one.table["rule_id"]) == {"near", "far"}
     assert (one.table["zoi_length_m"] > 0).any() and one.params["n_jobs"] == 1
     # small chunks, so each rule job is split into spatial chunks across the threads
-    monkeypatch.setattr(engine, "_MIN_CHUNK", 40)
+    small = EngineOptions(min_chunk=40)
     calls = []
-    real = engine._spatial_chunks
-    monkeypatch.setattr(engine, "_spatial_chunks", lambda job, n: calls.append(n) or real(job, n))
+    real = engines.spatial_chunks
+    monkeypatch.setattr(engines, "spatial_chunks", lambda job, n: calls.append(n) or real(job, n))
     for n_jobs in (2, 3):
-        many = conflicts({"dev": dev, "sens": sens}, rules=rules, n_jobs=n_jobs)
+        many = conflicts({"dev": dev, "sens": sens}, rules=rules, n_jobs=n_jobs, engine_options=small)
         _assert_same_result(one, many)
         assert many.params["n_jobs"] == n_jobs
     assert calls == [4, 4, 6, 6]  # 2 rules x (2 threads x 2 chunks), then 2 x (3 x 2)
     # every chunk must have kept the sensitive features within reach: a chunk per feature loses none
-    monkeypatch.setattr(engine, "_MIN_CHUNK", 1)
-    monkeypatch.setattr(engine, "_CHUNKS_PER_THREAD", 400)
-    _assert_same_result(one, conflicts({"dev": dev, "sens": sens}, rules=rules, n_jobs=2))
+    tiny = EngineOptions(min_chunk=1, chunks_per_thread=400)
+    _assert_same_result(one, conflicts({"dev": dev, "sens": sens}, rules=rules, n_jobs=2, engine_options=tiny))
 
 
-def test_threads_never_share_prepared_input_geometries(monkeypatch):
-    import jokkgeo.analysis.conflicts as engine
+def test_threads_never_share_prepared_input_geometries():
+    from jokkgeo.analysis.conflicts.jobs import unprepared
 
     dev, sens, rules = _mixed_workload(8)
     one = conflicts({"dev": dev, "sens": sens}, rules=rules, n_jobs=1)
-    monkeypatch.setattr(engine, "_MIN_CHUNK", 40)
     shapely.prepare(sens.geometry.values)  # a caller's prepared geometries
     shapely.prepare(dev.geometry.values)
     for _ in range(3):
-        _assert_same_result(one, conflicts({"dev": dev, "sens": sens}, rules=rules, n_jobs=2))
+        _assert_same_result(one, conflicts({"dev": dev, "sens": sens}, rules=rules, n_jobs=2,
+                                           engine_options=EngineOptions(min_chunk=40)))
     # the engine works on unprepared copies and leaves the caller's geometries as they were
     assert shapely.is_prepared(sens.geometry.values).all() and shapely.is_prepared(dev.geometry.values).all()
-    copies = engine._unprepared(np.asarray(sens.geometry.values, dtype=object))
+    copies = unprepared(np.asarray(sens.geometry.values, dtype=object))
     assert not shapely.is_prepared(copies).any() and shapely.equals_exact(copies, sens.geometry.values, 0).all()
 
 
@@ -228,7 +227,8 @@ def test_summaries_union_pieces_and_carry_worst_severity():
     sameby = gdf([box(0, 0, 1000, 1000)], sameby=["Jåhkågasska tjiellde"])
     specs = {"sites": spec("sites", "investment_sites", "Point"),
              "reindeer_samebyar": spec("reindeer_samebyar", "reindeer_herding", illustrative=True, restricted=True)}
-    res = conflicts({"sites": site, "reindeer_samebyar": sameby}, rules=rules, specs=specs)
+    res = conflicts({"sites": site, "reindeer_samebyar": sameby}, rules=rules, specs=specs,
+                    sameby_layer="reindeer_samebyar")
     assert len(res.table) == 2  # same piece under two rules
     sb = res.summaries["sameby"].iloc[0]
     assert sb["sameby"] == "Jåhkågasska tjiellde" and sb["n_conflicts"] == 2 and sb["worst_severity"] == "major"
@@ -239,6 +239,10 @@ def test_summaries_union_pieces_and_carry_worst_severity():
     assert any("samråd" in c.lower() for c in res.caveats)
     assert any("Illustrativa" in c for c in res.caveats)
     assert set(res.citations) == {"a", "b"}
+    # no sameby layer named (no Jokkmokk layer id as a default): grouped by label, without areas
+    plain = conflicts({"sites": site, "reindeer_samebyar": sameby}, rules=rules, specs=specs)
+    sb = plain.summaries["sameby"].iloc[0]
+    assert sb["sameby"] == "Jåhkågasska tjiellde" and "affected_share" not in plain.summaries["sameby"].columns
 
 
 def test_refuses_wrong_crs_and_bad_options():
@@ -402,7 +406,7 @@ def test_one_rule_job_rows_follow_the_text_order_of_ids_and_measures_by_kind():
 
 
 def test_step_seconds_split_the_local_engine_time(monkeypatch):
-    import jokkgeo.analysis.conflicts as engine
+    import jokkgeo.analysis.conflicts.engines as engines
 
     dev, sens, rules = _mixed_workload(9)
     one = conflicts({"dev": dev, "sens": sens}, rules=rules, n_jobs=1)
@@ -414,18 +418,132 @@ def test_step_seconds_split_the_local_engine_time(monkeypatch):
     assert sum(steps[k] for k in work) <= steps["overlay_wall"] + 0.005
     assert steps["overlay_wall"] <= one.params["overlay_seconds"] + 0.001
     # threads: every task fills its own dict and the result is their sum
-    monkeypatch.setattr(engine, "_MIN_CHUNK", 40)
     seen = []
-    real = engine.rule_pairs
+    real = engines.rule_pairs
 
     def spy(*args, steps=None, **kwargs):
         out = real(*args, steps=steps, **kwargs)
         seen.append(steps)
         return out
 
-    monkeypatch.setattr(engine, "rule_pairs", spy)
-    many = conflicts({"dev": dev, "sens": sens}, rules=rules, n_jobs=2)
+    monkeypatch.setattr(engines, "rule_pairs", spy)
+    many = conflicts({"dev": dev, "sens": sens}, rules=rules, n_jobs=2, engine_options=EngineOptions(min_chunk=40))
     _assert_same_result(one, many)
     assert len(seen) == 8 and len({id(d) for d in seen}) == 8  # 2 rules x 4 chunks, 8 separate dicts
     for k in work:
         assert many.params["step_seconds"][k] == pytest.approx(sum(d[k] for d in seen), abs=0.001)
+
+
+def test_every_skipped_rule_is_listed_with_its_reason():
+    # issue 12: a catalogue without reindeer layers gave "4 conflicts from 1 rules" with no word on the others
+    rules = parse_rules({"references": {"ref": "Test reference (2024)."}, "rules": [
+        {"id": "runs", "development": {"layer": "dev"}, "sensitive": {"layer": "sens"}, "zones_m": [10],
+         "decay": "step", "severity": "major", "reference": "ref"},
+        {"id": "no_dev", "development": {"theme": "hydropower"}, "sensitive": {"layer": "sens"}, "zones_m": [10],
+         "decay": "step", "severity": "major", "reference": "ref"},
+        {"id": "no_sens", "development": {"layer": "dev"}, "sensitive": {"theme": "reindeer_herding"},
+         "zones_m": [10], "decay": "step", "severity": "major", "reference": "ref"},
+        {"id": "dev_filter", "development": {"layer": "dev", "where": {"type": ["mine"]}},
+         "sensitive": {"layer": "sens"}, "zones_m": [10], "decay": "step", "severity": "major", "reference": "ref"},
+        {"id": "sens_filter", "development": {"layer": "dev"}, "sensitive": {"layer": "sens", "where": {"kind": ["x"]}},
+         "zones_m": [10], "decay": "step", "severity": "major", "reference": "ref"},
+        {"id": "itself", "development": {"layer": "dev"}, "sensitive": {"layer": "dev"}, "zones_m": [10],
+         "decay": "step", "severity": "major", "reference": "ref"}]}, "r.yaml")
+    dev = gdf([Point(0, 0)], type=["wind"])
+    sens = gdf([box(-5, -5, 5, 5)], kind=["y"])
+    res = conflicts({"dev": dev, "sens": sens}, rules, language="en")
+    assert res.table["rule_id"].tolist() == ["runs"]
+    assert res.skipped_rules[["rule_id", "reason"]].values.tolist() == [
+        ["no_dev", "no_development_layer"], ["no_sens", "no_sensitive_layer"],
+        ["dev_filter", "no_development_features"], ["sens_filter", "no_sensitive_features"],
+        ["itself", "same_layer"]]
+    assert res.warnings == res.skipped_rules["detail"].tolist() == list(res.provenance.warnings)
+    assert res.warnings[1] == "Rule no_sens was skipped: no sensitive layer (theme reindeer_herding) among the inputs."
+    assert res.params["rules_without_features"] == ["no_dev", "no_sens", "dev_filter", "sens_filter", "itself"]
+    sv = conflicts({"dev": dev, "sens": sens}, rules)
+    assert sv.warnings[1].startswith("Regeln no_sens kördes inte")
+    # nothing skipped: an empty table with the columns
+    ok = conflicts({"dev": dev, "sens": sens}, one_rule([10]))
+    assert ok.skipped_rules.empty and list(ok.skipped_rules.columns) == ["rule_id", "reason", "detail"]
+    assert ok.warnings == []
+
+
+def test_missing_route_layer_for_crossings_is_a_warning():
+    rules = parse_rules({"references": {"ref": "R"}, "rules": [
+        {"id": "r", "development": {"layer": "dev"}, "sensitive": {"layer": "sens"}, "zones_m": [10],
+         "decay": "step", "severity": "major", "reference": "ref"}],
+        "crossings": {"infrastructure": [{"layer": "dev"}], "routes": {"layer": "routes"}, "reference": "ref"}})
+    res = conflicts({"dev": gdf([Point(0, 0)]), "sens": gdf([box(-5, -5, 5, 5)])}, rules, language="en")
+    assert res.crossings is None
+    assert res.warnings == ["Migration-route crossings were not computed: no route layer (layer routes) among "
+                            "the inputs."]
+
+
+def test_result_provenance_carries_parameters_inputs_caveats_and_citations():
+    res = conflicts({"dev": gdf([Point(0, 0)]), "sens": gdf([box(-5, -5, 5, 5)])}, one_rule([10]))
+    p = res.provenance
+    assert p.inputs == ("dev", "sens") and p.parameters["quad_segs"] == 16 and p.parameters is res.params
+    assert dict(p.citations) == res.citations == {"ref": "Test reference (2024)."}
+    assert list(p.caveats) == res.caveats and p.to_dict()["warnings"] == []
+
+
+def test_rules_are_required_and_must_be_a_rule_set():
+    layers = {"dev": gdf([Point(0, 0)]), "sens": gdf([box(-5, -5, 5, 5)])}
+    with pytest.raises(TypeError):
+        conflicts(layers)  # no packaged default: analyses read no file
+    with pytest.raises(AnalysisError, match="RuleSet"):
+        conflicts(layers, {"rules": []})
+
+
+def test_engine_options_are_validated_and_do_not_change_results():
+    with pytest.raises(AnalysisError, match="min_chunk"):
+        EngineOptions(min_chunk=0)
+    with pytest.raises(AnalysisError, match="chunks_per_thread"):
+        EngineOptions(chunks_per_thread=1.5)
+    with pytest.raises(AnalysisError, match="connect_timeout_s"):
+        EngineOptions(connect_timeout_s=0)
+    dev, sens, rules = _mixed_workload(4)
+    base = conflicts({"dev": dev, "sens": sens}, rules, n_jobs=1)
+    _assert_same_result(base, conflicts({"dev": dev, "sens": sens}, rules, n_jobs=2,
+                                        engine_options=EngineOptions(min_chunk=25, chunks_per_thread=3)))
+
+
+def test_unreachable_dask_scheduler_is_a_quick_user_error():
+    import socket
+    import time
+
+    from jokkgeo.analysis.conflicts import SchedulerUnreachableError
+    from jokkgeo.errors import JokkgeoError
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    t0 = time.perf_counter()
+    with pytest.raises(SchedulerUnreachableError, match=r"scheduler 'tcp://127.0.0.1:\d+': no dask scheduler") as exc:
+        conflicts({"dev": gdf([Point(0, 0)]), "sens": gdf([box(-5, -5, 5, 5)])}, one_rule([10]), engine="dask",
+                  scheduler=f"tcp://127.0.0.1:{port}", engine_options=EngineOptions(connect_timeout_s=1.0))
+    assert isinstance(exc.value, JokkgeoError) and isinstance(exc.value, ConnectionError)
+    assert time.perf_counter() - t0 < 15
+
+
+def test_reindeer_caveat_names_samrad_and_the_consultation_act():
+    specs = {"dev": spec("dev", "investment_sites", "Point"), "sens": spec("sens", "reindeer_herding", restricted=True)}
+    layers = {"dev": gdf([Point(0, 0)]), "sens": gdf([box(-5, -5, 5, 5)])}
+    rules = one_rule([10])
+    for lang in ("sv", "en"):
+        caveats = " ".join(conflicts(layers, rules, specs=specs, language=lang).caveats)
+        assert "samråd" in caveats.lower() and "(2022:66)" in caveats
+        assert "konsultation i frågor som rör det samiska folket" in caveats
+
+
+@pytest.mark.parametrize("module", [
+    "jokkgeo.analysis.conflicts", "jokkgeo.analysis.conflicts.pairs", "jokkgeo.analysis.conflicts.jobs",
+    "jokkgeo.analysis.conflicts.engines", "jokkgeo.analysis.surfaces", "jokkgeo.analysis.screening",
+    "jokkgeo.analysis.crossings", "jokkgeo.analysis._common", "jokkgeo.analysis.decay", "jokkgeo.crs"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    mod = importlib.import_module(module)
+    result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0 and result.attempted > 0

@@ -48,7 +48,8 @@ def test_screening_combines_conflicts_surfaces_and_travel_times(study):
     res_c = conflicts(layers, rules=RULES, specs=specs)
     res_s = influence_surfaces(layers, rules=RULES, specs=specs, resolution_m=100, bounds=(0, 0, 2200, 1000))
     tt = pd.DataFrame({"kallak": [30.0, 45.0], "boden_stegra": [90.0, 60.0]}, index=[10, 12])
-    out = screen_housing(layers["housing_land"], conflicts=res_c, surfaces=res_s, travel_times=tt)
+    out = screen_housing(layers["housing_land"], conflicts=res_c, surfaces=res_s, travel_times=tt,
+                         housing_layer="housing_land")
     t = out.table
     assert list(t.index) == [10, 11, 12] and list(t["name"]) == ["Norra", "Södra", "Östra"]
     assert t.loc[10, "n_conflicts"] == 1 and t.loc[10, "reindeer_distance_m"] == pytest.approx(50.0)
@@ -75,3 +76,13 @@ def test_travel_times_must_be_indexed_like_housing(study):
     layers, _ = study
     with pytest.raises(AnalysisError, match="index values not among the housing areas"):
         screen_housing(layers["housing_land"], travel_times=pd.DataFrame({"kallak": [1.0]}, index=[99]))
+
+
+def test_screening_needs_the_housing_layer_id_with_conflicts_and_carries_provenance(study):
+    layers, specs = study
+    res_c = conflicts(layers, RULES, specs=specs)
+    with pytest.raises(AnalysisError, match="housing_layer"):
+        screen_housing(layers["housing_land"], conflicts=res_c)
+    out = screen_housing(layers["housing_land"], conflicts=res_c, housing_layer="housing_land")
+    assert out.provenance.inputs == ("housing_land",) and out.params["housing_layer"] == "housing_land"
+    assert out.caveats == list(out.provenance.caveats) and out.citations == {"n": "Niebuhr et al. 2022"}

@@ -18,11 +18,15 @@ from jokkgeo.analysis.surfaces import (
     linear_density,
     nearest_influence,
     source_counts,
+    study_area_of,
     zonal_stats,
 )
 from jokkgeo.errors import AnalysisError
 
 from .helpers_conflicts import spec
+
+X_RULE = [{"id": "x", "development": {"layer": "a"}, "sensitive": {"layer": "b"}, "zones_m": [1], "decay": "step",
+           "severity": "minor", "reference": "r"}]
 
 CRS = "EPSG:3006"
 
@@ -123,7 +127,8 @@ def test_influence_surfaces_end_to_end():
              "areas": spec("areas", "investment_sites", illustrative=True),
              "reindeer_samebyar": spec("reindeer_samebyar", "reindeer_herding", restricted=True, illustrative=True)}
     res = influence_surfaces(layers, rules=rules, specs=specs, resolution_m=100, levels=(0.5, 1.0),
-                             density_window_m=300)
+                             density_window_m=300, study_area=study_area_of(boundary),
+                             zones_layer="reindeer_samebyar", zones_field="sameby")
     s = res.surfaces
     assert res.grid.shape == (10, 10)
     # road at x=1050: cell centres at x=850, 950 lie within 200 m (cell 1000-1100 holds the road)
@@ -150,7 +155,42 @@ def test_nodata_outside_study_area():
     boundary = gpd.GeoDataFrame({"is_study_area": [True]}, geometry=[box(0, 0, 1000, 1000).difference(
         box(0, 0, 300, 300))], crs=CRS)
     roads = gpd.GeoDataFrame(geometry=[LineString([(0, 500), (1000, 500)])], crs=CRS)
-    res = influence_surfaces({"boundary": boundary, "roads": roads}, rules=rules,
+    res = influence_surfaces({"boundary": boundary, "roads": roads}, rules=rules, study_area=study_area_of(boundary),
                              specs={"boundary": spec("boundary", "boundary"), "roads": spec("roads", "roads")})
     arr = res.surfaces["roads_nearest"]
     assert arr[9, 0] == NODATA and arr[5, 5] == 1 and arr[0, 0] == 0
+
+
+def test_without_study_area_the_grid_covers_every_layer_and_nothing_is_masked():
+    # no boundary and no sameby layer (issue 11: `jokkgeo influence` on such a catalogue): the grid spans the
+    # extent of the given layers, every cell is computed, a surface rule without features is a warning
+    rules = parse_rules({"references": {"r": "Ref"}, "rules": X_RULE, "surfaces": [
+        {"id": "roads", "development": {"theme": "roads"}, "radius_m": 200, "decay": "step", "reference": "r"},
+        {"id": "mines", "development": {"layer": "mines"}, "radius_m": 200, "decay": "step", "reference": "r"}]})
+    roads = gpd.GeoDataFrame(geometry=[LineString([(0, 0), (1000, 350)])], crs=CRS)
+    boundary = gpd.GeoDataFrame(geometry=[box(0, 0, 300, 300)], crs=CRS)  # a layer named boundary is not special
+    res = influence_surfaces({"roads": roads, "boundary": boundary}, rules, specs={"roads": spec("roads", "roads")},
+                             language="en")
+    assert res.grid.bounds == (0.0, 0.0, 1000.0, 400.0) and res.grid.shape == (4, 10)
+    assert all((a != NODATA).all() for a in res.surfaces.values())
+    assert res.zonal.empty and res.params["zones_layer"] is None and res.params["study_area"] is False
+    assert res.warnings == ["Influence surface mines was not computed: no features (layer mines) among the inputs."]
+    assert res.provenance.inputs == ("roads",) and res.provenance.warnings == tuple(res.warnings)
+
+
+def test_study_area_must_be_a_polygon_and_rules_are_required():
+    rules = parse_rules({"references": {"r": "Ref"}, "rules": X_RULE})
+    roads = gpd.GeoDataFrame(geometry=[LineString([(0, 0), (1000, 350)])], crs=CRS)
+    with pytest.raises(AnalysisError, match="study_area"):
+        influence_surfaces({"roads": roads}, rules, study_area=LineString([(0, 0), (1, 1)]))
+    with pytest.raises(AnalysisError, match="RuleSet"):
+        influence_surfaces({"roads": roads}, {"rules": []})
+    with pytest.raises(TypeError):
+        influence_surfaces({"roads": roads})  # no default rules: analyses read no file
+
+
+def test_study_area_of_uses_flagged_features_or_all():
+    b = gpd.GeoDataFrame({"is_study_area": [False, True]}, geometry=[box(0, 0, 1, 1), box(5, 5, 6, 6)], crs=CRS)
+    assert study_area_of(b).equals(box(5, 5, 6, 6))
+    assert study_area_of(b.drop(columns="is_study_area")).area == 2
+    assert study_area_of(b.iloc[:0]) is None and study_area_of(None) is None
