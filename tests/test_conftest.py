@@ -58,3 +58,15 @@ def test_catchments_cli_on_the_toy_project(run_cli, toy_project, tmp_path):
     result = run_cli("catchments", "--catalog", toy_project / "layers", "--out", out)
     assert result.exit_code == 0, result.output
     assert out.is_file()
+
+
+def test_conflicts_and_compare_on_the_toy_project(run_cli, toy_project, tmp_path):
+    layers = toy_project / "layers"
+    conflicts = run_cli("conflicts", "--catalog", layers, "--rules", toy_project / "rules.yaml",
+                        "--out", tmp_path / "k.gpkg")
+    assert conflicts.exit_code == 0, conflicts.output
+    # the power line at x = 30 km crosses the migration route along y = 30 km once
+    compared = run_cli("compare", "--scenario", "no_power", "--catalog", layers, "--out", tmp_path / "np.gpkg",
+                       "--lang", "en", "--no-figure")
+    assert compared.exit_code == 0, compared.output
+    assert "0 new and 1 removed crossings." in compared.output
