@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "influence": "jokkgeo.cli.influence",
     "report": "jokkgeo.cli.report",
     "compare": "jokkgeo.cli.compare",
+    "init": "jokkgeo.cli.init",
 }
 
 
