@@ -240,6 +240,7 @@ def write_raster(
     crs: Any,
     nodata: float | int | None,
     overwrite: bool = False,
+    tags: dict[str, str] | None = None,
 ) -> Path:
     """Write a GeoTIFF atomically: tiled (256×256 blocks), deflate, ``nodata`` set.
 
@@ -257,6 +258,9 @@ def write_raster(
         Value that marks missing cells (required; ``None`` only for data with no gaps).
     overwrite
         Replace an existing file.
+    tags
+        Dataset tags (e.g. :meth:`jokkgeo.io.write.LayerMetadata.as_tags`); a
+        ``description`` tag also becomes the TIFF image description.
     """
     import rasterio
 
@@ -288,4 +292,6 @@ def write_raster(
     with atomic_output(target, overwrite=overwrite) as tmp:
         with rasterio.open(tmp, "w", **profile) as dst:
             dst.write(data)
+            if tags:
+                dst.update_tags(**{k: str(v) for k, v in tags.items()})
     return target
