@@ -15,6 +15,7 @@ names (``/etc/passwd``) or fetches URLs. jokkgeo therefore
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,9 +30,13 @@ EXPECTED_DRIVERS: dict[str, tuple[str, ...]] = {
     ".fgb": ("FlatGeobuf",),
     ".tif": ("GTiff",),
     ".tiff": ("GTiff",),
+    ".osm": ("OSM",),
+    ".xml": ("OSM",),
+    ".pbf": ("OSM",),
 }
 """Suffix -> the GDAL drivers allowed to open it."""
 
+_VRT_TAG = re.compile(rb"<\s*(OGRVRTDataSource|VRTDataset)", re.IGNORECASE)
 _TIFF_MAGIC = (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")
 _FORMAT_NAMES = {
     ".gpkg": "GeoPackage (SQLite)",
@@ -41,6 +46,9 @@ _FORMAT_NAMES = {
     ".fgb": "FlatGeobuf",
     ".tif": "GeoTIFF",
     ".tiff": "GeoTIFF",
+    ".osm": "OpenStreetMap XML",
+    ".xml": "OpenStreetMap XML",
+    ".pbf": "OpenStreetMap PBF",
 }
 
 
@@ -105,9 +113,9 @@ def check_content(path: Path) -> None:
     suffix = path.suffix.lower()
     if suffix not in EXPECTED_DRIVERS:
         return
-    head = _head(path)
+    head = _head(path, 65536)
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if text.startswith(b"<") and (b"VRT" in head or b"<?xml" in head):
+    if _VRT_TAG.search(head):
         raise DataSourceError(
             f"{path}: is a GDAL VRT (XML), not {_FORMAT_NAMES[suffix]}; VRT files can read other files "
             "and URLs and are not opened; export the data itself to a real file"
@@ -120,6 +128,9 @@ def check_content(path: Path) -> None:
         ".json": text.startswith((b"{", b"\x1e")),
         ".tif": head.startswith(_TIFF_MAGIC),
         ".tiff": head.startswith(_TIFF_MAGIC),
+        ".osm": text.startswith(b"<") and b"<osm" in head,
+        ".xml": text.startswith(b"<") and b"<osm" in head,
+        ".pbf": b"OSMHeader" in head[:64],
     }[suffix]
     if not ok:
         raise DataSourceError(

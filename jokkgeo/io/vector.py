@@ -179,7 +179,8 @@ def _ogr_layers(path: Path, gdal_path: Path | None = None) -> list[str]:
             info = pyogrio.list_layers(gpath)
             driver = pyogrio.read_info(gpath, layer=0)["driver"] if len(info) else None
     except (OgrSourceError, RuntimeError, OSError, ValueError) as exc:
-        raise DataSourceError(f"{path}: cannot be opened as {OGR_SUFFIXES[path.suffix.lower()]} data ({gdal_message(exc)})") from None
+        kind = OGR_SUFFIXES.get(path.suffix.lower(), "OSM")
+        raise DataSourceError(f"{path}: cannot be opened as {kind} data ({gdal_message(exc)})") from None
     if driver is not None:
         check_driver(path, str(driver))
     return [str(name) for name, gtype in info if gtype is not None] or [str(name) for name, _ in info]
@@ -434,7 +435,11 @@ def read_vector(
 
         if layer is None:
             raise DataLayerError(f"{path}: OSM data needs a layer (source.layer / --layer): one of {', '.join(OSM_KINDS)}")
-        gdf = read_osm_features(path, layer)
+        check_content(path)  # an XML VRT named .osm would otherwise be opened by the VRT driver
+        with gdal_local_path(path) as gdal_path:
+            _ogr_layers(path, gdal_path)  # checks the driver GDAL picks is OSM
+            with gdal_guard():
+                gdf = read_osm_features(gdal_path, layer)
         report.format = "OSM"
     else:
         report.format = OGR_SUFFIXES[suffix]

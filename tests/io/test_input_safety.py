@@ -281,3 +281,19 @@ def test_absurd_raster_size_is_refused_before_allocation(tmp_path):
     assert path.stat().st_size < 10_000_000
     with pytest.raises(DataSourceError, match=r"100000 × 100000 cells.*37.3 GiB.*limit"):
         read_raster(path)
+
+
+@pytest.mark.parametrize("suffix", [".osm", ".xml"])
+def test_vrt_disguised_as_osm_is_refused(tmp_path, suffix):
+    path = tmp_path / f"roads{suffix}"
+    padding = "<!-- <osm> -->" + " " * 2000  # the VRT tag far from the start
+    path.write_text(padding + _vrt(tmp_path), encoding="utf-8")
+    with pytest.raises(DataSourceError, match="VRT"):
+        read_vector(path, layer="roads")
+
+
+def test_vrt_after_long_comment_in_geojson_is_refused(tmp_path):
+    path = tmp_path / "roads.geojson"
+    path.write_text("<!--" + "x" * 5000 + "-->" + _vrt(tmp_path), encoding="utf-8")
+    with pytest.raises(DataSourceError, match="VRT"):
+        read_vector(path, crs="EPSG:3006")
