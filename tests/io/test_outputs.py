@@ -63,11 +63,13 @@ def test_booleans_stay_booleans(tmp_path):
     gdf["illustrative"] = pd.Series([True, False, None, True], dtype=object)
     gdf["shared_stretch"] = [np.bool_(True), np.bool_(False), np.bool_(False), np.bool_(True)]
     gdf["shared_stretch"] = gdf["shared_stretch"].astype(object)
+    gdf["concat_gap"] = pd.Series([True, np.nan, False, True], dtype=object)  # as pd.concat leaves it
     path = tmp_path / "cmp.gpkg"
     w.write_vector(gdf, path, layer="cmp")
     info = pyogrio.read_info(path, layer="cmp")
     subtypes = dict(zip(info["fields"], info["ogr_subtypes"]))
     assert subtypes["illustrative"] == "OFSTBoolean" and subtypes["shared_stretch"] == "OFSTBoolean"
+    assert subtypes["concat_gap"] == "OFSTBoolean"
     assert "True" not in pyogrio.read_dataframe(path, layer="cmp")["shared_stretch"].astype(str).tolist()[1:2]
 
 
