@@ -42,7 +42,7 @@ _FORMAT_NAMES = {
     ".gpkg": "GeoPackage (SQLite)",
     ".geojson": "GeoJSON",
     ".json": "GeoJSON",
-    ".shp": "Shapefile",
+    ".shp": "ESRI Shapefile",
     ".fgb": "FlatGeobuf",
     ".tif": "GeoTIFF",
     ".tiff": "GeoTIFF",
