@@ -146,6 +146,46 @@ class LayerMetadata:
             object.__setattr__(self, name, tuple(str(v) for v in value if str(v).strip()))
         object.__setattr__(self, "restricted", bool(self.restricted))
 
+    @classmethod
+    def from_spec(
+        cls,
+        spec: Any,
+        *,
+        language: str = "sv",
+        caveats: tuple[str, ...] | list[str] = (),
+        sources: tuple[str, ...] | list[str] = (),
+        restricted: bool | None = None,
+    ) -> LayerMetadata:
+        """Metadata of an output derived from a catalogue layer (title, description, caveat, sources, flag).
+
+        Parameters
+        ----------
+        spec
+            A layer spec (``jokkgeo.catalogue.LayerSpec``: ``label``/``title``, ``description``,
+            ``caveat_text``, ``attribution``, ``licence``, ``provenance``, ``restricted``,
+            ``illustrative``).
+        language
+            ``"sv"`` or ``"en"``.
+        caveats, sources
+            Added after the spec's own (e.g. an analysis result's ``provenance.caveats`` and
+            citations).
+        restricted
+            Overrides the spec's flag (e.g. ``True`` for a result derived from any restricted layer).
+        """
+        label = getattr(spec, "label", None)
+        title = label(language) if callable(label) else str(getattr(spec, "title", ""))
+        description = getattr(spec, "description_en", None) if language == "en" else None
+        description = description or getattr(spec, "description", None) or ""
+        caveat_text = getattr(spec, "caveat_text", None)
+        own_caveats = [caveat_text(language)] if callable(caveat_text) and caveat_text(language) else []
+        if getattr(spec, "illustrative", False):
+            own_caveats.insert(0, "Illustrative / schematic data" if language == "en" else "Illustrativa / schematiska data")
+        own_sources = [
+            f"{key}: {value}" for key in ("attribution", "licence", "provenance") if (value := getattr(spec, key, None))
+        ]
+        flag = bool(getattr(spec, "restricted", False)) if restricted is None else restricted
+        return cls(title, str(description), (*own_caveats, *caveats), (*own_sources, *sources), flag)
+
     def as_tags(self) -> dict[str, str]:
         """Flat text keys (GeoPackage metadata, GeoTIFF tags)."""
         return {

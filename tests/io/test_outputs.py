@@ -283,3 +283,17 @@ def test_os_errors_while_writing_become_clear_errors(tmp_path, monkeypatch, code
     with pytest.raises(JokkgeoError, match=text):
         with w.atomic_dir(tmp_path / "bundle") as tmp:
             (tmp / "x").write_text("x", encoding="utf-8")
+
+
+def test_metadata_from_a_layer_spec():
+    from types import SimpleNamespace
+
+    spec = SimpleNamespace(title="Samebyar", description="Schematiska gränser", description_en=None,
+                           label=lambda lang: "Samebyar" if lang == "sv" else "Sámi villages",
+                           caveat_text=lambda lang: "Samråd med samebyn", attribution="Sametinget",
+                           licence="CC BY 4.0", provenance="hand-drawn", restricted=True, illustrative=True)
+    meta = LayerMetadata.from_spec(spec, language="en", caveats=["Buffers are approximate"], sources=["Skarin 2014"])
+    assert meta.title == "Sámi villages" and meta.restricted
+    assert meta.caveats == ("Illustrative / schematic data", "Samråd med samebyn", "Buffers are approximate")
+    assert meta.sources[-1] == "Skarin 2014" and "licence: CC BY 4.0" in meta.sources
+    assert not LayerMetadata.from_spec(spec, restricted=False).restricted
