@@ -159,7 +159,7 @@ def check_geometries(
         keep &= ~nonfinite
         report.n_nonfinite_dropped = int(nonfinite.sum())
         report.nonfinite_ids = [_plain(v) for v in gdf.index[nonfinite]]
-        shown = ", ".join(str(v) for v in report.nonfinite_ids[:10])
+        shown = ", ".join(f"#{v}" for v in report.nonfinite_ids[:10])
         more = f" and {len(report.nonfinite_ids) - 10} more" if len(report.nonfinite_ids) > 10 else ""
         report.notes.append(
             f"dropped {report.n_nonfinite_dropped} feature(s) with NaN/infinite coordinates (feature {shown}{more})"
@@ -219,7 +219,7 @@ def check_geometries(
         if report.n_unrepairable_dropped:
             report.notes.append(
                 f"dropped {report.n_unrepairable_dropped} invalid feature(s) that collapsed to nothing of their type "
-                f"(feature {', '.join(str(v) for v in report.unrepairable_ids[:10])})"
+                f"(feature {', '.join(f'#{v}' for v in report.unrepairable_ids[:10])})"
             )
         keep_after = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     else:

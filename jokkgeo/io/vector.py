@@ -474,7 +474,12 @@ def read_vector(
     report.n_z_dropped, report.n_m_dropped = check.n_z_dropped, check.n_m_dropped
     report.z_dropped = bool(check.n_z_dropped or check.n_m_dropped)
     report.geometry_types = check.geometry_types
-    report.notes.extend(check.notes)
+    for note in check.notes:
+        if report.n_malformed_dropped and note.endswith("feature(s) without geometry"):
+            if report.n_null_dropped:  # the malformed ones are reported apart, in the warnings
+                report.notes.append(f"dropped {report.n_null_dropped} feature(s) without geometry")
+            continue
+        report.notes.append(note)
     if gdf.empty:
         raise DataLayerError(
             f"{origin}: none of its {report.n_read} features has a usable geometry "

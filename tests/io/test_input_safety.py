@@ -131,7 +131,7 @@ def test_ring_with_too_few_points_is_dropped(tmp_path):
     assert len(loaded.gdf) == 1
     # GEOS refuses a 2-point ring; closed by the repair it collapses and is dropped, with its id
     assert loaded.report.n_malformed_dropped + loaded.report.n_unrepairable_dropped == 1
-    assert any("feature 1" in n for n in loaded.report.notes)
+    assert any("feature #1" in n for n in loaded.report.notes)
 
 
 def test_nan_and_infinite_coordinates_are_dropped_with_ids(tmp_path):
