@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -70,22 +71,38 @@ def gdal_read_options() -> dict[str, str]:
     }
 
 
+_GUARD_LOCK = threading.Lock()
+_guard_depth = 0
+_guard_saved: dict[str, str | None] = {}
+
+
 @contextmanager
 def gdal_guard() -> Iterator[None]:
     """Set :func:`gdal_read_options` for pyogrio reads inside the block and restore the previous values.
 
-    The options are process-wide in GDAL; they are restored (or unset) when the block
-    ends, also on errors, so nothing is left behind.
+    GDAL's options are process-wide: the first block to enter (also across threads)
+    saves the previous values and the last one to leave restores (or unsets) them, also
+    on errors, so nothing is left behind.
     """
     import pyogrio
 
+    global _guard_depth
     options = gdal_read_options()
-    previous = {key: pyogrio.get_gdal_config_option(key) for key in options}
-    pyogrio.set_gdal_config_options(options)
+    with _GUARD_LOCK:
+        if _guard_depth == 0:
+            _guard_saved.clear()
+            _guard_saved.update({key: pyogrio.get_gdal_config_option(key) for key in options})
+            pyogrio.set_gdal_config_options(options)
+        _guard_depth += 1
     try:
         yield
     finally:
-        pyogrio.set_gdal_config_options({k: (None if v is None else str(v)) for k, v in previous.items()})
+        with _GUARD_LOCK:
+            _guard_depth -= 1
+            if _guard_depth == 0:
+                pyogrio.set_gdal_config_options(
+                    {k: (None if v is None else str(v)) for k, v in _guard_saved.items()}
+                )
 
 
 def _head(path: Path, size: int = 512) -> bytes:

@@ -297,3 +297,15 @@ def test_vrt_after_long_comment_in_geojson_is_refused(tmp_path):
     path.write_text("<!--" + "x" * 5000 + "-->" + _vrt(tmp_path), encoding="utf-8")
     with pytest.raises(DataSourceError, match="VRT"):
         read_vector(path, crs="EPSG:3006")
+
+
+def test_gdal_options_restored_after_concurrent_reads(tmp_path, points):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from jokkgeo.io.sniff import gdal_read_options
+
+    points.to_file(tmp_path / "p.gpkg", layer="p")
+    before = {k: pyogrio.get_gdal_config_option(k) for k in gdal_read_options()}
+    with ThreadPoolExecutor(4) as pool:
+        assert all(len(r.gdf) == 4 for r in pool.map(lambda _: read_vector(tmp_path / "p.gpkg"), range(16)))
+    assert {k: pyogrio.get_gdal_config_option(k) for k in gdal_read_options()} == before
