@@ -14,6 +14,9 @@ Decisions
   polygon, a collapsed sliver line is discarded); a feature whose repair leaves no
   part of that dimension is dropped and counted as ``n_unrepairable_dropped``.
 * Z and M values are dropped (analyses are 2-D) and counted.
+* A feature with a NaN or infinite coordinate is dropped (no vertex can be trusted to
+  be "the" intended one) and counted in ``n_nonfinite_dropped``; its index label is
+  listed in ``nonfinite_ids`` and in the note.
 """
 
 from __future__ import annotations
@@ -48,12 +51,16 @@ class GeometryCheck:
     n_m_dropped: int = 0
     n_repaired: int = 0
     n_unrepairable_dropped: int = 0
+    n_nonfinite_dropped: int = 0
+    nonfinite_ids: list = field(default_factory=list)
+    unrepairable_ids: list = field(default_factory=list)
     geometry_types: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
     @property
     def n_out(self) -> int:
-        return self.n_in - self.n_null_dropped - self.n_empty_dropped - self.n_unrepairable_dropped
+        return (self.n_in - self.n_null_dropped - self.n_empty_dropped - self.n_unrepairable_dropped
+                - self.n_nonfinite_dropped)
 
 
 def geometry_type_counts(geoms: np.ndarray | gpd.GeoSeries) -> dict[str, int]:
@@ -75,6 +82,10 @@ def geometry_type_counts(geoms: np.ndarray | gpd.GeoSeries) -> dict[str, int]:
         "GEOMETRYCOLLECTION": "GeometryCollection",
     }
     return dict(sorted((pretty.get(lookup[int(t)], lookup[int(t)]), int(c)) for t, c in zip(names, counts)))
+
+
+def _plain(value: object) -> object:
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _format_counts(counts: dict[str, int]) -> str:
@@ -140,6 +151,19 @@ def check_geometries(
     report.n_null_dropped = int(null.sum())
     report.n_empty_dropped = int(empty.sum())
     keep = ~(null | empty)
+    nonfinite = np.zeros(len(geoms), dtype=bool)
+    coords, owner = shapely.get_coordinates(np.where(keep, geoms, None), include_z=False, return_index=True)
+    bad_rows = ~np.isfinite(coords).all(axis=1)
+    if bad_rows.any():
+        nonfinite[np.unique(owner[bad_rows])] = True
+        keep &= ~nonfinite
+        report.n_nonfinite_dropped = int(nonfinite.sum())
+        report.nonfinite_ids = [_plain(v) for v in gdf.index[nonfinite]]
+        shown = ", ".join(f"#{v}" for v in report.nonfinite_ids[:10])
+        more = f" and {len(report.nonfinite_ids) - 10} more" if len(report.nonfinite_ids) > 10 else ""
+        report.notes.append(
+            f"dropped {report.n_nonfinite_dropped} feature(s) with NaN/infinite coordinates (feature {shown}{more})"
+        )
     geoms = geoms[keep]
     if report.n_null_dropped:
         report.notes.append(f"dropped {report.n_null_dropped} feature(s) without geometry")
@@ -189,11 +213,13 @@ def check_geometries(
         geoms[invalid] = fixed_kept
         report.n_repaired = int((~lost).sum())
         report.n_unrepairable_dropped = int(lost.sum())
+        report.unrepairable_ids = [_plain(v) for v in gdf.index[np.flatnonzero(keep)[invalid][lost]]]
         if report.n_repaired:
             report.notes.append(f"repaired {report.n_repaired} invalid geometr{'y' if report.n_repaired == 1 else 'ies'} (make_valid)")
         if report.n_unrepairable_dropped:
             report.notes.append(
-                f"dropped {report.n_unrepairable_dropped} invalid feature(s) that collapsed to nothing of their type"
+                f"dropped {report.n_unrepairable_dropped} invalid feature(s) that collapsed to nothing of their type "
+                f"(feature {', '.join(f'#{v}' for v in report.unrepairable_ids[:10])})"
             )
         keep_after = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     else:

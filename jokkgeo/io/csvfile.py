@@ -14,7 +14,10 @@ Decisions
   (case-insensitive). lon/lat without a declared CRS means EPSG:4326; x/y without one
   has no CRS (the loader then asks for ``crs``).
 * A blank coordinate/WKT gives a missing geometry (dropped and counted later); a
-  value that is not a number / not WKT is an error naming the rows.
+  value that is not a number / not WKT (or WKT of a line/ring with too few points)
+  is an error naming the rows. ``NaN``/``Infinity`` coordinates (x/y or inside WKT)
+  are read, noted with their line numbers, and dropped by the geometry check
+  (:func:`jokkgeo.checks.check_geometries`).
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ XY_NAMES = (("x", "y"), ("easting", "northing"), ("east", "north"), ("e", "n"))
 LONLAT_NAMES = (("lon", "lat"), ("longitude", "latitude"), ("lng", "lat"), ("long", "lat"))
 WKT_NAMES = ("wkt", "geometry", "geom", "the_geom")
 _DELIMITERS = ";,\t|"
+_NAN_TEXT = r"(?i)[+-]?(nan|inf|infinity)"
 
 
 @dataclass
@@ -166,22 +170,48 @@ def read_csv_geometries(
         raw = df[cols[0]]
         blank = raw.isna().to_numpy()
         geoms = shapely.from_wkt(raw.where(~blank, None).to_numpy(dtype=object), on_invalid="ignore")
+        failed = ~blank & shapely.is_missing(geoms)
+        if failed.any():  # GEOS refuses unclosed rings: close them, and say so
+            fixed = shapely.from_wkt(np.where(failed, raw.to_numpy(dtype=object), None), on_invalid="fix")
+            repaired = failed & ~shapely.is_missing(fixed)
+            geoms = np.where(repaired, fixed, geoms)
+            if repaired.any():
+                notes.append(f"closed {int(repaired.sum())} polygon ring(s) that were not closed on line(s) {_rows(repaired)}")
         bad = ~blank & shapely.is_missing(geoms)
         if bad.any():
-            raise GeometryError(f"{path}: column '{cols[0]}' holds text that is not WKT on line(s) {_rows(bad)}")
+            raise GeometryError(
+                f"{path}: column '{cols[0]}' holds text that is not WKT on line(s) {_rows(bad)} "
+                "(or WKT of a line/ring with too few points); fix or remove those rows"
+            )
+        coords, owner = shapely.get_coordinates(geoms, return_index=True)
+        nonfinite = np.zeros(len(geoms), dtype=bool)
+        nonfinite[np.unique(owner[~np.isfinite(coords).all(axis=1)])] = True
+        if nonfinite.any():
+            notes.append(
+                f"{int(nonfinite.sum())} row(s) with NaN/infinite coordinates on line(s) {_rows(nonfinite)} "
+                "(dropped by the geometry check)"
+            )
         df = df.drop(columns=cols)
         out_crs = crs
     else:
         xs = _to_number(df[cols[0]], decimal=decimal, delimiter=sep)
         ys = _to_number(df[cols[1]], decimal=decimal, delimiter=sep)
         for name, raw, num in ((cols[0], df[cols[0]], xs), (cols[1], df[cols[1]], ys)):
-            bad = (raw.notna() & num.isna()).to_numpy()
+            nan_text = raw.astype("string").str.strip().str.fullmatch(_NAN_TEXT).fillna(False).to_numpy(dtype=bool)
+            bad = (raw.notna() & num.isna()).to_numpy() & ~nan_text
             if bad.any():
                 raise GeometryError(
                     f"{path}: column '{name}' has values that are not numbers on line(s) {_rows(bad)}; "
                     "check delimiter/decimal (source.delimiter, source.decimal)"
                 )
-        blank = (xs.isna() | ys.isna()).to_numpy()
+        blank = (df[cols[0]].isna() | df[cols[1]].isna()).to_numpy()
+        nonfinite = ~blank & ~(np.isfinite(xs.to_numpy(dtype=float, na_value=np.nan))
+                               & np.isfinite(ys.to_numpy(dtype=float, na_value=np.nan)))
+        if nonfinite.any():
+            notes.append(
+                f"{int(nonfinite.sum())} row(s) with NaN/infinite coordinates on line(s) {_rows(nonfinite)} "
+                "(dropped by the geometry check)"
+            )
         geoms = shapely.points(xs.to_numpy(dtype=float, na_value=np.nan), ys.to_numpy(dtype=float, na_value=np.nan))
         geoms = np.where(blank, None, geoms)
         df[cols[0]], df[cols[1]] = xs, ys

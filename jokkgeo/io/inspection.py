@@ -59,6 +59,8 @@ def _repairs(report: Any) -> list[str]:
         ("n_empty_dropped", "empty dropped"),
         ("n_repaired", "repaired"),
         ("n_unrepairable_dropped", "unrepairable dropped"),
+        ("n_malformed_dropped", "malformed dropped"),
+        ("n_nonfinite_dropped", "NaN/infinite coordinates dropped"),
         ("n_z_dropped", "Z dropped"),
         ("n_m_dropped", "M dropped"),
         ("n_filtered", "filtered (where)"),

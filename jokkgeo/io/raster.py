@@ -25,11 +25,56 @@ import numpy as np
 
 from jokkgeo.crs import check_coordinates
 from jokkgeo.errors import CRSError, DataLayerError, DataSourceError
+from jokkgeo.io.sniff import check_content, check_driver, gdal_local_path, gdal_read_options
 from jokkgeo.settings import WORKING_CRS
 
 log = logging.getLogger(__name__)
 
 RASTER_SUFFIXES = (".tif", ".tiff")
+MAX_RASTER_BYTES = 2 * 1024**3
+"""Largest raster array (all bands read) accepted in memory: 2 GiB."""
+
+
+def check_raster_size(
+    path: Path | str, width: int, height: int, count: int, dtype: Any, *, max_bytes: int | None = None
+) -> None:
+    """Refuse a raster whose array would exceed ``max_bytes`` before allocating it.
+
+    Parameters
+    ----------
+    path
+        File name for the message.
+    width, height, count
+        Columns, rows and bands to be read.
+    dtype
+        Cell data type (numpy dtype or name).
+    max_bytes
+        Limit in bytes (default :data:`MAX_RASTER_BYTES`).
+
+    Raises
+    ------
+    DataSourceError
+        Naming the declared size, the memory it needs and the limit.
+    """
+    limit = MAX_RASTER_BYTES if max_bytes is None else int(max_bytes)
+    itemsize = np.dtype(dtype).itemsize
+    needed = int(width) * int(height) * int(count) * itemsize
+    if width <= 0 or height <= 0 or needed > limit:
+        raise DataSourceError(
+            f"{path}: raster declares {width} × {height} cells × {count} band(s) of {np.dtype(dtype).name} "
+            f"= {needed / 1024**3:.1f} GiB, above the limit of {limit / 1024**3:.1f} GiB; "
+            "clip or resample it to the study area (e.g. gdalwarp -te … -tr …) first"
+        )
+
+
+def _north_up(array: np.ndarray, transform: Any) -> tuple[np.ndarray, Any]:
+    """Flip a south-up raster (positive y pixel size) to north-up; same cells, same bounds."""
+    from affine import Affine
+
+    rows = array.shape[-2]
+    flipped = np.ascontiguousarray(array[..., ::-1, :])
+    new = transform * Affine.translation(0, rows) * Affine.scale(1, -1)
+    return flipped, new
 
 
 @dataclass
@@ -68,7 +113,7 @@ class RasterData:
 
         height, width = self.array.shape[-2:]
         west, south, east, north = array_bounds(height, width, self.transform)
-        return (float(west), float(south), float(east), float(north))
+        return (float(min(west, east)), float(min(south, north)), float(max(west, east)), float(max(south, north)))
 
 
 def read_raster(
@@ -77,6 +122,7 @@ def read_raster(
     band: int | None = None,
     crs: str | None = None,
     resampling: str | None = None,
+    max_bytes: int | None = None,
 ) -> RasterData:
     """Read a GeoTIFF into EPSG:3006.
 
@@ -91,6 +137,9 @@ def read_raster(
     resampling
         rasterio resampling name for reprojection (default: bilinear for floats,
         nearest otherwise).
+    max_bytes
+        Largest array read into memory (default :data:`MAX_RASTER_BYTES`); a bigger
+        raster is refused before anything is allocated.
 
     Returns
     -------
@@ -101,24 +150,32 @@ def read_raster(
     from rasterio.crs import CRS as RioCRS
     from rasterio.errors import RasterioIOError
 
+    text = str(path).strip()
+    if "://" in text or text.lower().startswith(("/vsi", "vsi")):
+        raise DataSourceError(f"{text}: URLs and GDAL virtual paths are not opened; give a local file path")
     path = Path(path)
     if path.suffix.lower() not in RASTER_SUFFIXES:
         raise DataSourceError(f"{path}: rasters are read from GeoTIFF (.tif/.tiff) only")
     if not path.is_file():
         raise DataSourceError(f"{path}: file does not exist")
+    check_content(path)
     warnings: list[str] = []
     try:
-        with rasterio.open(path) as src:
-            if src.driver != "GTiff":
-                raise DataSourceError(f"{path}: is a {src.driver} file, not a GeoTIFF")
+        with gdal_local_path(path) as gdal_path, rasterio.Env(**gdal_read_options()), rasterio.open(gdal_path) as src:
+            check_driver(path, src.driver)
             if band is not None and not 1 <= band <= src.count:
                 raise DataLayerError(f"{path}: band {band} does not exist; the file has {src.count} band(s)")
             indexes = band if band is not None else list(range(1, src.count + 1))
+            check_raster_size(path, src.width, src.height, 1 if band is not None else src.count, src.dtypes[0],
+                              max_bytes=max_bytes)
             array = src.read(indexes)
             profile = dict(src.profile)
             src_crs = src.crs
     except RasterioIOError as exc:
         raise DataSourceError(f"{path}: cannot be read as a GeoTIFF ({exc})") from None
+    if profile.get("transform") is not None and profile["transform"].e > 0:
+        array, profile["transform"] = _north_up(array, profile["transform"])
+        warnings.append("south-up raster (positive y pixel size) flipped to north-up")
     if crs is not None:
         declared = RioCRS.from_user_input(crs)
         if src_crs is not None and src_crs != declared:
@@ -154,6 +211,7 @@ def _reproject(data: RasterData, dst_crs: Any, resampling: str | None) -> Raster
         resampling = "bilinear" if np.issubdtype(src.dtype, np.floating) else "nearest"
     nodata = data.nodata
     fill = nodata if nodata is not None else (np.nan if np.issubdtype(src.dtype, np.floating) else 0)
+    check_raster_size(data.path or "raster", dst_width, dst_height, count, src.dtype)
     dst = np.full((count, dst_height, dst_width), fill, dtype=src.dtype)
     reproject(
         src,
@@ -182,6 +240,7 @@ def write_raster(
     crs: Any,
     nodata: float | int | None,
     overwrite: bool = False,
+    tags: dict[str, str] | None = None,
 ) -> Path:
     """Write a GeoTIFF atomically: tiled (256×256 blocks), deflate, ``nodata`` set.
 
@@ -199,6 +258,9 @@ def write_raster(
         Value that marks missing cells (required; ``None`` only for data with no gaps).
     overwrite
         Replace an existing file.
+    tags
+        Dataset tags (e.g. :meth:`jokkgeo.io.write.LayerMetadata.as_tags`); a
+        ``description`` tag also becomes the TIFF image description.
     """
     import rasterio
 
@@ -230,4 +292,6 @@ def write_raster(
     with atomic_output(target, overwrite=overwrite) as tmp:
         with rasterio.open(tmp, "w", **profile) as dst:
             dst.write(data)
+            if tags:
+                dst.update_tags(**{k: str(v) for k, v in tags.items()})
     return target

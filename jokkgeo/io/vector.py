@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import logging
 import re
+import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,7 @@ from jokkgeo.catalogue import LayerSpec
 from jokkgeo.checks import check_geometries, geometry_type_counts
 from jokkgeo.crs import check_coordinates, describe_coordinates, parse_crs
 from jokkgeo.errors import CRSError, DataLayerError, DataSourceError
+from jokkgeo.io.sniff import check_content, check_driver, gdal_guard, gdal_local_path
 from jokkgeo.settings import WORKING_CRS
 
 log = logging.getLogger(__name__)
@@ -68,8 +70,11 @@ class LoadReport:
     """What happened while loading one layer: counts of every drop and repair.
 
     ``n_read`` features were read; ``n_features`` remain after dropping
-    ``n_null_dropped + n_empty_dropped + n_unrepairable_dropped`` and filtering
-    ``n_filtered`` (spec ``where``). ``geometry_types`` and ``bounds`` (EPSG:3006
+    ``n_null_dropped + n_empty_dropped + n_unrepairable_dropped + n_malformed_dropped
+    + n_nonfinite_dropped`` and filtering ``n_filtered`` (spec ``where``). Malformed
+    geometries GEOS refuses (ring not closed: repaired, counted in ``n_repaired``;
+    a line/ring with too few points: dropped) and features with NaN/infinite
+    coordinates (dropped) are listed by 0-based feature number in ``*_ids``. ``geometry_types`` and ``bounds`` (EPSG:3006
     metres) describe the features returned (after filtering).
     """
 
@@ -88,6 +93,11 @@ class LoadReport:
     n_z_dropped: int = 0
     n_m_dropped: int = 0
     n_filtered: int = 0
+    n_malformed_dropped: int = 0
+    n_nonfinite_dropped: int = 0
+    malformed_repaired_ids: list[Any] = field(default_factory=list)
+    malformed_dropped_ids: list[Any] = field(default_factory=list)
+    nonfinite_dropped_ids: list[Any] = field(default_factory=list)
     z_dropped: bool = False
     geometry_types: dict[str, int] = field(default_factory=dict)
     bounds: tuple[float, float, float, float] | None = None
@@ -159,23 +169,142 @@ def gdal_message(exc: BaseException) -> str:
     return text.rstrip(".")
 
 
-def _ogr_layers(path: Path) -> list[str]:
+def _ogr_layers(path: Path, gdal_path: Path | None = None) -> list[str]:
     import pyogrio
     from pyogrio.errors import DataSourceError as OgrSourceError
 
+    gpath = gdal_path or path
     try:
-        info = pyogrio.list_layers(path)
+        with gdal_guard():
+            info = pyogrio.list_layers(gpath)
+            driver = pyogrio.read_info(gpath, layer=0)["driver"] if len(info) else None
     except (OgrSourceError, RuntimeError, OSError, ValueError) as exc:
-        raise DataSourceError(f"{path}: cannot be opened as {OGR_SUFFIXES[path.suffix.lower()]} data ({gdal_message(exc)})") from None
+        kind = OGR_SUFFIXES.get(path.suffix.lower(), "OSM")
+        raise DataSourceError(f"{path}: cannot be opened as {kind} data ({gdal_message(exc)})") from None
+    if driver is not None:
+        check_driver(path, str(driver))
     return [str(name) for name, gtype in info if gtype is not None] or [str(name) for name, _ in info]
 
 
-def _read_ogr(path: Path, layer: str | None, encoding: str | None, report: LoadReport) -> gpd.GeoDataFrame:
+def _check_shapefile(path: Path) -> None:
+    """Refuse a Shapefile whose .dbf is missing or whose parts are truncated or disagree."""
+    import struct
+
+    def sibling(ext: str) -> Path | None:
+        for candidate in (path.with_suffix(ext), path.with_suffix(ext.upper())):
+            if candidate.exists():
+                return candidate
+        return None
+
+    dbf, shx = sibling(".dbf"), sibling(".shx")
+    if dbf is None:
+        raise DataSourceError(
+            f"{path}: the Shapefile's attribute file {path.with_suffix('.dbf').name} is missing; "
+            "a Shapefile is .shp + .shx + .dbf (+ .prj, .cpg): include all its parts"
+        )
+    if shx is None:
+        raise DataSourceError(f"{path}: the Shapefile's index file {path.with_suffix('.shx').name} is missing; include all its parts")
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        head = fh.read(100)
+    if len(head) < 100:
+        raise DataSourceError(f"{path}: is truncated ({size} bytes, shorter than the 100-byte Shapefile header)")
+    declared = struct.unpack(">i", head[24:28])[0] * 2
+    if declared != size:
+        raise DataSourceError(
+            f"{path}: is truncated or damaged: its header declares {declared} bytes but the file has {size}; "
+            "copy or export the Shapefile again"
+        )
+    shx_size = shx.stat().st_size
+    n_shx = (shx_size - 100) // 8
+    with open(dbf, "rb") as fh:
+        dbf_head = fh.read(32)
+    if len(dbf_head) < 12:
+        raise DataSourceError(f"{dbf}: is truncated ({len(dbf_head)} bytes)")
+    n_records = struct.unpack("<I", dbf_head[4:8])[0]
+    header_len, record_len = struct.unpack("<HH", dbf_head[8:12])
+    dbf_size = dbf.stat().st_size
+    if dbf_size < header_len + n_records * record_len:
+        raise DataSourceError(
+            f"{dbf}: is truncated: it declares {n_records} records ({header_len + n_records * record_len} bytes) "
+            f"but has {dbf_size} bytes; copy or export the Shapefile again"
+        )
+    if shx_size < 100 or (shx_size - 100) % 8 or n_shx != n_records:
+        raise DataSourceError(
+            f"{path}: its parts disagree: {shx.name} indexes {n_shx} shapes, {dbf.name} has {n_records} records; "
+            "the Shapefile is damaged or its parts come from different exports"
+        )
+
+
+def _geometries_from_wkb(wkb: np.ndarray, report: LoadReport) -> np.ndarray:
+    """Parse WKB one feature at a time: repair what GEOS refuses (unclosed rings), drop the rest, with ids."""
+    import shapely
+
+    geoms = shapely.from_wkb(wkb, on_invalid="ignore")
+    failed = np.flatnonzero(~pd.isna(pd.Series(wkb, dtype=object)).to_numpy() & shapely.is_missing(geoms))
+    if len(failed):
+        fixed = shapely.from_wkb(wkb[failed], on_invalid="fix")
+        ok = ~shapely.is_missing(fixed)
+        geoms[failed[ok]] = fixed[ok]
+        repaired, dropped = failed[ok].tolist(), failed[~ok].tolist()
+        if repaired:
+            report.n_repaired += len(repaired)
+            report.malformed_repaired_ids.extend(repaired)
+            report.warnings.append(
+                f"repaired {len(repaired)} malformed geometr{'y' if len(repaired) == 1 else 'ies'} "
+                f"(e.g. polygon ring not closed) at feature(s) {_id_list(repaired)}"
+            )
+        if dropped:
+            report.n_malformed_dropped += len(dropped)
+            report.malformed_dropped_ids.extend(dropped)
+            report.warnings.append(
+                f"dropped {len(dropped)} malformed geometr{'y' if len(dropped) == 1 else 'ies'} "
+                f"(e.g. a line or ring with too few points) at feature(s) {_id_list(dropped)}"
+            )
+    return geoms
+
+
+def _id_list(ids: list[Any], limit: int = 10) -> str:
+    shown = ", ".join(f"#{i}" for i in ids[:limit])
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+def _read_frame(path: Path, layer: str | None, encoding: str | None, report: LoadReport) -> Any:
+    """``pyogrio.read_dataframe``; when GEOS refuses a geometry, read attributes and WKB apart and repair."""
     import pyogrio
+    import shapely.errors
+    from pyogrio.raw import read as raw_read
+
+    with gdal_guard(), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Non closed ring", category=RuntimeWarning)
+        try:
+            return pyogrio.read_dataframe(path, layer=layer, encoding=encoding)
+        except shapely.errors.GEOSException:
+            pass
+        table = pyogrio.read_dataframe(path, layer=layer, encoding=encoding, read_geometry=False)
+        meta, _fids, wkb, _fields = raw_read(path, layer=layer, encoding=encoding, columns=[])
+    geoms = _geometries_from_wkb(np.asarray(wkb, dtype=object), report)
+    return gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(geoms, index=table.index), crs=meta.get("crs"))
+
+
+def _read_ogr(path: Path, layer: str | None, encoding: str | None, report: LoadReport) -> gpd.GeoDataFrame:
     from pyogrio.errors import DataLayerError as OgrLayerError
     from pyogrio.errors import DataSourceError as OgrSourceError
 
-    layers = _ogr_layers(path)
+    check_content(path)
+    if path.suffix.lower() == ".shp":
+        _check_shapefile(path)
+    with gdal_local_path(path) as gdal_path:
+        return _read_ogr_checked(path, gdal_path, layer, encoding, report)
+
+
+def _read_ogr_checked(
+    path: Path, gdal_path: Path, layer: str | None, encoding: str | None, report: LoadReport
+) -> gpd.GeoDataFrame:
+    from pyogrio.errors import DataLayerError as OgrLayerError
+    from pyogrio.errors import DataSourceError as OgrSourceError
+
+    layers = _ogr_layers(path, gdal_path)
     if layer is None:
         if len(layers) > 1:
             raise DataLayerError(
@@ -192,7 +321,7 @@ def _read_ogr(path: Path, layer: str | None, encoding: str | None, report: LoadR
         encoding = "cp1252"
         report.notes.append("no .cpg file: text read as Windows-1252 (cp1252)")
     try:
-        gdf = pyogrio.read_dataframe(path, layer=layer, encoding=encoding)
+        gdf = _read_frame(gdal_path, layer, encoding, report)
         if encoding:
             report.encoding = encoding
         elif is_shp:
@@ -201,7 +330,7 @@ def _read_ogr(path: Path, layer: str | None, encoding: str | None, report: LoadR
         else:
             report.encoding = "utf-8"
         if guessed and mojibake_columns(gdf):
-            retry = pyogrio.read_dataframe(path, layer=layer, encoding="utf-8")
+            retry = _read_frame(gdal_path, layer, "utf-8", LoadReport(path=path))
             if not mojibake_columns(retry):
                 gdf = retry
                 report.encoding = "utf-8"
@@ -306,7 +435,11 @@ def read_vector(
 
         if layer is None:
             raise DataLayerError(f"{path}: OSM data needs a layer (source.layer / --layer): one of {', '.join(OSM_KINDS)}")
-        gdf = read_osm_features(path, layer)
+        check_content(path)  # an XML VRT named .osm would otherwise be opened by the VRT driver
+        with gdal_local_path(path) as gdal_path:
+            _ogr_layers(path, gdal_path)  # checks the driver GDAL picks is OSM
+            with gdal_guard():
+                gdf = read_osm_features(gdal_path, layer)
         report.format = "OSM"
     else:
         report.format = OGR_SUFFIXES[suffix]
@@ -332,19 +465,27 @@ def read_vector(
         )
 
     gdf, check = check_geometries(gdf, geometry_type=geometry_type, origin=origin)
-    report.n_null_dropped = check.n_null_dropped
+    report.n_null_dropped = check.n_null_dropped - report.n_malformed_dropped  # those are counted apart
     report.n_empty_dropped = check.n_empty_dropped
-    report.n_repaired = check.n_repaired
+    report.n_repaired += check.n_repaired
+    report.n_nonfinite_dropped = check.n_nonfinite_dropped
+    report.nonfinite_dropped_ids = list(check.nonfinite_ids)
     report.n_unrepairable_dropped = check.n_unrepairable_dropped
     report.n_z_dropped, report.n_m_dropped = check.n_z_dropped, check.n_m_dropped
     report.z_dropped = bool(check.n_z_dropped or check.n_m_dropped)
     report.geometry_types = check.geometry_types
-    report.notes.extend(check.notes)
+    for note in check.notes:
+        if report.n_malformed_dropped and note.endswith("feature(s) without geometry"):
+            if report.n_null_dropped:  # the malformed ones are reported apart, in the warnings
+                report.notes.append(f"dropped {report.n_null_dropped} feature(s) without geometry")
+            continue
+        report.notes.append(note)
     if gdf.empty:
         raise DataLayerError(
             f"{origin}: none of its {report.n_read} features has a usable geometry "
             f"({check.n_null_dropped} without geometry, {check.n_empty_dropped} empty, "
-            f"{check.n_unrepairable_dropped} invalid beyond repair)"
+            f"{check.n_unrepairable_dropped} invalid beyond repair, {report.n_malformed_dropped} malformed, "
+            f"{check.n_nonfinite_dropped} with NaN/infinite coordinates)"
         )
 
     report.warnings.extend(check_coordinates(gdf.total_bounds, gdf.crs, origin=origin))

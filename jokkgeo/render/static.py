@@ -35,6 +35,26 @@ _LEGEND_BOX = (0.725, 0.17, 0.26, 0.72)
 _MAX_LABELS = 40
 
 
+def mpl_text(value: str) -> str:
+    """Text as matplotlib must receive it to print it literally: every ``$`` escaped.
+
+    matplotlib reads text between two ``$`` as math (``Pris $5 och $10`` would print as
+    "Pris 5och10", and ``Kalle's $ $ bod`` fails to draw). Every label, title, caveat and
+    legend entry passes through here on its way into matplotlib.
+
+    Parameters
+    ----------
+    value
+        Planner-facing text.
+
+    Examples
+    --------
+    >>> mpl_text("Pris $5 och $10")
+    'Pris \\$5 och \\$10'
+    """
+    return str(value).replace("\\$", "$").replace("$", "\\$")
+
+
 def _rgba(colours: Sequence[str] | np.ndarray, alpha: float) -> np.ndarray:
     from matplotlib.colors import to_rgba_array
 
@@ -91,7 +111,7 @@ def _draw_vector(ax: Any, layer: MapLayer, zorder: float, min_size_m: float = 0.
             for (x, y), label in zip(pts, gdf[style.label_field].tolist()):
                 if label is None or (isinstance(label, float) and math.isnan(label)):
                     continue
-                ann = ax.annotate(str(label), (x, y), xytext=(4, 3), textcoords="offset points", fontsize=6.5,
+                ann = ax.annotate(mpl_text(str(label)), (x, y), xytext=(4, 3), textcoords="offset points", fontsize=6.5,
                                   zorder=zorder + 0.1, annotation_clip=True,
                                   path_effects=[pe.withStroke(linewidth=2, foreground="white")])
                 ann.set_clip_path(ax.patch)  # long names are cut at the map frame
@@ -193,7 +213,7 @@ def _north_arrow(ax: Any, extent: tuple[float, float, float, float], language: s
     x0, y0 = 0.93, 0.83
     ax.annotate("", xy=(x0 + dx / 2, y0 + dy / 2), xytext=(x0 - dx / 2, y0 - dy / 2), xycoords="axes fraction",
                 arrowprops=dict(arrowstyle="-|>,head_width=0.5,head_length=1.0", color="black", lw=1.5), zorder=50)
-    ax.text(x0 + dx * 0.75, y0 + dy * 0.75, text("north", language), transform=ax.transAxes, ha="center",
+    ax.text(x0 + dx * 0.75, y0 + dy * 0.75, mpl_text(text("north", language)), transform=ax.transAxes, ha="center",
             va="bottom", fontsize=11, fontweight="bold", zorder=50)
     return angle
 
@@ -242,8 +262,8 @@ def _draw_map(ax: Any, doc: MapDocument, extent: tuple[float, float, float, floa
     for label in ax.get_yticklabels():
         label.set_rotation(90)
         label.set_va("center")
-    ax.set_xlabel(text("easting", lang), fontsize=tick_size)
-    ax.set_ylabel(text("northing", lang), fontsize=tick_size)
+    ax.set_xlabel(mpl_text(text("easting", lang)), fontsize=tick_size)
+    ax.set_ylabel(mpl_text(text("northing", lang)), fontsize=tick_size)
     ax.grid(True, color="#bbbbbb", linewidth=0.3, zorder=1)
     ax.add_artist(ScaleBar(1.0, units="m", location="lower left", length_fraction=0.25, box_alpha=0.8,
                            font_properties={"size": tick_size}, scale_loc="top", border_pad=0.6))
@@ -305,9 +325,9 @@ def static_figure(doc: MapDocument, *, size_in: tuple[float, float] = A4_LANDSCA
     _draw_map(ax, doc, extent)
     ax.jokkgeo_north_angle = _north_arrow(ax, extent, lang)
 
-    fig.text(0.075, 0.955, doc.title, fontsize=15, fontweight="bold", va="top")
+    fig.text(0.075, 0.955, mpl_text(doc.title), fontsize=15, fontweight="bold", va="top")
     if doc.description:
-        fig.text(0.075, 0.915, textwrap.shorten(doc.description, 170, placeholder="…"), fontsize=9, va="top",
+        fig.text(0.075, 0.915, mpl_text(textwrap.shorten(doc.description, 170, placeholder="…")), fontsize=9, va="top",
                  color="#333333")
 
     lax = fig.add_axes((legend_x, bottom, legend_w, top - bottom))
@@ -317,9 +337,9 @@ def static_figure(doc: MapDocument, *, size_in: tuple[float, float] = A4_LANDSCA
 
     for label, handle in items:
         handles.append(handle if handle is not None else Line2D([], [], linestyle="none"))
-        labels.append(label)
+        labels.append(mpl_text(label))
     leg = lax.legend(handles, labels, loc="upper left", frameon=False, fontsize=fontsize, ncol=ncol,
-                     title=text("legend", lang), title_fontproperties={"weight": "bold", "size": 9},
+                     title=mpl_text(text("legend", lang)), title_fontproperties={"weight": "bold", "size": 9},
                      handlelength=2.0 if ncol == 1 else 1.6, borderaxespad=0, labelspacing=0.35,
                      columnspacing=0.8)
     leg._legend_box.align = "left"
@@ -328,7 +348,7 @@ def static_figure(doc: MapDocument, *, size_in: tuple[float, float] = A4_LANDSCA
             txt.set_fontweight("bold")
     fig.jokkgeo_legend = leg
 
-    fig.text(_MAP_BOX[0], 0.035 + footer_h, footer, fontsize=footer_size, va="top", color="#222222",
+    fig.text(_MAP_BOX[0], 0.035 + footer_h, mpl_text(footer), fontsize=footer_size, va="top", color="#222222",
              linespacing=1.4)
     return fig, ax
 
@@ -388,26 +408,26 @@ def panel_figure(docs: Sequence[MapDocument], *, title: str, description: str = 
         ax = fig.add_axes((left + j * (width + gap), bottom, width, top - bottom))
         _draw_map(ax, doc, extent, tick_size=6)
         ax.jokkgeo_north_angle = _north_arrow(ax, extent, lang)
-        ax.set_title(textwrap.shorten(panel_title, 70, placeholder="…"), fontsize=9.5, fontweight="bold",
+        ax.set_title(mpl_text(textwrap.shorten(panel_title, 70, placeholder="…")), fontsize=9.5, fontweight="bold",
                      loc="left", pad=4)
         axes.append(ax)
 
-    fig.text(left, 0.965, title, fontsize=14, fontweight="bold", va="top")
+    fig.text(left, 0.965, mpl_text(title), fontsize=14, fontweight="bold", va="top")
     if description:
-        fig.text(left, 0.925, textwrap.shorten(description, 180, placeholder="…"), fontsize=8.5, va="top",
+        fig.text(left, 0.925, mpl_text(textwrap.shorten(description, 180, placeholder="…")), fontsize=8.5, va="top",
                  color="#333333")
     lax = fig.add_axes((legend_x, bottom, legend_w, top - bottom))
     lax.set_axis_off()
     handles = [h if h is not None else Line2D([], [], linestyle="none") for _, h in items]
-    leg = lax.legend(handles, [label for label, _ in items], loc="upper left", frameon=False, fontsize=fontsize,
-                     title=text("legend", lang), title_fontproperties={"weight": "bold", "size": 9},
+    leg = lax.legend(handles, [mpl_text(label) for label, _ in items], loc="upper left", frameon=False, fontsize=fontsize,
+                     title=mpl_text(text("legend", lang)), title_fontproperties={"weight": "bold", "size": 9},
                      handlelength=2.0, borderaxespad=0, labelspacing=0.35)
     leg._legend_box.align = "left"
     for (label, handle), txt in zip(items, leg.get_texts()):
         if handle is None:
             txt.set_fontweight("bold")
     fig.jokkgeo_legend = leg
-    fig.text(left, 0.035 + footer_h, footer, fontsize=footer_size, va="top", color="#222222", linespacing=1.4)
+    fig.text(left, 0.035 + footer_h, mpl_text(footer), fontsize=footer_size, va="top", color="#222222", linespacing=1.4)
     return fig, axes
 
 

@@ -71,9 +71,10 @@ def test_conflicts_cli_writes_layers_and_prints_citations(project, tmp_path):
     res = run("conflicts", "--catalog", str(project / "layers"), "--out", str(out))
     assert res.exit_code == 0, res.output
     layers = set(pyogrio.list_layers(out)[:, 0])
-    assert {"conflicts", "conflict_zones", "summary_sameby", "summary_investment_site", "crossings",
+    # one geometry type per GeoPackage layer: conflicts are split into _polygons and _lines (issue 12)
+    assert {"conflicts_polygons", "conflicts_lines", "conflict_zones", "summary_sameby", "summary_investment_site", "crossings",
             "crossing_counts", "housing_screening", "citations", "caveats"} <= layers
-    c = gpd.read_file(out, layer="conflicts")
+    c = gpd.read_file(out, layer="conflicts_polygons")
     kallak = c[(c["dev_id"] == "kallak") & (c["sens_layer"] == "reindeer_samebyar")].iloc[0]
     assert kallak["overlap_area_m2"] == pytest.approx(4e6) and kallak["rule_id"] == "mine_reindeer"
     counts = gpd.read_file(out, layer="crossing_counts")
@@ -90,8 +91,8 @@ def test_conflicts_cli_dask_engine_matches_local(project, tmp_path):
     assert run("conflicts", "--catalog", str(project / "layers"), "--out", str(a)).exit_code == 0
     res = run("conflicts", "--catalog", str(project / "layers"), "--out", str(b), "--engine", "dask")
     assert res.exit_code == 0, res.output
-    ta = gpd.read_file(a, layer="conflicts").drop(columns="geometry")
-    tb = gpd.read_file(b, layer="conflicts").drop(columns="geometry")
+    ta = gpd.read_file(a, layer="conflicts_polygons").drop(columns="geometry")
+    tb = gpd.read_file(b, layer="conflicts_polygons").drop(columns="geometry")
     assert ta.equals(tb)
 
 
@@ -101,7 +102,7 @@ def test_conflicts_cli_jobs_threads_give_the_same_output(project, tmp_path):
     two = run("conflicts", "--catalog", str(project / "layers"), "--out", str(b), "--jobs", "2")
     assert one.exit_code == 0 and two.exit_code == 0, two.output
     assert "(local, 1 thread)" in one.output and "(local, 2 threads)" in two.output
-    for layer in ("conflicts", "conflict_zones", "housing_screening"):
+    for layer in ("conflicts_polygons", "conflicts_lines", "conflict_zones", "housing_screening"):
         ga, gb = gpd.read_file(a, layer=layer), gpd.read_file(b, layer=layer)
         assert len(ga) > 0 and ga.equals(gb), layer
     bad = CliRunner().invoke(cli, ["conflicts", "--catalog", str(project / "layers"), "--out", str(tmp_path / "c.gpkg"),
