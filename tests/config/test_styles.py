@@ -29,3 +29,10 @@ def test_colour_rules_report_their_field():
 def test_bad_styles_name_the_key(style, key):
     with pytest.raises(CatalogueError, match="^layers/x.yaml: key '" + key.replace(".", r"\.") + "'"):
         check_style(style, "layers/x.yaml")
+
+
+def test_marker_names_are_the_renderers_markers():
+    from jokkgeo.config.styles import MARKER_NAMES
+    from jokkgeo.render.styles import MARKERS
+
+    assert tuple(MARKERS) == MARKER_NAMES
