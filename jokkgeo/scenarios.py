@@ -1,39 +1,10 @@
-"""Scenarios: a named future = the baseline study plus changes (parse, validate, apply).
+"""Scenarios: a named future = the baseline study plus changes (applying them to a study).
 
-One YAML file per scenario in ``scenarios/`` (or a mapping in a ``compare`` section of a
-map recipe, see :mod:`jokkgeo.report_compare`). ``baseline`` is a built-in scenario with
-no changes. Example::
-
-    name: kallak_road                 # optional; defaults to the file name, must match it
-    title: Kallak-gruvan, malmtransport på väg
-    title_en: Kallak mine, ore transport by road
-    description: ...                  # optional, Swedish (description_en: English)
-    extends: kallak_mine              # optional: start from another scenario's changes
-    season: winter                    # summer (default) | winter | winter_open_tracks
-    add_layers:                       # new layers: a path to a layer YAML ...
-      - spec: scenarios/layers/kallak_access_road.yaml
-      - id: new_housing               # ... or an inline layer spec (same keys as layers/*.yaml)
-        title: Nytt bostadsområde
-        theme: housing_land
-        source: {path: data/scenarios.gpkg, layer: jokkmokk_new_housing}
-        geometry_type: Polygon
-        provenance: ...
-        licence: CC0 1.0
-        attribution: jokkgeo
-        accuracy_m: 100
-        illustrative: true
-        append_to: housing_land       # optional: add its features to an existing layer
-    remove_layers: [power_lines]
-    filter_layers:                    # keep rows matching ``where``, drop rows matching ``exclude``
-      investment_areas: {exclude: {type: wind}}
-    road_changes:                     # change road attributes selected by value
-      - layer: roads                  # default: roads
-        select: {ref: ["805", "97"]}  # equality/membership; ';'-lists and osmnx list cells match any
-        bbox: [650000, 7390000, 760000, 7420000]   # optional: only features intersecting (EPSG:3006 m)
-        set: {maxspeed: 70, traffic: ore_trucks}
-        close: false                  # true: the selected roads are closed to traffic
-    parameters:                       # keyword arguments per analysis (PARAMETER_KEYS)
-      catchments: {minutes: [15, 30, 60]}
+The schema (``scenarios/*.yaml``: :class:`Scenario`, :func:`merge_scenarios`,
+:func:`validate_scenario`) lives in :mod:`jokkgeo.config.scenarios` and is re-exported
+here; reading files is :func:`jokkgeo.io.configs.read_scenarios`; every key is described in
+``docs/config.md``. ``parse_scenario`` here is
+:func:`jokkgeo.io.configs.scenario_from_data` (it takes the project ``root``).
 
 Examples
 --------
@@ -41,10 +12,6 @@ Examples
 >>> s = parse_scenario({"name": "w", "title": "Vinter", "season": "winter"}, None, root=Path("."))
 >>> s.season, s.is_baseline
 ('winter', False)
-
-Every reference to a layer is checked against the catalogue; errors name the
-file and the key (``scenarios/x.yaml: key 'remove_layers[1]': ...``) and say
-how to fix them. Nothing here is evaluated: filters are equality/membership tests.
 
 :class:`Study` holds the layers of one run (specs plus lazily loaded data in
 EPSG:3006). :func:`apply_scenario` returns a new study that shares every
@@ -60,10 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from jokkgeo.config.layers import Catalogue, LayerSpec
+from jokkgeo.config.layers import LayerSpec
 from jokkgeo.config.scenarios import (  # noqa: F401  (re-exported: the schema moved to jokkgeo.config)
     BASELINE,
     BASELINE_SCENARIO,
@@ -80,7 +46,7 @@ from jokkgeo.config.scenarios import (  # noqa: F401  (re-exported: the schema m
     validate_scenario,
 )
 from jokkgeo.config.scenarios import ScenarioSet as _ScenarioSet
-from jokkgeo.errors import CatalogueError, DataLayerError, JokkgeoError
+from jokkgeo.errors import CatalogueError, DataLayerError
 from jokkgeo.io.configs import read_scenario, read_scenarios
 from jokkgeo.io.configs import scenario_from_data as parse_scenario  # noqa: F401  (old name, takes root=)
 

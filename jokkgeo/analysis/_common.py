@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from pyproj import CRS
 
-from jokkgeo.catalogue import LayerSpec
+from jokkgeo.config.layers import LayerSpec
 from jokkgeo.errors import AnalysisError, CRSError
 from jokkgeo.settings import WORKING_CRS
 

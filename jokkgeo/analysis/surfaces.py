@@ -53,7 +53,7 @@ from jokkgeo.analysis._common import InputLayer, as_inputs, caveats_for, select
 from jokkgeo.config.rules import RuleSet, SurfaceRule
 from jokkgeo.analysis.decay import decay
 from jokkgeo.io.configs import load_rules
-from jokkgeo.catalogue import LayerSpec
+from jokkgeo.config.layers import LayerSpec
 from jokkgeo.errors import AnalysisError
 from jokkgeo.settings import WORKING_CRS
 

@@ -81,12 +81,19 @@ class LayerSelector:
     where: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
 
     def layer_ids(self, themes: Mapping[str, str]) -> list[str]:
-        """Layer ids selected, given a mapping layer id -> theme (sorted, stable)."""
+        """Layer ids selected, given a mapping layer id -> theme (sorted, stable).
+
+        Parameters
+        ----------
+        themes
+            Layer id -> theme of every available layer.
+        """
         if self.layer is not None:
             return [self.layer] if self.layer in themes else []
         return sorted(lid for lid, theme in themes.items() if theme == self.theme)
 
     def describe(self) -> str:
+        """A short text of the selection (``theme roads where type in ['wind']``)."""
         base = f"layer {self.layer}" if self.layer else f"theme {self.theme}"
         if self.where:
             base += " where " + ", ".join(f"{k} in {list(v)}" for k, v in self.where.items())
@@ -113,6 +120,7 @@ class ConflictRule:
 
     @property
     def radius_m(self) -> float:
+        """The zone-of-influence radius (the largest zone limit), metres."""
         return self.zones_m[-1]
 
 
@@ -153,9 +161,23 @@ class RuleSet:
     path: Path | None = None
 
     def caveat_texts(self, language: str = "sv") -> list[str]:
+        """The rule file's caveats in ``language`` (falls back to Swedish).
+
+        Parameters
+        ----------
+        language
+            ``sv`` or ``en``.
+        """
         return list(self.caveats_en if language == "en" and self.caveats_en else self.caveats)
 
     def rule(self, rule_id: str) -> ConflictRule:
+        """The rule with id ``rule_id``.
+
+        Parameters
+        ----------
+        rule_id
+            A rule id; an unknown id raises :class:`~jokkgeo.errors.CatalogueError` listing the ids.
+        """
         for r in self.rules:
             if r.id == rule_id:
                 return r

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jokkgeo.catalogue import LayerSpec, load_yaml, parse_layer_spec
+from jokkgeo.config.layers import LayerSpec
 from jokkgeo.errors import DataSourceError, JokkgeoError
 
 log = logging.getLogger(__name__)
@@ -197,6 +197,7 @@ def check_catalogue(
     Duplicate ids are errors.
     """
     from jokkgeo._progress import progress
+    from jokkgeo.io.configs import read_layer_spec
 
     directory = Path(directory)
     if not directory.is_dir():
@@ -209,7 +210,7 @@ def check_catalogue(
     seen: dict[str, Path] = {}
     for file in progress(files, total=len(files), desc="layers"):
         try:
-            spec = parse_layer_spec(load_yaml(file), file, root=root_path, allow_outside=allow_outside)
+            spec = read_layer_spec(file, root=root_path, allow_outside=allow_outside)
         except JokkgeoError as exc:
             results.append(LayerCheck(name=file.stem, path=file, errors=[str(exc)]))
             continue

@@ -119,6 +119,11 @@ def available_profiles() -> tuple[str, ...]:
 def get_profile(profile: str | SpeedProfile | None) -> SpeedProfile:
     """Return a packaged profile by name (``None`` means ``"summer"``), or pass a profile through.
 
+    Parameters
+    ----------
+    profile
+        A profile name, a :class:`SpeedProfile`, or ``None``.
+
     Examples
     --------
     >>> get_profile("winter").closed
