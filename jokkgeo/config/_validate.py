@@ -234,7 +234,11 @@ def number(
     """
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise fail(path, key, f"expected {what}, got {_typename(value)} {short(value)}")
-    if not math.isfinite(value):
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # an integer beyond float range
+        finite = False
+    if not finite:
         raise fail(path, key, f"expected {what}, got {short(value)}", "give a finite number")
     too_low = low is not None and (value <= low if low_open else value < low)
     too_high = high is not None and value > high

@@ -7,7 +7,8 @@ What differs from ``yaml.safe_load``:
 - a key given twice in one mapping is an error naming the key and both lines;
 - YAML 1.1 surprises are gone: only ``true``/``false`` are booleans (``yes``, ``NO``,
   ``on``, ``off`` stay text), numbers with leading zeros (``0114``), sexagesimal
-  (``1:20``) and dates stay text, so ids and codes keep their spelling.
+  (``1:20``), dates and integers of more than 18 digits stay text, so ids and codes keep
+  their spelling.
 
 Examples
 --------
@@ -45,12 +46,13 @@ _Resolver.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
 _Resolver.add_implicit_resolver(
-    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]{0,17})$"), list("-+0123456789")
 )
 _Resolver.add_implicit_resolver(
     "tag:yaml.org,2002:float",
     re.compile(
-        r"^(?:[-+]?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+        r"^(?:[-+]?(?:(?:0|[1-9][0-9]*)\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?(?:0|[1-9][0-9]*)[eE][-+]?[0-9]+"
         r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
     ),
     list("-+0123456789."),
@@ -148,5 +150,9 @@ def loads(text: str, origin: Any = None) -> Any:
         raise CatalogueError(f"{where}: invalid YAML{line}: {str(problem)[:MAX_REPR]}") from None
     except RecursionError:
         raise CatalogueError(f"{where}: nested too deeply; simplify the file") from None
+    except CatalogueError:
+        raise
+    except ValueError as exc:  # a value the constructors cannot convert
+        raise CatalogueError(f"{where}: invalid YAML value: {str(exc)[:MAX_REPR]}") from None
     finally:
         loader.dispose()

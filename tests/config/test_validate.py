@@ -25,7 +25,7 @@ def test_long_values_are_cut():
     assert len(v.message("f", "k", "x" * 10_000)) == v.MAX_MESSAGE
 
 
-@pytest.mark.parametrize("value", [True, "5", None, math.nan, math.inf])
+@pytest.mark.parametrize("value", [True, "5", None, math.nan, math.inf, 10**400])
 def test_number_refuses_bools_text_and_non_finite(value):
     with pytest.raises(CatalogueError, match="f: key 'k': expected a number"):
         v.number(value, "f", "k")

@@ -85,3 +85,8 @@ def test_size_limit_and_encoding(tmp_path):
 def test_python_tags_refused(tmp_path):
     with pytest.raises(CatalogueError, match="x.yaml: invalid YAML at line 1"):
         read_yaml(_write(tmp_path, "a: !!python/object/apply:os.system ['echo hi']\n"))
+
+
+def test_huge_numbers_do_not_crash(tmp_path):
+    data = read_yaml(_write(tmp_path, "a: " + "1" * 5000 + "\nb: 123456789012345678\nc: 1e400\n"))
+    assert data["a"] == "1" * 5000 and data["b"] == 123456789012345678 and data["c"] == float("inf")
