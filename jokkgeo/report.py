@@ -456,7 +456,7 @@ def build_report(
                                        allow_outside=settings.allow_outside)
     if recipes is None:
         recipes = load_recipes(Path(recipes_dir) if recipes_dir else settings.project_root / "maps",
-                               layer_ids=list(catalogue))
+                               layer_ids=list(catalogue), known_types=ANALYSES)
     ctx = RunContext(catalogue, settings, public=public)
     runs = [run_recipe(r, ctx) for r in recipes]
 

@@ -107,7 +107,7 @@ def run_conflicts(spec: AnalysisSpec, ctx: RunContext) -> AnalysisOutput:
     """Land-use conflicts (:func:`jokkgeo.analysis.conflicts.conflicts`) of development × sensitive layers."""
     from jokkgeo.analysis.conflicts import conflicts
     from jokkgeo.io.configs import load_rules
-    from jokkgeo.catalogue import resolve_path
+    from jokkgeo.io.paths import YAML_SUFFIXES, resolve_path
 
     lang = ctx.language
     known = {"development", "sensitive", "rules", "rule_ids", "crossings", "title", "title_en"}
@@ -129,8 +129,9 @@ def run_conflicts(spec: AnalysisSpec, ctx: RunContext) -> AnalysisOutput:
     if not dev or not sens:
         return out
     rules_path = spec.get("rules")
-    rules = load_rules(resolve_path(str(rules_path), root=ctx.settings.project_root, origin=f"{spec.origin}.rules",
-                                    allow_outside=ctx.settings.allow_outside)) if rules_path else load_rules()
+    rules = load_rules(resolve_path(str(rules_path), root=ctx.settings.project_root, origin=f"{spec.origin}.rules'",
+                                    allow_outside=ctx.settings.allow_outside, suffixes=YAML_SUFFIXES,
+                                    must_exist=True)) if rules_path else load_rules()
     rule_ids = spec.get("rule_ids")
     if rule_ids is not None:
         # only these conflict rules (the crossings section of the rules is kept)

@@ -50,6 +50,15 @@ def test_valid_catalogue(tmp_path):
         cat["rail"]
 
 
+def test_catalogue_is_a_mapping_missing_id_is_a_key_error(tmp_path):
+    # bug: cat["x"] raised a CatalogueError that was no KeyError, so `in` and .get() raised
+    cat = Catalogue.from_dir(_project(tmp_path, BASE))
+    assert "rail" not in cat and "settlements" in cat
+    assert cat.get("rail") is None and cat.get("rail", 1) == 1
+    with pytest.raises(KeyError):
+        cat["rail"]
+
+
 @pytest.mark.parametrize(
     "spec, message",
     [

@@ -41,7 +41,7 @@ def test_full_recipe(tmp_path):
         ({"title": "t", "layers": ["roads"], "extent": [1, 2, 3]}, "extent"),
         ({"title": "t", "layers": ["roads"], "extent": [20.0, 66.0, 21.0, 67.0]}, "extent"),
         ({"title": "t", "layers": ["roads"], "figure": {"dpi": 10}}, r"figure\.dpi"),
-        ({"title": "t", "layers": ["roads"], "figure": {"formats": ["gif"]}}, r"figure\.formats"),
+        ({"title": "t", "layers": ["roads"], "figure": {"formats": ["gif"]}}, r"figure\.formats\[0\]"),
         ({"title": "t"}, "layers"),
     ],
 )
@@ -72,9 +72,11 @@ def test_missing_folder(tmp_path):
         load_recipes(tmp_path / "maps")
 
 
-def test_default_analysis_types_come_from_registry(tmp_path):
-    from jokkgeo.report import ANALYSES
-
-    assert {"catchments", "conflicts", "influence", "screening"} <= set(ANALYSES)
-    r = parse_recipe({"title": "t", "analyses": [{"type": "conflicts"}]}, tmp_path / "x.yaml")
-    assert r.analyses[0].type == "conflicts"
+def test_analysis_type_is_generic_unless_known_types_given(tmp_path):
+    # the config layer must not import the report: types are checked against the
+    # report's table only when the caller passes it (known_types)
+    r = parse_recipe({"title": "t", "analyses": [{"type": "anything", "k": 1}]}, tmp_path / "x.yaml")
+    assert (r.analyses[0].type, dict(r.analyses[0].params)) == ("anything", {"k": 1})
+    with pytest.raises(CatalogueError, match=r"x\.yaml: key 'analyses\[0\]\.type': 'anything' is not"):
+        parse_recipe({"title": "t", "analyses": [{"type": "anything"}]}, tmp_path / "x.yaml",
+                     known_types=["conflicts"])

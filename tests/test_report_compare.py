@@ -76,7 +76,7 @@ def test_unknown_scenario_names_recipe_key(project, tmp_path):
     bad.mkdir()
     (bad / "bad.yaml").write_text(yaml.safe_dump({
         "title": "x", "layers": ["roads"], "analyses": [{"type": "compare", "scenario": "nope"}]}), encoding="utf-8")
-    with pytest.raises(CatalogueError, match=r"bad.yaml: key 'analyses\[0\]\.scenario: no scenario named 'nope'"):
+    with pytest.raises(CatalogueError, match=r"bad.yaml: key 'analyses\[0\]\.scenario': no scenario named 'nope'"):
         build_report(tmp_path / "o", settings=Settings(project_root=project), recipes_dir=bad, figures=False)
 
 

@@ -17,7 +17,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from jokkgeo.catalogue import LayerSpec
+from jokkgeo.config.layers import LayerSpec
 from jokkgeo.crs import check_working_crs
 from jokkgeo.errors import AnalysisError
 from jokkgeo.i18n import lang as _lang

@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from jokkgeo.analysis import compare as diff
-from jokkgeo.catalogue import LayerSpec
+from jokkgeo.config.layers import LayerSpec
 from jokkgeo.errors import AnalysisError, CatalogueError
 from jokkgeo.scenarios import Study, spec_token
 from jokkgeo.settings import WORKING_CRS

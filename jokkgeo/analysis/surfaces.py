@@ -51,7 +51,7 @@ from scipy.signal import fftconvolve
 from jokkgeo._progress import progress
 from jokkgeo.analysis._common import InputLayer, as_inputs, caveats_for, select
 from jokkgeo.analysis.decay import decay
-from jokkgeo.catalogue import LayerSpec
+from jokkgeo.config.layers import LayerSpec
 from jokkgeo.config.rules import RuleSet, SurfaceRule
 from jokkgeo.errors import AnalysisError
 from jokkgeo.i18n import text

@@ -37,13 +37,13 @@ The decay shapes are described in :mod:`jokkgeo.analysis.decay`.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jokkgeo.catalogue import THEMES
+from jokkgeo.config import _validate as v
+from jokkgeo.config.layers import THEMES
 from jokkgeo.errors import CatalogueError
 
 DECAY_SHAPES: tuple[str, ...] = ("step", "linear", "exponential", "gaussian")
@@ -52,11 +52,20 @@ SEVERITIES: tuple[str, ...] = ("major", "moderate", "minor")
 SEVERITY_RANK: dict[str, int] = {"major": 3, "moderate": 2, "minor": 1}
 """Numeric rank (higher is worse) for sorting; 0 means no conflict."""
 
-_RULE_KEYS = frozenset({"id", "development", "sensitive", "zones_m", "decay", "severity", "reference", "note"})
-_SELECTOR_KEYS = frozenset({"layer", "theme", "where"})
-_SURFACE_KEYS = frozenset({"id", "development", "radius_m", "decay", "reference", "note"})
-_CROSSING_KEYS = frozenset({"infrastructure", "routes", "reference", "note"})
-_TOP_KEYS = frozenset({"version", "references", "rules", "surfaces", "crossings", "caveats", "caveats_en"})
+RULE_KEYS: frozenset[str] = frozenset(
+    {"id", "development", "sensitive", "zones_m", "decay", "severity", "reference", "note"}
+)
+"""Keys of one ``rules`` entry."""
+SELECTOR_KEYS: frozenset[str] = frozenset({"layer", "theme", "where"})
+"""Keys of a layer selector (``development``, ``sensitive``, ``routes`` …)."""
+SURFACE_KEYS: frozenset[str] = frozenset({"id", "development", "radius_m", "decay", "reference", "note"})
+"""Keys of one ``surfaces`` entry."""
+CROSSING_KEYS: frozenset[str] = frozenset({"infrastructure", "routes", "reference", "note"})
+"""Keys of ``crossings``."""
+RULES_FILE_KEYS: frozenset[str] = frozenset(
+    {"version", "references", "rules", "surfaces", "crossings", "caveats", "caveats_en"}
+)
+"""Top-level keys of a rules file."""
 
 
 # --------------------------------------------------------------------------- rules
@@ -72,12 +81,19 @@ class LayerSelector:
     where: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
 
     def layer_ids(self, themes: Mapping[str, str]) -> list[str]:
-        """Layer ids selected, given a mapping layer id -> theme (sorted, stable)."""
+        """Layer ids selected, given a mapping layer id -> theme (sorted, stable).
+
+        Parameters
+        ----------
+        themes
+            Layer id -> theme of every available layer.
+        """
         if self.layer is not None:
             return [self.layer] if self.layer in themes else []
         return sorted(lid for lid, theme in themes.items() if theme == self.theme)
 
     def describe(self) -> str:
+        """A short text of the selection (``theme roads where type in ['wind']``)."""
         base = f"layer {self.layer}" if self.layer else f"theme {self.theme}"
         if self.where:
             base += " where " + ", ".join(f"{k} in {list(v)}" for k, v in self.where.items())
@@ -104,6 +120,7 @@ class ConflictRule:
 
     @property
     def radius_m(self) -> float:
+        """The zone-of-influence radius (the largest zone limit), metres."""
         return self.zones_m[-1]
 
 
@@ -144,134 +161,120 @@ class RuleSet:
     path: Path | None = None
 
     def caveat_texts(self, language: str = "sv") -> list[str]:
+        """The rule file's caveats in ``language`` (falls back to Swedish).
+
+        Parameters
+        ----------
+        language
+            ``sv`` or ``en``.
+        """
         return list(self.caveats_en if language == "en" and self.caveats_en else self.caveats)
 
     def rule(self, rule_id: str) -> ConflictRule:
+        """The rule with id ``rule_id``.
+
+        Parameters
+        ----------
+        rule_id
+            A rule id; an unknown id raises :class:`~jokkgeo.errors.CatalogueError` listing the ids.
+        """
         for r in self.rules:
             if r.id == rule_id:
                 return r
         raise CatalogueError(f"{self.path}: no rule '{rule_id}'; available: {', '.join(r.id for r in self.rules)}")
 
 
-def _fail(path: Path | str, key: str, problem: str) -> CatalogueError:
-    return CatalogueError(f"{path}: key '{key}': {problem}")
-
-
-def _check_keys(path: Path | str, prefix: str, mapping: Mapping[str, Any], allowed: frozenset[str]) -> None:
-    for key in mapping:
-        if key not in allowed:
-            raise _fail(path, f"{prefix}{key}", f"unknown key; allowed keys are: {', '.join(sorted(allowed))}")
-
-
-def _ident(path: Path | str, key: str, value: Any) -> str:
-    if not isinstance(value, str) or not value or not value.replace("_", "").replace("-", "").isalnum():
-        raise _fail(path, key, f"expected an id of letters, digits, '_' or '-', got {value!r}")
-    return value
-
-
 def _selector(path: Path | str, key: str, raw: Any) -> LayerSelector:
     if isinstance(raw, str):
         raw = {"layer": raw}
-    if not isinstance(raw, Mapping):
-        raise _fail(path, key, f"expected a mapping with 'layer' or 'theme', got {raw!r}")
-    _check_keys(path, f"{key}.", raw, _SELECTOR_KEYS)
+    v.mapping(raw, path, key, "a mapping with 'layer' or 'theme'")
+    v.check_keys(raw, SELECTOR_KEYS, path, key)
     layer, theme = raw.get("layer"), raw.get("theme")
     if (layer is None) == (theme is None):
-        raise _fail(path, key, "give exactly one of 'layer' (a layer id) or 'theme' (a theme name)")
+        raise v.fail(path, key, "needs exactly one of 'layer' and 'theme'",
+                     "give 'layer' (a layer id) or 'theme' (a theme name)")
     if layer is not None:
-        _ident(path, f"{key}.layer", layer)
-    if theme is not None and theme not in THEMES:
-        raise _fail(path, f"{key}.theme", f"'{theme}' is not a theme; use one of: {', '.join(THEMES)}")
-    where_raw = raw.get("where") or {}
-    if not isinstance(where_raw, Mapping):
-        raise _fail(path, f"{key}.where", f"expected a mapping column: value or [values], got {where_raw!r}")
-    where = {str(k): tuple(v) if isinstance(v, list) else (v,) for k, v in where_raw.items()}
-    return LayerSelector(layer=layer, theme=theme, where=where)
+        v.ident(layer, path, f"{key}.layer")
+    if theme is not None:
+        v.choice(theme, THEMES, path, f"{key}.theme", "a theme")
+    return LayerSelector(layer=layer, theme=theme, where=v.value_filter(raw.get("where"), path, f"{key}.where"))
 
 
 def _positive(path: Path | str, key: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-        raise _fail(path, key, f"expected a positive distance in metres, got {value!r}")
-    return float(value)
-
-
-def _choice(path: Path | str, key: str, value: Any, choices: Sequence[str]) -> str:
-    if value not in choices:
-        raise _fail(path, key, f"{value!r} is not one of: {', '.join(choices)}")
-    return str(value)
+    return v.positive(value, path, key, "a positive distance in metres")
 
 
 def _reference(path: Path | str, key: str, value: Any, references: Mapping[str, str]) -> tuple[str, str]:
     if not isinstance(value, str) or value not in references:
-        raise _fail(path, key, f"{value!r} is not a key of 'references' ({', '.join(sorted(references))})")
+        raise v.fail(path, key, f"{v.short(value)} is not a key of 'references'",
+                     f"use one of: {', '.join(sorted(references))}")
     return value, references[value]
 
 
-def _opt_text(path: Path | str, key: str, value: Any) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise _fail(path, key, f"expected text, got {value!r}")
-    return value
-
-
-def _text_list(path: Path | str, key: str, value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise _fail(path, key, "expected a list of texts")
-    return tuple(value)
+def _items(data: Mapping[str, Any], key: str, path: Path | str, *, required: bool) -> list[Any]:
+    raw = data.get(key)
+    if raw is None and not required:
+        return []
+    if not isinstance(raw, list) or (required and not raw):
+        raise v.fail(path, key, "missing or empty" if not raw else f"expected a list, got {v.short(raw)}",
+                     f"give a list of {key}")
+    return raw
 
 
 def parse_rules(data: Any, path: Path | str = "<rules>") -> RuleSet:
     """Validate a parsed rules document and return a :class:`RuleSet`.
 
+    Parameters
+    ----------
+    data
+        The YAML document (a mapping).
+    path
+        The file it came from (named in errors).
+
     Raises
     ------
     jokkgeo.errors.CatalogueError
         Naming the file and the key (e.g. ``rules[2].zones_m``) that is wrong.
+
+    Examples
+    --------
+    >>> rs = parse_rules({"references": {"r": "Ref 2020"}, "rules": [{"id": "a",
+    ...     "development": {"theme": "roads"}, "sensitive": {"layer": "x"}, "zones_m": [100, 500],
+    ...     "decay": "linear", "severity": "major", "reference": "r"}]})
+    >>> rs.rule("a").radius_m
+    500.0
     """
-    if not isinstance(data, Mapping):
-        raise CatalogueError(f"{path}: expected a mapping with 'references' and 'rules', got {type(data).__name__}")
-    _check_keys(path, "", data, _TOP_KEYS)
+    v.mapping(data, path, "", "a mapping with 'references' and 'rules'")
+    v.check_keys(data, RULES_FILE_KEYS, path)
     if data.get("version", 1) != 1:
-        raise _fail(path, "version", f"only version 1 is supported, got {data.get('version')!r}")
+        raise v.fail(path, "version", f"version {v.short(data.get('version'))} is not supported", "use version: 1")
     refs_raw = data.get("references")
     if not isinstance(refs_raw, Mapping) or not refs_raw:
-        raise _fail(path, "references", "missing or empty; give a mapping key: full citation")
+        raise v.fail(path, "references", "missing or empty", "give a mapping key: full citation")
     references: dict[str, str] = {}
-    for k, v in refs_raw.items():
-        _ident(path, f"references.{k}", k)
-        if not isinstance(v, str) or not v.strip():
-            raise _fail(path, f"references.{k}", "expected the citation text")
-        references[k] = v.strip()
+    for k, val in refs_raw.items():
+        v.ident(k, path, f"references.{k}")
+        references[k] = v.text(val, path, f"references.{k}", nonempty=True).strip()
 
-    rules_raw = data.get("rules")
-    if not isinstance(rules_raw, list) or not rules_raw:
-        raise _fail(path, "rules", "missing or empty; give a list of rules")
     rules: list[ConflictRule] = []
     seen: set[str] = set()
-    for i, raw in enumerate(rules_raw):
+    for i, raw in enumerate(_items(data, "rules", path, required=True)):
         key = f"rules[{i}]"
-        if not isinstance(raw, Mapping):
-            raise _fail(path, key, f"expected a mapping, got {raw!r}")
-        _check_keys(path, f"{key}.", raw, _RULE_KEYS)
-        for req in ("id", "development", "sensitive", "zones_m", "decay", "severity", "reference"):
-            if raw.get(req) is None:
-                raise _fail(path, f"{key}.{req}", "missing (required)")
-        rid = _ident(path, f"{key}.id", raw["id"])
+        v.mapping(raw, path, key)
+        v.check_keys(raw, RULE_KEYS, path, key)
+        v.require(raw, ("id", "development", "sensitive", "zones_m", "decay", "severity", "reference"), path, key)
+        rid = v.ident(raw["id"], path, f"{key}.id")
         key = f"rules[{i}] ({rid})"
         if rid in seen:
-            raise _fail(path, f"{key}.id", f"'{rid}' is used by another rule; ids must be unique")
+            raise v.fail(path, f"{key}.id", f"'{rid}' is used by another rule", "ids must be unique")
         seen.add(rid)
-        zones = raw["zones_m"]
-        if not isinstance(zones, list):
-            zones = [zones]
+        zones = raw["zones_m"] if isinstance(raw["zones_m"], list) else [raw["zones_m"]]
         if not zones:
-            raise _fail(path, f"{key}.zones_m", "give at least one distance in metres")
+            raise v.fail(path, f"{key}.zones_m", "empty list", "give at least one distance in metres")
         zones_f = tuple(_positive(path, f"{key}.zones_m", z) for z in zones)
         if any(b <= a for a, b in zip(zones_f, zones_f[1:])):
-            raise _fail(path, f"{key}.zones_m", f"distances must be strictly ascending, got {list(zones)}")
+            raise v.fail(path, f"{key}.zones_m", f"distances {v.short(zones)} are not strictly ascending",
+                         "list the zone limits from the nearest to the farthest")
         ref, cit = _reference(path, f"{key}.reference", raw["reference"], references)
         rules.append(
             ConflictRule(
@@ -279,30 +282,24 @@ def parse_rules(data: Any, path: Path | str = "<rules>") -> RuleSet:
                 development=_selector(path, f"{key}.development", raw["development"]),
                 sensitive=_selector(path, f"{key}.sensitive", raw["sensitive"]),
                 zones_m=zones_f,
-                decay=_choice(path, f"{key}.decay", raw["decay"], DECAY_SHAPES),
-                severity=_choice(path, f"{key}.severity", raw["severity"], SEVERITIES),
+                decay=v.choice(raw["decay"], DECAY_SHAPES, path, f"{key}.decay", "a decay shape"),
+                severity=v.choice(raw["severity"], SEVERITIES, path, f"{key}.severity", "a severity"),
                 reference=ref,
                 citation=cit,
-                note=_opt_text(path, f"{key}.note", raw.get("note")),
+                note=v.opt_text(raw.get("note"), path, f"{key}.note"),
             )
         )
 
     surfaces: list[SurfaceRule] = []
-    surf_raw = data.get("surfaces") or []
-    if not isinstance(surf_raw, list):
-        raise _fail(path, "surfaces", "expected a list")
     seen = set()
-    for i, raw in enumerate(surf_raw):
+    for i, raw in enumerate(_items(data, "surfaces", path, required=False)):
         key = f"surfaces[{i}]"
-        if not isinstance(raw, Mapping):
-            raise _fail(path, key, f"expected a mapping, got {raw!r}")
-        _check_keys(path, f"{key}.", raw, _SURFACE_KEYS)
-        for req in ("id", "development", "radius_m", "decay", "reference"):
-            if raw.get(req) is None:
-                raise _fail(path, f"{key}.{req}", "missing (required)")
-        sid = _ident(path, f"{key}.id", raw["id"])
+        v.mapping(raw, path, key)
+        v.check_keys(raw, SURFACE_KEYS, path, key)
+        v.require(raw, ("id", "development", "radius_m", "decay", "reference"), path, key)
+        sid = v.ident(raw["id"], path, f"{key}.id")
         if sid in seen or sid == "combined":
-            raise _fail(path, f"{key}.id", f"'{sid}' is used twice or reserved ('combined')")
+            raise v.fail(path, f"{key}.id", f"'{sid}' is used twice or reserved ('combined')", "choose another id")
         seen.add(sid)
         ref, cit = _reference(path, f"{key}.reference", raw["reference"], references)
         surfaces.append(
@@ -310,39 +307,36 @@ def parse_rules(data: Any, path: Path | str = "<rules>") -> RuleSet:
                 id=sid,
                 development=_selector(path, f"{key}.development", raw["development"]),
                 radius_m=_positive(path, f"{key}.radius_m", raw["radius_m"]),
-                decay=_choice(path, f"{key}.decay", raw["decay"], DECAY_SHAPES),
+                decay=v.choice(raw["decay"], DECAY_SHAPES, path, f"{key}.decay", "a decay shape"),
                 reference=ref,
                 citation=cit,
-                note=_opt_text(path, f"{key}.note", raw.get("note")),
+                note=v.opt_text(raw.get("note"), path, f"{key}.note"),
             )
         )
 
     crossing: CrossingRule | None = None
     cross_raw = data.get("crossings")
     if cross_raw is not None:
-        if not isinstance(cross_raw, Mapping):
-            raise _fail(path, "crossings", "expected a mapping with 'infrastructure', 'routes', 'reference'")
-        _check_keys(path, "crossings.", cross_raw, _CROSSING_KEYS)
-        for req in ("infrastructure", "routes", "reference"):
-            if cross_raw.get(req) is None:
-                raise _fail(path, f"crossings.{req}", "missing (required)")
+        v.mapping(cross_raw, path, "crossings", "a mapping with 'infrastructure', 'routes', 'reference'")
+        v.check_keys(cross_raw, CROSSING_KEYS, path, "crossings")
+        v.require(cross_raw, ("infrastructure", "routes", "reference"), path, "crossings")
         infra = cross_raw["infrastructure"]
         if not isinstance(infra, list) or not infra:
-            raise _fail(path, "crossings.infrastructure", "expected a list of layer selectors")
+            raise v.fail(path, "crossings.infrastructure", f"got {v.short(infra)}", "give a list of layer selectors")
         ref, cit = _reference(path, "crossings.reference", cross_raw["reference"], references)
         crossing = CrossingRule(
             infrastructure=tuple(_selector(path, f"crossings.infrastructure[{i}]", s) for i, s in enumerate(infra)),
             routes=_selector(path, "crossings.routes", cross_raw["routes"]),
             reference=ref,
             citation=cit,
-            note=_opt_text(path, "crossings.note", cross_raw.get("note")),
+            note=v.opt_text(cross_raw.get("note"), path, "crossings.note"),
         )
     return RuleSet(
         rules=tuple(rules),
         surfaces=tuple(surfaces),
         crossings=crossing,
         references=references,
-        caveats=_text_list(path, "caveats", data.get("caveats")),
-        caveats_en=_text_list(path, "caveats_en", data.get("caveats_en")),
+        caveats=v.text_list(data.get("caveats"), path, "caveats"),
+        caveats_en=v.text_list(data.get("caveats_en"), path, "caveats_en"),
         path=Path(path) if not isinstance(path, Path) else path,
     )

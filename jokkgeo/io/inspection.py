@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jokkgeo.catalogue import LayerSpec, load_yaml, parse_layer_spec
+from jokkgeo.config.layers import LayerSpec
 from jokkgeo.errors import DataSourceError, JokkgeoError
 
 log = logging.getLogger(__name__)
@@ -160,7 +160,7 @@ def check_spec(spec: LayerSpec, *, language: str = "sv") -> LayerCheck:
     """Load one layer of a catalogue and check its data and metadata."""
     result = LayerCheck(name=spec.id, path=spec.source.path)
     _metadata_problems(spec, result, language)
-    from jokkgeo.render.styles import layer_style  # styles are plain data, no renderer imported
+    from jokkgeo.config.styles import layer_style  # validates the style (no renderer imported)
 
     try:
         style = layer_style(spec, language=language)
@@ -199,6 +199,7 @@ def check_catalogue(
     Duplicate ids are errors.
     """
     from jokkgeo._progress import progress
+    from jokkgeo.io.configs import read_layer_spec
 
     directory = Path(directory)
     if not directory.is_dir():
@@ -211,7 +212,7 @@ def check_catalogue(
     seen: dict[str, Path] = {}
     for file in progress(files, total=len(files), desc="layers"):
         try:
-            spec = parse_layer_spec(load_yaml(file), file, root=root_path, allow_outside=allow_outside)
+            spec = read_layer_spec(file, root=root_path, allow_outside=allow_outside)
         except JokkgeoError as exc:
             results.append(LayerCheck(name=file.stem, path=file, errors=[str(exc)]))
             continue

@@ -44,7 +44,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from jokkgeo.catalogue import LayerSpec
+from jokkgeo.config.layers import LayerSpec
 from jokkgeo.checks import check_geometries, geometry_type_counts
 from jokkgeo.crs import check_coordinates, describe_coordinates, parse_crs
 from jokkgeo.errors import CRSError, DataLayerError, DataSourceError

@@ -14,13 +14,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from jokkgeo.config._yaml import loads
+from jokkgeo.config.seasons import SURFACES, SeasonSpec, parse_season, parse_seasons
 from jokkgeo.errors import CatalogueError
 from jokkgeo.network.speeds import ROAD_CLASSES
 
 SEASONS_FILE = Path(__file__).with_name("seasons.yaml")
-SURFACES: tuple[str, ...] = ("paved", "unpaved", "unknown")
+__all__ = ["SURFACES", "SpeedProfile", "available_profiles", "get_profile", "profile_from_dict",
+           "profile_from_spec", "seasonal_classes"]
 
 
 @dataclass(frozen=True)
@@ -71,48 +72,43 @@ class SpeedProfile:
 
 
 def profile_from_dict(name: str, data: Any, *, origin: str = "profile") -> SpeedProfile:
-    """Validate a mapping (as in ``seasons.yaml``) and return a :class:`SpeedProfile`."""
-    if not isinstance(data, Mapping):
-        raise CatalogueError(f"{origin}: profile '{name}' must be a mapping, got {type(data).__name__}")
-    allowed = {"description", "description_sv", "factors", "surface_factors", "closed"}
-    for key in data:
-        if key not in allowed:
-            raise CatalogueError(f"{origin}: profile '{name}': unknown key '{key}'; allowed: {', '.join(sorted(allowed))}")
+    """Validate a mapping (as in ``seasons.yaml``) and return a :class:`SpeedProfile`.
 
-    def factors(key: str, valid: tuple[str, ...]) -> dict[str, float]:
-        raw = data.get(key) or {}
-        if not isinstance(raw, Mapping):
-            raise CatalogueError(f"{origin}: profile '{name}': '{key}' must be a mapping")
-        out = {}
-        for cls, value in raw.items():
-            if cls not in valid:
-                raise CatalogueError(
-                    f"{origin}: profile '{name}': '{key}.{cls}' is not known; use one of: {', '.join(valid)}"
-                )
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1.5:
-                raise CatalogueError(f"{origin}: profile '{name}': '{key}.{cls}' must be a number in (0, 1.5], got {value!r}")
-            out[str(cls)] = float(value)
-        return out
+    Parameters
+    ----------
+    name
+        Profile name.
+    data
+        The mapping (schema: :mod:`jokkgeo.config.seasons`).
+    origin
+        The file it came from (for messages).
+    """
+    return profile_from_spec(parse_season(name, data, origin, road_classes=ROAD_CLASSES))
 
-    closed = data.get("closed") or []
-    if not isinstance(closed, list) or any(c not in ROAD_CLASSES for c in closed):
-        raise CatalogueError(
-            f"{origin}: profile '{name}': 'closed' must be a list of road classes ({', '.join(ROAD_CLASSES)}), got {closed!r}"
-        )
+
+def profile_from_spec(spec: SeasonSpec) -> SpeedProfile:
+    """The :class:`SpeedProfile` of a validated :class:`~jokkgeo.config.seasons.SeasonSpec`.
+
+    Parameters
+    ----------
+    spec
+        A parsed season profile.
+    """
     return SpeedProfile(
-        name=name,
-        factors=factors("factors", ROAD_CLASSES),
-        surface_factors=factors("surface_factors", SURFACES),
-        closed=frozenset(closed),
-        description=str(data.get("description") or ""),
-        description_sv=str(data.get("description_sv") or ""),
+        name=spec.name,
+        factors=dict(spec.factors),
+        surface_factors=dict(spec.surface_factors),
+        closed=spec.closed,
+        description=spec.description,
+        description_sv=spec.description_sv,
     )
 
 
 @lru_cache(maxsize=1)
 def _packaged() -> dict[str, SpeedProfile]:
-    data = yaml.safe_load(SEASONS_FILE.read_text(encoding="utf-8"))
-    return {name: profile_from_dict(name, spec, origin=str(SEASONS_FILE)) for name, spec in data.items()}
+    # the packaged defaults (not a user path); user files go through jokkgeo.io.configs.read_seasons
+    data = loads(SEASONS_FILE.read_text(encoding="utf-8"), SEASONS_FILE)
+    return {n: profile_from_spec(s) for n, s in parse_seasons(data, SEASONS_FILE, road_classes=ROAD_CLASSES).items()}
 
 
 def available_profiles() -> tuple[str, ...]:
@@ -122,6 +118,11 @@ def available_profiles() -> tuple[str, ...]:
 
 def get_profile(profile: str | SpeedProfile | None) -> SpeedProfile:
     """Return a packaged profile by name (``None`` means ``"summer"``), or pass a profile through.
+
+    Parameters
+    ----------
+    profile
+        A profile name, a :class:`SpeedProfile`, or ``None``.
 
     Examples
     --------

@@ -1,6 +1,6 @@
 """Layer styles as plain data shared by the web and the static renderer.
 
-A layer spec's ``style`` mapping (keys in :data:`jokkgeo.catalogue.STYLE_KEYS`) is
+A layer spec's ``style`` mapping (keys in :data:`jokkgeo.config.styles.STYLE_KEYS`) is
 turned into a frozen :class:`LayerStyle`: colours (as ``#rrggbb``), widths,
 opacities, the per-feature colour rule (categorical or graduated) and the legend
 entries. Both renderers read the same object, so an HTML map and a print figure
@@ -48,6 +48,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from jokkgeo.config.styles import check_style
 from jokkgeo.errors import CatalogueError
 
 KINDS: tuple[str, ...] = ("point", "line", "polygon", "raster")
@@ -252,53 +253,45 @@ def cmap_colors(name: str, n: int, *, origin: str = "cmap", low: float = 0.15,
     return tuple(to_hex(cmap(low + (high - low) * i / (n - 1))) for i in range(n))
 
 
-def _colour(value: Any, origin: str) -> str:
-    from matplotlib.colors import is_color_like, to_hex
+def _hex(value: Any) -> str:
+    from matplotlib.colors import to_hex
 
-    if not isinstance(value, str) or not is_color_like(value):
-        raise CatalogueError(f"{origin}: {value!r} is not a colour; use e.g. '#1f77b4' or 'darkgreen'")
-    return to_hex(value)
+    return str(to_hex(value))
 
 
-def _number(value: Any, origin: str, *, low: float = 0.0, high: float | None = None) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise CatalogueError(f"{origin}: expected a number, got {value!r}")
-    if value < low or (high is not None and value > high):
-        bound = f"between {low} and {high}" if high is not None else f"at least {low}"
-        raise CatalogueError(f"{origin}: {value!r} must be {bound}")
-    return float(value)
+def _split_origin(origin: str) -> tuple[str | None, str]:
+    """``"layers/x.yaml: key 'style'"`` (or ``"layers/x.yaml: style"``) -> file and key path."""
+    head, sep, tail = origin.rpartition(": ")
+    if not sep:
+        return None, origin
+    if tail.startswith("key '") and tail.endswith("'"):
+        tail = tail[len("key '"):-1]
+    return head, tail
 
 
-def _parse_popup(raw: Any, origin: str) -> tuple[tuple[str, str], ...]:
+def _parse_popup(raw: Any) -> tuple[tuple[str, str], ...]:
     if raw is None:
         return ()
     if isinstance(raw, str):
         return ((raw, raw),)
     if isinstance(raw, Mapping):
         return tuple((str(k), str(v)) for k, v in raw.items())
-    if isinstance(raw, Sequence):
-        return tuple((str(k), str(k)) for k in raw)
-    raise CatalogueError(f"{origin}: expected a list of field names or a mapping field: label, got {raw!r}")
+    return tuple((str(k), str(k)) for k in raw)
 
 
-def _parse_categorical(raw: Any, origin: str, language: str) -> Categorical:
-    if not isinstance(raw, Mapping) or "field" not in raw:
-        raise CatalogueError(f"{origin}: expected a mapping with 'field' and 'values', got {raw!r}")
+def _parse_categorical(raw: Mapping[str, Any], language: str) -> Categorical:
     values = raw.get("values", raw.get("colors"))
-    if not isinstance(values, Mapping) or not values:
-        raise CatalogueError(f"{origin}.values: expected a mapping value: colour, got {values!r}")
     classes = []
     for value, entry in values.items():
-        where = f"{origin}.values.{value}"
         if isinstance(entry, Mapping):
-            colour = _colour(entry.get("color"), f"{where}.color")
+            colour = _hex(entry.get("color"))
             label = entry.get("label_en") if language == "en" and entry.get("label_en") else entry.get("label")
             label = str(label) if label is not None else str(value)
         else:
-            colour = _colour(entry, where)
+            colour = _hex(entry)
             label = str(value)
         classes.append(CategoryClass(value=value, color=colour, label=label))
-    other = _colour(raw["other"], f"{origin}.other") if raw.get("other") is not None else OTHER_COLOR
+    other = _hex(raw["other"]) if raw.get("other") is not None else OTHER_COLOR
     return Categorical(
         field=str(raw["field"]),
         classes=tuple(classes),
@@ -307,28 +300,14 @@ def _parse_categorical(raw: Any, origin: str, language: str) -> Categorical:
     )
 
 
-def _parse_graduated(raw: Any, origin: str, language: str, cmap: str | None) -> Graduated:
-    if not isinstance(raw, Mapping) or "field" not in raw or "bins" not in raw:
-        raise CatalogueError(f"{origin}: expected a mapping with 'field' and 'bins', got {raw!r}")
-    bins = raw["bins"]
-    if not isinstance(bins, Sequence) or isinstance(bins, str) or not bins:
-        raise CatalogueError(f"{origin}.bins: expected a list of numbers, got {bins!r}")
-    numbers = tuple(_number(b, f"{origin}.bins", low=-np.inf) for b in bins)
-    if any(b <= a for a, b in zip(numbers, numbers[1:])):
-        raise CatalogueError(f"{origin}.bins: {list(bins)} must be strictly increasing")
+def _parse_graduated(raw: Mapping[str, Any], language: str, cmap: str | None) -> Graduated:
+    numbers = tuple(float(b) for b in raw["bins"])
     if raw.get("colors") is not None:
-        colors = raw["colors"]
-        if not isinstance(colors, Sequence) or len(colors) != len(numbers) + 1:
-            raise CatalogueError(
-                f"{origin}.colors: {len(numbers)} bins need {len(numbers) + 1} colours, got {colors!r}"
-            )
-        palette = tuple(_colour(c, f"{origin}.colors") for c in colors)
+        palette = tuple(_hex(c) for c in raw["colors"])
     else:
-        palette = cmap_colors(raw.get("cmap") or cmap or "viridis", len(numbers) + 1, origin=f"{origin}.cmap")
+        palette = cmap_colors(raw.get("cmap") or cmap or "viridis", len(numbers) + 1)
     labels = raw.get("labels_en") if language == "en" and raw.get("labels_en") else raw.get("labels")
     if labels is not None:
-        if not isinstance(labels, Sequence) or len(labels) != len(palette):
-            raise CatalogueError(f"{origin}.labels: need {len(palette)} labels, got {labels!r}")
         labels = tuple(str(x) for x in labels)
     else:
         labels = graduated_labels(numbers, unit=str(raw.get("unit", "")), language=language)
@@ -346,6 +325,9 @@ def style_from_mapping(
 ) -> LayerStyle:
     """Resolve a ``style`` mapping into a :class:`LayerStyle`.
 
+    The mapping is validated by :func:`jokkgeo.config.styles.check_style` (one message
+    format: ``<file>: key 'style.color': …``); this function only resolves it.
+
     Parameters
     ----------
     style
@@ -359,34 +341,24 @@ def style_from_mapping(
     language
         ``sv`` or ``en`` (class labels and legend text).
     origin
-        Prefix for error messages, e.g. ``"layers/roads.yaml: key 'style'"``.
+        File and key of the mapping for error messages, e.g. ``"layers/roads.yaml: key 'style'"``.
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
-    if not isinstance(style, Mapping):
-        raise CatalogueError(f"{origin}: expected a mapping, got {style!r}")
-    colour = _colour(style["color"], f"{origin}.color") if style.get("color") else THEME_COLORS.get(theme, OTHER_COLOR)
-    fill = _colour(style["fill_color"], f"{origin}.fill_color") if style.get("fill_color") else colour
+    path, key = _split_origin(origin)
+    check_style(style, path, key)
+    colour = _hex(style["color"]) if style.get("color") else THEME_COLORS.get(theme, OTHER_COLOR)
+    fill = _hex(style["fill_color"]) if style.get("fill_color") else colour
     kwargs: dict[str, Any] = {}
-    for key, high in (("weight", None), ("radius", None), ("opacity", 1.0), ("fill_opacity", 1.0)):
-        if style.get(key) is not None:
-            kwargs[key] = _number(style[key], f"{origin}.{key}", high=high)
+    for name in ("weight", "radius", "opacity", "fill_opacity"):
+        if style.get(name) is not None:
+            kwargs[name] = float(style[name])
     if style.get("z_order") is not None:
-        kwargs["z_order"] = int(_number(style["z_order"], f"{origin}.z_order", low=-1e9))
+        kwargs["z_order"] = int(style["z_order"])
     marker = str(style.get("marker") or "circle")
-    if marker not in MARKERS:
-        raise CatalogueError(f"{origin}.marker: '{marker}' is not one of {', '.join(MARKERS)}")
     cmap = str(style["cmap"]) if style.get("cmap") else None
-    if cmap is not None:
-        cmap_colors(cmap, 2, origin=f"{origin}.cmap")
-    categorical = (
-        _parse_categorical(style["categorical"], f"{origin}.categorical", language) if style.get("categorical") else None
-    )
-    graduated = (
-        _parse_graduated(style["graduated"], f"{origin}.graduated", language, cmap) if style.get("graduated") else None
-    )
-    if categorical is not None and graduated is not None:
-        raise CatalogueError(f"{origin}: use either 'categorical' or 'graduated', not both")
+    categorical = _parse_categorical(style["categorical"], language) if style.get("categorical") else None
+    graduated = _parse_graduated(style["graduated"], language, cmap) if style.get("graduated") else None
     legend_label = style.get("legend_en") if language == "en" and style.get("legend_en") else style.get("legend")
     label_field = str(style["label_field"]) if style.get("label_field") else None
     tooltip = style.get("tooltip", label_field)
@@ -405,7 +377,7 @@ def style_from_mapping(
         dash_array=str(style["dash_array"]) if style.get("dash_array") else None,
         marker=marker,
         label_field=label_field,
-        popup=_parse_popup(style.get("popup"), f"{origin}.popup"),
+        popup=_parse_popup(style.get("popup")),
         tooltip=str(tooltip) if tooltip else None,
         cmap=cmap,
         categorical=categorical,

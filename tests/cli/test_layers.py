@@ -141,5 +141,5 @@ def test_check_flags_a_style_the_renderers_cannot_draw(project):
     spec_path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
     result = _invoke("layers", "check", "--catalog", project / "layers")
     assert result.exit_code == 2
-    assert "marker: 'plane'" in result.output
+    assert "key 'style.marker': 'plane'" in result.output
     assert "column 'befolkning'" in result.output

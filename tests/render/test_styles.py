@@ -58,7 +58,7 @@ def test_single_symbol_uses_title_and_fill():
     ],
 )
 def test_bad_styles_name_the_key(style, key):
-    with pytest.raises(CatalogueError, match="layers/x.yaml: " + key.replace(".", r"\.")):
+    with pytest.raises(CatalogueError, match="layers/x.yaml: key '" + key.replace(".", r"\.")):
         style_from_mapping(style, kind="polygon", title="t", origin="layers/x.yaml: style")
 
 

@@ -104,7 +104,7 @@ from jokkgeo.analysis.conflicts.result import KEY_COLUMNS, ZONE_COLUMNS, Conflic
 from jokkgeo.analysis.conflicts.summaries import summarise
 from jokkgeo.analysis.conflicts.tables import LayerLookup, assemble, layer_lookup
 from jokkgeo.analysis.crossings import crossings_for_rules
-from jokkgeo.catalogue import LayerSpec
+from jokkgeo.config.layers import LayerSpec
 from jokkgeo.config.rules import RuleSet
 from jokkgeo.errors import AnalysisError
 from jokkgeo.i18n import text
