@@ -914,17 +914,58 @@ def write_raster(
     overwrite: bool = False,
     metadata: LayerMetadata | None = None,
 ) -> Path:
-    """Write a GeoTIFF atomically (tiled, deflate); see :func:`jokkgeo.io.raster.write_raster`.
+    """Write a GeoTIFF atomically: tiled (256×256 blocks), deflate, ``nodata`` set.
 
     Parameters
     ----------
-    array, path, transform, crs, nodata, overwrite
-        As :func:`jokkgeo.io.raster.write_raster`.
+    array
+        (rows, cols) or (bands, rows, cols).
+    path
+        ``.tif``/``.tiff`` output.
+    transform
+        Affine transform (metres in EPSG:3006).
+    crs
+        CRS of the array, normally ``"EPSG:3006"``.
+    nodata
+        Value that marks missing cells (``None`` only for data with no gaps).
+    overwrite
+        Replace an existing file.
     metadata
         Written as GeoTIFF dataset tags (``title``, ``description``, ``caveats``,
         ``sources``, ``restricted``, ``written_by``).
     """
-    from jokkgeo.io.raster import write_raster as _write_raster
+    import numpy as np
+    import rasterio
 
-    return _write_raster(array, path, transform=transform, crs=crs, nodata=nodata, overwrite=overwrite,
-                         tags=metadata.as_tags() if metadata is not None else None)
+    from jokkgeo.io.raster import RASTER_SUFFIXES
+
+    tags = metadata.as_tags() if metadata is not None else None
+    target = _as_local_path(path)
+    if target.suffix.lower() not in RASTER_SUFFIXES:
+        raise DataSourceError(f"{target}: rasters are written as GeoTIFF (.tif)")
+    data = np.asarray(array)
+    if data.ndim == 2:
+        data = data[np.newaxis]
+    if data.ndim != 3:
+        raise ValueError(f"raster array must be 2-D or 3-D, got shape {np.shape(array)}")
+    count, height, width = data.shape
+    profile: dict[str, Any] = {
+        "driver": "GTiff",
+        "dtype": data.dtype,
+        "count": count,
+        "height": height,
+        "width": width,
+        "crs": crs,
+        "transform": transform,
+        "nodata": nodata,
+        "compress": "deflate",
+        "tiled": True,
+        "blockxsize": 256,
+        "blockysize": 256,
+    }
+    with atomic_output(target, overwrite=overwrite) as tmp:
+        with rasterio.open(tmp, "w", **profile) as dst:
+            dst.write(data)
+            if tags:
+                dst.update_tags(**{k: str(v) for k, v in tags.items()})
+    return target
