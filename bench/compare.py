@@ -36,7 +36,8 @@ sys.path.insert(0, str(ROOT))
 
 from jokkgeo.analysis.comparison import StudyRunner, compare_results  # noqa: E402
 from jokkgeo.catalogue import Catalogue  # noqa: E402
-from jokkgeo.scenarios import ScenarioSet, prepare_studies  # noqa: E402
+from jokkgeo.scenarios import ScenarioSet  # noqa: E402
+from jokkgeo.study.scenario import prepare_studies  # noqa: E402
 
 PAIRS = [("baseline", "kallak_mine"), ("baseline", "kallak_road"), ("baseline", "kallak_rail"),
          ("baseline", "jokkmokk_housing"), ("baseline", "winter"), ("kallak_road", "kallak_rail")]

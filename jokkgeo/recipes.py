@@ -21,7 +21,7 @@ One recipe drives both renderers (HTML map and print figure). Example::
     figure: {size: a4_landscape, dpi: 300, formats: [png, svg, pdf]}
 
 Analysis sections are declarative: ``type`` picks a runner from
-:data:`jokkgeo.report.ANALYSES` (extensible registry); the other keys are that
+:data:`jokkgeo.report.runners.RECIPE_TYPES` (explicit table, checked by the report); the other keys are that
 runner's parameters and are checked by it. Errors name the file and the key.
 """
 
@@ -224,18 +224,14 @@ def parse_recipe(data: Any, path: Path, *, layer_ids: Iterable[str] | None = Non
     layer_ids
         Catalogue layer ids the recipe may use (unchecked when ``None``).
     analysis_types
-        Allowed ``analyses[].type`` values (default: :data:`jokkgeo.report.ANALYSES`).
+        Allowed ``analyses[].type`` values (any when ``None``; the report checks its own table).
     """
     if not isinstance(data, Mapping):
         raise CatalogueError(f"{path}: expected a mapping of recipe keys, got {type(data).__name__}")
     for k in data:
         if k not in _KEYS:
             raise _fail(path, str(k), f"unknown key; allowed: {', '.join(sorted(_KEYS))}")
-    if analysis_types is None:
-        from jokkgeo.report import ANALYSES
-
-        analysis_types = ANALYSES
-    types = set(analysis_types)
+    types = set(analysis_types) if analysis_types is not None else None
     known = set(layer_ids) if layer_ids is not None else None
     ident = data.get("id", path.stem)
     if not isinstance(ident, str) or not ident.replace("_", "").replace("-", "").isalnum():
@@ -254,7 +250,7 @@ def parse_recipe(data: Any, path: Path, *, layer_ids: Iterable[str] | None = Non
         key = f"analyses[{i}]"
         if not isinstance(raw, Mapping) or "type" not in raw:
             raise _fail(path, key, f"expected a mapping with 'type', got {raw!r}")
-        if raw["type"] not in types:
+        if types is not None and raw["type"] not in types:
             raise _fail(path, f"{key}.type", f"'{raw['type']}' is not an analysis type; use one of: {', '.join(sorted(types))}")
         params = {str(k): v for k, v in raw.items() if k != "type"}
         analyses.append(AnalysisSpec(type=str(raw["type"]), params=params, origin=f"{path}: key '{key}"))

@@ -73,8 +73,8 @@ def test_missing_folder(tmp_path):
 
 
 def test_default_analysis_types_come_from_registry(tmp_path):
-    from jokkgeo.report import ANALYSES
+    from jokkgeo.report import RECIPE_TYPES
 
-    assert {"catchments", "conflicts", "influence", "screening"} <= set(ANALYSES)
+    assert {"catchments", "conflicts", "influence", "screening"} <= set(RECIPE_TYPES)
     r = parse_recipe({"title": "t", "analyses": [{"type": "conflicts"}]}, tmp_path / "x.yaml")
     assert r.analyses[0].type == "conflicts"

@@ -52,7 +52,7 @@ import pandas as pd
 from jokkgeo.analysis import compare as diff
 from jokkgeo.catalogue import LayerSpec
 from jokkgeo.errors import AnalysisError, CatalogueError
-from jokkgeo.scenarios import Study, spec_token
+from jokkgeo.study.scenario import Study, spec_token
 from jokkgeo.settings import WORKING_CRS
 
 log = logging.getLogger(__name__)

@@ -99,7 +99,8 @@ def command(baseline: str, scenario: str, scenarios_dir: Path | None, out_path: 
     from jokkgeo.analysis.comparison import StudyRunner
     from jokkgeo.catalogue import Catalogue
     from jokkgeo.render.compare import summary_text
-    from jokkgeo.scenarios import ScenarioSet, prepare_studies
+    from jokkgeo.scenarios import ScenarioSet
+    from jokkgeo.study.scenario import prepare_studies
 
     settings, catalog_dir = make_settings(catalog_dir, overwrite=overwrite, allow_outside=allow_outside,
                                           language=language)

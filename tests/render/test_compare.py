@@ -12,7 +12,8 @@ from jokkgeo.analysis.comparison import StudyRunner
 from jokkgeo.catalogue import Catalogue
 from jokkgeo.render.compare import comparison_document, summary_text
 from jokkgeo.render.web import render_html, web_map
-from jokkgeo.scenarios import ScenarioSet, prepare_studies
+from jokkgeo.scenarios import ScenarioSet
+from jokkgeo.study.scenario import prepare_studies
 
 _spec = importlib.util.spec_from_file_location(
     "helpers_scenarios", Path(__file__).resolve().parents[1] / "analysis" / "helpers_scenarios.py")

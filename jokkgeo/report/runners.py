@@ -1,10 +1,12 @@
-"""Analysis runners for map recipes, registered in :data:`jokkgeo.report.ANALYSES`.
+"""Recipe runners: one function per analysis ``type`` of a map recipe, in one explicit table.
 
-Each runner reads its recipe section (``spec.params``), loads layers through the
-:class:`~jokkgeo.report.RunContext` (which leaves restricted layers out of public
-bundles), calls the pure analysis in :mod:`jokkgeo.analysis` and returns an
-:class:`~jokkgeo.report.AnalysisOutput`: map layers, results for
-``results.gpkg``, tables, parameters and caveats.
+:data:`RECIPE_TYPES` maps each ``type`` to its runner. A runner takes
+``(spec, ctx)`` -- the recipe section and the :class:`RecipeContext` of the run
+(settings and the one :class:`~jokkgeo.study.store.LayerStore`, which leaves
+restricted layers out of public bundles) -- and returns an :class:`AnalysisOutput`:
+map layers, results for ``results.gpkg``, tables, parameters and caveats.
+To add a type, add a runner and a row to :data:`RECIPE_TYPES` (or pass an extended
+table to :func:`jokkgeo.report.build_report`).
 
 Recipe sections::
 
@@ -26,29 +28,150 @@ Recipe sections::
 
     - type: screening                                         # housing land against constraints
       candidates: housing_land
+
+    - type: compare                                           # baseline vs scenario (see run_compare)
+      scenario: kallak_rail
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-
-from jokkgeo.recipes import AnalysisSpec
-from jokkgeo.render.document import MapLayer, RasterData, text, theme_label
+from jokkgeo.errors import AnalysisError, CatalogueError, JokkgeoError
+from jokkgeo.recipes import AnalysisSpec, Recipe
+from jokkgeo.render.document import MapDocument, MapLayer, RasterData, layer_from_spec, text, theme_label
 from jokkgeo.render.styles import band_style, raster_style, severity_style, simple_style
-from jokkgeo.report import AnalysisOutput, RunContext, register_analysis
+from jokkgeo.settings import Settings
+from jokkgeo.study.store import LayerStore
 
 log = logging.getLogger(__name__)
 
 
-def _selectors(spec: AnalysisSpec, key: str, ctx: RunContext, *, required: bool = True) -> list[tuple[str, dict]]:
+@dataclass
+class AnalysisOutput:
+    """What one analysis section adds to a bundle."""
+
+    layers: list[MapLayer] = field(default_factory=list)
+    """Shown on the map and figure (legend order)."""
+    results: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
+    """Written to ``results.gpkg`` as ``<recipe>__<name>``."""
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    """Written to ``tables/<recipe>__<name>.csv``."""
+    parameters: dict[str, Any] = field(default_factory=dict)
+    caveats: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """Things the reader must know (skipped parts, omitted restricted inputs)."""
+    rasters: dict[str, tuple[Any, Any, float]] = field(default_factory=dict)
+    """``name -> (array, transform, nodata)`` written to ``rasters/<recipe>__<name>.tif`` (EPSG:3006)."""
+
+
+@dataclass
+class RecipeContext:
+    """What every runner of one report run shares: the settings and the one layer store."""
+
+    settings: Settings
+    store: LayerStore
+
+    @property
+    def language(self) -> str:
+        return self.settings.language
+
+
+Runner = Callable[[AnalysisSpec, RecipeContext], AnalysisOutput]
+
+
+def _resolve_extent(recipe: Recipe, ctx: RecipeContext) -> tuple[float, float, float, float] | None:
+    ext = recipe.extent
+    pad = recipe.extent_buffer_m
+    if ext is None:
+        return None
+    if isinstance(ext, tuple):
+        box = ext
+    elif ext == "study_area":
+        gdf = ctx.store.layer("boundary")
+        if "is_study_area" in gdf.columns:
+            gdf = gdf[gdf["is_study_area"].astype(bool)]
+        box = tuple(gdf.total_bounds)
+    elif ext in set(ctx.store.catalogue):
+        box = tuple(ctx.store.layer(ext).total_bounds)
+    else:
+        found = None
+        for lid in ("investment_areas", "investment_sites"):
+            if lid in set(ctx.store.catalogue):
+                gdf = ctx.store.layer(lid)
+                if "site_id" in gdf.columns and (gdf["site_id"] == ext).any():
+                    found = tuple(gdf[gdf["site_id"] == ext].total_bounds)
+                    break
+        if found is None:
+            raise AnalysisError(
+                f"{recipe.path}: key 'extent': '{ext}' is neither 'study_area', a layer id nor a site_id of "
+                "investment_areas/investment_sites"
+            )
+        box = found
+    xmin, ymin, xmax, ymax = (float(v) for v in box)
+    return (xmin - pad, ymin - pad, xmax + pad, ymax + pad)
+
+
+def _apply_legend_order(layers: list[MapLayer], order: Sequence[str]) -> list[MapLayer]:
+    first = [lay for oid in order for lay in layers if lay.id == oid]
+    return first + [lay for lay in layers if lay not in first]
+
+
+@dataclass
+class RecipeRun:
+    recipe: Recipe
+    document: MapDocument
+    outputs: list[tuple[AnalysisSpec, AnalysisOutput]]
+
+
+def run_recipe(recipe: Recipe, ctx: RecipeContext, recipe_types: Mapping[str, Runner] | None = None) -> RecipeRun:
+    """Load the recipe's layers, run its analyses and build its :class:`MapDocument`."""
+    recipe_types = RECIPE_TYPES if recipe_types is None else recipe_types
+    lang = ctx.language
+    layers: list[MapLayer] = []
+    for rl in recipe.layers:
+        if not ctx.store.allowed(rl.id):
+            continue
+        spec = ctx.store.catalogue[rl.id]
+        gdf = ctx.store.layer(rl.id, rl.where)
+        lay = layer_from_spec(spec, gdf, language=lang, style_overrides=rl.style, show=rl.show)
+        title = rl.title_en if lang == "en" and rl.title_en else rl.title
+        if title:
+            lay.title = title
+            lay.style = lay.style.with_title(title)
+        layers.append(lay)
+    outputs = []
+    caveats = recipe.caveat_texts(lang)
+    for spec in recipe.analyses:
+        log.info("recipe %s: running %s", recipe.id, spec.type)
+        out = recipe_types[spec.type](spec, ctx)
+        outputs.append((spec, out))
+        layers.extend(out.layers)
+        for c in out.caveats:
+            if c not in caveats:
+                caveats.append(c)
+    doc = MapDocument(
+        id=recipe.id,
+        title=recipe.label(lang),
+        description=recipe.description_text(lang),
+        layers=_apply_legend_order(layers, recipe.legend_order),
+        extent=_resolve_extent(recipe, ctx),
+        caveats=caveats,
+        language=lang,
+        simplify_m=recipe.simplify_m,
+    )
+    return RecipeRun(recipe, doc, outputs)
+
+
+def _selectors(spec: AnalysisSpec, key: str, ctx: RecipeContext, *, required: bool = True) -> list[tuple[str, dict]]:
     raw = spec.get(key)
     if raw is None:
         if required:
@@ -67,8 +190,8 @@ def _selectors(spec: AnalysisSpec, key: str, ctx: RunContext, *, required: bool 
             where = {k: (list(v) if isinstance(v, (list, tuple)) else [v]) for k, v in where.items()}
         else:
             raise spec.fail(f"{key}[{i}]", f"expected a layer id or {{layer, where}}, got {item!r}")
-        if lid not in set(ctx.catalogue):
-            raise spec.fail(f"{key}[{i}]", f"no layer '{lid}' in the catalogue; available: {', '.join(sorted(ctx.catalogue))}")
+        if lid not in set(ctx.store.catalogue):
+            raise spec.fail(f"{key}[{i}]", f"no layer '{lid}' in the catalogue; available: {', '.join(sorted(ctx.store.catalogue))}")
         out.append((lid, where))
     return out
 
@@ -81,9 +204,8 @@ def _optional_module(name: str) -> Any | None:
         return None
 
 
-def _flags(ctx: RunContext, ids: Sequence[str]) -> tuple[bool, bool]:
-    specs = [ctx.catalogue[i] for i in ids]
-    return any(s.illustrative for s in specs), any(s.restricted for s in specs)
+def _flags(ctx: RecipeContext, ids: Sequence[str]) -> tuple[bool, bool]:
+    return ctx.store.flags(ids)
 
 
 def _analysis_group(language: str) -> str:
@@ -102,8 +224,7 @@ _CONFLICT_POPUP = {
 }
 
 
-@register_analysis("conflicts")
-def run_conflicts(spec: AnalysisSpec, ctx: RunContext) -> AnalysisOutput:
+def run_conflicts(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     """Land-use conflicts (:func:`jokkgeo.analysis.conflicts.conflicts`) of development × sensitive layers."""
     from jokkgeo.analysis.conflicts import conflicts
     from jokkgeo.io.configs import load_rules
@@ -117,9 +238,9 @@ def run_conflicts(spec: AnalysisSpec, ctx: RunContext) -> AnalysisOutput:
     dev = _selectors(spec, "development", ctx)
     sens = _selectors(spec, "sensitive", ctx)
     out = AnalysisOutput()
-    dev = [(lid, w) for lid, w in dev if ctx.allowed(lid)]
+    dev = [(lid, w) for lid, w in dev if ctx.store.allowed(lid)]
     sens_all = sens
-    sens = [(lid, w) for lid, w in sens if ctx.allowed(lid)]
+    sens = [(lid, w) for lid, w in sens if ctx.store.allowed(lid)]
     if len(sens) < len(sens_all):
         out.notes.append(
             ("Konfliktanalys mot känsliga lager är utelämnad i den publika versionen: " if lang == "sv" else
@@ -143,12 +264,12 @@ def run_conflicts(spec: AnalysisSpec, ctx: RunContext) -> AnalysisOutput:
         rules = replace(rules, rules=tuple(r for r in rules.rules if r.id in set(rule_ids)))
     layers: dict[str, gpd.GeoDataFrame] = {}
     for lid, where in [*dev, *sens]:
-        layers[lid] = ctx.layer(lid, where)
+        layers[lid] = ctx.store.layer(lid, where)
     if not _rules_apply(rules, list(layers), ctx):
         out.notes.append("Inga konfliktregler gäller för de valda lagren." if lang == "sv" else
                          "No conflict rule applies to the chosen layers.")
         return out
-    result = conflicts(layers, rules=rules, specs=ctx.catalogue, language=lang,
+    result = conflicts(layers, rules=rules, specs=ctx.store.catalogue, language=lang,
                        with_crossings=bool(spec.get("crossings", True)))
     ids = list(layers)
     illustrative, restricted = _flags(ctx, ids)
@@ -195,9 +316,9 @@ def run_conflicts(spec: AnalysisSpec, ctx: RunContext) -> AnalysisOutput:
     return out
 
 
-def _rules_apply(rules: Any, layer_ids: Sequence[str], ctx: RunContext) -> bool:
+def _rules_apply(rules: Any, layer_ids: Sequence[str], ctx: RecipeContext) -> bool:
     """True when at least one conflict rule pairs two of ``layer_ids`` (by layer or theme)."""
-    themes = {lid: ctx.catalogue[lid].theme for lid in layer_ids}
+    themes = {lid: ctx.store.catalogue[lid].theme for lid in layer_ids}
     return any(r.development.layer_ids(themes) and r.sensitive.layer_ids(themes) for r in rules.rules)
 
 
@@ -210,18 +331,17 @@ def _with_popup(style: Any, popup: tuple[tuple[str, str], ...]) -> Any:
 # ------------------------------------------------------------------------------ catchments
 
 
-def _network(ctx: RunContext, roads_id: str) -> Any:
+def _network(ctx: RecipeContext, roads_id: str) -> Any:
     """The road network built from a catalogue line layer (built once per run)."""
     from jokkgeo.network.graph import graph_from_lines
 
     key = f"network:{roads_id}"
-    if key not in ctx.extra:
-        ctx.extra[key] = graph_from_lines(ctx.layer(roads_id), layer_name=roads_id)
-    return ctx.extra[key]
+    if key not in ctx.store.shared:
+        ctx.store.shared[key] = graph_from_lines(ctx.store.layer(roads_id), layer_name=roads_id)
+    return ctx.store.shared[key]
 
 
-@register_analysis("catchments")
-def run_catchments(spec: AnalysisSpec, ctx: RunContext) -> AnalysisOutput:
+def run_catchments(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     """Travel-time catchments of sites (:func:`jokkgeo.analysis.catchments.catchments`).
 
     The map shows the *nearest-site* split (each area given to the workplace reached
@@ -245,10 +365,10 @@ def run_catchments(spec: AnalysisSpec, ctx: RunContext) -> AnalysisOutput:
     sites_id = spec.get("sites", "investment_sites")
     roads_id = spec.get("roads", "roads")
     for key, lid in (("sites", sites_id), ("roads", roads_id)):
-        if lid not in set(ctx.catalogue):
+        if lid not in set(ctx.store.catalogue):
             raise spec.fail(key, f"no layer '{lid}' in the catalogue")
     site_ids = spec.get("site_ids")
-    sites = ctx.layer(sites_id, {"site_id": list(site_ids)} if site_ids else None)
+    sites = ctx.store.layer(sites_id, {"site_id": list(site_ids)} if site_ids else None)
     if site_ids:
         missing = sorted(set(map(str, site_ids)) - set(sites["site_id"].astype(str)))
         if missing:
@@ -306,8 +426,7 @@ def run_catchments(spec: AnalysisSpec, ctx: RunContext) -> AnalysisOutput:
 # ------------------------------------------------------------------------------ influence
 
 
-@register_analysis("influence")
-def run_influence(spec: AnalysisSpec, ctx: RunContext) -> AnalysisOutput:
+def run_influence(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     """Zone-of-influence surface (:func:`jokkgeo.analysis.surfaces.influence_surfaces`) as an image overlay.
 
     ``layers``: the development and zone layers to use; ``surface``: which surface to
@@ -322,12 +441,12 @@ def run_influence(spec: AnalysisSpec, ctx: RunContext) -> AnalysisOutput:
         if key not in known:
             raise spec.fail(key, f"unknown key for type influence; allowed: {', '.join(sorted(known))}")
     out = AnalysisOutput()
-    chosen = [(lid, w) for lid, w in _selectors(spec, "layers", ctx) if ctx.allowed(lid)]
-    layers = {lid: ctx.layer(lid, w) for lid, w in chosen}
-    if "boundary" in set(ctx.catalogue) and "boundary" not in layers:
-        layers["boundary"] = ctx.layer("boundary")
+    chosen = [(lid, w) for lid, w in _selectors(spec, "layers", ctx) if ctx.store.allowed(lid)]
+    layers = {lid: ctx.store.layer(lid, w) for lid, w in chosen}
+    if "boundary" in set(ctx.store.catalogue) and "boundary" not in layers:
+        layers["boundary"] = ctx.store.layer("boundary")
     resolution = float(spec.get("resolution_m", 250))
-    result = influence_surfaces(layers, rules=load_rules(), specs=ctx.catalogue, resolution_m=resolution,
+    result = influence_surfaces(layers, rules=load_rules(), specs=ctx.store.catalogue, resolution_m=resolution,
                                 language=lang)
     name = spec.get("surface", "combined_nearest")
     if name not in result.surfaces:
@@ -356,8 +475,7 @@ def run_influence(spec: AnalysisSpec, ctx: RunContext) -> AnalysisOutput:
 # ------------------------------------------------------------------------------ screening
 
 
-@register_analysis("screening")
-def run_screening(spec: AnalysisSpec, ctx: RunContext) -> AnalysisOutput:
+def run_screening(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     """Housing-land screening (:func:`jokkgeo.analysis.screening.screen_housing`).
 
     ``candidates`` (default ``housing_land``) against ``sensitive`` layers (conflict rules)
@@ -376,32 +494,32 @@ def run_screening(spec: AnalysisSpec, ctx: RunContext) -> AnalysisOutput:
             raise spec.fail(key, f"unknown key for type screening; allowed: {', '.join(sorted(known))}")
     out = AnalysisOutput()
     cand_id = spec.get("candidates", "housing_land")
-    if cand_id not in set(ctx.catalogue):
+    if cand_id not in set(ctx.store.catalogue):
         raise spec.fail("candidates", f"no layer '{cand_id}' in the catalogue")
-    housing = ctx.layer(cand_id)
+    housing = ctx.store.layer(cand_id)
     sens_all = _selectors(spec, "sensitive", ctx)
-    sens = [(lid, w) for lid, w in sens_all if ctx.allowed(lid)]
+    sens = [(lid, w) for lid, w in sens_all if ctx.store.allowed(lid)]
     if len(sens) < len(sens_all):
         out.notes.append(("Screening mot känsliga lager är utelämnad i den publika versionen: " if lang == "sv" else
                           "Screening against restricted layers is left out of the public version: ")
                          + ", ".join(lid for lid, w in sens_all if (lid, w) not in sens))
     rules = load_rules()
-    layers = {cand_id: housing, **{lid: ctx.layer(lid, w) for lid, w in sens}}
+    layers = {cand_id: housing, **{lid: ctx.store.layer(lid, w) for lid, w in sens}}
     conf = None
     if sens and _rules_apply(rules, list(layers), ctx):
-        conf = conflicts(layers, rules=rules, specs=ctx.catalogue, language=lang, with_crossings=False)
+        conf = conflicts(layers, rules=rules, specs=ctx.store.catalogue, language=lang, with_crossings=False)
     elif sens:
         out.notes.append("Inga konfliktregler gäller för bostadsmarken mot de valda lagren." if lang == "sv" else
                          "No conflict rule applies to the housing land and the chosen layers.")
     surf = None
-    infl = [(lid, w) for lid, w in _selectors(spec, "influence_layers", ctx, required=False) if ctx.allowed(lid)]
+    infl = [(lid, w) for lid, w in _selectors(spec, "influence_layers", ctx, required=False) if ctx.store.allowed(lid)]
     if infl:
         from jokkgeo.analysis.surfaces import influence_surfaces
 
-        s_layers = {lid: ctx.layer(lid, w) for lid, w in infl}
-        if "boundary" in set(ctx.catalogue):
-            s_layers.setdefault("boundary", ctx.layer("boundary"))
-        surf = influence_surfaces(s_layers, rules=rules, specs=ctx.catalogue,
+        s_layers = {lid: ctx.store.layer(lid, w) for lid, w in infl}
+        if "boundary" in set(ctx.store.catalogue):
+            s_layers.setdefault("boundary", ctx.store.layer("boundary"))
+        surf = influence_surfaces(s_layers, rules=rules, specs=ctx.store.catalogue,
                                   resolution_m=float(spec.get("resolution_m", 250)), language=lang)
     res = screen_housing(housing, conflicts=conf, surfaces=surf, housing_layer=cand_id)
     table = res.table
@@ -425,7 +543,7 @@ def run_screening(spec: AnalysisSpec, ctx: RunContext) -> AnalysisOutput:
     style = replace(style, categorical=cat, popup=tuple(p for p in popup_fields if p[0] in table.columns),
                     tooltip="name" if "name" in table.columns else None, z_order=25, fill_opacity=0.75)
     if "worst_severity" in table.columns:
-        spec_c = ctx.catalogue[cand_id]
+        spec_c = ctx.store.catalogue[cand_id]
         out.layers.append(MapLayer(id="screening", title=title, group=_analysis_group(lang), style=style, data=table,
                                    illustrative=spec_c.illustrative or _flags(ctx, [s for s, _ in sens])[0],
                                    restricted=_flags(ctx, [s for s, _ in sens])[1]))
@@ -438,4 +556,149 @@ def run_screening(spec: AnalysisSpec, ctx: RunContext) -> AnalysisOutput:
     return out
 
 
-__all__ = ["run_conflicts", "run_catchments", "run_influence", "run_screening"]
+
+# ------------------------------------------------------------------------------ compare
+
+_COMPARE_KEYS = frozenset({"scenario", "baseline", "scenarios", "site"})
+
+
+def summary_notes(summary: str) -> list[str]:
+    """The first line of the summary and the first point of each section (caveats excluded)."""
+    blocks = [b.strip().splitlines() for b in summary.strip().split("\n\n") if b.strip()]
+    notes = [blocks[0][0]] if blocks else []
+    for block in blocks[1:-1]:  # the last block is the caveats (shown in the caveat list)
+        head, points = block[0], [ln[2:] for ln in block[1:] if ln.startswith("- ")]
+        if head.endswith(":") and points:
+            notes.append(f"{head} {points[0]}")
+    return notes
+
+
+def run_compare(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
+    """Baseline vs scenario differences (:mod:`jokkgeo.analysis.comparison`) as map layers, results and tables.
+
+    Registered in :data:`jokkgeo.report.ANALYSES`. Recipe section::
+    
+        analyses:
+          - type: compare
+            scenario: kallak_rail          # required: a scenarios/NAME.yaml, or a scenario mapping written here
+            baseline: kallak_road          # default: baseline (the study without changes); also name or mapping
+            scenarios: scenarios           # folder of scenario files (default: scenarios/ of the project)
+            site: kallak                   # whose catchment bands are drawn (default: the most changed site)
+    
+    A scenario written inside the recipe uses the keys of a scenario file
+    (``{title: ..., season: winter}``; ``name`` defaults to ``scenario_<i>``).
+    
+    The map shows baseline and scenario side by side (two synchronised panes; the
+    scenario pane carries the differences) and the figure has two matching panels; ``results.gpkg``
+    the difference layers, ``tables/`` the difference tables, and the index page the
+    written summary. All comparisons of one report share one
+    :class:`~jokkgeo.analysis.comparison.StudyRunner`, so the baseline is analysed once.
+    In a public bundle restricted layers (reindeer herding) are left out of both studies.
+    """
+    from jokkgeo.analysis.comparison import StudyRunner
+    from jokkgeo.render.compare import comparison_document, pane_titles, result_layers, summary_text
+    from jokkgeo.scenarios import BASELINE, ScenarioSet, parse_scenario, validate_scenario
+    from jokkgeo.study.scenario import prepare_studies
+
+    for key in spec.params:
+        if key not in _COMPARE_KEYS:
+            raise spec.fail(key, f"unknown key for type compare; allowed: {', '.join(sorted(_COMPARE_KEYS))}")
+    root = ctx.settings.project_root
+    inline: dict[str, Any] = {}
+
+    def name_of(key: str, default: str | None) -> str:
+        raw = spec.get(key, default)
+        if isinstance(raw, Mapping):  # a scenario written inside the recipe
+            data = dict(raw)
+            data.setdefault("name", f"{key}_{spec.origin.rsplit('[', 1)[-1].rstrip(']')}")
+            try:
+                scen = parse_scenario(data, None, root=root, allow_outside=ctx.settings.allow_outside)
+            except JokkgeoError as exc:
+                raise type(exc)(f"{spec.origin}.{key}': {str(exc).replace('<scenario>: ', '')}") from None
+            inline[scen.name] = scen
+            return scen.name
+        if not isinstance(raw, str) or not raw:
+            raise spec.fail(key, "missing (required): a scenario name (e.g. kallak_rail) or a scenario mapping")
+        return raw
+
+    scenario = name_of("scenario", None)
+    baseline = name_of("baseline", BASELINE)
+    raw_dir = spec.get("scenarios", "scenarios")
+    if not isinstance(raw_dir, str):
+        raise spec.fail("scenarios", f"expected a folder path, got {raw_dir!r}")
+    sdir = Path(raw_dir) if Path(raw_dir).is_absolute() else root / raw_dir
+    if not ctx.settings.allow_outside and not sdir.resolve().is_relative_to(root.resolve()):
+        raise spec.fail("scenarios", f"'{raw_dir}' is outside the project folder; pass --allow-outside")
+    catalogue = {lid: ctx.store.catalogue[lid] for lid in ctx.store.catalogue if ctx.store.allowed(lid)}
+    try:
+        scenarios = ScenarioSet.from_dir(sdir, root=root, catalogue=catalogue,
+                                         allow_outside=ctx.settings.allow_outside)
+        if inline:
+            scenarios = ScenarioSet({**{n: scenarios.raw(n) for n in scenarios if n != BASELINE}, **inline}, sdir)
+            for name in inline:
+                try:
+                    validate_scenario(scenarios[name], catalogue)
+                except JokkgeoError as exc:
+                    raise type(exc)(f"{spec.origin}': {str(exc).replace('<scenario>: ', '')}") from None
+        for name, key in ((scenario, "scenario"), (baseline, "baseline")):
+            if name not in scenarios:
+                raise spec.fail(key, f"no scenario named '{name}' in {sdir}; available: {', '.join(sorted(scenarios))}")
+    except CatalogueError as exc:
+        if str(exc).startswith(spec.origin):
+            raise
+        raise CatalogueError(f"{spec.origin}': {exc}") from None
+
+    # one store for the run: catalogue layers are shared with the other recipes and recorded as inputs
+    base, scen = prepare_studies(catalogue, scenarios, baseline=baseline, scenario=scenario, store=ctx.store)
+    runner = ctx.store.shared.get("compare_runner")
+    if runner is None:
+        runner = StudyRunner(root=root, language=ctx.language, allow_outside=ctx.settings.allow_outside)
+        ctx.store.shared["compare_runner"] = runner
+    comp = runner.compare(base, scen)
+    lang = ctx.language
+    doc = comparison_document(comp, language=lang, site=spec.get("site"), context_layers=())
+    out = AnalysisOutput(layers=doc.layers, results=dict(result_layers(comp)),
+                         tables={name: comp.tables[name] for name in comp.tables})
+    summary = summary_text(comp, language=lang)
+    out.notes.extend(summary_notes(summary))
+    out.tables["summary"] = pd.DataFrame({"text": summary.splitlines()})
+    out.caveats.extend(doc.caveats)
+    out.parameters = {
+        "baseline": baseline,
+        "scenario": scenario,
+        "scenarios_dir": str(sdir),
+        "changed_layers": comp.params["changed_layers"],
+        "baseline_season": base.season,
+        "scenario_season": scen.season,
+        "scenario_parameters": scen.parameters,
+        "omitted_restricted": sorted(set(ctx.store.catalogue) - set(catalogue)),
+        "pane_titles": list(pane_titles(doc, comp)),
+    }
+    if ctx.store.public and set(ctx.store.catalogue) - set(catalogue):
+        out.notes.append(("Känsliga lager (rennäring) ingår inte i den publika jämförelsen."
+                          if lang == "sv" else "Restricted layers (reindeer herding) are left out of the public comparison."))
+    return out
+
+
+RECIPE_TYPES: Mapping[str, Runner] = {
+    "catchments": run_catchments,
+    "conflicts": run_conflicts,
+    "influence": run_influence,
+    "screening": run_screening,
+    "compare": run_compare,
+}
+"""Recipe ``analyses[].type`` -> runner (the one table of recipe types)."""
+
+__all__ = [
+    "RECIPE_TYPES",
+    "AnalysisOutput",
+    "RecipeContext",
+    "RecipeRun",
+    "Runner",
+    "run_catchments",
+    "run_compare",
+    "run_conflicts",
+    "run_influence",
+    "run_recipe",
+    "run_screening",
+]
