@@ -81,7 +81,7 @@ PARAMETER_KEYS: dict[str, frozenset[str]] = {
     "surfaces": frozenset({"resolution_m", "share_level", "density_window_m"}),
 }
 """Keyword arguments a scenario may set under ``parameters``, per analysis
-(see :mod:`jokkgeo.analysis.comparison` for their meaning and defaults)."""
+(see :mod:`jokkgeo.workflows.comparison` for their meaning and defaults)."""
 PARAMETER_SECTIONS: tuple[str, ...] = tuple(PARAMETER_KEYS)
 
 _KEYS = frozenset(

@@ -96,7 +96,7 @@ def write_comparison(comp: Any, out: Path, *, language: str = "sv", overwrite: b
 def command(baseline: str, scenario: str, scenarios_dir: Path | None, out_path: Path | None, no_figure: bool,
             catalog_dir: Path | None, overwrite: bool, allow_outside: bool, language: str) -> None:
     """Compare a scenario with the baseline (or another scenario) and print the differences."""
-    from jokkgeo.analysis.comparison import StudyRunner
+    from jokkgeo.workflows.comparison import StudyRunner
     from jokkgeo.catalogue import Catalogue
     from jokkgeo.render.compare import summary_text
     from jokkgeo.scenarios import ScenarioSet

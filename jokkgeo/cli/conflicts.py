@@ -22,34 +22,6 @@ from jokkgeo.cli.options import allow_outside_option, catalog_option, language_o
 log = logging.getLogger(__name__)
 
 
-def rule_layer_ids(catalogue: Mapping[str, Any], rules: Any) -> list[str]:
-    """Ids of the catalogue layers any rule, surface or crossing of ``rules`` selects."""
-    themes = {lid: spec.theme for lid, spec in catalogue.items() if spec.geometry_type != "Raster"}
-    selectors = [s for r in rules.rules for s in (r.development, r.sensitive)]
-    selectors += [s.development for s in rules.surfaces]
-    if rules.crossings is not None:
-        selectors += [*rules.crossings.infrastructure, rules.crossings.routes]
-    ids = {lid for sel in selectors for lid in sel.layer_ids(themes)}
-    return sorted(ids)
-
-
-def load_rule_layers(catalogue: Mapping[str, Any], rules: Any, *, extra: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Read every layer the rules need (plus ``extra`` ids present in the catalogue) with their specs."""
-    from jokkgeo._progress import progress
-    from jokkgeo.io.vector import read_layer
-
-    ids = sorted(set(rule_layer_ids(catalogue, rules)) | {e for e in extra if e in catalogue})
-    out: dict[str, Any] = {}
-    for lid in progress(ids, total=len(ids), desc="reading layers"):
-        loaded = read_layer(catalogue[lid])
-        rep = loaded.report
-        fixes = {k: getattr(rep, k, 0) for k in ("n_null_dropped", "n_empty_dropped", "n_repaired", "n_filtered")}
-        if any(fixes.values()):
-            log.warning("layer %s: %s", lid, ", ".join(f"{k[2:]}={v}" for k, v in fixes.items() if v))
-        out[lid] = loaded
-    return out
-
-
 def _references_table(citations: Mapping[str, str]) -> pd.DataFrame:
     return pd.DataFrame({"reference": list(citations), "citation": list(citations.values())})
 
@@ -78,12 +50,12 @@ def command(rules_path: Path | None, engine: str, scheduler: str | None, n_worke
     """Find where development meets reindeer herding, national parks and other interests."""
     import geopandas as gpd
 
-    from jokkgeo.analysis.conflicts import conflicts
-    from jokkgeo.io.configs import load_rules
-    from jokkgeo.analysis.screening import screen_housing
-    from jokkgeo.catalogue import Catalogue, resolve_path
+    from jokkgeo.catalogue import Catalogue
     from jokkgeo.errors import DataSourceError, OutputExistsError
     from jokkgeo.io.write import write_gpkg_layers
+    from jokkgeo.study.store import LayerStore
+    from jokkgeo.workflows.conflicts import ConflictOptions, load_rule_layers, run_conflicts
+    from jokkgeo.workflows.rules import resolve_rules
 
     if out_path.suffix.lower() != ".gpkg":
         raise DataSourceError(f"--out {out_path}: conflicts are written as a GeoPackage; give a .gpkg path")
@@ -95,41 +67,23 @@ def command(rules_path: Path | None, engine: str, scheduler: str | None, n_worke
         raise click.UsageError("--jobs sets the threads of --engine local; for --engine dask use --workers")
     settings, catalog = make_settings(catalog_dir, overwrite=overwrite, allow_outside=allow_outside,
                                       language=language)
-    rules = load_rules(rules_path)
+    rules = resolve_rules(rules_path)
     catalogue = Catalogue.from_dir(catalog, root=settings.project_root, allow_outside=allow_outside)
-    layers = load_rule_layers(catalogue, rules)
+    store = LayerStore(catalogue, language=language)
+    layers = load_rule_layers(store, rules)
     click.echo(f"Read {len(layers)} layers; running {len(rules.rules)} rules ({engine} engine)…", err=True)
-    result = conflicts(layers, rules=rules, engine=engine, scheduler=scheduler, n_workers=n_workers,
-                       n_jobs=n_jobs, language=language)
+    options = ConflictOptions(engine=engine, scheduler=scheduler, n_workers=n_workers, n_jobs=n_jobs,
+                              language=language, screen_housing=True, travel_times=travel_times_path)
+    run = run_conflicts(store, rules, options, layers=layers, root=settings.project_root)
+    result = run.result
     out: dict[str, Any] = {"conflicts": result.geometries, "conflict_zones": result.zones}
     for name, df in result.summaries.items():
         out[f"summary_{name}"] = df
     if result.crossings is not None:
         out["crossings"] = result.crossings
         out["crossing_counts"] = result.crossing_counts
-    if "housing_land" in layers:
-        tt = None
-        if travel_times_path is not None:
-            tt_file = resolve_path(str(travel_times_path), root=settings.project_root, origin="--travel-times",
-                                   allow_outside=True)
-            try:
-                tt = pd.read_csv(tt_file, index_col=0, encoding="utf-8")
-            except (OSError, ValueError) as exc:
-                raise DataSourceError(f"--travel-times {tt_file}: cannot read as CSV ({exc})") from None
-        housing = layers["housing_land"].gdf
-        if tt is not None:
-            from jokkgeo.analysis._common import feature_ids
-            from jokkgeo.errors import AnalysisError
-
-            ids, id_col = feature_ids(housing)
-            by_id = {v: k for k, v in zip(ids.index, ids)}
-            unknown = [str(v) for v in tt.index if str(v) not in by_id]
-            if unknown:
-                raise AnalysisError(f"--travel-times {travel_times_path}: ids {unknown[:5]} are not housing areas "
-                                    f"(first column must hold the housing layer's {id_col})")
-            tt.index = [by_id[str(v)] for v in tt.index]
-        screening = screen_housing(housing, conflicts=result, travel_times=tt)
-        out["housing_screening"] = gpd.GeoDataFrame(screening.table)
+    if run.screening is not None:
+        out["housing_screening"] = gpd.GeoDataFrame(run.screening.table)
     out["citations"] = _references_table(result.citations)
     out["caveats"] = pd.DataFrame({"caveat": result.caveats})
     write_gpkg_layers(out, out_path, overwrite=overwrite)

@@ -34,12 +34,12 @@ from jokkgeo.cli.options import allow_outside_option, catalog_option, language_o
 def command(rules_path: Path | None, resolution_m: float, levels: str, density_window_m: float, out_dir: Path,
             catalog_dir: Path | None, overwrite: bool, allow_outside: bool, language: str) -> None:
     """Rasterise zones of influence (nearest and cumulative) and linear-infrastructure density."""
-    from jokkgeo.io.configs import load_rules
-    from jokkgeo.analysis.surfaces import influence_surfaces
     from jokkgeo.catalogue import Catalogue
-    from jokkgeo.cli.conflicts import load_rule_layers
     from jokkgeo.errors import OutputExistsError
     from jokkgeo.io.write import write_raster, write_table, write_text
+    from jokkgeo.study.store import LayerStore
+    from jokkgeo.workflows.influence import InfluenceOptions, run_influence
+    from jokkgeo.workflows.rules import resolve_rules
 
     try:
         level_values = tuple(float(v) for v in levels.split(",") if v.strip())
@@ -51,11 +51,14 @@ def command(rules_path: Path | None, resolution_m: float, levels: str, density_w
         raise OutputExistsError(f"{out_dir} already holds influence results; pass --overwrite to replace them")
     settings, catalog = make_settings(catalog_dir, overwrite=overwrite, allow_outside=allow_outside,
                                       language=language)
-    rules = load_rules(rules_path)
+    rules = resolve_rules(rules_path)
     catalogue = Catalogue.from_dir(catalog, root=settings.project_root, allow_outside=allow_outside)
-    layers = load_rule_layers(catalogue, rules, extra=("boundary", "reindeer_samebyar"))
-    res = influence_surfaces(layers, rules=rules, resolution_m=resolution_m, levels=level_values,
-                             density_window_m=density_window_m, language=language)
+    store = LayerStore(catalogue, language=language)
+    run = run_influence(store, rules, InfluenceOptions(resolution_m=resolution_m, levels=level_values,
+                                                       density_window_m=density_window_m, language=language))
+    res = run.result
+    for note in run.notes:
+        click.echo(note, err=True)
     h, w = res.grid.shape
     click.echo(f"Grid {w}×{h} cells of {resolution_m:g} m over {tuple(round(b) for b in res.grid.bounds)}", err=True)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,7 @@ from typing import Any
 
 # One subject module per line; each holds ``TEXTS: dict[key, (sv, en)]``.
 from jokkgeo.i18n import common
+from jokkgeo.i18n import workflows as workflows_texts
 
 LANGUAGES: tuple[str, ...] = ("sv", "en")
 """Languages of planner-facing text; the first is the default."""
@@ -27,6 +28,7 @@ THIN_SPACE = "\u202f"
 
 _TABLES: tuple[Mapping[str, tuple[str, str]], ...] = (
     common.TEXTS,
+    workflows_texts.TEXTS,
 )
 
 

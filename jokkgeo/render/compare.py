@@ -1,7 +1,7 @@
 """Scenario comparisons for people: the written summary and the difference map.
 
 :func:`summary_text` writes a short summary with the numbers of a
-:class:`~jokkgeo.analysis.comparison.Comparison` (Swedish by default, English with
+:class:`~jokkgeo.workflows.comparison.Comparison` (Swedish by default, English with
 ``language="en"``). :func:`comparison_document` builds the
 :class:`~jokkgeo.render.document.MapDocument` that both renderers draw: one map
 with three layer groups — *Nuläge/Baseline*, *Scenario* and *Skillnader/Differences*
@@ -181,7 +181,7 @@ def summary_text(comp: Any, *, language: str = "sv") -> str:
     Parameters
     ----------
     comp
-        A :class:`~jokkgeo.analysis.comparison.Comparison`.
+        A :class:`~jokkgeo.workflows.comparison.Comparison`.
     language
         ``"sv"`` (default) or ``"en"``.
     """
@@ -370,7 +370,7 @@ def comparison_document(comp: Any, *, language: str = "sv", site: str | None = N
     Parameters
     ----------
     comp
-        A :class:`~jokkgeo.analysis.comparison.Comparison`.
+        A :class:`~jokkgeo.workflows.comparison.Comparison`.
     language
         ``"sv"`` or ``"en"``.
     site

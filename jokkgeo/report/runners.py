@@ -196,14 +196,6 @@ def _selectors(spec: AnalysisSpec, key: str, ctx: RecipeContext, *, required: bo
     return out
 
 
-def _optional_module(name: str) -> Any | None:
-    try:
-        return importlib.import_module(name)
-    except ImportError as exc:
-        log.warning("analysis module %s is not available: %s", name, exc)
-        return None
-
-
 def _flags(ctx: RecipeContext, ids: Sequence[str]) -> tuple[bool, bool]:
     return ctx.store.flags(ids)
 
@@ -224,11 +216,10 @@ _CONFLICT_POPUP = {
 }
 
 
-def run_conflicts(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
+def conflicts_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     """Land-use conflicts (:func:`jokkgeo.analysis.conflicts.conflicts`) of development × sensitive layers."""
-    from jokkgeo.analysis.conflicts import conflicts
-    from jokkgeo.io.configs import load_rules
-    from jokkgeo.catalogue import resolve_path
+    from jokkgeo.workflows.conflicts import ConflictOptions, run_conflicts
+    from jokkgeo.workflows.rules import resolve_rules
 
     lang = ctx.language
     known = {"development", "sensitive", "rules", "rule_ids", "crossings", "title", "title_en"}
@@ -250,8 +241,8 @@ def run_conflicts(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     if not dev or not sens:
         return out
     rules_path = spec.get("rules")
-    rules = load_rules(resolve_path(str(rules_path), root=ctx.settings.project_root, origin=f"{spec.origin}.rules",
-                                    allow_outside=ctx.settings.allow_outside)) if rules_path else load_rules()
+    rules = resolve_rules(rules_path, root=ctx.settings.project_root, origin=f"{spec.origin}.rules",
+                          allow_outside=ctx.settings.allow_outside) if rules_path else resolve_rules()
     rule_ids = spec.get("rule_ids")
     if rule_ids is not None:
         # only these conflict rules (the crossings section of the rules is kept)
@@ -265,12 +256,13 @@ def run_conflicts(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     layers: dict[str, gpd.GeoDataFrame] = {}
     for lid, where in [*dev, *sens]:
         layers[lid] = ctx.store.layer(lid, where)
-    if not _rules_apply(rules, list(layers), ctx):
+    run = run_conflicts(ctx.store, rules, ConflictOptions(language=lang, with_crossings=bool(spec.get("crossings", True))),
+                        layers=layers)
+    if run.result is None:
         out.notes.append("Inga konfliktregler gäller för de valda lagren." if lang == "sv" else
                          "No conflict rule applies to the chosen layers.")
         return out
-    result = conflicts(layers, rules=rules, specs=ctx.store.catalogue, language=lang,
-                       with_crossings=bool(spec.get("crossings", True)))
+    result = run.result
     ids = list(layers)
     illustrative, restricted = _flags(ctx, ids)
     group = _analysis_group(lang)
@@ -316,12 +308,6 @@ def run_conflicts(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     return out
 
 
-def _rules_apply(rules: Any, layer_ids: Sequence[str], ctx: RecipeContext) -> bool:
-    """True when at least one conflict rule pairs two of ``layer_ids`` (by layer or theme)."""
-    themes = {lid: ctx.store.catalogue[lid].theme for lid in layer_ids}
-    return any(r.development.layer_ids(themes) and r.sensitive.layer_ids(themes) for r in rules.rules)
-
-
 def _with_popup(style: Any, popup: tuple[tuple[str, str], ...]) -> Any:
     from dataclasses import replace
 
@@ -331,17 +317,7 @@ def _with_popup(style: Any, popup: tuple[tuple[str, str], ...]) -> Any:
 # ------------------------------------------------------------------------------ catchments
 
 
-def _network(ctx: RecipeContext, roads_id: str) -> Any:
-    """The road network built from a catalogue line layer (built once per run)."""
-    from jokkgeo.network.graph import graph_from_lines
-
-    key = f"network:{roads_id}"
-    if key not in ctx.store.shared:
-        ctx.store.shared[key] = graph_from_lines(ctx.store.layer(roads_id), layer_name=roads_id)
-    return ctx.store.shared[key]
-
-
-def run_catchments(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
+def catchments_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     """Travel-time catchments of sites (:func:`jokkgeo.analysis.catchments.catchments`).
 
     The map shows the *nearest-site* split (each area given to the workplace reached
@@ -349,7 +325,7 @@ def run_catchments(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     """
     from dataclasses import replace
 
-    from jokkgeo.analysis.catchments import catchments
+    from jokkgeo.workflows.catchments import CatchmentOptions, run_catchments
 
     lang = ctx.language
     known = {"sites", "site_ids", "minutes", "season", "roads", "direction", "cell_m", "buffer_m", "title",
@@ -368,14 +344,17 @@ def run_catchments(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
         if lid not in set(ctx.store.catalogue):
             raise spec.fail(key, f"no layer '{lid}' in the catalogue")
     site_ids = spec.get("site_ids")
-    sites = ctx.store.layer(sites_id, {"site_id": list(site_ids)} if site_ids else None)
+    where = {"site_id": list(site_ids)} if site_ids else None
     if site_ids:
-        missing = sorted(set(map(str, site_ids)) - set(sites["site_id"].astype(str)))
+        found = ctx.store.layer(sites_id, where)
+        missing = sorted(set(map(str, site_ids)) - set(found["site_id"].astype(str)))
         if missing:
             raise spec.fail("site_ids", f"no site(s) {', '.join(missing)} in layer '{sites_id}'")
     kwargs = {k: spec.get(k) for k in ("direction", "cell_m", "buffer_m") if spec.get(k) is not None}
-    result = catchments(_network(ctx, roads_id), sites, minutes=[float(m) for m in minutes],
-                        profile=spec.get("season", "summer"), site_id_col="site_id", **kwargs)
+    run = run_catchments(ctx.store, CatchmentOptions(
+        minutes=tuple(float(m) for m in minutes), season=spec.get("season", "summer"), sites_layer=sites_id,
+        sites_where=where, roads_layer=roads_id, place_layers=(), **kwargs))
+    result, sites = run.result, run.sites
     names = dict(zip(sites["site_id"].astype(str), sites["name"].astype(str) if "name" in sites.columns
                      else sites["site_id"].astype(str)))
     group = _analysis_group(lang)
@@ -426,14 +405,14 @@ def run_catchments(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
 # ------------------------------------------------------------------------------ influence
 
 
-def run_influence(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
+def influence_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     """Zone-of-influence surface (:func:`jokkgeo.analysis.surfaces.influence_surfaces`) as an image overlay.
 
     ``layers``: the development and zone layers to use; ``surface``: which surface to
     show (default ``combined_nearest``, 0–1); ``resolution_m``: cell size (default 250 m).
     """
-    from jokkgeo.io.configs import load_rules
-    from jokkgeo.analysis.surfaces import influence_surfaces
+    from jokkgeo.workflows.influence import InfluenceOptions, run_influence
+    from jokkgeo.workflows.rules import resolve_rules
 
     lang = ctx.language
     known = {"layers", "surface", "resolution_m", "title", "title_en", "bins"}
@@ -443,11 +422,11 @@ def run_influence(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     out = AnalysisOutput()
     chosen = [(lid, w) for lid, w in _selectors(spec, "layers", ctx) if ctx.store.allowed(lid)]
     layers = {lid: ctx.store.layer(lid, w) for lid, w in chosen}
-    if "boundary" in set(ctx.store.catalogue) and "boundary" not in layers:
-        layers["boundary"] = ctx.store.layer("boundary")
     resolution = float(spec.get("resolution_m", 250))
-    result = influence_surfaces(layers, rules=load_rules(), specs=ctx.store.catalogue, resolution_m=resolution,
-                                language=lang)
+    run = run_influence(ctx.store, resolve_rules(), InfluenceOptions(resolution_m=resolution, language=lang),
+                        layers=layers)
+    result = run.result
+    out.notes.extend(run.notes)
     name = spec.get("surface", "combined_nearest")
     if name not in result.surfaces:
         raise spec.fail("surface", f"'{name}' is not one of: {', '.join(sorted(result.surfaces))}")
@@ -457,7 +436,7 @@ def run_influence(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     raster = RasterData.from_transform(shown, result.grid.transform, nodata=result.nodata)
     title = spec.get("title_en" if lang == "en" else "title") or ("Påverkan från exploatering (index 0–1)"
                                                                   if lang == "sv" else "Influence of development (index 0–1)")
-    illustrative, restricted = _flags(ctx, list(layers))
+    illustrative, restricted = _flags(ctx, [lid for lid in run.layer_ids if lid in layers])
     out.layers.append(MapLayer(id="influence", title=title, group=_analysis_group(lang),
                                style=raster_style(title=title, bins=bins, language=lang, floor=True), raster=raster,
                                illustrative=illustrative, restricted=restricted, show=True))
@@ -475,7 +454,7 @@ def run_influence(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
 # ------------------------------------------------------------------------------ screening
 
 
-def run_screening(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
+def screening_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     """Housing-land screening (:func:`jokkgeo.analysis.screening.screen_housing`).
 
     ``candidates`` (default ``housing_land``) against ``sensitive`` layers (conflict rules)
@@ -483,9 +462,8 @@ def run_screening(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     """
     from dataclasses import replace
 
-    from jokkgeo.analysis.conflicts import conflicts
-    from jokkgeo.io.configs import load_rules
-    from jokkgeo.analysis.screening import screen_housing
+    from jokkgeo.workflows.rules import resolve_rules
+    from jokkgeo.workflows.screening import run_screening
 
     lang = ctx.language
     known = {"candidates", "sensitive", "influence_layers", "resolution_m", "title", "title_en"}
@@ -496,32 +474,22 @@ def run_screening(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     cand_id = spec.get("candidates", "housing_land")
     if cand_id not in set(ctx.store.catalogue):
         raise spec.fail("candidates", f"no layer '{cand_id}' in the catalogue")
-    housing = ctx.store.layer(cand_id)
     sens_all = _selectors(spec, "sensitive", ctx)
     sens = [(lid, w) for lid, w in sens_all if ctx.store.allowed(lid)]
     if len(sens) < len(sens_all):
         out.notes.append(("Screening mot känsliga lager är utelämnad i den publika versionen: " if lang == "sv" else
                           "Screening against restricted layers is left out of the public version: ")
                          + ", ".join(lid for lid, w in sens_all if (lid, w) not in sens))
-    rules = load_rules()
-    layers = {cand_id: housing, **{lid: ctx.store.layer(lid, w) for lid, w in sens}}
-    conf = None
-    if sens and _rules_apply(rules, list(layers), ctx):
-        conf = conflicts(layers, rules=rules, specs=ctx.store.catalogue, language=lang, with_crossings=False)
-    elif sens:
+    infl = [(lid, w) for lid, w in _selectors(spec, "influence_layers", ctx, required=False) if ctx.store.allowed(lid)]
+    run = run_screening(ctx.store, resolve_rules(), candidates=cand_id,
+                        sensitive={lid: ctx.store.layer(lid, w) for lid, w in sens},
+                        influence_layers={lid: ctx.store.layer(lid, w) for lid, w in infl},
+                        resolution_m=float(spec.get("resolution_m", 250)), language=lang)
+    conf = run.conflicts.result if run.conflicts is not None else None
+    if run.conflicts is not None and conf is None:
         out.notes.append("Inga konfliktregler gäller för bostadsmarken mot de valda lagren." if lang == "sv" else
                          "No conflict rule applies to the housing land and the chosen layers.")
-    surf = None
-    infl = [(lid, w) for lid, w in _selectors(spec, "influence_layers", ctx, required=False) if ctx.store.allowed(lid)]
-    if infl:
-        from jokkgeo.analysis.surfaces import influence_surfaces
-
-        s_layers = {lid: ctx.store.layer(lid, w) for lid, w in infl}
-        if "boundary" in set(ctx.store.catalogue):
-            s_layers.setdefault("boundary", ctx.store.layer("boundary"))
-        surf = influence_surfaces(s_layers, rules=rules, specs=ctx.store.catalogue,
-                                  resolution_m=float(spec.get("resolution_m", 250)), language=lang)
-    res = screen_housing(housing, conflicts=conf, surfaces=surf, housing_layer=cand_id)
+    res = run.result
     table = res.table
     title = spec.get("title_en" if lang == "en" else "title") or ("Bostadsmark: värsta konflikt" if lang == "sv"
                                                                   else "Housing land: worst conflict")
@@ -573,8 +541,8 @@ def summary_notes(summary: str) -> list[str]:
     return notes
 
 
-def run_compare(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
-    """Baseline vs scenario differences (:mod:`jokkgeo.analysis.comparison`) as map layers, results and tables.
+def compare_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
+    """Baseline vs scenario differences (:mod:`jokkgeo.workflows.comparison`) as map layers, results and tables.
 
     Registered in :data:`jokkgeo.report.ANALYSES`. Recipe section::
     
@@ -592,10 +560,10 @@ def run_compare(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     scenario pane carries the differences) and the figure has two matching panels; ``results.gpkg``
     the difference layers, ``tables/`` the difference tables, and the index page the
     written summary. All comparisons of one report share one
-    :class:`~jokkgeo.analysis.comparison.StudyRunner`, so the baseline is analysed once.
+    :class:`~jokkgeo.workflows.comparison.StudyRunner`, so the baseline is analysed once.
     In a public bundle restricted layers (reindeer herding) are left out of both studies.
     """
-    from jokkgeo.analysis.comparison import StudyRunner
+    from jokkgeo.workflows.comparison import StudyRunner
     from jokkgeo.render.compare import comparison_document, pane_titles, result_layers, summary_text
     from jokkgeo.scenarios import BASELINE, ScenarioSet, parse_scenario, validate_scenario
     from jokkgeo.study.scenario import prepare_studies
@@ -681,11 +649,11 @@ def run_compare(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
 
 
 RECIPE_TYPES: Mapping[str, Runner] = {
-    "catchments": run_catchments,
-    "conflicts": run_conflicts,
-    "influence": run_influence,
-    "screening": run_screening,
-    "compare": run_compare,
+    "catchments": catchments_recipe,
+    "conflicts": conflicts_recipe,
+    "influence": influence_recipe,
+    "screening": screening_recipe,
+    "compare": compare_recipe,
 }
 """Recipe ``analyses[].type`` -> runner (the one table of recipe types)."""
 
@@ -695,10 +663,10 @@ __all__ = [
     "RecipeContext",
     "RecipeRun",
     "Runner",
-    "run_catchments",
-    "run_compare",
-    "run_conflicts",
-    "run_influence",
+    "catchments_recipe",
+    "compare_recipe",
+    "conflicts_recipe",
+    "influence_recipe",
     "run_recipe",
-    "run_screening",
+    "screening_recipe",
 ]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from jokkgeo.analysis.comparison import StudyRunner
+from jokkgeo.workflows.comparison import StudyRunner
 from jokkgeo.catalogue import Catalogue
 from jokkgeo.render.compare import comparison_document, summary_text
 from jokkgeo.render.web import render_html, web_map

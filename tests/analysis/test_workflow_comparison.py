@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from jokkgeo.analysis.comparison import StudyRunner
+from jokkgeo.workflows.comparison import StudyRunner
 from jokkgeo.catalogue import Catalogue
 from jokkgeo.scenarios import BASELINE, ScenarioSet, parse_scenario
 from jokkgeo.study.scenario import Study, apply_scenario, prepare_studies

@@ -20,7 +20,7 @@ A second study therefore reuses whatever its changes do not touch:
   layers changed are recomputed, then combined and summarised per sameby.
 
 :func:`compare_studies` turns two :class:`StudyResults` into a :class:`Comparison`
-(tables and layers of differences, see :mod:`jokkgeo.analysis.compare`).
+(tables and layers of differences, see :mod:`jokkgeo.analysis.diff`).
 All geometry is EPSG:3006; areas in m², times in minutes.
 
 Parameters (``parameters:`` of a scenario; defaults in brackets)
@@ -49,7 +49,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from jokkgeo.analysis import compare as diff
+from jokkgeo.analysis import diff
 from jokkgeo.catalogue import LayerSpec
 from jokkgeo.errors import AnalysisError, CatalogueError
 from jokkgeo.study.scenario import Study, spec_token
@@ -533,7 +533,7 @@ class StudyRunner:
     # ------------------------------------------------------------- conflicts
     def rules(self, study: Study) -> Any:
         """The rule set of a study: the packaged defaults or ``parameters.conflicts.rules``, plus ``extra_rules``."""
-        from jokkgeo.io.configs import load_rules
+        from jokkgeo.workflows.rules import merge_rules, resolve_rules
 
         def path_of(key: str) -> Path | None:
             raw = _param(study, "conflicts", key, None)
@@ -556,21 +556,9 @@ class StudyRunner:
         main, extra = path_of("rules") or self.rules_path, path_of("extra_rules")
 
         def load() -> Any:
-            rules = load_rules(main)
+            rules = resolve_rules(main)
             if extra is not None:
-                more = load_rules(extra)
-                ids = {r.id for r in rules.rules} | {s.id for s in rules.surfaces}
-                clash = sorted(({r.id for r in more.rules} | {s.id for s in more.surfaces}) & ids)
-                if clash:
-                    raise CatalogueError(f"{extra}: rule ids {', '.join(clash)} already exist in the base rules")
-                rules = dataclasses.replace(
-                    rules,
-                    rules=rules.rules + more.rules,
-                    surfaces=rules.surfaces + more.surfaces,
-                    references={**rules.references, **more.references},
-                    caveats=rules.caveats + tuple(c for c in more.caveats if c not in rules.caveats),
-                    caveats_en=rules.caveats_en + tuple(c for c in more.caveats_en if c not in rules.caveats_en),
-                )
+                rules = merge_rules(rules, resolve_rules(extra), origin=extra)
             return rules
 
         return self._cached("rules", (str(main), str(extra)), load)
@@ -809,7 +797,7 @@ def _minutes_list(res: StudyResults) -> list[float]:
 
 
 def compare_results(base: StudyResults, scen: StudyResults) -> Comparison:
-    """Differences between two :class:`StudyResults` (pure; see :mod:`jokkgeo.analysis.compare`)."""
+    """Differences between two :class:`StudyResults` (pure; see :mod:`jokkgeo.analysis.diff`)."""
     from jokkgeo.analysis.conflicts import KEY_COLUMNS
 
     tables: dict[str, pd.DataFrame] = {}
