@@ -27,7 +27,18 @@ from typing import Any
 
 import click
 
-from jokkgeo.cli.options import allow_outside_option, catalog_option, make_settings, overwrite_option
+from jokkgeo.i18n import text
+from jokkgeo.cli.options import (
+    allow_outside_option,
+    catalog_option,
+    is_quiet,
+    language_option,
+    make_settings,
+    overwrite_option,
+    season_option,
+    step_echo,
+    verbosity_options,
+)
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +68,7 @@ def parse_minutes(value: str) -> list[float]:
 @click.option("--site-ids", default=None, help="Only these sites (comma-separated site_id values).")
 @click.option("--minutes", "minutes_text", default="15,30,60,90", show_default=True,
               help="Cut-offs in minutes, comma-separated.")
-@click.option("--season", default="summer", show_default=True,
-              help="Speed profile: summer, winter (forest tracks closed) or winter_open_tracks.")
+@season_option
 @click.option("--roads", "roads_layer", default=None, help="Road layer (default: the catalogue's roads-theme layer).")
 @click.option("--places", "places_text", default=None,
               help="Place layers to rate, comma-separated (default: settlements,housing_land; 'none' for none).")
@@ -77,9 +87,12 @@ def parse_minutes(value: str) -> list[float]:
 @catalog_option
 @overwrite_option
 @allow_outside_option
+@language_option
+@verbosity_options
 def command(sites_layer: str, site_ids: str | None, minutes_text: str, season: str, roads_layer: str | None,
             places_text: str | None, direction: str, access_speed_kph: float, max_snap_m: float, buffer_m: float,
-            cell_m: float, out_path: Path, catalog_dir: Path | None, overwrite: bool, allow_outside: bool) -> None:
+            cell_m: float, out_path: Path, catalog_dir: Path | None, overwrite: bool, allow_outside: bool,
+            language: str) -> None:
     """Travel-time catchments of sites, and the people and housing land inside them."""
     import geopandas as gpd
     import pandas as pd
@@ -106,9 +119,9 @@ def command(sites_layer: str, site_ids: str | None, minutes_text: str, season: s
     options = CatchmentOptions(
         minutes=tuple(minutes), season=season, sites_layer=sites_layer, site_ids=tuple(_csv(site_ids)) or None,
         roads_layer=roads_layer, place_layers=places, direction=direction, access_speed_kph=access_speed_kph,
-        max_snap_m=max_snap_m, buffer_m=buffer_m, cell_m=cell_m)
+        max_snap_m=max_snap_m, buffer_m=buffer_m, cell_m=cell_m, language=language)
     store = LayerStore(catalogue)
-    run = run_catchments(store, options, on_step=lambda m: click.echo(m, err=True))
+    run = run_catchments(store, options, on_step=step_echo())
     result, names = run.result, run.names
 
     def with_names(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -134,25 +147,35 @@ def command(sites_layer: str, site_ids: str | None, minutes_text: str, season: s
     layers["parameters"] = pd.DataFrame({"key": list(params), "value": [json.dumps(v, ensure_ascii=False, default=str)
                                                                          for v in params.values()]})
     write_gpkg_layers(layers, out_path, overwrite=overwrite)
-    click.echo(f"Wrote {out_path} ({', '.join(layers)})", err=True)
-    _print_summary(result.polygons, run.totals, names)
+    if not is_quiet():
+        click.echo(text("cli.wrote_layers", language, path=out_path, layers=", ".join(layers)), err=True)
+    for line in summary_lines(result.polygons, run.totals, {pid: catalogue[pid].label(language) for pid in run.places},
+                              language):
+        click.echo(line)
 
 
-def _print_summary(polygons: Any, totals: list[Any], names: dict[str, str]) -> None:
-    """One line per site and band: area and population/dwellings reached (stdout)."""
+def summary_lines(polygons: Any, totals: list[Any], labels: dict[str, str], language: str) -> list[str]:
+    """One line per site and band: area and places, population and dwellings reached."""
     import pandas as pd
 
+    from jokkgeo.i18n import format_number
+
+    lang = language
     reach = pd.concat(totals, ignore_index=True) if totals else None
+    lines = []
     for row in polygons.itertuples():
-        parts = [f"{row.site_id} {row.minutes:g} min: {row.area_m2 / 1e6:,.0f} km²" if row.status == "ok"
-                 else f"{row.site_id} {row.minutes:g} min: empty"]
+        minutes = format_number(row.minutes, lang, digits=2)
+        parts = [text("cli.catchments.band", lang, site=row.site_id, minutes=minutes,
+                      area=format_number(row.area_m2 / 1e6, lang)) if row.status == "ok"
+                 else text("cli.catchments.empty", lang, site=row.site_id, minutes=minutes)]
         if reach is not None:
             sel = reach[(reach["scope"] == "site") & (reach["site_id"] == row.site_id) & (reach["minutes"] == row.minutes)]
             for r in sel.itertuples():
-                bits = [f"{int(r.n_places)} {r.layer}"]
+                bits = [text("cli.catchments.places", lang, layer=labels.get(r.layer, r.layer), n=int(r.n_places))]
                 if "population" in sel and pd.notna(getattr(r, "population", None)) and r.population:
-                    bits.append(f"population {r.population:,.0f}")
+                    bits.append(text("cli.catchments.population", lang, value=format_number(r.population, lang)))
                 if "dwellings" in sel and pd.notna(getattr(r, "dwellings", None)) and r.dwellings:
-                    bits.append(f"dwellings {r.dwellings:,.0f}")
+                    bits.append(text("cli.catchments.dwellings", lang, value=format_number(r.dwellings, lang)))
                 parts.append(", ".join(bits))
-        click.echo(" | ".join(parts))
+        lines.append(" | ".join(parts))
+    return lines

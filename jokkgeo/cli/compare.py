@@ -22,7 +22,15 @@ from typing import Any
 import click
 import pandas as pd
 
-from jokkgeo.cli.options import allow_outside_option, catalog_option, language_option, make_settings, overwrite_option
+from jokkgeo.cli.options import (
+    allow_outside_option,
+    catalog_option,
+    language_option,
+    make_settings,
+    overwrite_option,
+    step_echo,
+    verbosity_options,
+)
 from jokkgeo.errors import DataSourceError, OutputExistsError
 
 log = logging.getLogger(__name__)
@@ -93,14 +101,14 @@ def write_comparison(comp: Any, out: Path, *, language: str = "sv", overwrite: b
 @overwrite_option
 @allow_outside_option
 @language_option
+@verbosity_options
 def command(baseline: str, scenario: str, scenarios_dir: Path | None, out_path: Path | None, no_figure: bool,
             catalog_dir: Path | None, overwrite: bool, allow_outside: bool, language: str) -> None:
     """Compare a scenario with the baseline (or another scenario) and print the differences."""
-    from jokkgeo.workflows.comparison import StudyRunner
     from jokkgeo.catalogue import Catalogue
     from jokkgeo.render.compare import summary_text
     from jokkgeo.scenarios import ScenarioSet
-    from jokkgeo.study.scenario import prepare_studies
+    from jokkgeo.workflows.comparison import run_comparison
 
     settings, catalog_dir = make_settings(catalog_dir, overwrite=overwrite, allow_outside=allow_outside,
                                           language=language)
@@ -113,9 +121,9 @@ def command(baseline: str, scenario: str, scenarios_dir: Path | None, out_path: 
     sdir = scenarios_dir if scenarios_dir is not None else settings.project_root / "scenarios"
     scenarios = ScenarioSet.from_dir(sdir, root=settings.project_root, catalogue=catalogue,
                                      allow_outside=allow_outside)
-    base, scen = prepare_studies(catalogue, scenarios, baseline=baseline, scenario=scenario)
-    runner = StudyRunner(root=settings.project_root, language=language, allow_outside=allow_outside)
-    comp = runner.compare(base, scen)
+    comp, _base, _scen = run_comparison(catalogue, scenarios, scenario=scenario, baseline=baseline,
+                                        root=settings.project_root, language=language, allow_outside=allow_outside,
+                                        on_step=step_echo())
     text = summary_text(comp, language=language)
     if out_path is not None:
         written = write_comparison(comp, out_path, language=language, overwrite=overwrite,

@@ -17,7 +17,16 @@ from typing import Any
 import click
 import pandas as pd
 
-from jokkgeo.cli.options import allow_outside_option, catalog_option, language_option, make_settings, overwrite_option
+from jokkgeo.cli.options import (
+    allow_outside_option,
+    catalog_option,
+    is_quiet,
+    language_option,
+    make_settings,
+    overwrite_option,
+    verbosity_options,
+)
+from jokkgeo.i18n import text
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +53,7 @@ def _references_table(citations: Mapping[str, str]) -> pd.DataFrame:
 @overwrite_option
 @allow_outside_option
 @language_option
+@verbosity_options
 def command(rules_path: Path | None, engine: str, scheduler: str | None, n_workers: int, n_jobs: int | None,
             out_path: Path, travel_times_path: Path | None, catalog_dir: Path | None, overwrite: bool,
             allow_outside: bool, language: str) -> None:
@@ -71,7 +81,8 @@ def command(rules_path: Path | None, engine: str, scheduler: str | None, n_worke
     catalogue = Catalogue.from_dir(catalog, root=settings.project_root, allow_outside=allow_outside)
     store = LayerStore(catalogue, language=language)
     layers = load_rule_layers(store, rules)
-    click.echo(f"Read {len(layers)} layers; running {len(rules.rules)} rules ({engine} engine)…", err=True)
+    if not is_quiet():
+        click.echo(text("cli.read_layers", language, n=len(layers), rules=len(rules.rules), engine=engine), err=True)
     options = ConflictOptions(engine=engine, scheduler=scheduler, n_workers=n_workers, n_jobs=n_jobs,
                               language=language, screen_housing=True, travel_times=travel_times_path)
     run = run_conflicts(store, rules, options, layers=layers, root=settings.project_root)
@@ -86,26 +97,45 @@ def command(rules_path: Path | None, engine: str, scheduler: str | None, n_worke
         out["housing_screening"] = gpd.GeoDataFrame(run.screening.table)
     out["citations"] = _references_table(result.citations)
     out["caveats"] = pd.DataFrame({"caveat": result.caveats})
+    if run.skipped:
+        out["skipped_rules"] = pd.DataFrame(run.skipped, columns=["rule_id", "missing"])
     write_gpkg_layers(out, out_path, overwrite=overwrite)
+    for line in result_lines(run, out_path, engine, language):
+        click.echo(line)
+
+
+def result_lines(run: Any, out_path: Path, engine: str, language: str) -> list[str]:
+    """What ``jokkgeo conflicts`` prints: totals, worst conflicts, crossings, skipped rules, references, caveats."""
+    from jokkgeo.i18n import format_number, text
+
+    lang = language
+    result = run.result
     t = result.table
     n_threads = result.params["n_jobs"]
-    threads = f", {n_threads} thread{'s' if n_threads > 1 else ''}" if engine == "local" else ""
-    click.echo(f"Wrote {out_path}: {len(t)} conflicts from {t['rule_id'].nunique() if len(t) else 0} rules "
-               f"in {result.params['overlay_seconds']:.1f} s ({engine}{threads}).")
+    threads = ""
+    if engine == "local":
+        threads = text("cli.threads.one", lang) if n_threads == 1 else text("cli.threads.many", lang, n=n_threads)
+    lines = [text("cli.conflicts.wrote", lang, path=out_path, n=len(t), rules=t["rule_id"].nunique() if len(t) else 0,
+                  seconds=format_number(result.params["overlay_seconds"], lang, digits=1) if lang == "sv"
+                  else f"{result.params['overlay_seconds']:.1f}", engine=engine, threads=threads)]
     if len(t):
         worst = t.sort_values(["severity_rank", "zoi_area_m2"], ascending=False)
         by = worst.groupby(["dev_label", "severity"], sort=False).size().head(10)
         for (dev, sev), n in by.items():
-            click.echo(f"  {dev}: {n} {sev} conflicts")
+            lines.append(text("cli.conflicts.by_dev", lang, dev=dev, n=n, severity=text(f"severity.{sev}", lang)))
     if result.crossing_counts is not None and len(result.crossing_counts):
-        click.echo("Crossings of migration routes:")
+        lines.append(text("cli.conflicts.crossings", lang))
         for _, row in result.crossing_counts.iterrows():
-            click.echo(f"  {row['route_label']} ({row['route_id']}): {row['n_crossings']} — {row['crossed_by']}")
+            lines.append(f"  {row['route_label']} ({row['route_id']}): {row['n_crossings']} — {row['crossed_by']}")
+    if run.skipped:
+        lines.append(text("cli.conflicts.skipped", lang))
+        for rule_id, side in run.skipped:
+            lines.append("  " + text("conflicts.skipped_rule", lang, rule=rule_id,
+                                     side=text(f"conflicts.side.{side}", lang)))
     if result.citations:
-        click.echo("References:")
-        for key, text in result.citations.items():
-            click.echo(f"  [{key}] {text}")
+        lines.append(text("cli.references", lang))
+        lines.extend(f"  [{key}] {value}" for key, value in result.citations.items())
     if result.caveats:
-        click.echo("Caveats:")
-        for text in result.caveats:
-            click.echo(f"  ! {text}")
+        lines.append(text("cli.caveats", lang))
+        lines.extend(f"  ! {value}" for value in result.caveats)
+    return lines

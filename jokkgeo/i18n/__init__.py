@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 # One subject module per line; each holds ``TEXTS: dict[key, (sv, en)]``.
+from jokkgeo.i18n import cli as cli_texts
 from jokkgeo.i18n import common
 from jokkgeo.i18n import workflows as workflows_texts
 
@@ -28,6 +29,7 @@ THIN_SPACE = "\u202f"
 
 _TABLES: tuple[Mapping[str, tuple[str, str]], ...] = (
     common.TEXTS,
+    cli_texts.TEXTS,
     workflows_texts.TEXTS,
 )
 

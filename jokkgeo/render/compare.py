@@ -25,6 +25,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from jokkgeo.config.rules import SEVERITY_RANK
 from jokkgeo.render.document import MapDocument, MapLayer, layer_from_spec, text
 from jokkgeo.render.styles import (
     Categorical,
@@ -37,7 +38,6 @@ SEVERITY_WORDS = {
     "sv": {"major": "stor", "moderate": "måttlig", "minor": "liten"},
     "en": {"major": "major", "moderate": "moderate", "minor": "minor"},
 }
-SEVERITY_RANK = {"major": 3, "moderate": 2, "minor": 1}
 MAX_ROWS = 6
 
 _T = {

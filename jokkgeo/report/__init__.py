@@ -26,7 +26,7 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -53,6 +53,7 @@ def build_report(
     figures: bool = True,
     now: datetime | None = None,
     recipe_types: Mapping[str, Runner] | None = None,
+    on_step: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Run map recipes and write the report bundle to ``out_dir``.
 
@@ -75,6 +76,8 @@ def build_report(
     recipe_types
         Recipe ``type`` -> runner (default :data:`~jokkgeo.report.runners.RECIPE_TYPES`); pass an
         extended table to add a type.
+    on_step
+        Called with one line per recipe (the CLI echoes it to stderr on a terminal).
 
     Returns
     -------
@@ -96,9 +99,13 @@ def build_report(
     check_recipe_types(recipes, types)
     store = LayerStore(catalogue, public=public, language=settings.language)
     ctx = RecipeContext(settings=settings, store=store)
+    from jokkgeo.i18n import text
+
+    step = on_step or log.info
     runs = []
-    for recipe in recipes:
-        log.info("recipe %s: %s", recipe.id, recipe.label(settings.language))
+    for i, recipe in enumerate(recipes, start=1):
+        step(text("step.recipe", settings.language, i=i, n=len(recipes), id=recipe.id,
+                  title=recipe.label(settings.language)))
         runs.append(run_recipe(recipe, ctx, types))
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)

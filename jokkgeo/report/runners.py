@@ -563,10 +563,9 @@ def compare_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     :class:`~jokkgeo.workflows.comparison.StudyRunner`, so the baseline is analysed once.
     In a public bundle restricted layers (reindeer herding) are left out of both studies.
     """
-    from jokkgeo.workflows.comparison import StudyRunner
+    from jokkgeo.workflows.comparison import run_comparison
     from jokkgeo.render.compare import comparison_document, pane_titles, result_layers, summary_text
     from jokkgeo.scenarios import BASELINE, ScenarioSet, parse_scenario, validate_scenario
-    from jokkgeo.study.scenario import prepare_studies
 
     for key in spec.params:
         if key not in _COMPARE_KEYS:
@@ -617,12 +616,8 @@ def compare_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
         raise CatalogueError(f"{spec.origin}': {exc}") from None
 
     # one store for the run: catalogue layers are shared with the other recipes and recorded as inputs
-    base, scen = prepare_studies(catalogue, scenarios, baseline=baseline, scenario=scenario, store=ctx.store)
-    runner = ctx.store.shared.get("compare_runner")
-    if runner is None:
-        runner = StudyRunner(root=root, language=ctx.language, allow_outside=ctx.settings.allow_outside)
-        ctx.store.shared["compare_runner"] = runner
-    comp = runner.compare(base, scen)
+    comp, base, scen = run_comparison(catalogue, scenarios, scenario=scenario, baseline=baseline, root=root,
+                                      language=ctx.language, allow_outside=ctx.settings.allow_outside, store=ctx.store)
     lang = ctx.language
     doc = comparison_document(comp, language=lang, site=spec.get("site"), context_layers=())
     out = AnalysisOutput(layers=doc.layers, results=dict(result_layers(comp)),

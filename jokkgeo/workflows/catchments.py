@@ -45,6 +45,8 @@ class CatchmentOptions:
     max_snap_m: float = 10_000.0
     buffer_m: float = 250.0
     cell_m: float = 50.0
+    language: str = "sv"
+    """Language of the progress messages."""
 
 
 @dataclass
@@ -156,11 +158,15 @@ def run_catchments(store: LayerStore, options: CatchmentOptions, *,
     sites = select_sites(store, options)
     places = place_layers(store, options)
     roads_id = roads_layer(store, options.roads_layer)
+    from jokkgeo.i18n import format_number, text
+
+    lang = options.language
     step = on_step or log.info
-    step(f"Building the road network from layer '{roads_id}'…")
+    step(text("step.building_network", lang, layer=roads_id))
     network = road_network(store, roads_id)
-    step(f"{network.n_nodes:,} nodes, {network.n_arcs:,} road arcs; {len(sites)} site(s), "
-         f"season '{options.season}', bands {', '.join(f'{m:g}' for m in options.minutes)} min")
+    step(text("step.network_summary", lang, nodes=format_number(network.n_nodes, lang),
+              arcs=format_number(network.n_arcs, lang), sites=len(sites), season=options.season,
+              bands=", ".join(format_number(m, lang, digits=2) for m in options.minutes)))
     common = dict(minutes=[float(m) for m in options.minutes], profile=options.season, direction=options.direction,
                   access_speed_kph=options.access_speed_kph, max_snap_m=options.max_snap_m)
     result = catchments(network, sites, buffer_m=options.buffer_m, cell_m=options.cell_m, site_id_col="site_id",

@@ -904,3 +904,55 @@ def _area_changed_rows(base: gpd.GeoDataFrame, scen: gpd.GeoDataFrame, changed: 
     rows["status"] = diff.CHANGED
     cols = [*full, "status", "severity_baseline", "severity_scenario", *carry, "geometry"]
     return gpd.GeoDataFrame(rows[[c for c in cols if c in rows.columns]], geometry="geometry", crs=WORKING_CRS)
+
+
+def run_comparison(
+    catalogue: Mapping[str, LayerSpec],
+    scenarios: Any,
+    *,
+    scenario: str,
+    baseline: str = "baseline",
+    root: Path,
+    language: str = "sv",
+    allow_outside: bool = False,
+    store: Any = None,
+    on_step: Any = None,
+) -> tuple[Comparison, Study, Study]:
+    """Baseline vs scenario: the one comparison workflow (``jokkgeo compare`` and the report's ``compare``).
+
+    Parameters
+    ----------
+    catalogue
+        The layers both studies start from (a public report passes only the allowed ones).
+    scenarios
+        A :class:`~jokkgeo.scenarios.ScenarioSet`.
+    scenario, baseline
+        Names of the two scenarios (``baseline``: the study without changes).
+    root, language, allow_outside
+        As :class:`StudyRunner`.
+    store
+        The run's :class:`~jokkgeo.study.store.LayerStore`: layers are shared with the rest of the run,
+        and so is one :class:`StudyRunner` (``store.shared["compare_runner"]``), so a baseline is analysed once.
+    on_step
+        Called with a one-line message per step.
+
+    Returns
+    -------
+    (Comparison, Study, Study)
+        The differences and the two studies.
+    """
+    from jokkgeo.i18n import text
+    from jokkgeo.study.scenario import prepare_studies
+
+    step = on_step or log.info
+    base, scen = prepare_studies(catalogue, scenarios, baseline=baseline, scenario=scenario, store=store)
+    runner = store.shared.get("compare_runner") if store is not None else None
+    if runner is None:
+        runner = StudyRunner(root=root, language=language, allow_outside=allow_outside)
+        if store is not None:
+            store.shared["compare_runner"] = runner
+    step(text("step.compare", language, baseline=baseline, scenario=scenario))
+    return runner.compare(base, scen), base, scen
+
+
+__all__ = ["Comparison", "StudyResults", "StudyRunner", "compare_results", "run_comparison"]
