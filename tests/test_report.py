@@ -168,3 +168,20 @@ def test_default_study_recipes(tmp_path):
         assert gtype != "Unknown", name
     overview = next(r for r in manifest["recipes"] if r["id"] == "overview")
     assert any("samråd" in c.lower() and "normalår" in c for c in overview["caveats"])  # reindeer caveat
+
+
+def test_skipped_rules_are_in_the_bundle(project, tmp_path):
+    """Issue 12: rules that had no layer to run on are named in the bundle (table + index note), not only on stderr."""
+    (project / "maps3").mkdir(exist_ok=True)
+    (project / "maps3" / "s.yaml").write_text(
+        "title: S\nanalyses: [{type: conflicts, development: [investment_areas], sensitive: [reindeer_calving_land]}]\n",
+        encoding="utf-8")
+    out = tmp_path / "s"
+    manifest = build_report(out, settings=Settings(project_root=project), recipes_dir=project / "maps3", figures=False)
+    rec = manifest["recipes"][0]["analyses"][0]
+    if "tables/s__skipped_rules.csv" not in rec["tables"]:
+        pytest.skip("every rule of the packaged rules applies to this toy selection")
+    skipped = (out / "tables" / "s__skipped_rules.csv").read_text(encoding="utf-8")
+    assert skipped.startswith("rule_id,missing")
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "kördes inte" in index

@@ -144,6 +144,8 @@ def command(sites_layer: str, site_ids: str | None, minutes_text: str, season: s
                                        *[c for c in table.columns if c not in ("layer", "season", "scope", "site_id", "minutes")]]]
     params = {**result.params, "sites_layer": sites_layer, "roads_layer": run.roads_layer,
               "places_layers": list(run.places), "warnings": run.warnings}
+    if run.warnings:  # unreachable places and empty bands: in the GeoPackage, not only on stderr
+        layers["warnings"] = pd.DataFrame({"warning": run.warnings})
     layers["parameters"] = pd.DataFrame({"key": list(params), "value": [json.dumps(v, ensure_ascii=False, default=str)
                                                                          for v in params.values()]})
     write_gpkg_layers(layers, out_path, overwrite=overwrite)

@@ -64,7 +64,8 @@ def write_comparison(comp: Any, out: Path, *, language: str = "sv", overwrite: b
     """Write the layers, tables, summary, map and figure of a comparison (atomic per file)."""
     from jokkgeo.io.write import write_gpkg_layers, write_table, write_text
     from jokkgeo.render.compare import (comparison_document, comparison_figure_of, comparison_html, pane_titles,
-                                        result_layers, summary_text)
+                                        result_layers)
+    from jokkgeo.present.comparison import summary_text
     from jokkgeo.render.static import save_figure
 
     paths = output_paths(out, figure=figure)
@@ -106,7 +107,7 @@ def command(baseline: str, scenario: str, scenarios_dir: Path | None, out_path: 
             catalog_dir: Path | None, overwrite: bool, allow_outside: bool, language: str) -> None:
     """Compare a scenario with the baseline (or another scenario) and print the differences."""
     from jokkgeo.catalogue import Catalogue
-    from jokkgeo.render.compare import summary_text
+    from jokkgeo.present.comparison import summary_text
     from jokkgeo.scenarios import ScenarioSet
     from jokkgeo.workflows.comparison import run_comparison
 

@@ -45,6 +45,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from jokkgeo import i18n
 from jokkgeo.errors import AnalysisError, CatalogueError, JokkgeoError
 from jokkgeo.recipes import AnalysisSpec, Recipe
 from jokkgeo.render.document import MapDocument, MapLayer, RasterData, layer_from_spec, text, theme_label
@@ -258,6 +259,10 @@ def conflicts_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
         layers[lid] = ctx.store.layer(lid, where)
     run = run_conflicts(ctx.store, rules, ConflictOptions(language=lang, with_crossings=bool(spec.get("crossings", True))),
                         layers=layers)
+    if run.skipped:  # rules with nothing to run on: said in the bundle (index notes and a table)
+        out.tables["skipped_rules"] = pd.DataFrame(run.skipped, columns=["rule_id", "missing"])
+        out.notes.extend(i18n.text("conflicts.skipped_rule", lang, rule=rule_id,
+                                   side=i18n.text(f"conflicts.side.{side}", lang)) for rule_id, side in run.skipped)
     if run.result is None:
         out.notes.append("Inga konfliktregler gäller för de valda lagren." if lang == "sv" else
                          "No conflict rule applies to the chosen layers.")
@@ -399,6 +404,9 @@ def catchments_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     out.parameters = {**result.params, "sites": sites_id, "roads": roads_id}
     out.caveats.append(text("approximate", lang))
     out.notes.extend(result.warnings)
+    empty = result.polygons[result.polygons["status"] != "ok"]
+    if len(empty):  # sites that reach nothing within a band: in the bundle, not only on stderr
+        out.tables["unreachable_bands"] = pd.DataFrame(empty.drop(columns=empty.geometry.name))
     return out
 
 
@@ -530,17 +538,6 @@ def screening_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
 _COMPARE_KEYS = frozenset({"scenario", "baseline", "scenarios", "site"})
 
 
-def summary_notes(summary: str) -> list[str]:
-    """The first line of the summary and the first point of each section (caveats excluded)."""
-    blocks = [b.strip().splitlines() for b in summary.strip().split("\n\n") if b.strip()]
-    notes = [blocks[0][0]] if blocks else []
-    for block in blocks[1:-1]:  # the last block is the caveats (shown in the caveat list)
-        head, points = block[0], [ln[2:] for ln in block[1:] if ln.startswith("- ")]
-        if head.endswith(":") and points:
-            notes.append(f"{head} {points[0]}")
-    return notes
-
-
 def compare_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     """Baseline vs scenario differences (:mod:`jokkgeo.workflows.comparison`) as map layers, results and tables.
 
@@ -564,7 +561,8 @@ def compare_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     In a public bundle restricted layers (reindeer herding) are left out of both studies.
     """
     from jokkgeo.workflows.comparison import run_comparison
-    from jokkgeo.render.compare import comparison_document, pane_titles, result_layers, summary_text
+    from jokkgeo.present.comparison import comparison_summary
+    from jokkgeo.render.compare import comparison_document, pane_titles, result_layers
     from jokkgeo.scenarios import BASELINE, ScenarioSet, parse_scenario, validate_scenario
 
     for key in spec.params:
@@ -622,8 +620,9 @@ def compare_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     doc = comparison_document(comp, language=lang, site=spec.get("site"), context_layers=())
     out = AnalysisOutput(layers=doc.layers, results=dict(result_layers(comp)),
                          tables={name: comp.tables[name] for name in comp.tables})
-    summary = summary_text(comp, language=lang)
-    out.notes.extend(summary_notes(summary))
+    summary_data = comparison_summary(comp, language=lang)
+    summary = summary_data.text()
+    out.notes.extend(summary_data.notes())  # from the structure, not parsed back out of the text
     out.tables["summary"] = pd.DataFrame({"text": summary.splitlines()})
     out.caveats.extend(doc.caveats)
     out.parameters = {

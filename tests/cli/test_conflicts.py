@@ -139,3 +139,17 @@ def test_influence_cli_writes_tiled_compressed_geotiffs(project, tmp_path):
     assert (out / "sameby_shares.csv").exists() and "Jåhkågasska tjiellde" in res.output
     again = CliRunner().invoke(cli, ["influence", "--catalog", str(project / "layers"), "--out", str(out)])
     assert again.exit_code == 2 and "--overwrite" in again.output
+
+
+def test_influence_without_boundary_or_sameby_layer(project, tmp_path):
+    """A catalogue without 'boundary' and 'reindeer_samebyar' works: the grid covers all layers, and it says so."""
+    for lid in ("boundary", "reindeer_samebyar"):
+        spec = project / "layers" / f"{lid}.yaml"
+        if spec.exists():
+            spec.unlink()
+    out = tmp_path / "influence_nb"
+    res = run("influence", "--catalog", str(project / "layers"), "--resolution-m", "500", "--out", str(out),
+              "--lang", "en")
+    assert res.exit_code == 0, res.output
+    assert "no 'boundary' layer" in res.output and "no 'reindeer_samebyar' layer" in res.output
+    assert (out / "combined_nearest.tif").exists() and not (out / "sameby_shares.csv").exists()
