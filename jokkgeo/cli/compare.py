@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import click
+
+from jokkgeo import i18n
 import pandas as pd
 
 from jokkgeo.cli.options import (
@@ -129,6 +131,6 @@ def command(baseline: str, scenario: str, scenarios_dir: Path | None, out_path: 
     if out_path is not None:
         written = write_comparison(comp, out_path, language=language, overwrite=overwrite,
                                    figure=not no_figure, summary=text)
-        text += "\n" + ("Skrivet:" if language == "sv" else "Written:") + "\n"
+        text += "\n" + i18n.text("cli.written", language) + "\n"
         text += "\n".join(f"- {p}" for p in written.values()) + "\n"
     click.echo(text, nl=False)

@@ -19,6 +19,7 @@ from typing import Any
 # One subject module per line; each holds ``TEXTS: dict[key, (sv, en)]``.
 from jokkgeo.i18n import cli as cli_texts
 from jokkgeo.i18n import common
+from jokkgeo.i18n import report as report_texts
 from jokkgeo.i18n import workflows as workflows_texts
 
 LANGUAGES: tuple[str, ...] = ("sv", "en")
@@ -30,6 +31,7 @@ THIN_SPACE = "\u202f"
 _TABLES: tuple[Mapping[str, tuple[str, str]], ...] = (
     common.TEXTS,
     cli_texts.TEXTS,
+    report_texts.TEXTS,
     workflows_texts.TEXTS,
 )
 

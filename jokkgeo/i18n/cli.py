@@ -27,6 +27,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cli.conflicts.by_dev": ("  {dev}: {n} × {severity}", "  {dev}: {n} × {severity}"),
     "cli.conflicts.crossings": ("Korsningar av flyttleder:", "Crossings of migration routes:"),
     "cli.conflicts.skipped": ("Regler som inte kördes:", "Rules not run:"),
+    "cli.written": ("Skrivet:", "Written:"),
     "cli.references": ("Referenser:", "References:"),
     "cli.caveats": ("Förbehåll:", "Caveats:"),
     "severity.major": ("stor konflikt", "major conflict"),
