@@ -235,8 +235,7 @@ def conflicts_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     sens = [(lid, w) for lid, w in sens if ctx.store.allowed(lid)]
     if len(sens) < len(sens_all):
         out.notes.append(
-            ("Konfliktanalys mot känsliga lager är utelämnad i den publika versionen: " if lang == "sv" else
-             "Conflicts with restricted layers are left out of the public version: ")
+            (i18n.text("report.conflicts_with_restricted_layers_are", lang))
             + ", ".join(lid for lid, _ in sens_all if (lid, _) not in sens)
         )
     if not dev or not sens:
@@ -264,21 +263,19 @@ def conflicts_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
         out.notes.extend(i18n.text("conflicts.skipped_rule", lang, rule=rule_id,
                                    side=i18n.text(f"conflicts.side.{side}", lang)) for rule_id, side in run.skipped)
     if run.result is None:
-        out.notes.append("Inga konfliktregler gäller för de valda lagren." if lang == "sv" else
-                         "No conflict rule applies to the chosen layers.")
+        out.notes.append(i18n.text("report.no_conflict_rule_applies_to", lang))
         return out
     result = run.result
     ids = list(layers)
     illustrative, restricted = _flags(ctx, ids)
     group = _analysis_group(lang)
-    title = spec.get("title_en" if lang == "en" else "title") or ("Konfliktområden" if lang == "sv" else "Conflict areas")
+    title = spec.get("title_en" if lang == "en" else "title") or (i18n.text("report.conflict_areas", lang))
     geoms = result.geometries
     popup = tuple((k, v) for k, v in _CONFLICT_POPUP[lang].items())
     if len(geoms):
         geoms = geoms[geoms.geometry.notna() & ~geoms.geometry.is_empty]
         types = geoms.geometry.geom_type.str.replace("Multi", "")
-        for kind, geom_type, suffix in (("polygon", "Polygon", ""), ("line", "LineString", " (leder)" if lang == "sv"
-                                                                                     else " (routes)")):
+        for kind, geom_type, suffix in (("polygon", "Polygon", ""), ("line", "LineString", i18n.text("report.routes", lang))):
             part = geoms[(types == geom_type).to_numpy()]
             if not len(part):
                 continue
@@ -293,12 +290,12 @@ def conflicts_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     for name, table in result.summaries.items():
         out.tables[f"conflicts_by_{name}"] = table
     if result.crossings is not None and len(result.crossings):
-        cross_title = "Korsningar av flyttleder" if lang == "sv" else "Migration-route crossings"
+        cross_title = i18n.text("report.migration_route_crossings", lang)
         style = simple_style("point", title=cross_title, color="#000000", fill_color="#ffd400", radius=5.0,
                              weight=1.5, fill_opacity=1.0, z_order=40,
-                             popup=(("route_label", "Flyttled" if lang == "sv" else "Route"),
-                                    ("infra_label", "Infrastruktur" if lang == "sv" else "Infrastructure"),
-                                    ("infra_type", "Typ" if lang == "sv" else "Type")),
+                             popup=(("route_label", i18n.text("report.route", lang)),
+                                    ("infra_label", i18n.text("report.infrastructure", lang)),
+                                    ("infra_type", i18n.text("report.type", lang))),
                              tooltip="route_label")
         out.layers.append(MapLayer(id="crossings", title=cross_title, group=group, style=style,
                                    data=result.crossings, illustrative=illustrative, restricted=restricted))
@@ -308,7 +305,7 @@ def conflicts_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     out.caveats.extend(result.caveats)
     if result.citations:
         refs = "; ".join(f"{v}" for _, v in sorted(result.citations.items()))
-        out.caveats.append(("Påverkanszoner enligt: " if lang == "sv" else "Zones of influence from: ") + refs)
+        out.caveats.append((i18n.text("report.zones_of_influence_from", lang)) + refs)
     out.parameters = {**result.params, "development": [d for d, _ in dev], "sensitive": [s for s, _ in sens]}
     return out
 
@@ -364,10 +361,10 @@ def catchments_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
                      else sites["site_id"].astype(str)))
     group = _analysis_group(lang)
     season = str(spec.get("season", "summer"))
-    if lang == "sv":
-        season = {"summer": "sommar", "winter": "vinter", "spring": "vår", "autumn": "höst"}.get(season, season)
-    title = spec.get("title_en" if lang == "en" else "title") or (
-        f"Restid till närmaste arbetsplats ({season})" if lang == "sv" else f"Travel time to nearest workplace ({season})")
+    if season in ("summer", "winter", "spring", "autumn"):
+        season = i18n.text(f"report.season.{season}", lang)
+    title = spec.get("title_en" if lang == "en" else "title") or i18n.text("report.travel_time_nearest", lang,
+                                                                            season=season)
 
     def decorate(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty].copy()
@@ -381,19 +378,19 @@ def catchments_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     nearest = decorate(result.nearest)
     per_site = decorate(result.polygons)
     style = band_style(sorted({float(m) for m in minutes}), title=title, language=lang)
-    style = replace(style, popup=(("site_name", "Arbetsplats" if lang == "sv" else "Workplace"),
-                                  ("minutes", "Inom minuter" if lang == "sv" else "Within minutes"),
-                                  ("area_km2", "Yta (km²)" if lang == "sv" else "Area (km²)")),
+    style = replace(style, popup=(("site_name", i18n.text("report.workplace", lang)),
+                                  ("minutes", i18n.text("report.within_minutes", lang)),
+                                  ("area_km2", i18n.text("report.area_km", lang))),
                     tooltip="label")
     out.layers.append(MapLayer(id="catchment_bands", title=title, group=group, style=style, data=nearest))
-    site_title = "Arbetsplatser" if lang == "sv" else "Workplaces"
+    site_title = i18n.text("report.workplaces", lang)
     out.layers.insert(0, MapLayer(
         id="catchment_sites", title=site_title, group=group,
         style=simple_style("point", title=site_title, color="#000000", fill_color="#e7298a", radius=7.0, weight=2.0,
                            fill_opacity=1.0, label_field="name", tooltip="name", z_order=50,
-                           popup=(("name", "Namn" if lang == "sv" else "Name"),
-                                  ("type", "Typ" if lang == "sv" else "Type"),
-                                  ("jobs", "Arbetstillfällen" if lang == "sv" else "Jobs"))),
+                           popup=(("name", i18n.text("report.name", lang)),
+                                  ("type", i18n.text("report.type", lang)),
+                                  ("jobs", i18n.text("report.jobs", lang)))),
         data=sites))
     out.results["catchments_nearest"] = nearest
     out.results["catchments_per_site"] = per_site
@@ -442,8 +439,7 @@ def influence_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     values = np.asarray(result.surfaces[name], dtype=float)
     shown = np.where(values < bins[0], np.nan, values)  # negligible influence is left transparent (display only)
     raster = RasterData.from_transform(shown, result.grid.transform, nodata=result.nodata)
-    title = spec.get("title_en" if lang == "en" else "title") or ("Påverkan från exploatering (index 0–1)"
-                                                                  if lang == "sv" else "Influence of development (index 0–1)")
+    title = spec.get("title_en" if lang == "en" else "title") or (i18n.text("report.influence_of_development_index_0", lang))
     illustrative, restricted = _flags(ctx, [lid for lid in run.layer_ids if lid in layers])
     out.layers.append(MapLayer(id="influence", title=title, group=_analysis_group(lang),
                                style=raster_style(title=title, bins=bins, language=lang, floor=True), raster=raster,
@@ -454,7 +450,7 @@ def influence_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     out.parameters = {**result.params, "surface": name}
     out.caveats.extend(result.caveats)
     if result.citations:
-        out.caveats.append(("Påverkanszoner enligt: " if lang == "sv" else "Zones of influence from: ")
+        out.caveats.append((i18n.text("report.zones_of_influence_from", lang))
                            + "; ".join(v for _, v in sorted(result.citations.items())))
     return out
 
@@ -485,8 +481,7 @@ def screening_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     sens_all = _selectors(spec, "sensitive", ctx)
     sens = [(lid, w) for lid, w in sens_all if ctx.store.allowed(lid)]
     if len(sens) < len(sens_all):
-        out.notes.append(("Screening mot känsliga lager är utelämnad i den publika versionen: " if lang == "sv" else
-                          "Screening against restricted layers is left out of the public version: ")
+        out.notes.append((i18n.text("report.screening_against_restricted_layers_is", lang))
                          + ", ".join(lid for lid, w in sens_all if (lid, w) not in sens))
     infl = [(lid, w) for lid, w in _selectors(spec, "influence_layers", ctx, required=False) if ctx.store.allowed(lid)]
     run = run_screening(ctx.store, resolve_rules(), candidates=cand_id,
@@ -495,27 +490,24 @@ def screening_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
                         resolution_m=float(spec.get("resolution_m", 250)), language=lang)
     conf = run.conflicts.result if run.conflicts is not None else None
     if run.conflicts is not None and conf is None:
-        out.notes.append("Inga konfliktregler gäller för bostadsmarken mot de valda lagren." if lang == "sv" else
-                         "No conflict rule applies to the housing land and the chosen layers.")
+        out.notes.append(i18n.text("report.no_conflict_rule_housing", lang))
     res = run.result
     table = res.table
-    title = spec.get("title_en" if lang == "en" else "title") or ("Bostadsmark: värsta konflikt" if lang == "sv"
-                                                                  else "Housing land: worst conflict")
+    title = spec.get("title_en" if lang == "en" else "title") or (i18n.text("report.housing_land_worst_conflict", lang))
     style = severity_style(title=title, field="worst_severity", language=lang)
-    none_label = "Ingen konflikt" if lang == "sv" else "No conflict"
+    none_label = i18n.text("report.no_conflict", lang)
     from jokkgeo.render.styles import CategoryClass
 
     cat = style.categorical
     assert cat is not None
     cat = replace(cat, classes=(*cat.classes, CategoryClass(value="none", color="#1a9850", label=none_label)))
-    popup_fields = [("name", "Namn" if lang == "sv" else "Name"), ("locality", "Ort" if lang == "sv" else "Locality"),
-                    ("dwellings", "Bostäder" if lang == "sv" else "Dwellings"),
-                    ("worst_severity", "Värsta konflikt" if lang == "sv" else "Worst conflict"),
-                    ("n_conflicts", "Antal konflikter" if lang == "sv" else "Conflicts"),
-                    ("affected_sameby", "Samebyar" if lang == "sv" else "Samebyar"),
-                    ("reindeer_distance_m", "Avstånd till renskötselområde (m)" if lang == "sv"
-                     else "Distance to reindeer land (m)"),
-                    ("screening_rank", "Rang" if lang == "sv" else "Rank")]
+    popup_fields = [("name", i18n.text("report.name", lang)), ("locality", i18n.text("report.locality", lang)),
+                    ("dwellings", i18n.text("report.dwellings", lang)),
+                    ("worst_severity", i18n.text("report.worst_conflict", lang)),
+                    ("n_conflicts", i18n.text("report.conflicts", lang)),
+                    ("affected_sameby", i18n.text("report.samebyar", lang)),
+                    ("reindeer_distance_m", i18n.text("report.distance_to_reindeer_land_m", lang)),
+                    ("screening_rank", i18n.text("report.rank", lang))]
     style = replace(style, categorical=cat, popup=tuple(p for p in popup_fields if p[0] in table.columns),
                     tooltip="name" if "name" in table.columns else None, z_order=25, fill_opacity=0.75)
     if "worst_severity" in table.columns:
@@ -637,8 +629,7 @@ def compare_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
         "pane_titles": list(pane_titles(doc, comp)),
     }
     if ctx.store.public and set(ctx.store.catalogue) - set(catalogue):
-        out.notes.append(("Känsliga lager (rennäring) ingår inte i den publika jämförelsen."
-                          if lang == "sv" else "Restricted layers (reindeer herding) are left out of the public comparison."))
+        out.notes.append((i18n.text("report.restricted_layers_reindeer_herding_are", lang)))
     return out
 
 
