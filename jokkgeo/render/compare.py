@@ -25,6 +25,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from jokkgeo import i18n
 from jokkgeo.render.document import MapDocument, MapLayer, layer_from_spec, text
 from jokkgeo.render.styles import (
     Categorical,
@@ -182,7 +183,7 @@ def _status_style(kind: str, *, title: str, language: str, field: str, values: S
     classes = tuple(CategoryClass(value=v, color=c, label=sv if lang == "sv" else en) for v, c, sv, en in values)
     return LayerStyle(kind=kind, title=title, color="#333333", fill_color=classes[0].color, weight=1.0 if kind != "line" else 3.0,
                       fill_opacity=0.6, radius=7.0, categorical=Categorical(field=field, classes=classes,
-                                                                           other_label="Övrigt" if lang == "sv" else "Other"),
+                                                                           other_label=i18n.text("compare.other", lang)),
                       z_order=30)
 
 
@@ -210,35 +211,34 @@ def comparison_document(comp: Any, *, language: str = "sv", site: str | None = N
     base, scen = comp.baseline.study, comp.scenario.study
     names = site_names(comp)
     layers: list[MapLayer] = []
-    sv = lang == "sv"
 
     # differences (top of the legend)
     cc = comp.layers["catchment_changes"].copy()
     if len(cc):
         cc["site_name"] = cc["site_id"].astype(str).map(names).fillna(cc["site_id"].astype(str))
         cc["area_km2"] = (cc["area_m2"] / 1e6).round(2)
-        t = "Vunnen/förlorad restidsyta" if sv else "Gained/lost catchment area"
+        t = i18n.text("compare.gained_lost_catchment_area", lang)
         style = _status_style("polygon", title=t, language=lang, field="change", values=(
             ("gained", "#1a9850", "Vunnen yta", "Gained area"), ("lost", "#d73027", "Förlorad yta", "Lost area")))
-        style = _popup(style, (("site_name", "Arbetsplats" if sv else "Workplace"),
-                               ("minutes", "Band (min)" if sv else "Band (min)"),
-                               ("change", "Förändring" if sv else "Change"),
-                               ("area_km2", "Yta (km²)" if sv else "Area (km²)")), tooltip="site_name")
+        style = _popup(style, (("site_name", i18n.text("compare.workplace", lang)),
+                               ("minutes", i18n.text("compare.band_min", lang)),
+                               ("change", i18n.text("compare.change", lang)),
+                               ("area_km2", i18n.text("compare.area_km", lang))), tooltip="site_name")
         layers.append(MapLayer(id="diff_catchments", title=t, group=g_diff, style=style,
                                data=cc.sort_values("minutes", ascending=False, kind="stable")))
     restricted = any(s.restricted for st in (base, scen) for s in st.specs.values() if s.theme == "reindeer_herding")
     confl = comp.layers["conflict_changes"]
     if len(confl):
-        t = "Nya/borttagna/ändrade konflikter" if sv else "New/removed/changed conflicts"
+        t = i18n.text("compare.new_removed_changed_conflicts", lang)
         data = confl[confl.geometry.notna() & ~confl.geometry.is_empty].copy()
         data["severity"] = np.where(data["status"] == "removed", data["severity_baseline"], data["severity_scenario"])
         style = _status_style("polygon", title=t, language=lang, field="status", values=(
             ("new", "#b2182b", "Ny konflikt", "New conflict"), ("changed", "#fdae61", "Ändrad allvarlighet", "Changed severity"),
             ("removed", "#4575b4", "Borttagen konflikt", "Removed conflict")))
-        style = _popup(style, (("status", "Status"), ("rule_id", "Regel" if sv else "Rule"),
-                               ("dev_label", "Exploatering" if sv else "Development"),
-                               ("sens_label", "Känsligt område" if sv else "Sensitive feature"),
-                               ("severity", "Allvarlighet" if sv else "Severity")), tooltip="sens_label")
+        style = _popup(style, (("status", "Status"), ("rule_id", i18n.text("compare.rule", lang)),
+                               ("dev_label", i18n.text("compare.development", lang)),
+                               ("sens_label", i18n.text("compare.sensitive_feature", lang)),
+                               ("severity", i18n.text("compare.severity", lang))), tooltip="sens_label")
         import shapely
 
         kinds = shapely.get_type_id(np.asarray(data.geometry.values, dtype=object))
@@ -247,17 +247,17 @@ def comparison_document(comp: Any, *, language: str = "sv", site: str | None = N
             part = data[np.isin(kinds, ids)]
             if len(part):
                 st = style if kind == "polygon" else replace(style, kind="line", weight=4.0)
-                t_part = t if kind == "polygon" else (t + (" (leder)" if sv else " (routes)"))
+                t_part = t if kind == "polygon" else (t + (i18n.text("compare.routes", lang)))
                 layers.append(MapLayer(id=f"diff_conflicts{suffix}", title=t_part, group=g_diff,
                                        style=st.with_title(t_part), data=part, restricted=restricted,
                                        illustrative=illus))
     xc = comp.layers["crossing_changes"]
     if len(xc):
-        t = "Nya/borttagna flyttledskorsningar" if sv else "New/removed migration-route crossings"
+        t = i18n.text("compare.new_removed_migration_route_crossings", lang)
         style = _status_style("point", title=t, language=lang, field="status", values=(
             ("new", "#67001f", "Ny korsning", "New crossing"), ("removed", "#2166ac", "Borttagen korsning", "Removed crossing")))
-        style = _popup(style, (("status", "Status"), ("route_label", "Flyttled" if sv else "Migration route"),
-                               ("infra_label", "Infrastruktur" if sv else "Infrastructure")), tooltip="route_label")
+        style = _popup(style, (("status", "Status"), ("route_label", i18n.text("compare.migration_route", lang)),
+                               ("infra_label", i18n.text("compare.infrastructure", lang))), tooltip="route_label")
         layers.append(MapLayer(id="diff_crossings", title=t, group=g_diff, style=style, data=xc, restricted=restricted))
 
     # catchment bands of one site, baseline and scenario
@@ -274,10 +274,10 @@ def comparison_document(comp: Any, *, language: str = "sv", site: str | None = N
         if not len(bands):
             continue
         bands["area_km2"] = (bands["area_m2"] / 1e6).round(1)
-        t = (f"Restid till {names.get(site, site)} – {label}" if sv else f"Travel time to {names.get(site, site)} – {label}")
+        t = i18n.text("compare.travel_time_to", lang, site=names.get(site, site), label=label)
         style = band_style(sorted(set(bands["minutes"].astype(float))), title=t, language=lang)
-        style = _popup(style, (("minutes", "Inom minuter" if sv else "Within minutes"),
-                               ("area_km2", "Yta (km²)" if sv else "Area (km²)")), tooltip=None)
+        style = _popup(style, (("minutes", i18n.text("compare.within_minutes", lang)),
+                               ("area_km2", i18n.text("compare.area_km", lang))), tooltip=None)
         layers.append(MapLayer(id=f"{key}_{site}", title=t, group=group, style=style,
                                data=bands.sort_values("minutes", ascending=False), show=key == "catchments_scenario"))
 
@@ -305,8 +305,7 @@ def comparison_document(comp: Any, *, language: str = "sv", site: str | None = N
             layers.append(lay)
 
     if title is None:
-        title = (f"{_label(scen, lang)} jämfört med {_label(base, lang)}" if sv
-                 else f"{_label(scen, lang)} compared with {_label(base, lang)}")
+        title = i18n.text("compare.title", lang, scen=_label(scen, lang), base=_label(base, lang))
     if extent is None:
         diff_layers = [lay for lay in layers if lay.group in (g_diff, g_scen) and lay.data is not None and len(lay.data)]
         boxes = [lay.data.total_bounds for lay in diff_layers]
@@ -352,9 +351,9 @@ def pane_titles(doc: MapDocument, comp: Any | None = None) -> tuple[str, str]:
     if comp is not None:
         b, s = _label(comp.baseline.study, lang), _label(comp.scenario.study, lang)
     else:  # the default title is "<scenario> jämfört med <baseline>"
-        sep = " jämfört med " if lang == "sv" else " compared with "
+        sep = i18n.text("compare.compared_with", lang)
         s, _, b = doc.title.partition(sep)
-    with_diff = "med skillnader" if lang == "sv" else "with differences"
+    with_diff = i18n.text("compare.with_differences", lang)
     left = b if b.startswith(g_base) else f"{g_base}: {b}"
     return left, f"{g_scen}: {s} – {with_diff}"
 
