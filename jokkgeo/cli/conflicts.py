@@ -20,10 +20,10 @@ import pandas as pd
 from jokkgeo.cli.options import (
     allow_outside_option,
     catalog_option,
-    is_quiet,
     language_option,
     make_settings,
     overwrite_option,
+    step_echo,
     verbosity_options,
 )
 from jokkgeo.i18n import text
@@ -64,7 +64,7 @@ def command(rules_path: Path | None, engine: str, scheduler: str | None, n_worke
     from jokkgeo.errors import DataSourceError, OutputExistsError
     from jokkgeo.io.write import write_gpkg_layers
     from jokkgeo.study.store import LayerStore
-    from jokkgeo.workflows.conflicts import ConflictOptions, load_rule_layers, run_conflicts
+    from jokkgeo.workflows.conflicts import ConflictOptions, run_conflicts
     from jokkgeo.workflows.rules import resolve_rules
 
     if out_path.suffix.lower() != ".gpkg":
@@ -80,12 +80,9 @@ def command(rules_path: Path | None, engine: str, scheduler: str | None, n_worke
     rules = resolve_rules(rules_path)
     catalogue = Catalogue.from_dir(catalog, root=settings.project_root, allow_outside=allow_outside)
     store = LayerStore(catalogue, language=language)
-    layers = load_rule_layers(store, rules)
-    if not is_quiet():
-        click.echo(text("cli.read_layers", language, n=len(layers), rules=len(rules.rules), engine=engine), err=True)
     options = ConflictOptions(engine=engine, scheduler=scheduler, n_workers=n_workers, n_jobs=n_jobs,
                               language=language, screen_housing=True, travel_times=travel_times_path)
-    run = run_conflicts(store, rules, options, layers=layers, root=settings.project_root)
+    run = run_conflicts(store, rules, options, root=settings.project_root, on_step=step_echo())
     result = run.result
     out: dict[str, Any] = {"conflicts": result.geometries, "conflict_zones": result.zones}
     for name, df in result.summaries.items():

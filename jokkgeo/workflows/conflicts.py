@@ -8,7 +8,7 @@ the same rule resolution (:mod:`jokkgeo.workflows.rules`), the scenario comparis
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -96,7 +96,8 @@ def read_travel_times(path: Path, housing: Any, *, root: Path) -> pd.DataFrame:
 
 
 def run_conflicts(store: LayerStore, rules: Any, options: ConflictOptions = ConflictOptions(), *,
-                  layers: Mapping[str, Any] | None = None, root: Path | None = None) -> ConflictRun:
+                  layers: Mapping[str, Any] | None = None, root: Path | None = None,
+                  on_step: Callable[[str], None] | None = None) -> ConflictRun:
     """Conflicts under ``rules`` between the given layers (default: every layer the rules select).
 
     Parameters
@@ -112,6 +113,8 @@ def run_conflicts(store: LayerStore, rules: Any, options: ConflictOptions = Conf
         rules select. With explicit layers of which no rule pairs two, nothing runs (``result`` is ``None``).
     root
         Project folder (for ``options.travel_times``).
+    on_step
+        Called with a one-line progress message (the CLI echoes it to stderr on a terminal).
     """
     from jokkgeo.analysis.conflicts import conflicts
 
@@ -119,7 +122,10 @@ def run_conflicts(store: LayerStore, rules: Any, options: ConflictOptions = Conf
     run = ConflictRun(rules=rules, layer_ids=list(chosen), skipped=skipped_rules(rules, list(chosen), store.catalogue))
     if layers is not None and not rules_apply(rules, list(chosen), store.catalogue):
         return run  # chosen layers that no rule pairs: nothing to run
-    log.info("running %d rules on %d layers (%s engine)", len(rules.rules), len(chosen), options.engine)
+    from jokkgeo.i18n import text
+
+    (on_step or log.info)(text("cli.read_layers", options.language, n=len(chosen), rules=len(rules.rules),
+                               engine=options.engine))
     engine_kw: dict[str, Any] = {}
     if options.engine != "local" or options.n_jobs is not None:
         engine_kw = dict(engine=options.engine, scheduler=options.scheduler, n_workers=options.n_workers,
