@@ -3,7 +3,7 @@
 For each default scenario (``scenarios/*.yaml``) against ``baseline`` (and ``kallak_road``
 against ``kallak_rail``) on the default Jokkmokk study, times:
 
-* **shared** — what ``jokkgeo compare`` does: one :class:`~jokkgeo.analysis.comparison.StudyRunner`
+* **shared** — what ``jokkgeo compare`` does: one :class:`~jokkgeo.workflows.comparison.StudyRunner`
   runs the baseline, then the scenario, reusing everything the scenario does not change (the
   road network is built once and edited; unchanged layers, catchments, conflict layer pairs,
   surfaces are not recomputed), then the differences;
@@ -34,9 +34,10 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from jokkgeo.analysis.comparison import StudyRunner, compare_results  # noqa: E402
+from jokkgeo.workflows.comparison import StudyRunner, compare_results  # noqa: E402
 from jokkgeo.catalogue import Catalogue  # noqa: E402
-from jokkgeo.scenarios import ScenarioSet, prepare_studies  # noqa: E402
+from jokkgeo.scenarios import ScenarioSet  # noqa: E402
+from jokkgeo.study.scenario import prepare_studies  # noqa: E402
 
 PAIRS = [("baseline", "kallak_mine"), ("baseline", "kallak_road"), ("baseline", "kallak_rail"),
          ("baseline", "jokkmokk_housing"), ("baseline", "winter"), ("kallak_road", "kallak_rail")]

@@ -190,7 +190,7 @@ def default_study(repeat: int) -> list[str]:
     if not (root / "data" / "jokkmokk.gpkg").exists():
         return ["| default | (data/jokkmokk.gpkg not built; skipped) | | | | | |"]
     from jokkgeo.catalogue import Catalogue
-    from jokkgeo.cli.conflicts import load_rule_layers
+    from jokkgeo.workflows.conflicts import load_rule_layers
     from jokkgeo.io.configs import load_rules
 
     rules = load_rules()

@@ -80,3 +80,11 @@ def test_analysis_type_is_generic_unless_known_types_given(tmp_path):
     with pytest.raises(CatalogueError, match=r"x\.yaml: key 'analyses\[0\]\.type': 'anything' is not"):
         parse_recipe({"title": "t", "analyses": [{"type": "anything"}]}, tmp_path / "x.yaml",
                      known_types=["conflicts"])
+
+
+def test_report_recipe_types_table(tmp_path):
+    from jokkgeo.report import RECIPE_TYPES
+
+    assert {"catchments", "conflicts", "influence", "screening"} <= set(RECIPE_TYPES)
+    r = parse_recipe({"title": "t", "analyses": [{"type": "conflicts"}]}, tmp_path / "x.yaml")
+    assert r.analyses[0].type == "conflicts"

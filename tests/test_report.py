@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from jokkgeo.cli.main import cli
-from jokkgeo.errors import OutputExistsError
-from jokkgeo.report import ANALYSES, build_report, register_analysis
+from jokkgeo.errors import CatalogueError, OutputExistsError
+from jokkgeo.report import RECIPE_TYPES, build_report
 from jokkgeo.settings import Settings
 from render.toyproject import build_toy_project
 
@@ -79,7 +79,7 @@ def test_mixed_geometry_results_are_split(tmp_path):
     import geopandas as gpd
     from shapely.geometry import LineString, box
 
-    from jokkgeo.report import _split_by_geometry
+    from jokkgeo.report.bundle import _split_by_geometry
 
     gdf = gpd.GeoDataFrame({"a": [1, 2, 3]}, geometry=[box(0, 0, 1, 1), LineString([(0, 0), (1, 1)]),
                                                        box(2, 2, 3, 3)], crs="EPSG:3006")
@@ -107,7 +107,7 @@ def test_public_bundle_leaves_out_restricted(project, tmp_path):
     assert "Kalvningsland" not in (tmp_path / "pub" / "maps" / "kallak.html").read_text(encoding="utf-8")
 
 
-def test_registry_is_extensible(project, tmp_path):
+def test_recipe_types_table_is_extensible(project, tmp_path):
     import geopandas as gpd
     from shapely.geometry import Point
 
@@ -115,22 +115,22 @@ def test_registry_is_extensible(project, tmp_path):
     from jokkgeo.render.styles import simple_style
     from jokkgeo.report import AnalysisOutput
 
-    @register_analysis("dummy_points")
     def _dummy(spec, ctx):
         gdf = gpd.GeoDataFrame({"n": [int(spec.get("n"))]}, geometry=[Point(760000, 7390000)], crs="EPSG:3006")
         return AnalysisOutput(layers=[MapLayer(id="dummy", title="Dummy", group="Analys", data=gdf,
                                                style=simple_style("point", title="Dummy", color="#000000"))],
                               results={"dummy": gdf})
 
-    try:
-        (project / "maps2").mkdir(exist_ok=True)
-        (project / "maps2" / "d.yaml").write_text("title: D\nanalyses: [{type: dummy_points, n: 3}]\n",
-                                                  encoding="utf-8")
-        manifest = build_report(tmp_path / "d", settings=Settings(project_root=project),
-                                recipes_dir=project / "maps2", figures=False)
-        assert manifest["results_gpkg_layers"] == ["d__dummy", "map_extents"]
-    finally:
-        ANALYSES.pop("dummy_points", None)
+    (project / "maps2").mkdir(exist_ok=True)
+    (project / "maps2" / "d.yaml").write_text("title: D\nanalyses: [{type: dummy_points, n: 3}]\n",
+                                              encoding="utf-8")
+    with pytest.raises(CatalogueError, match="dummy_points' is not an analysis type"):
+        build_report(tmp_path / "d0", settings=Settings(project_root=project), recipes_dir=project / "maps2",
+                     figures=False)
+    manifest = build_report(tmp_path / "d", settings=Settings(project_root=project), recipes_dir=project / "maps2",
+                            figures=False, recipe_types={**RECIPE_TYPES, "dummy_points": _dummy})
+    assert manifest["results_gpkg_layers"] == ["d__dummy", "map_extents"]
+    assert "dummy_points" not in RECIPE_TYPES
 
 
 def test_cli_report(project, tmp_path):
@@ -168,3 +168,20 @@ def test_default_study_recipes(tmp_path):
         assert gtype != "Unknown", name
     overview = next(r for r in manifest["recipes"] if r["id"] == "overview")
     assert any("samråd" in c.lower() and "normalår" in c for c in overview["caveats"])  # reindeer caveat
+
+
+def test_skipped_rules_are_in_the_bundle(project, tmp_path):
+    """Issue 12: rules that had no layer to run on are named in the bundle (table + index note), not only on stderr."""
+    (project / "maps3").mkdir(exist_ok=True)
+    (project / "maps3" / "s.yaml").write_text(
+        "title: S\nanalyses: [{type: conflicts, development: [investment_areas], sensitive: [reindeer_calving_land]}]\n",
+        encoding="utf-8")
+    out = tmp_path / "s"
+    manifest = build_report(out, settings=Settings(project_root=project), recipes_dir=project / "maps3", figures=False)
+    rec = manifest["recipes"][0]["analyses"][0]
+    if "tables/s__skipped_rules.csv" not in rec["tables"]:
+        pytest.skip("every rule of the packaged rules applies to this toy selection")
+    skipped = (out / "tables" / "s__skipped_rules.csv").read_text(encoding="utf-8")
+    assert skipped.startswith("rule_id,missing")
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "kördes inte" in index

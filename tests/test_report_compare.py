@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from jokkgeo.errors import CatalogueError
-from jokkgeo.report import ANALYSES, build_report
+from jokkgeo.report import RECIPE_TYPES, build_report
 from jokkgeo.settings import Settings
 
 _spec = importlib.util.spec_from_file_location(
@@ -33,8 +33,8 @@ def project(tmp_path_factory) -> Path:
     return root
 
 
-def test_compare_is_a_registered_recipe_type():
-    assert "compare" in ANALYSES
+def test_compare_is_a_recipe_type():
+    assert "compare" in RECIPE_TYPES
 
 
 def test_report_bundle_includes_the_comparison(project, tmp_path):

@@ -15,12 +15,11 @@ from jokkgeo.errors import CatalogueError, DataLayerError, DataSourceError
 from jokkgeo.scenarios import (
     BASELINE,
     ScenarioSet,
-    Study,
-    apply_scenario,
     parse_scenario,
     read_scenario,
     select_mask,
 )
+from jokkgeo.study.scenario import Study, apply_scenario
 
 CRS = "EPSG:3006"
 X0, Y0 = 700_000, 7_400_000  # somewhere in Jokkmokk (SWEREF 99 TM), so loaders accept the data

@@ -20,9 +20,19 @@ from pathlib import Path
 from typing import Any
 
 import click
+
+from jokkgeo import i18n
 import pandas as pd
 
-from jokkgeo.cli.options import allow_outside_option, catalog_option, language_option, make_settings, overwrite_option
+from jokkgeo.cli.options import (
+    allow_outside_option,
+    catalog_option,
+    language_option,
+    make_settings,
+    overwrite_option,
+    step_echo,
+    verbosity_options,
+)
 from jokkgeo.errors import DataSourceError, OutputExistsError
 
 log = logging.getLogger(__name__)
@@ -56,7 +66,8 @@ def write_comparison(comp: Any, out: Path, *, language: str = "sv", overwrite: b
     """Write the layers, tables, summary, map and figure of a comparison (atomic per file)."""
     from jokkgeo.io.write import write_gpkg_layers, write_table, write_text
     from jokkgeo.render.compare import (comparison_document, comparison_figure_of, comparison_html, pane_titles,
-                                        result_layers, summary_text)
+                                        result_layers)
+    from jokkgeo.present.comparison import summary_text
     from jokkgeo.render.static import save_figure
 
     paths = output_paths(out, figure=figure)
@@ -93,13 +104,14 @@ def write_comparison(comp: Any, out: Path, *, language: str = "sv", overwrite: b
 @overwrite_option
 @allow_outside_option
 @language_option
+@verbosity_options
 def command(baseline: str, scenario: str, scenarios_dir: Path | None, out_path: Path | None, no_figure: bool,
             catalog_dir: Path | None, overwrite: bool, allow_outside: bool, language: str) -> None:
     """Compare a scenario with the baseline (or another scenario) and print the differences."""
-    from jokkgeo.analysis.comparison import StudyRunner
     from jokkgeo.catalogue import Catalogue
-    from jokkgeo.render.compare import summary_text
-    from jokkgeo.scenarios import ScenarioSet, prepare_studies
+    from jokkgeo.present.comparison import summary_text
+    from jokkgeo.scenarios import ScenarioSet
+    from jokkgeo.workflows.comparison import run_comparison
 
     settings, catalog_dir = make_settings(catalog_dir, overwrite=overwrite, allow_outside=allow_outside,
                                           language=language)
@@ -112,13 +124,13 @@ def command(baseline: str, scenario: str, scenarios_dir: Path | None, out_path: 
     sdir = scenarios_dir if scenarios_dir is not None else settings.project_root / "scenarios"
     scenarios = ScenarioSet.from_dir(sdir, root=settings.project_root, catalogue=catalogue,
                                      allow_outside=allow_outside)
-    base, scen = prepare_studies(catalogue, scenarios, baseline=baseline, scenario=scenario)
-    runner = StudyRunner(root=settings.project_root, language=language, allow_outside=allow_outside)
-    comp = runner.compare(base, scen)
+    comp, _base, _scen = run_comparison(catalogue, scenarios, scenario=scenario, baseline=baseline,
+                                        root=settings.project_root, language=language, allow_outside=allow_outside,
+                                        on_step=step_echo())
     text = summary_text(comp, language=language)
     if out_path is not None:
         written = write_comparison(comp, out_path, language=language, overwrite=overwrite,
                                    figure=not no_figure, summary=text)
-        text += "\n" + ("Skrivet:" if language == "sv" else "Written:") + "\n"
+        text += "\n" + i18n.text("cli.written", language) + "\n"
         text += "\n".join(f"- {p}" for p in written.values()) + "\n"
     click.echo(text, nl=False)

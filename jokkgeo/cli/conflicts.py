@@ -17,37 +17,18 @@ from typing import Any
 import click
 import pandas as pd
 
-from jokkgeo.cli.options import allow_outside_option, catalog_option, language_option, make_settings, overwrite_option
+from jokkgeo.cli.options import (
+    allow_outside_option,
+    catalog_option,
+    language_option,
+    make_settings,
+    overwrite_option,
+    step_echo,
+    verbosity_options,
+)
+from jokkgeo.i18n import text
 
 log = logging.getLogger(__name__)
-
-
-def rule_layer_ids(catalogue: Mapping[str, Any], rules: Any) -> list[str]:
-    """Ids of the catalogue layers any rule, surface or crossing of ``rules`` selects."""
-    themes = {lid: spec.theme for lid, spec in catalogue.items() if spec.geometry_type != "Raster"}
-    selectors = [s for r in rules.rules for s in (r.development, r.sensitive)]
-    selectors += [s.development for s in rules.surfaces]
-    if rules.crossings is not None:
-        selectors += [*rules.crossings.infrastructure, rules.crossings.routes]
-    ids = {lid for sel in selectors for lid in sel.layer_ids(themes)}
-    return sorted(ids)
-
-
-def load_rule_layers(catalogue: Mapping[str, Any], rules: Any, *, extra: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Read every layer the rules need (plus ``extra`` ids present in the catalogue) with their specs."""
-    from jokkgeo._progress import progress
-    from jokkgeo.io.vector import read_layer
-
-    ids = sorted(set(rule_layer_ids(catalogue, rules)) | {e for e in extra if e in catalogue})
-    out: dict[str, Any] = {}
-    for lid in progress(ids, total=len(ids), desc="reading layers"):
-        loaded = read_layer(catalogue[lid])
-        rep = loaded.report
-        fixes = {k: getattr(rep, k, 0) for k in ("n_null_dropped", "n_empty_dropped", "n_repaired", "n_filtered")}
-        if any(fixes.values()):
-            log.warning("layer %s: %s", lid, ", ".join(f"{k[2:]}={v}" for k, v in fixes.items() if v))
-        out[lid] = loaded
-    return out
 
 
 def _references_table(citations: Mapping[str, str]) -> pd.DataFrame:
@@ -72,18 +53,19 @@ def _references_table(citations: Mapping[str, str]) -> pd.DataFrame:
 @overwrite_option
 @allow_outside_option
 @language_option
+@verbosity_options
 def command(rules_path: Path | None, engine: str, scheduler: str | None, n_workers: int, n_jobs: int | None,
             out_path: Path, travel_times_path: Path | None, catalog_dir: Path | None, overwrite: bool,
             allow_outside: bool, language: str) -> None:
     """Find where development meets reindeer herding, national parks and other interests."""
     import geopandas as gpd
 
-    from jokkgeo.analysis.conflicts import conflicts
-    from jokkgeo.io.configs import load_rules
-    from jokkgeo.analysis.screening import screen_housing
-    from jokkgeo.catalogue import Catalogue, resolve_path
+    from jokkgeo.catalogue import Catalogue
     from jokkgeo.errors import DataSourceError, OutputExistsError
     from jokkgeo.io.write import write_gpkg_layers
+    from jokkgeo.study.store import LayerStore
+    from jokkgeo.workflows.conflicts import ConflictOptions, run_conflicts
+    from jokkgeo.workflows.rules import resolve_rules
 
     if out_path.suffix.lower() != ".gpkg":
         raise DataSourceError(f"--out {out_path}: conflicts are written as a GeoPackage; give a .gpkg path")
@@ -95,63 +77,62 @@ def command(rules_path: Path | None, engine: str, scheduler: str | None, n_worke
         raise click.UsageError("--jobs sets the threads of --engine local; for --engine dask use --workers")
     settings, catalog = make_settings(catalog_dir, overwrite=overwrite, allow_outside=allow_outside,
                                       language=language)
-    rules = load_rules(rules_path)
+    rules = resolve_rules(rules_path)
     catalogue = Catalogue.from_dir(catalog, root=settings.project_root, allow_outside=allow_outside)
-    layers = load_rule_layers(catalogue, rules)
-    click.echo(f"Read {len(layers)} layers; running {len(rules.rules)} rules ({engine} engine)…", err=True)
-    result = conflicts(layers, rules, engine=engine, scheduler=scheduler, n_workers=n_workers,
-                       n_jobs=n_jobs, sameby_layer="reindeer_samebyar", language=language)
+    store = LayerStore(catalogue, language=language)
+    options = ConflictOptions(engine=engine, scheduler=scheduler, n_workers=n_workers, n_jobs=n_jobs,
+                              language=language, screen_housing=True, travel_times=travel_times_path)
+    run = run_conflicts(store, rules, options, root=settings.project_root, on_step=step_echo())
+    result = run.result
     out: dict[str, Any] = {"conflicts": result.geometries, "conflict_zones": result.zones}
     for name, df in result.summaries.items():
         out[f"summary_{name}"] = df
     if result.crossings is not None:
         out["crossings"] = result.crossings
         out["crossing_counts"] = result.crossing_counts
-    if "housing_land" in layers:
-        tt = None
-        if travel_times_path is not None:
-            tt_file = resolve_path(str(travel_times_path), root=settings.project_root, origin="--travel-times",
-                                   allow_outside=True)
-            try:
-                tt = pd.read_csv(tt_file, index_col=0, encoding="utf-8")
-            except (OSError, ValueError) as exc:
-                raise DataSourceError(f"--travel-times {tt_file}: cannot read as CSV ({exc})") from None
-        housing = layers["housing_land"].gdf
-        if tt is not None:
-            from jokkgeo.analysis._common import feature_ids
-            from jokkgeo.errors import AnalysisError
-
-            ids, id_col = feature_ids(housing)
-            by_id = {v: k for k, v in zip(ids.index, ids)}
-            unknown = [str(v) for v in tt.index if str(v) not in by_id]
-            if unknown:
-                raise AnalysisError(f"--travel-times {travel_times_path}: ids {unknown[:5]} are not housing areas "
-                                    f"(first column must hold the housing layer's {id_col})")
-            tt.index = [by_id[str(v)] for v in tt.index]
-        screening = screen_housing(housing, conflicts=result, travel_times=tt, housing_layer="housing_land")
-        out["housing_screening"] = gpd.GeoDataFrame(screening.table)
+    if run.screening is not None:
+        out["housing_screening"] = gpd.GeoDataFrame(run.screening.table)
     out["citations"] = _references_table(result.citations)
     out["caveats"] = pd.DataFrame({"caveat": result.caveats})
+    if run.skipped:
+        out["skipped_rules"] = pd.DataFrame(run.skipped, columns=["rule_id", "missing"])
     write_gpkg_layers(out, out_path, overwrite=overwrite)
+    for line in result_lines(run, out_path, engine, language):
+        click.echo(line)
+
+
+def result_lines(run: Any, out_path: Path, engine: str, language: str) -> list[str]:
+    """What ``jokkgeo conflicts`` prints: totals, worst conflicts, crossings, skipped rules, references, caveats."""
+    from jokkgeo.i18n import format_number, text
+
+    lang = language
+    result = run.result
     t = result.table
     n_threads = result.params["n_jobs"]
-    threads = f", {n_threads} thread{'s' if n_threads > 1 else ''}" if engine == "local" else ""
-    click.echo(f"Wrote {out_path}: {len(t)} conflicts from {t['rule_id'].nunique() if len(t) else 0} rules "
-               f"in {result.params['overlay_seconds']:.1f} s ({engine}{threads}).")
+    threads = ""
+    if engine == "local":
+        threads = text("cli.threads.one", lang) if n_threads == 1 else text("cli.threads.many", lang, n=n_threads)
+    lines = [text("cli.conflicts.wrote", lang, path=out_path, n=len(t), rules=t["rule_id"].nunique() if len(t) else 0,
+                  seconds=format_number(result.params["overlay_seconds"], lang, digits=1) if lang == "sv"
+                  else f"{result.params['overlay_seconds']:.1f}", engine=engine, threads=threads)]
     if len(t):
         worst = t.sort_values(["severity_rank", "zoi_area_m2"], ascending=False)
         by = worst.groupby(["dev_label", "severity"], sort=False).size().head(10)
         for (dev, sev), n in by.items():
-            click.echo(f"  {dev}: {n} {sev} conflicts")
+            lines.append(text("cli.conflicts.by_dev", lang, dev=dev, n=n, severity=text(f"severity.{sev}", lang)))
     if result.crossing_counts is not None and len(result.crossing_counts):
-        click.echo("Crossings of migration routes:")
+        lines.append(text("cli.conflicts.crossings", lang))
         for _, row in result.crossing_counts.iterrows():
-            click.echo(f"  {row['route_label']} ({row['route_id']}): {row['n_crossings']} — {row['crossed_by']}")
+            lines.append(f"  {row['route_label']} ({row['route_id']}): {row['n_crossings']} — {row['crossed_by']}")
+    if run.skipped:
+        lines.append(text("cli.conflicts.skipped", lang))
+        for rule_id, side in run.skipped:
+            lines.append("  " + text("conflicts.skipped_rule", lang, rule=rule_id,
+                                     side=text(f"conflicts.side.{side}", lang)))
     if result.citations:
-        click.echo("References:")
-        for key, text in result.citations.items():
-            click.echo(f"  [{key}] {text}")
+        lines.append(text("cli.references", lang))
+        lines.extend(f"  [{key}] {value}" for key, value in result.citations.items())
     if result.caveats:
-        click.echo("Caveats:")
-        for text in result.caveats:
-            click.echo(f"  ! {text}")
+        lines.append(text("cli.caveats", lang))
+        lines.extend(f"  ! {value}" for value in result.caveats)
+    return lines

@@ -13,7 +13,16 @@ from pathlib import Path
 
 import click
 
-from jokkgeo.cli.options import allow_outside_option, catalog_option, language_option, make_settings, overwrite_option
+from jokkgeo.cli.options import (
+    allow_outside_option,
+    catalog_option,
+    is_quiet,
+    language_option,
+    make_settings,
+    overwrite_option,
+    verbosity_options,
+)
+from jokkgeo.i18n import format_number, text
 
 
 @click.command(name="influence")
@@ -31,15 +40,16 @@ from jokkgeo.cli.options import allow_outside_option, catalog_option, language_o
 @overwrite_option
 @allow_outside_option
 @language_option
+@verbosity_options
 def command(rules_path: Path | None, resolution_m: float, levels: str, density_window_m: float, out_dir: Path,
             catalog_dir: Path | None, overwrite: bool, allow_outside: bool, language: str) -> None:
     """Rasterise zones of influence (nearest and cumulative) and linear-infrastructure density."""
-    from jokkgeo.io.configs import load_rules
-    from jokkgeo.analysis.surfaces import influence_surfaces, study_area_of
     from jokkgeo.catalogue import Catalogue
-    from jokkgeo.cli.conflicts import load_rule_layers
     from jokkgeo.errors import OutputExistsError
     from jokkgeo.io.write import write_raster, write_table, write_text
+    from jokkgeo.study.store import LayerStore
+    from jokkgeo.workflows.influence import InfluenceOptions, run_influence
+    from jokkgeo.workflows.rules import resolve_rules
 
     try:
         level_values = tuple(float(v) for v in levels.split(",") if v.strip())
@@ -51,16 +61,18 @@ def command(rules_path: Path | None, resolution_m: float, levels: str, density_w
         raise OutputExistsError(f"{out_dir} already holds influence results; pass --overwrite to replace them")
     settings, catalog = make_settings(catalog_dir, overwrite=overwrite, allow_outside=allow_outside,
                                       language=language)
-    rules = load_rules(rules_path)
+    rules = resolve_rules(rules_path)
     catalogue = Catalogue.from_dir(catalog, root=settings.project_root, allow_outside=allow_outside)
-    layers = load_rule_layers(catalogue, rules, extra=("boundary", "reindeer_samebyar"))
-    boundary = layers.get("boundary")
-    res = influence_surfaces(layers, rules, resolution_m=resolution_m, levels=level_values,
-                             study_area=study_area_of(boundary.gdf) if boundary is not None else None,
-                             zones_layer="reindeer_samebyar", zones_field="sameby",
-                             density_window_m=density_window_m, language=language)
+    store = LayerStore(catalogue, language=language)
+    run = run_influence(store, rules, InfluenceOptions(resolution_m=resolution_m, levels=level_values,
+                                                       density_window_m=density_window_m, language=language))
+    res = run.result
+    for note in run.notes:
+        click.echo(note, err=True)
     h, w = res.grid.shape
-    click.echo(f"Grid {w}×{h} cells of {resolution_m:g} m over {tuple(round(b) for b in res.grid.bounds)}", err=True)
+    if not is_quiet():
+        click.echo(text("cli.influence.grid", language, w=w, h=h, res=format_number(resolution_m, language, digits=2),
+                        bounds=tuple(round(b) for b in res.grid.bounds)), err=True)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, arr in res.surfaces.items():
@@ -74,15 +86,18 @@ def command(rules_path: Path | None, resolution_m: float, levels: str, density_w
             "nodata": res.nodata, "files": written, "citations": res.citations, "caveats": res.caveats}
     write_text(out_dir / "influence.json", json.dumps(meta, ensure_ascii=False, indent=2, default=str),
                overwrite=overwrite)
-    click.echo(f"Wrote {len(written)} files to {out_dir}: {', '.join(written)}")
+    click.echo(text("cli.influence.wrote", language, n=len(written), dir=out_dir, files=", ".join(written)))
     if not res.zonal.empty and "sameby" in res.zonal.columns:
         col = f"share_combined_nearest_ge_{level_values[0]:g}"
-        click.echo(f"Share of each sameby with combined nearest influence ≥ {level_values[0]:g} (approximate):")
+        level = format_number(level_values[0], language, digits=2)
+        click.echo(text("cli.influence.shares", language, level=level))
         for _, row in res.zonal.iterrows():
-            click.echo(f"  {row['sameby']}: {row[col]:.1%} of {row['area_km2']:.0f} km²")
-    click.echo("References:")
-    for key, text in res.citations.items():
-        click.echo(f"  [{key}] {text}")
-    click.echo("Caveats:")
-    for text in res.caveats:
-        click.echo(f"  ! {text}")
+            click.echo(text("cli.influence.share", language, sameby=row["sameby"],
+                            share=format_number(100 * row[col], language, digits=1),
+                            area=format_number(row["area_km2"], language)))
+    click.echo(text("cli.references", language))
+    for key, value in res.citations.items():
+        click.echo(f"  [{key}] {value}")
+    click.echo(text("cli.caveats", language))
+    for value in res.caveats:
+        click.echo(f"  ! {value}")

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from jokkgeo.cli.options import verbosity_options
+
 from jokkgeo.errors import JokkgeoError
 
 
@@ -16,6 +18,7 @@ from jokkgeo.errors import JokkgeoError
 @click.option("--encoding", default=None, help="Text encoding (Shapefile/CSV), e.g. cp1252.")
 @click.option("--geometry-type", type=click.Choice(["Point", "LineString", "Polygon"]), default=None,
               help="Declared geometry type to check against.")
+@verbosity_options
 def command(path: Path, layer: str | None, crs: str | None, encoding: str | None, geometry_type: str | None) -> None:
     """Check one vector file or GeoTIFF and print what was found, repaired and dropped."""
     from jokkgeo.io.inspection import inspect_file

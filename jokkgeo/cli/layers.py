@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from jokkgeo.cli.options import allow_outside_option, catalog_option, language_option, make_settings
+from jokkgeo.cli.options import allow_outside_option, catalog_option, language_option, make_settings, verbosity_options
 
 
 def format_table(header: list[str], rows: list[list[str]]) -> str:
@@ -27,6 +27,7 @@ def _types(types: dict[str, int]) -> str:
 
 
 @click.group(name="layers")
+@verbosity_options
 def command() -> None:
     """List and check the layers of the catalogue (layers/*.yaml)."""
 
@@ -35,6 +36,7 @@ def command() -> None:
 @catalog_option
 @allow_outside_option
 @language_option
+@verbosity_options
 def list_layers(catalog_dir: Path | None, allow_outside: bool, language: str) -> None:
     """List the layers: id, theme, geometry type, title, source and flags."""
     from jokkgeo.catalogue import Catalogue
@@ -59,6 +61,7 @@ def list_layers(catalog_dir: Path | None, allow_outside: bool, language: str) ->
 @catalog_option
 @allow_outside_option
 @language_option
+@verbosity_options
 @click.pass_context
 def check_layers(ctx: click.Context, catalog_dir: Path | None, allow_outside: bool, language: str) -> None:
     """Load every layer and print features, geometry types, CRS, bounds, repairs and warnings.

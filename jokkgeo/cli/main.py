@@ -6,15 +6,16 @@ message, no traceback), 1 internal error (a bug: short message; ``-v`` shows the
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import importlib.util
-import logging
 import sys
 import traceback
 
 import click
 
 from jokkgeo import __version__
+from jokkgeo.cli.options import set_verbosity
 from jokkgeo.errors import JokkgeoError
 
 # command name -> module defining ``command`` (a click.Command or Group)
@@ -42,6 +43,14 @@ class LazyGroup(click.Group):
             return None
         return importlib.import_module(module_name).command
 
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        name = click.utils.make_str(args[0]) if args else None
+        if name is not None and not name.startswith("-") and self.get_command(ctx, name) is None:
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=3, cutoff=0.5)
+            hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+            ctx.fail(f"No such command '{name}'.{hint} Commands: {', '.join(self.list_commands(ctx))}")
+        return super().resolve_command(ctx, args)
+
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
@@ -57,10 +66,10 @@ class LazyGroup(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
     """jokkgeo — spatial site analysis for Jokkmokk municipality (SWEREF 99 TM)."""
-    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr, force=True)
-    ctx.ensure_object(dict)
-    ctx.obj["verbose"] = verbose
+    obj = ctx.ensure_object(dict)
+    obj["verbose"] = verbose
+    obj["quiet"] = quiet
+    set_verbosity(verbose, quiet)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,12 +1,24 @@
-"""Reusable click options, so every command spells them the same way."""
+"""Reusable click options, so every command spells them the same way (rasterio's ``rio/options.py``).
+
+Every command takes :data:`language_option` (``--lang``), :data:`overwrite_option`
+(``--overwrite``) and :func:`verbosity_options` (``-q/-v``, also accepted after the
+command name: ``jokkgeo report -q ...``); :func:`step_echo` gives the one-line
+progress messages of long commands (stderr, on a terminal, silent with ``-q`` or in CI).
+"""
 
 from __future__ import annotations
 
+import logging
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from jokkgeo.settings import Settings, default_project_root
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 catalog_option = click.option(
     "--catalog",
@@ -21,8 +33,78 @@ allow_outside_option = click.option(
 )
 language_option = click.option(
     "--lang", "language", type=click.Choice(["sv", "en"]), default="sv", show_default=True,
-    help="Language of titles, legends and report text.",
+    help="Language of titles, legends, report text and printed results.",
 )
+
+
+def _season_choices() -> list[str]:
+    from jokkgeo.network.profiles import available_profiles
+
+    return list(available_profiles())
+
+
+class _LazyChoice(click.Choice):
+    """A choice whose values are read when first needed (the season profiles), not at import."""
+
+    def __init__(self, values: Callable[[], list[str]]) -> None:
+        self._values = values
+        super().__init__([])
+
+    @property  # type: ignore[override]
+    def choices(self) -> list[str]:  # noqa: D102
+        return self._values()
+
+    @choices.setter
+    def choices(self, value: Any) -> None:
+        pass
+
+
+season_option = click.option(
+    "--season", type=_LazyChoice(_season_choices), default="summer", show_default=True,
+    help="Speed profile (season); one of the packaged profiles.",
+)
+
+
+def set_verbosity(verbose: int, quiet: bool) -> None:
+    """Configure logging: errors only with ``quiet``, warnings by default, info/debug with ``-v``/``-vv``."""
+    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr, force=True)
+
+
+def _verbosity_callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    obj = ctx.find_root().ensure_object(dict)
+    if param.name == "quiet" and value:
+        obj["quiet"] = True
+    elif param.name == "verbose" and value:
+        obj["verbose"] = max(obj.get("verbose", 0), int(value))
+    else:
+        return value
+    set_verbosity(obj.get("verbose", 0), obj.get("quiet", False))
+    return value
+
+
+def verbosity_options(fn: F) -> F:
+    """``-v/--verbose`` (count) and ``-q/--quiet``, before or after the command name."""
+    fn = click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_verbosity_callback,
+                      help="Only errors (no progress lines).")(fn)
+    fn = click.option("-v", "--verbose", count=True, expose_value=False, callback=_verbosity_callback,
+                      help="More log output (-vv for debug).")(fn)
+    return fn
+
+
+def is_quiet() -> bool:
+    """True when ``-q`` was given (before or after the command name)."""
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.find_root().ensure_object(dict).get("quiet"))
+
+
+def step_echo() -> Callable[[str], None] | None:
+    """One-line progress messages to stderr on a terminal; ``None`` (silent) with ``-q``, in CI or in a pipe."""
+    from jokkgeo._progress import progress_enabled
+
+    if is_quiet() or not progress_enabled():
+        return None
+    return lambda message: click.echo(message, err=True)
 
 
 def make_settings(catalog_dir: Path | None, *, overwrite: bool = False, allow_outside: bool = False,

@@ -6,12 +6,16 @@ from pathlib import Path
 
 import click
 
+from jokkgeo.i18n import text
+
 from jokkgeo.cli.options import (
     allow_outside_option,
     catalog_option,
     language_option,
+    step_echo,
     make_settings,
     overwrite_option,
+    verbosity_options,
 )
 
 
@@ -26,6 +30,7 @@ from jokkgeo.cli.options import (
 @overwrite_option
 @allow_outside_option
 @language_option
+@verbosity_options
 def command(recipes_dir: Path | None, out_dir: Path, public: bool, no_figures: bool, catalog_dir: Path | None,
             overwrite: bool, allow_outside: bool, language: str) -> None:
     """Run the map recipes and write maps, figures, results and a manifest to OUT."""
@@ -36,14 +41,15 @@ def command(recipes_dir: Path | None, out_dir: Path, public: bool, no_figures: b
                                       language=language)
     catalogue = Catalogue.from_dir(catalog, root=settings.project_root, allow_outside=allow_outside)
     manifest = build_report(out_dir, settings=settings, catalogue=catalogue, recipes_dir=recipes_dir,
-                            public=public, figures=not no_figures)
+                            public=public, figures=not no_figures, on_step=step_echo())
     n_maps = len(manifest["recipes"])
     omitted = manifest["omitted_restricted"]
-    click.echo(f"Wrote {out_dir}/index.html: {n_maps} maps, {sum(len(r['figures']) for r in manifest['recipes'])} "
-               f"figure files, {len(manifest['results_gpkg_layers'])} result layers in results.gpkg")
+    click.echo(text("cli.report.wrote", language, path=f"{out_dir}/index.html", maps=n_maps,
+                    figures=sum(len(r["figures"]) for r in manifest["recipes"]),
+                    layers=len(manifest["results_gpkg_layers"])))
     if omitted:
-        click.echo("Left out (restricted): " + ", ".join(o["layer"] for o in omitted))
+        click.echo(text("cli.report.omitted", language, layers=", ".join(o["layer"] for o in omitted)))
     for rec in manifest["recipes"]:
         for a in rec["analyses"]:
             for note in a["notes"]:
-                click.echo(f"Note ({rec['id']}/{a['type']}): {note}")
+                click.echo(text("cli.report.note", language, recipe=rec["id"], type=a["type"], note=note))

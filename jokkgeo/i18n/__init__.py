@@ -18,6 +18,9 @@ from typing import Any
 
 # One subject module per line; each holds ``TEXTS: dict[key, (sv, en)]``.
 from jokkgeo.i18n import caveats, common
+from jokkgeo.i18n import cli as cli_texts
+from jokkgeo.i18n import report as report_texts
+from jokkgeo.i18n import workflows as workflows_texts
 
 LANGUAGES: tuple[str, ...] = ("sv", "en")
 """Languages of planner-facing text; the first is the default."""
@@ -28,6 +31,9 @@ THIN_SPACE = "\u202f"
 _TABLES: tuple[Mapping[str, tuple[str, str]], ...] = (
     common.TEXTS,
     caveats.TEXTS,
+    cli_texts.TEXTS,
+    report_texts.TEXTS,
+    workflows_texts.TEXTS,
 )
 
 

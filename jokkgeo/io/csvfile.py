@@ -229,3 +229,37 @@ def read_csv_geometries(
                 df[column] = numeric
     gdf = gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geoms, index=df.index), crs=out_crs)
     return CsvResult(gdf, used_encoding, sep, notes)
+
+
+def read_table(path: str | Path, *, index_col: int | None = 0) -> pd.DataFrame:
+    """Read a plain CSV table (no geometry): UTF-8 or Windows-1252, delimiter sniffed, decimal comma accepted.
+
+    Parameters
+    ----------
+    path
+        The ``.csv`` file.
+    index_col
+        Column to use as the index (default: the first); ``None`` for none.
+
+    Raises
+    ------
+    jokkgeo.errors.DataSourceError
+        When the file cannot be read or parsed as a table.
+    """
+    import io as _io
+
+    p = Path(path)
+    notes: list[str] = []
+    try:
+        text, _ = _decode(p, None, notes)
+    except OSError as exc:
+        raise DataSourceError(f"{p}: cannot be read ({exc.strerror or exc})") from None
+    delimiter = _sniff_delimiter(text)
+    try:
+        frame = pd.read_csv(_io.StringIO(text), sep=delimiter, index_col=index_col,
+                            decimal="," if delimiter == ";" else ".")
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise DataSourceError(f"{p}: cannot read as a CSV table ({exc})") from None
+    for note in notes:
+        log.warning("%s: %s", p, note)
+    return frame

@@ -1,7 +1,7 @@
 """Scenario comparisons for people: the written summary and the difference map.
 
-:func:`summary_text` writes a short summary with the numbers of a
-:class:`~jokkgeo.analysis.comparison.Comparison` (Swedish by default, English with
+:func:`jokkgeo.present.comparison.summary_text` writes a short summary with the numbers of a
+:class:`~jokkgeo.workflows.comparison.Comparison` (Swedish by default, English with
 ``language="en"``). :func:`comparison_document` builds the
 :class:`~jokkgeo.render.document.MapDocument` that both renderers draw: one map
 with three layer groups — *Nuläge/Baseline*, *Scenario* and *Skillnader/Differences*
@@ -25,7 +25,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from jokkgeo.config.rules import SEVERITY_RANK
+from jokkgeo import i18n
 from jokkgeo.render.document import MapDocument, MapLayer, layer_from_spec, text
 from jokkgeo.render.styles import (
     Categorical,
@@ -175,181 +175,6 @@ def _label(study: Any, language: str) -> str:
     return study.scenario.label(language)
 
 
-def summary_text(comp: Any, *, language: str = "sv") -> str:
-    """A short written summary of a comparison, with the numbers (plain text, Markdown-like).
-
-    Parameters
-    ----------
-    comp
-        A :class:`~jokkgeo.analysis.comparison.Comparison`.
-    language
-        ``"sv"`` (default) or ``"en"``.
-    """
-    lang = _lang(language)
-    t = _T[lang]
-    names = site_names(comp)
-    base, scen = comp.baseline.study, comp.scenario.study
-    lines = [t["head"].format(scen=_label(scen, lang), base=_label(base, lang)), ""]
-    desc = scen.scenario.description_text(lang)
-    if desc:
-        lines += [desc, ""]
-
-    # what the scenario changes
-    items = [(f"{t['no_longer']} " if getattr(row, "only_in", "scenario") == "baseline" else "")
-             + f"{t.get(row.change, row.change)}: {row.layer}" + (f" ({row.detail})" if row.detail else "")
-             for row in comp.tables["layer_changes"].itertuples()]
-    if scen.season != base.season:
-        items.append(t["season"].format(season=f"{base.season} → {scen.season}"))
-    if scen.parameters != base.parameters:
-        changed = sorted(k for k in set(scen.parameters) | set(base.parameters)
-                         if scen.parameters.get(k) != base.parameters.get(k))
-        items.append(t["params"].format(params=", ".join(changed)))
-    if items:
-        lines.append(f"{t['changes']}:")
-        lines += [f"- {i}" for i in items]
-        lines.append("")
-
-    if comp.n_differences == 0:
-        lines += [t["nothing"], ""]
-
-    # catchments
-    lines.append(f"{t['catch']}:")
-    ct = comp.tables["catchment_totals"]
-    change_cols = [c for c in ct.columns if c.endswith("_change")]
-    changed = ct[(ct[change_cols].abs() > 0).any(axis=1)] if len(ct) else ct
-    if changed.empty:
-        lines.append(f"- {t['catch_none']}")
-    for row in changed.head(MAX_ROWS).itertuples():
-        lines.append("- " + t["catch_row"].format(
-            site=names.get(str(row.site_id), str(row.site_id)), m=_num(row.minutes, lang, digits=0),
-            da=_num(row.area_m2_change / 1e6, lang, signed=True), a0=_num(row.area_m2_baseline / 1e6, lang),
-            a1=_num(row.area_m2_scenario / 1e6, lang), dp=_num(row.population_change, lang, digits=0, signed=True),
-            dd=_num(row.dwellings_change, lang, digits=0, signed=True),
-            dh=_num(row.housing_area_m2_change / 1e4, lang, signed=True)))
-    if len(changed) > MAX_ROWS:
-        lines.append(t["more"].format(n=len(changed) - MAX_ROWS, table="catchment_totals"))
-    lines.append("")
-
-    # access
-    lines.append(f"{t['access']}:")
-    acc = comp.tables["access_changes"]
-    if acc.empty:
-        lines.append(f"- {t['access_none']}")
-    else:
-        lines.append("- " + t["access_count"].format(gained=int((acc["change"] == "gained").sum()),
-                                                       lost=int((acc["change"] == "lost").sum())))
-        # one line per place and workplace: the tightest band gained, or the tightest band lost
-        first = acc.sort_values("band_minutes", kind="stable").drop_duplicates(["site_id", "place_layer", "place_id",
-                                                                                 "change"])
-        for row in first.head(MAX_ROWS).itertuples():
-            key = "gained_row" if row.change == "gained" else "lost_row"
-            pstat = getattr(row, "place_status", "existing")
-            t0 = (t["new_place"] if pstat == "new_place" else
-                  _minutes(row.minutes_baseline, row.band_minutes, lang) if pd.notna(row.minutes_baseline)
-                  else t["unreachable"])
-            t1 = (t["removed_place"] if pstat == "removed_place" else
-                  _minutes(row.minutes_scenario, row.band_minutes, lang) if pd.notna(row.minutes_scenario)
-                  else t["unreachable"])
-            lines.append("- " + t[key].format(
-                place=row.place, site=names.get(str(row.site_id), str(row.site_id)),
-                m=_num(row.band_minutes, lang, digits=0), t0=t0, t1=t1))
-        if len(first) > MAX_ROWS:
-            lines.append(t["more"].format(n=len(first) - MAX_ROWS, table="access_changes"))
-    lines.append("")
-
-    # conflicts
-    lines.append(f"{t['conf']}:")
-    cc = comp.tables["conflict_changes"]
-    if cc.empty:
-        lines.append(f"- {t['conf_none']}")
-    else:
-        words = SEVERITY_WORDS[lang]
-        new = cc[cc["status"] == "new"]
-        sev = ", ".join(f"{int((new['severity_scenario'] == s).sum())} {words[s]}" for s in ("major", "moderate", "minor")
-                        if int((new["severity_scenario"] == s).sum()))
-        lines.append("- " + t["conf_count"].format(new=len(new), sev=sev or "0",
-                                                     removed=int((cc["status"] == "removed").sum()),
-                                                     changed=int((cc["status"] == "changed").sum())))
-        layer_titles = {lid: st.spec(lid).label(lang) for st in (base, scen) for lid in st.layer_ids}
-        ranked = cc.assign(_r=[SEVERITY_RANK.get(str(s1 if st != "removed" else s0), 0) for st, s0, s1 in
-                               zip(cc["status"], cc["severity_baseline"], cc["severity_scenario"])])
-        ranked = ranked.sort_values("_r", ascending=False, kind="stable")
-        ranked["_dev"] = ranked["dev_label"] if "dev_label" in ranked.columns else ranked["dev_id"]
-        ranked["_sens"] = [f"{lab} ({layer_titles.get(lay, lay)})" for lab, lay in zip(
-            ranked["sens_label"] if "sens_label" in ranked.columns else ranked["sens_id"], ranked["sens_layer"])]
-        group_cols = ["status", "_dev", "_sens", "rule_id", "severity_baseline", "severity_scenario"]
-        grouped = ranked.astype({c: str for c in group_cols}).groupby(group_cols, sort=False, dropna=False).size().reset_index(name="n")
-        for row in grouped.head(MAX_ROWS).itertuples():
-            times = f" ({row.n}×)" if row.n > 1 else ""
-            if row.status == "changed":
-                lines.append("- " + t["conf_changed"].format(dev=row._2, sens=row._3, rule=row.rule_id,
-                                                             s0=words.get(row.severity_baseline, row.severity_baseline),
-                                                             s1=words.get(row.severity_scenario, row.severity_scenario))
-                             + times)
-            else:
-                sv_ = row.severity_scenario if row.status == "new" else row.severity_baseline
-                lines.append("- " + t["conf_new" if row.status == "new" else "conf_removed"].format(
-                    dev=row._2, sens=row._3, rule=row.rule_id, severity=words.get(sv_, sv_)) + times)
-        if len(grouped) > MAX_ROWS:
-            lines.append(t["more"].format(n=len(grouped) - MAX_ROWS, table="conflict_changes"))
-    lines.append("")
-
-    # samebyar
-    level = comp.scenario.study.parameters.get("surfaces", {}).get("share_level", 0.5)
-    lines.append(f"{t['same']}:".format(level=_num(level, lang, digits=2)))
-    sb = comp.tables["sameby_changes"]
-    cols = [c for c in sb.columns if c.endswith("_change")]
-    sbc = sb[(sb[cols].abs() > 1e-12).any(axis=1)] if cols and len(sb) else sb.iloc[0:0]
-    if sbc.empty:
-        lines.append(f"- {t['same_none']}")
-    for row in sbc.head(MAX_ROWS).itertuples():
-        lines.append("- " + t["same_row"].format(
-            sameby=row.sameby, a0=_num(100 * row.influenced_share_baseline, lang, digits=2),
-            a1=_num(100 * row.influenced_share_scenario, lang, digits=2),
-            da=_num(100 * row.influenced_share_change, lang, digits=2, signed=True),
-            d0=_num(row.density_km_per_km2_baseline, lang, digits=3),
-            d1=_num(row.density_km_per_km2_scenario, lang, digits=3)))
-    lines.append("")
-
-    # crossings
-    lines.append(f"{t['cross']}:")
-    xc = comp.tables["crossing_changes"]
-    if xc.empty:
-        lines.append(f"- {t['cross_none']}")
-    else:
-        lines.append("- " + t["cross_count"].format(new=int((xc["status"] == "new").sum()),
-                                                      removed=int((xc["status"] == "removed").sum())))
-        xg = xc.assign(_route=xc["route_label"] if "route_label" in xc.columns else xc["route_id"],
-                       _infra=xc["infra_label"] if "infra_label" in xc.columns else xc["infra_id"])
-        xg = xg.astype({"_route": str, "_infra": str}).groupby(["status", "_route", "_infra"], sort=False, dropna=False).size()
-        xg = xg.reset_index(name="n")
-        for row in xg.head(MAX_ROWS).itertuples():
-            lines.append("- " + t["cross_row"].format(
-                status=t["new"] if row.status == "new" else t["removed_word"], route=row._2, infra=row._3)
-                + (f" ({row.n}×)" if row.n > 1 else ""))
-        if len(xg) > MAX_ROWS:
-            lines.append(t["more"].format(n=len(xg) - MAX_ROWS, table="crossing_changes"))
-    lines.append("")
-
-    lines.append(f"{t['caveats']}:")
-    caveats = [t["approx"]]
-    for spec in (a.spec for a in scen.scenario.add_layers):
-        if spec.caveat_text(lang):
-            caveats.append(f"{spec.label(lang)}: {spec.caveat_text(lang)}")
-    if any(s.theme == "reindeer_herding" for st in (base, scen) for s in st.specs.values()):
-        from jokkgeo.i18n import text as i18n_text
-
-        caveats.append(i18n_text("caveat.reindeer", lang))
-    illus = sorted({spec.label(lang) for res in (comp.baseline, comp.scenario)
-                    for lid in res.study.illustrative_layers for spec in
-                    [res.study.spec(lid), *res.study.extra_specs.get(lid, ())] if spec.illustrative})
-    if illus:
-        caveats.append(f"{text('illustrative', lang)}: {', '.join(illus)}.")
-    lines += [f"- {c}" for c in dict.fromkeys(caveats)]
-    return "\n".join(lines).rstrip() + "\n"
-
-
-# ----------------------------------------------------------------------------- map
 _GROUPS = {"sv": ("Nuläge", "Scenario", "Skillnader"), "en": ("Baseline", "Scenario", "Differences")}
 
 
@@ -358,7 +183,7 @@ def _status_style(kind: str, *, title: str, language: str, field: str, values: S
     classes = tuple(CategoryClass(value=v, color=c, label=sv if lang == "sv" else en) for v, c, sv, en in values)
     return LayerStyle(kind=kind, title=title, color="#333333", fill_color=classes[0].color, weight=1.0 if kind != "line" else 3.0,
                       fill_opacity=0.6, radius=7.0, categorical=Categorical(field=field, classes=classes,
-                                                                           other_label="Övrigt" if lang == "sv" else "Other"),
+                                                                           other_label=i18n.text("compare.other", lang)),
                       z_order=30)
 
 
@@ -370,7 +195,7 @@ def comparison_document(comp: Any, *, language: str = "sv", site: str | None = N
     Parameters
     ----------
     comp
-        A :class:`~jokkgeo.analysis.comparison.Comparison`.
+        A :class:`~jokkgeo.workflows.comparison.Comparison`.
     language
         ``"sv"`` or ``"en"``.
     site
@@ -386,35 +211,34 @@ def comparison_document(comp: Any, *, language: str = "sv", site: str | None = N
     base, scen = comp.baseline.study, comp.scenario.study
     names = site_names(comp)
     layers: list[MapLayer] = []
-    sv = lang == "sv"
 
     # differences (top of the legend)
     cc = comp.layers["catchment_changes"].copy()
     if len(cc):
         cc["site_name"] = cc["site_id"].astype(str).map(names).fillna(cc["site_id"].astype(str))
         cc["area_km2"] = (cc["area_m2"] / 1e6).round(2)
-        t = "Vunnen/förlorad restidsyta" if sv else "Gained/lost catchment area"
+        t = i18n.text("compare.gained_lost_catchment_area", lang)
         style = _status_style("polygon", title=t, language=lang, field="change", values=(
             ("gained", "#1a9850", "Vunnen yta", "Gained area"), ("lost", "#d73027", "Förlorad yta", "Lost area")))
-        style = _popup(style, (("site_name", "Arbetsplats" if sv else "Workplace"),
-                               ("minutes", "Band (min)" if sv else "Band (min)"),
-                               ("change", "Förändring" if sv else "Change"),
-                               ("area_km2", "Yta (km²)" if sv else "Area (km²)")), tooltip="site_name")
+        style = _popup(style, (("site_name", i18n.text("compare.workplace", lang)),
+                               ("minutes", i18n.text("compare.band_min", lang)),
+                               ("change", i18n.text("compare.change", lang)),
+                               ("area_km2", i18n.text("compare.area_km", lang))), tooltip="site_name")
         layers.append(MapLayer(id="diff_catchments", title=t, group=g_diff, style=style,
                                data=cc.sort_values("minutes", ascending=False, kind="stable")))
     restricted = any(s.restricted for st in (base, scen) for s in st.specs.values() if s.theme == "reindeer_herding")
     confl = comp.layers["conflict_changes"]
     if len(confl):
-        t = "Nya/borttagna/ändrade konflikter" if sv else "New/removed/changed conflicts"
+        t = i18n.text("compare.new_removed_changed_conflicts", lang)
         data = confl[confl.geometry.notna() & ~confl.geometry.is_empty].copy()
         data["severity"] = np.where(data["status"] == "removed", data["severity_baseline"], data["severity_scenario"])
         style = _status_style("polygon", title=t, language=lang, field="status", values=(
             ("new", "#b2182b", "Ny konflikt", "New conflict"), ("changed", "#fdae61", "Ändrad allvarlighet", "Changed severity"),
             ("removed", "#4575b4", "Borttagen konflikt", "Removed conflict")))
-        style = _popup(style, (("status", "Status"), ("rule_id", "Regel" if sv else "Rule"),
-                               ("dev_label", "Exploatering" if sv else "Development"),
-                               ("sens_label", "Känsligt område" if sv else "Sensitive feature"),
-                               ("severity", "Allvarlighet" if sv else "Severity")), tooltip="sens_label")
+        style = _popup(style, (("status", "Status"), ("rule_id", i18n.text("compare.rule", lang)),
+                               ("dev_label", i18n.text("compare.development", lang)),
+                               ("sens_label", i18n.text("compare.sensitive_feature", lang)),
+                               ("severity", i18n.text("compare.severity", lang))), tooltip="sens_label")
         import shapely
 
         kinds = shapely.get_type_id(np.asarray(data.geometry.values, dtype=object))
@@ -423,17 +247,17 @@ def comparison_document(comp: Any, *, language: str = "sv", site: str | None = N
             part = data[np.isin(kinds, ids)]
             if len(part):
                 st = style if kind == "polygon" else replace(style, kind="line", weight=4.0)
-                t_part = t if kind == "polygon" else (t + (" (leder)" if sv else " (routes)"))
+                t_part = t if kind == "polygon" else (t + (i18n.text("compare.routes", lang)))
                 layers.append(MapLayer(id=f"diff_conflicts{suffix}", title=t_part, group=g_diff,
                                        style=st.with_title(t_part), data=part, restricted=restricted,
                                        illustrative=illus))
     xc = comp.layers["crossing_changes"]
     if len(xc):
-        t = "Nya/borttagna flyttledskorsningar" if sv else "New/removed migration-route crossings"
+        t = i18n.text("compare.new_removed_migration_route_crossings", lang)
         style = _status_style("point", title=t, language=lang, field="status", values=(
             ("new", "#67001f", "Ny korsning", "New crossing"), ("removed", "#2166ac", "Borttagen korsning", "Removed crossing")))
-        style = _popup(style, (("status", "Status"), ("route_label", "Flyttled" if sv else "Migration route"),
-                               ("infra_label", "Infrastruktur" if sv else "Infrastructure")), tooltip="route_label")
+        style = _popup(style, (("status", "Status"), ("route_label", i18n.text("compare.migration_route", lang)),
+                               ("infra_label", i18n.text("compare.infrastructure", lang))), tooltip="route_label")
         layers.append(MapLayer(id="diff_crossings", title=t, group=g_diff, style=style, data=xc, restricted=restricted))
 
     # catchment bands of one site, baseline and scenario
@@ -450,10 +274,10 @@ def comparison_document(comp: Any, *, language: str = "sv", site: str | None = N
         if not len(bands):
             continue
         bands["area_km2"] = (bands["area_m2"] / 1e6).round(1)
-        t = (f"Restid till {names.get(site, site)} – {label}" if sv else f"Travel time to {names.get(site, site)} – {label}")
+        t = i18n.text("compare.travel_time_to", lang, site=names.get(site, site), label=label)
         style = band_style(sorted(set(bands["minutes"].astype(float))), title=t, language=lang)
-        style = _popup(style, (("minutes", "Inom minuter" if sv else "Within minutes"),
-                               ("area_km2", "Yta (km²)" if sv else "Area (km²)")), tooltip=None)
+        style = _popup(style, (("minutes", i18n.text("compare.within_minutes", lang)),
+                               ("area_km2", i18n.text("compare.area_km", lang))), tooltip=None)
         layers.append(MapLayer(id=f"{key}_{site}", title=t, group=group, style=style,
                                data=bands.sort_values("minutes", ascending=False), show=key == "catchments_scenario"))
 
@@ -481,8 +305,7 @@ def comparison_document(comp: Any, *, language: str = "sv", site: str | None = N
             layers.append(lay)
 
     if title is None:
-        title = (f"{_label(scen, lang)} jämfört med {_label(base, lang)}" if sv
-                 else f"{_label(scen, lang)} compared with {_label(base, lang)}")
+        title = i18n.text("compare.title", lang, scen=_label(scen, lang), base=_label(base, lang))
     if extent is None:
         diff_layers = [lay for lay in layers if lay.group in (g_diff, g_scen) and lay.data is not None and len(lay.data)]
         boxes = [lay.data.total_bounds for lay in diff_layers]
@@ -528,9 +351,9 @@ def pane_titles(doc: MapDocument, comp: Any | None = None) -> tuple[str, str]:
     if comp is not None:
         b, s = _label(comp.baseline.study, lang), _label(comp.scenario.study, lang)
     else:  # the default title is "<scenario> jämfört med <baseline>"
-        sep = " jämfört med " if lang == "sv" else " compared with "
+        sep = i18n.text("compare.compared_with", lang)
         s, _, b = doc.title.partition(sep)
-    with_diff = "med skillnader" if lang == "sv" else "with differences"
+    with_diff = i18n.text("compare.with_differences", lang)
     left = b if b.startswith(g_base) else f"{g_base}: {b}"
     return left, f"{g_scen}: {s} – {with_diff}"
 

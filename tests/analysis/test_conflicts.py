@@ -269,7 +269,7 @@ def default_study():
         pytest.skip("default data not built")
     from jokkgeo.io.configs import load_rules
     from jokkgeo.catalogue import Catalogue
-    from jokkgeo.cli.conflicts import load_rule_layers
+    from jokkgeo.workflows.conflicts import load_rule_layers
 
     rules = load_rules()
     layers = load_rule_layers(Catalogue.from_dir(ROOT / "layers"), rules)

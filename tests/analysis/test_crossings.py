@@ -66,7 +66,7 @@ def test_default_study_crossings_by_e45_rv97_and_railways():
     from jokkgeo.analysis.crossings import crossings_for_rules
     from jokkgeo.io.configs import load_rules
     from jokkgeo.catalogue import Catalogue
-    from jokkgeo.cli.conflicts import load_rule_layers
+    from jokkgeo.workflows.conflicts import load_rule_layers
 
     rules = load_rules()
     layers = load_rule_layers(Catalogue.from_dir(ROOT / "layers"), rules)

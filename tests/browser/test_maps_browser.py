@@ -187,10 +187,11 @@ def compare_page(tmp_path_factory):
     """The side-by-side comparison page of the toy scenario study (tests/analysis/helpers_scenarios.py)."""
     import importlib.util
 
-    from jokkgeo.analysis.comparison import StudyRunner
+    from jokkgeo.workflows.comparison import StudyRunner
     from jokkgeo.catalogue import Catalogue
     from jokkgeo.render.compare import comparison_document, comparison_html, comparison_panes, pane_titles
-    from jokkgeo.scenarios import ScenarioSet, prepare_studies
+    from jokkgeo.scenarios import ScenarioSet
+    from jokkgeo.study.scenario import prepare_studies
 
     spec = importlib.util.spec_from_file_location(
         "helpers_scenarios", Path(__file__).resolve().parents[1] / "analysis" / "helpers_scenarios.py")

@@ -97,7 +97,7 @@ def test_existing_output_needs_overwrite(project):
     [
         (["--site-ids", "nope"], "nope not in layer 'investment_sites'"),
         ([], "'far' (75,166 m)"),  # the far site is beyond the snap distance: error names it
-        (["--site-ids", "mine", "--season", "spring"], "unknown season/profile 'spring'"),
+        (["--site-ids", "mine", "--season", "spring"], "'spring' is not one of 'summer', 'winter', 'winter_open_tracks'"),
         (["--site-ids", "mine", "--minutes", "10,x"], "'x' is not a number"),
         (["--site-ids", "mine", "--roads", "rivers"], "--roads 'rivers'"),
         (["--site-ids", "mine", "--places", "schools"], "--places: schools"),
@@ -143,3 +143,19 @@ def test_default_study_is_plausible(tmp_path):
             assert small.difference(big).area <= 1e-6
     wplaces = gpd.read_file(outs["winter"], layer="places_settlements").set_index("name")
     assert (wplaces["minutes_nearest"] >= places["minutes_nearest"] - 1e-9).all()
+
+
+def test_results_are_printed_in_the_chosen_language(project, tmp_path):
+    """No "1 settlements": place counts are "<layer title>: n", numbers formatted per language."""
+    sv = run(project, "--site-ids", "mine", "--out", str(tmp_path / "sv.gpkg"))
+    en = run(project, "--site-ids", "mine", "--out", str(tmp_path / "en.gpkg"), "--lang", "en", "-q")
+    assert sv.exit_code == 0 and en.exit_code == 0, sv.output + en.output
+    assert "Skrev" in sv.output and "Wrote" not in sv.output
+    assert "Wrote" not in en.output  # -q after the command name silences the progress lines
+    assert "1 settlements" not in sv.output + en.output and ": 1" in en.output, sv.output + en.output
+    assert "mine 15 min" in en.output
+
+
+def test_mistyped_command_gets_did_you_mean():
+    res = CliRunner().invoke(cli, ["catchment"])
+    assert res.exit_code == 2 and "Did you mean 'catchments'?" in res.output

@@ -79,7 +79,9 @@ def test_conflicts_cli_writes_layers_and_prints_citations(project, tmp_path):
     assert kallak["overlap_area_m2"] == pytest.approx(4e6) and kallak["rule_id"] == "mine_reindeer"
     counts = gpd.read_file(out, layer="crossing_counts")
     assert counts.loc[0, "n_crossings"] == 1 and counts.loc[0, "crossed_by"] == "E 45 Inlandsvägen"
-    assert "Vistnes" in res.output and "samråd" in res.output and "Crossings" in res.output
+    # results in the chosen language (Swedish by default), like the caveats
+    assert "Vistnes" in res.output and "samråd" in res.output and "Korsningar av flyttleder" in res.output
+    assert "Crossings" not in res.output and "Caveats" not in res.output
     # no silent overwrite; --overwrite replaces
     again = run("conflicts", "--catalog", str(project / "layers"), "--out", str(out))
     assert again.exit_code == 2 and "--overwrite" in again.output
@@ -101,7 +103,7 @@ def test_conflicts_cli_jobs_threads_give_the_same_output(project, tmp_path):
     one = run("conflicts", "--catalog", str(project / "layers"), "--out", str(a), "--jobs", "1")
     two = run("conflicts", "--catalog", str(project / "layers"), "--out", str(b), "--jobs", "2")
     assert one.exit_code == 0 and two.exit_code == 0, two.output
-    assert "(local, 1 thread)" in one.output and "(local, 2 threads)" in two.output
+    assert "(local, 1 tråd)" in one.output and "(local, 2 trådar)" in two.output
     for layer in ("conflicts_polygons", "conflicts_lines", "conflict_zones", "housing_screening"):
         ga, gb = gpd.read_file(a, layer=layer), gpd.read_file(b, layer=layer)
         assert len(ga) > 0 and ga.equals(gb), layer
@@ -138,3 +140,17 @@ def test_influence_cli_writes_tiled_compressed_geotiffs(project, tmp_path):
     assert (out / "sameby_shares.csv").exists() and "Jåhkågasska tjiellde" in res.output
     again = CliRunner().invoke(cli, ["influence", "--catalog", str(project / "layers"), "--out", str(out)])
     assert again.exit_code == 2 and "--overwrite" in again.output
+
+
+def test_influence_without_boundary_or_sameby_layer(project, tmp_path):
+    """A catalogue without 'boundary' and 'reindeer_samebyar' works: the grid covers all layers, and it says so."""
+    for lid in ("boundary", "reindeer_samebyar"):
+        spec = project / "layers" / f"{lid}.yaml"
+        if spec.exists():
+            spec.unlink()
+    out = tmp_path / "influence_nb"
+    res = run("influence", "--catalog", str(project / "layers"), "--resolution-m", "500", "--out", str(out),
+              "--lang", "en")
+    assert res.exit_code == 0, res.output
+    assert "no 'boundary' layer" in res.output and "no 'reindeer_samebyar' layer" in res.output
+    assert (out / "combined_nearest.tif").exists() and not (out / "sameby_shares.csv").exists()

@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from jokkgeo.analysis.comparison import StudyRunner
+from jokkgeo.workflows.comparison import StudyRunner
 from jokkgeo.catalogue import Catalogue
-from jokkgeo.render.compare import comparison_document, summary_text
+from jokkgeo.present.comparison import comparison_summary, summary_text
+from jokkgeo.render.compare import comparison_document
 from jokkgeo.render.web import render_html, web_map
-from jokkgeo.scenarios import ScenarioSet, prepare_studies
+from jokkgeo.scenarios import ScenarioSet
+from jokkgeo.study.scenario import prepare_studies
 
 _spec = importlib.util.spec_from_file_location(
     "helpers_scenarios", Path(__file__).resolve().parents[1] / "analysis" / "helpers_scenarios.py")
@@ -158,3 +160,14 @@ def test_two_panel_figure_shares_one_legend(comparisons):
     assert "Vunnen yta" in labels and "Förlorad yta" in labels
     # the difference layers are drawn on the scenario panel only
     assert len(axes[1].collections) > len(axes[0].collections)
+
+
+def test_summary_notes_come_from_the_structure(comparisons):
+    """The index-page notes are built from the summary's sections (was: parsed back out of its text)."""
+    summary = comparison_summary(comparisons["no_power"], language="en")
+    notes = summary.notes()
+    assert notes[0] == summary.title and summary.text().startswith(summary.title + "\n")
+    results = [s for s in summary.sections if s.kind != "caveats" and s.points]
+    assert len(notes) == 1 + len(results) and all(n.startswith(s.head + ": ") for n, s in zip(notes[1:], results))
+    assert all(f"{s.head}:" in summary.text() and f"- {s.points[0]}" in summary.text() for s in results)
+    assert summary.caveats and all(c not in " ".join(notes) for c in summary.caveats)

@@ -7,9 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from jokkgeo.analysis.comparison import StudyRunner
+from jokkgeo.workflows.comparison import StudyRunner
 from jokkgeo.catalogue import Catalogue
-from jokkgeo.scenarios import BASELINE, ScenarioSet, Study, apply_scenario, parse_scenario, prepare_studies
+from jokkgeo.scenarios import BASELINE, ScenarioSet, parse_scenario
+from jokkgeo.study.scenario import Study, apply_scenario, prepare_studies
 
 from .helpers_scenarios import build_toy_project
 

@@ -20,7 +20,7 @@ A second study therefore reuses whatever its changes do not touch:
   layers changed are recomputed, then combined and summarised per sameby.
 
 :func:`compare_studies` turns two :class:`StudyResults` into a :class:`Comparison`
-(tables and layers of differences, see :mod:`jokkgeo.analysis.compare`).
+(tables and layers of differences, see :mod:`jokkgeo.analysis.diff`).
 All geometry is EPSG:3006; areas in m², times in minutes.
 
 Parameters (``parameters:`` of a scenario; defaults in brackets)
@@ -49,10 +49,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from jokkgeo.analysis import compare as diff
+from jokkgeo.analysis import diff
 from jokkgeo.config.layers import LayerSpec
 from jokkgeo.errors import AnalysisError, CatalogueError
-from jokkgeo.scenarios import Study, spec_token
+from jokkgeo.study.scenario import Study, spec_token
 from jokkgeo.settings import WORKING_CRS
 
 log = logging.getLogger(__name__)
@@ -533,7 +533,7 @@ class StudyRunner:
     # ------------------------------------------------------------- conflicts
     def rules(self, study: Study) -> Any:
         """The rule set of a study: the packaged defaults or ``parameters.conflicts.rules``, plus ``extra_rules``."""
-        from jokkgeo.io.configs import load_rules
+        from jokkgeo.workflows.rules import merge_rules, resolve_rules
 
         def path_of(key: str) -> Path | None:
             raw = _param(study, "conflicts", key, None)
@@ -556,21 +556,9 @@ class StudyRunner:
         main, extra = path_of("rules") or self.rules_path, path_of("extra_rules")
 
         def load() -> Any:
-            rules = load_rules(main)
+            rules = resolve_rules(main)
             if extra is not None:
-                more = load_rules(extra)
-                ids = {r.id for r in rules.rules} | {s.id for s in rules.surfaces}
-                clash = sorted(({r.id for r in more.rules} | {s.id for s in more.surfaces}) & ids)
-                if clash:
-                    raise CatalogueError(f"{extra}: rule ids {', '.join(clash)} already exist in the base rules")
-                rules = dataclasses.replace(
-                    rules,
-                    rules=rules.rules + more.rules,
-                    surfaces=rules.surfaces + more.surfaces,
-                    references={**rules.references, **more.references},
-                    caveats=rules.caveats + tuple(c for c in more.caveats if c not in rules.caveats),
-                    caveats_en=rules.caveats_en + tuple(c for c in more.caveats_en if c not in rules.caveats_en),
-                )
+                rules = merge_rules(rules, resolve_rules(extra), origin=extra)
             return rules
 
         return self._cached("rules", (str(main), str(extra)), load)
@@ -607,7 +595,7 @@ class StudyRunner:
                 need = sorted({d for d, _ in todo} | {s for _, s in todo})
                 one = dataclasses.replace(rules, rules=(rule,), surfaces=(), crossings=None)
                 layers = {lid: self._layer(study, lid) for lid in need}
-                res = conflicts(layers, rules=one, specs=specs, quad_segs=quad_segs, with_crossings=False,
+                res = conflicts(layers, one, specs=specs, quad_segs=quad_segs, with_crossings=False,
                                 with_summaries=False, language=self.language)
                 g = res.geometries
                 for d, s in pairs:
@@ -812,7 +800,7 @@ def _minutes_list(res: StudyResults) -> list[float]:
 
 
 def compare_results(base: StudyResults, scen: StudyResults) -> Comparison:
-    """Differences between two :class:`StudyResults` (pure; see :mod:`jokkgeo.analysis.compare`)."""
+    """Differences between two :class:`StudyResults` (pure; see :mod:`jokkgeo.analysis.diff`)."""
     from jokkgeo.analysis.conflicts import KEY_COLUMNS
 
     tables: dict[str, pd.DataFrame] = {}
@@ -919,3 +907,55 @@ def _area_changed_rows(base: gpd.GeoDataFrame, scen: gpd.GeoDataFrame, changed: 
     rows["status"] = diff.CHANGED
     cols = [*full, "status", "severity_baseline", "severity_scenario", *carry, "geometry"]
     return gpd.GeoDataFrame(rows[[c for c in cols if c in rows.columns]], geometry="geometry", crs=WORKING_CRS)
+
+
+def run_comparison(
+    catalogue: Mapping[str, LayerSpec],
+    scenarios: Any,
+    *,
+    scenario: str,
+    baseline: str = "baseline",
+    root: Path,
+    language: str = "sv",
+    allow_outside: bool = False,
+    store: Any = None,
+    on_step: Any = None,
+) -> tuple[Comparison, Study, Study]:
+    """Baseline vs scenario: the one comparison workflow (``jokkgeo compare`` and the report's ``compare``).
+
+    Parameters
+    ----------
+    catalogue
+        The layers both studies start from (a public report passes only the allowed ones).
+    scenarios
+        A :class:`~jokkgeo.scenarios.ScenarioSet`.
+    scenario, baseline
+        Names of the two scenarios (``baseline``: the study without changes).
+    root, language, allow_outside
+        As :class:`StudyRunner`.
+    store
+        The run's :class:`~jokkgeo.study.store.LayerStore`: layers are shared with the rest of the run,
+        and so is one :class:`StudyRunner` (``store.shared["compare_runner"]``), so a baseline is analysed once.
+    on_step
+        Called with a one-line message per step.
+
+    Returns
+    -------
+    (Comparison, Study, Study)
+        The differences and the two studies.
+    """
+    from jokkgeo.i18n import text
+    from jokkgeo.study.scenario import prepare_studies
+
+    step = on_step or log.info
+    base, scen = prepare_studies(catalogue, scenarios, baseline=baseline, scenario=scenario, store=store)
+    runner = store.shared.get("compare_runner") if store is not None else None
+    if runner is None:
+        runner = StudyRunner(root=root, language=language, allow_outside=allow_outside)
+        if store is not None:
+            store.shared["compare_runner"] = runner
+    step(text("step.compare", language, baseline=baseline, scenario=scenario))
+    return runner.compare(base, scen), base, scen
+
+
+__all__ = ["Comparison", "StudyResults", "StudyRunner", "compare_results", "run_comparison"]

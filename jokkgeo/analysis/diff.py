@@ -1,6 +1,6 @@
 """Differences between a baseline and a scenario result (pure, vectorised).
 
-Generic building blocks used by :mod:`jokkgeo.analysis.scenario_run`:
+Generic building blocks used by :mod:`jokkgeo.workflows.comparison`:
 
 - :func:`area_changes` — gained and lost areas between band polygons (shapely difference),
 - :func:`table_changes` — per-key deltas of numeric columns (band totals, shares, density),

@@ -1,0 +1,657 @@
+"""Recipe runners: one function per analysis ``type`` of a map recipe, in one explicit table.
+
+:data:`RECIPE_TYPES` maps each ``type`` to its runner. A runner takes
+``(spec, ctx)`` -- the recipe section and the :class:`RecipeContext` of the run
+(settings and the one :class:`~jokkgeo.study.store.LayerStore`, which leaves
+restricted layers out of public bundles) -- and returns an :class:`AnalysisOutput`:
+map layers, results for ``results.gpkg``, tables, parameters and caveats.
+To add a type, add a runner and a row to :data:`RECIPE_TYPES` (or pass an extended
+table to :func:`jokkgeo.report.build_report`).
+
+Recipe sections::
+
+    - type: conflicts
+      development: [investment_areas, {layer: roads}]        # ids or {layer, where}
+      sensitive: [reindeer_calving_land, reindeer_migration_routes]
+      rules: rules/my_rules.yaml                              # optional, default packaged rules
+      crossings: true                                         # migration-route crossings
+
+    - type: catchments
+      sites: investment_sites
+      site_ids: [kallak, jokkmokk_industri]
+      minutes: [30, 45, 60, 90]
+      season: summer
+
+    - type: influence
+      development: [investment_areas, roads, power_lines]     # layers to build surfaces from
+      cell_m: 500
+
+    - type: screening                                         # housing land against constraints
+      candidates: housing_land
+
+    - type: compare                                           # baseline vs scenario (see run_compare)
+      scenario: kallak_rail
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from jokkgeo import i18n
+from jokkgeo.errors import AnalysisError, CatalogueError, JokkgeoError
+from jokkgeo.recipes import AnalysisSpec, Recipe
+from jokkgeo.render.document import MapDocument, MapLayer, RasterData, layer_from_spec, text, theme_label
+from jokkgeo.render.styles import band_style, raster_style, severity_style, simple_style
+from jokkgeo.settings import Settings
+from jokkgeo.study.store import LayerStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class AnalysisOutput:
+    """What one analysis section adds to a bundle."""
+
+    layers: list[MapLayer] = field(default_factory=list)
+    """Shown on the map and figure (legend order)."""
+    results: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
+    """Written to ``results.gpkg`` as ``<recipe>__<name>``."""
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    """Written to ``tables/<recipe>__<name>.csv``."""
+    parameters: dict[str, Any] = field(default_factory=dict)
+    caveats: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """Things the reader must know (skipped parts, omitted restricted inputs)."""
+    rasters: dict[str, tuple[Any, Any, float]] = field(default_factory=dict)
+    """``name -> (array, transform, nodata)`` written to ``rasters/<recipe>__<name>.tif`` (EPSG:3006)."""
+
+
+@dataclass
+class RecipeContext:
+    """What every runner of one report run shares: the settings and the one layer store."""
+
+    settings: Settings
+    store: LayerStore
+
+    @property
+    def language(self) -> str:
+        return self.settings.language
+
+
+Runner = Callable[[AnalysisSpec, RecipeContext], AnalysisOutput]
+
+
+def _resolve_extent(recipe: Recipe, ctx: RecipeContext) -> tuple[float, float, float, float] | None:
+    ext = recipe.extent
+    pad = recipe.extent_buffer_m
+    if ext is None:
+        return None
+    if isinstance(ext, tuple):
+        box = ext
+    elif ext == "study_area":
+        gdf = ctx.store.layer("boundary")
+        if "is_study_area" in gdf.columns:
+            gdf = gdf[gdf["is_study_area"].astype(bool)]
+        box = tuple(gdf.total_bounds)
+    elif ext in set(ctx.store.catalogue):
+        box = tuple(ctx.store.layer(ext).total_bounds)
+    else:
+        found = None
+        for lid in ("investment_areas", "investment_sites"):
+            if lid in set(ctx.store.catalogue):
+                gdf = ctx.store.layer(lid)
+                if "site_id" in gdf.columns and (gdf["site_id"] == ext).any():
+                    found = tuple(gdf[gdf["site_id"] == ext].total_bounds)
+                    break
+        if found is None:
+            raise AnalysisError(
+                f"{recipe.path}: key 'extent': '{ext}' is neither 'study_area', a layer id nor a site_id of "
+                "investment_areas/investment_sites"
+            )
+        box = found
+    xmin, ymin, xmax, ymax = (float(v) for v in box)
+    return (xmin - pad, ymin - pad, xmax + pad, ymax + pad)
+
+
+def _apply_legend_order(layers: list[MapLayer], order: Sequence[str]) -> list[MapLayer]:
+    first = [lay for oid in order for lay in layers if lay.id == oid]
+    return first + [lay for lay in layers if lay not in first]
+
+
+@dataclass
+class RecipeRun:
+    recipe: Recipe
+    document: MapDocument
+    outputs: list[tuple[AnalysisSpec, AnalysisOutput]]
+
+
+def run_recipe(recipe: Recipe, ctx: RecipeContext, recipe_types: Mapping[str, Runner] | None = None) -> RecipeRun:
+    """Load the recipe's layers, run its analyses and build its :class:`MapDocument`."""
+    recipe_types = RECIPE_TYPES if recipe_types is None else recipe_types
+    lang = ctx.language
+    layers: list[MapLayer] = []
+    for rl in recipe.layers:
+        if not ctx.store.allowed(rl.id):
+            continue
+        spec = ctx.store.catalogue[rl.id]
+        gdf = ctx.store.layer(rl.id, rl.where)
+        lay = layer_from_spec(spec, gdf, language=lang, style_overrides=rl.style, show=rl.show)
+        title = rl.title_en if lang == "en" and rl.title_en else rl.title
+        if title:
+            lay.title = title
+            lay.style = lay.style.with_title(title)
+        layers.append(lay)
+    outputs = []
+    caveats = recipe.caveat_texts(lang)
+    for spec in recipe.analyses:
+        log.info("recipe %s: running %s", recipe.id, spec.type)
+        out = recipe_types[spec.type](spec, ctx)
+        outputs.append((spec, out))
+        layers.extend(out.layers)
+        for c in out.caveats:
+            if c not in caveats:
+                caveats.append(c)
+    doc = MapDocument(
+        id=recipe.id,
+        title=recipe.label(lang),
+        description=recipe.description_text(lang),
+        layers=_apply_legend_order(layers, recipe.legend_order),
+        extent=_resolve_extent(recipe, ctx),
+        caveats=caveats,
+        language=lang,
+        simplify_m=recipe.simplify_m,
+    )
+    return RecipeRun(recipe, doc, outputs)
+
+
+def _selectors(spec: AnalysisSpec, key: str, ctx: RecipeContext, *, required: bool = True) -> list[tuple[str, dict]]:
+    raw = spec.get(key)
+    if raw is None:
+        if required:
+            raise spec.fail(key, "missing (required): a list of layer ids or {layer, where} mappings")
+        return []
+    if isinstance(raw, (str, Mapping)):
+        raw = [raw]
+    if not isinstance(raw, Sequence):
+        raise spec.fail(key, f"expected a list of layer ids, got {raw!r}")
+    out = []
+    for i, item in enumerate(raw):
+        if isinstance(item, str):
+            lid, where = item, {}
+        elif isinstance(item, Mapping) and "layer" in item:
+            lid, where = str(item["layer"]), dict(item.get("where") or {})
+            where = {k: (list(v) if isinstance(v, (list, tuple)) else [v]) for k, v in where.items()}
+        else:
+            raise spec.fail(f"{key}[{i}]", f"expected a layer id or {{layer, where}}, got {item!r}")
+        if lid not in set(ctx.store.catalogue):
+            raise spec.fail(f"{key}[{i}]", f"no layer '{lid}' in the catalogue; available: {', '.join(sorted(ctx.store.catalogue))}")
+        out.append((lid, where))
+    return out
+
+
+def _flags(ctx: RecipeContext, ids: Sequence[str]) -> tuple[bool, bool]:
+    return ctx.store.flags(ids)
+
+
+def _analysis_group(language: str) -> str:
+    return theme_label("analysis", language)
+
+
+# ------------------------------------------------------------------------------ conflicts
+
+_CONFLICT_POPUP = {
+    "sv": {"rule_id": "Regel", "dev_label": "Exploatering", "sens_label": "Känsligt område", "severity": "Allvarlighet",
+           "distance_m": "Avstånd (m)", "zoi_area_m2": "Påverkad yta (m²)", "zoi_length_m": "Påverkad längd (m)",
+           "reference": "Referens"},
+    "en": {"rule_id": "Rule", "dev_label": "Development", "sens_label": "Sensitive feature", "severity": "Severity",
+           "distance_m": "Distance (m)", "zoi_area_m2": "Affected area (m²)", "zoi_length_m": "Affected length (m)",
+           "reference": "Reference"},
+}
+
+
+def conflicts_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
+    """Land-use conflicts (:func:`jokkgeo.analysis.conflicts.conflicts`) of development × sensitive layers."""
+    from jokkgeo.workflows.conflicts import ConflictOptions, run_conflicts
+    from jokkgeo.workflows.rules import resolve_rules
+
+    lang = ctx.language
+    known = {"development", "sensitive", "rules", "rule_ids", "crossings", "title", "title_en"}
+    for key in spec.params:
+        if key not in known:
+            raise spec.fail(key, f"unknown key for type conflicts; allowed: {', '.join(sorted(known))}")
+    dev = _selectors(spec, "development", ctx)
+    sens = _selectors(spec, "sensitive", ctx)
+    out = AnalysisOutput()
+    dev = [(lid, w) for lid, w in dev if ctx.store.allowed(lid)]
+    sens_all = sens
+    sens = [(lid, w) for lid, w in sens if ctx.store.allowed(lid)]
+    if len(sens) < len(sens_all):
+        out.notes.append(
+            (i18n.text("report.conflicts_with_restricted_layers_are", lang))
+            + ", ".join(lid for lid, _ in sens_all if (lid, _) not in sens)
+        )
+    if not dev or not sens:
+        return out
+    rules_path = spec.get("rules")
+    rules = resolve_rules(rules_path, root=ctx.settings.project_root, origin=f"{spec.origin}.rules'",
+                          allow_outside=ctx.settings.allow_outside) if rules_path else resolve_rules()
+    rule_ids = spec.get("rule_ids")
+    if rule_ids is not None:
+        # only these conflict rules (the crossings section of the rules is kept)
+        from dataclasses import replace
+
+        unknown = sorted(set(rule_ids) - {r.id for r in rules.rules})
+        if unknown:
+            raise spec.fail("rule_ids", f"unknown rule(s) {', '.join(unknown)}; rules: "
+                                        f"{', '.join(r.id for r in rules.rules)}")
+        rules = replace(rules, rules=tuple(r for r in rules.rules if r.id in set(rule_ids)))
+    layers: dict[str, gpd.GeoDataFrame] = {}
+    for lid, where in [*dev, *sens]:
+        layers[lid] = ctx.store.layer(lid, where)
+    run = run_conflicts(ctx.store, rules, ConflictOptions(language=lang, with_crossings=bool(spec.get("crossings", True))),
+                        layers=layers)
+    if run.skipped:  # rules with nothing to run on: said in the bundle (index notes and a table)
+        out.tables["skipped_rules"] = pd.DataFrame(run.skipped, columns=["rule_id", "missing"])
+        out.notes.extend(i18n.text("conflicts.skipped_rule", lang, rule=rule_id,
+                                   side=i18n.text(f"conflicts.side.{side}", lang)) for rule_id, side in run.skipped)
+    if run.result is None:
+        out.notes.append(i18n.text("report.no_conflict_rule_applies_to", lang))
+        return out
+    result = run.result
+    ids = list(layers)
+    illustrative, restricted = _flags(ctx, ids)
+    group = _analysis_group(lang)
+    title = spec.get("title_en" if lang == "en" else "title") or (i18n.text("report.conflict_areas", lang))
+    geoms = result.geometries
+    popup = tuple((k, v) for k, v in _CONFLICT_POPUP[lang].items())
+    if len(geoms):
+        geoms = geoms[geoms.geometry.notna() & ~geoms.geometry.is_empty]
+        types = geoms.geometry.geom_type.str.replace("Multi", "")
+        for kind, geom_type, suffix in (("polygon", "Polygon", ""), ("line", "LineString", i18n.text("report.routes", lang))):
+            part = geoms[(types == geom_type).to_numpy()]
+            if not len(part):
+                continue
+            style = severity_style(title=title + suffix, kind=kind, language=lang)
+            style = _with_popup(style, popup)
+            out.layers.append(MapLayer(id=f"conflicts_{kind}", title=title + suffix, group=group, style=style,
+                                       data=part, illustrative=illustrative, restricted=restricted))
+        out.results["conflicts"] = geoms
+    out.tables["conflicts"] = result.table
+    if len(result.zones):
+        out.tables["conflict_zones"] = result.zones
+    for name, table in result.summaries.items():
+        out.tables[f"conflicts_by_{name}"] = table
+    if result.crossings is not None and len(result.crossings):
+        cross_title = i18n.text("report.migration_route_crossings", lang)
+        style = simple_style("point", title=cross_title, color="#000000", fill_color="#ffd400", radius=5.0,
+                             weight=1.5, fill_opacity=1.0, z_order=40,
+                             popup=(("route_label", i18n.text("report.route", lang)),
+                                    ("infra_label", i18n.text("report.infrastructure", lang)),
+                                    ("infra_type", i18n.text("report.type", lang))),
+                             tooltip="route_label")
+        out.layers.append(MapLayer(id="crossings", title=cross_title, group=group, style=style,
+                                   data=result.crossings, illustrative=illustrative, restricted=restricted))
+        out.results["crossings"] = result.crossings
+        if result.crossing_counts is not None:
+            out.tables["crossing_counts"] = result.crossing_counts
+    out.caveats.extend(result.caveats)
+    if result.citations:
+        refs = "; ".join(f"{v}" for _, v in sorted(result.citations.items()))
+        out.caveats.append((i18n.text("report.zones_of_influence_from", lang)) + refs)
+    out.parameters = {**result.params, "development": [d for d, _ in dev], "sensitive": [s for s, _ in sens]}
+    return out
+
+
+def _with_popup(style: Any, popup: tuple[tuple[str, str], ...]) -> Any:
+    from dataclasses import replace
+
+    return replace(style, popup=popup, tooltip="sens_label")
+
+
+# ------------------------------------------------------------------------------ catchments
+
+
+def catchments_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
+    """Travel-time catchments of sites (:func:`jokkgeo.analysis.catchments.catchments`).
+
+    The map shows the *nearest-site* split (each area given to the workplace reached
+    fastest, bands nested); ``results.gpkg`` also holds every site's own bands.
+    """
+    from dataclasses import replace
+
+    from jokkgeo.workflows.catchments import CatchmentOptions, run_catchments
+
+    lang = ctx.language
+    known = {"sites", "site_ids", "minutes", "season", "roads", "direction", "cell_m", "buffer_m", "title",
+             "title_en"}
+    for key in spec.params:
+        if key not in known:
+            raise spec.fail(key, f"unknown key for type catchments; allowed: {', '.join(sorted(known))}")
+    out = AnalysisOutput()
+    minutes = spec.get("minutes", [30, 45, 60, 90])
+    if not isinstance(minutes, Sequence) or not minutes or not all(
+            isinstance(m, (int, float)) and not isinstance(m, bool) and m > 0 for m in minutes):
+        raise spec.fail("minutes", f"expected a list of positive minutes, got {minutes!r}")
+    sites_id = spec.get("sites", "investment_sites")
+    roads_id = spec.get("roads", "roads")
+    for key, lid in (("sites", sites_id), ("roads", roads_id)):
+        if lid not in set(ctx.store.catalogue):
+            raise spec.fail(key, f"no layer '{lid}' in the catalogue")
+    site_ids = spec.get("site_ids")
+    where = {"site_id": list(site_ids)} if site_ids else None
+    if site_ids:
+        found = ctx.store.layer(sites_id, where)
+        missing = sorted(set(map(str, site_ids)) - set(found["site_id"].astype(str)))
+        if missing:
+            raise spec.fail("site_ids", f"no site(s) {', '.join(missing)} in layer '{sites_id}'")
+    kwargs = {k: spec.get(k) for k in ("direction", "cell_m", "buffer_m") if spec.get(k) is not None}
+    run = run_catchments(ctx.store, CatchmentOptions(
+        minutes=tuple(float(m) for m in minutes), season=spec.get("season", "summer"), sites_layer=sites_id,
+        sites_where=where, roads_layer=roads_id, place_layers=(), **kwargs))
+    result, sites = run.result, run.sites
+    names = dict(zip(sites["site_id"].astype(str), sites["name"].astype(str) if "name" in sites.columns
+                     else sites["site_id"].astype(str)))
+    group = _analysis_group(lang)
+    season = str(spec.get("season", "summer"))
+    if season in ("summer", "winter", "spring", "autumn"):
+        season = i18n.text(f"report.season.{season}", lang)
+    title = spec.get("title_en" if lang == "en" else "title") or i18n.text("report.travel_time_nearest", lang,
+                                                                            season=season)
+
+    def decorate(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty].copy()
+        frame["site_name"] = frame["site_id"].astype(str).map(names)
+        frame["area_km2"] = (frame["area_m2"] / 1e6).round(1)
+        unit = "min"
+        frame["label"] = frame["site_name"].astype(str) + " ≤ " + frame["minutes"].map(lambda m: f"{m:g}") + f" {unit}"
+        # widest band first, so nearer bands are drawn on top
+        return frame.sort_values(["minutes", "site_id"], ascending=[False, True], kind="stable")
+
+    nearest = decorate(result.nearest)
+    per_site = decorate(result.polygons)
+    style = band_style(sorted({float(m) for m in minutes}), title=title, language=lang)
+    style = replace(style, popup=(("site_name", i18n.text("report.workplace", lang)),
+                                  ("minutes", i18n.text("report.within_minutes", lang)),
+                                  ("area_km2", i18n.text("report.area_km", lang))),
+                    tooltip="label")
+    out.layers.append(MapLayer(id="catchment_bands", title=title, group=group, style=style, data=nearest))
+    site_title = i18n.text("report.workplaces", lang)
+    out.layers.insert(0, MapLayer(
+        id="catchment_sites", title=site_title, group=group,
+        style=simple_style("point", title=site_title, color="#000000", fill_color="#e7298a", radius=7.0, weight=2.0,
+                           fill_opacity=1.0, label_field="name", tooltip="name", z_order=50,
+                           popup=(("name", i18n.text("report.name", lang)),
+                                  ("type", i18n.text("report.type", lang)),
+                                  ("jobs", i18n.text("report.jobs", lang)))),
+        data=sites))
+    out.results["catchments_nearest"] = nearest
+    out.results["catchments_per_site"] = per_site
+    if len(result.snaps):
+        out.results["catchment_access_legs"] = result.snaps
+    table = pd.DataFrame(per_site.drop(columns=per_site.geometry.name))
+    out.tables["catchments_per_site"] = table.sort_values(["site_id", "minutes"], kind="stable")
+    out.parameters = {**result.params, "sites": sites_id, "roads": roads_id}
+    out.caveats.append(text("approximate", lang))
+    out.notes.extend(result.warnings)
+    empty = result.polygons[result.polygons["status"] != "ok"]
+    if len(empty):  # sites that reach nothing within a band: in the bundle, not only on stderr
+        out.tables["unreachable_bands"] = pd.DataFrame(empty.drop(columns=empty.geometry.name))
+    return out
+
+
+# ------------------------------------------------------------------------------ influence
+
+
+def influence_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
+    """Zone-of-influence surface (:func:`jokkgeo.analysis.surfaces.influence_surfaces`) as an image overlay.
+
+    ``layers``: the development and zone layers to use; ``surface``: which surface to
+    show (default ``combined_nearest``, 0–1); ``resolution_m``: cell size (default 250 m).
+    """
+    from jokkgeo.workflows.influence import InfluenceOptions, run_influence
+    from jokkgeo.workflows.rules import resolve_rules
+
+    lang = ctx.language
+    known = {"layers", "surface", "resolution_m", "title", "title_en", "bins"}
+    for key in spec.params:
+        if key not in known:
+            raise spec.fail(key, f"unknown key for type influence; allowed: {', '.join(sorted(known))}")
+    out = AnalysisOutput()
+    chosen = [(lid, w) for lid, w in _selectors(spec, "layers", ctx) if ctx.store.allowed(lid)]
+    layers = {lid: ctx.store.layer(lid, w) for lid, w in chosen}
+    resolution = float(spec.get("resolution_m", 250))
+    run = run_influence(ctx.store, resolve_rules(), InfluenceOptions(resolution_m=resolution, language=lang),
+                        layers=layers)
+    result = run.result
+    out.notes.extend(run.notes)
+    name = spec.get("surface", "combined_nearest")
+    if name not in result.surfaces:
+        raise spec.fail("surface", f"'{name}' is not one of: {', '.join(sorted(result.surfaces))}")
+    bins = [float(b) for b in spec.get("bins", [0.05, 0.25, 0.5, 0.75])]
+    values = np.asarray(result.surfaces[name], dtype=float)
+    shown = np.where(values < bins[0], np.nan, values)  # negligible influence is left transparent (display only)
+    raster = RasterData.from_transform(shown, result.grid.transform, nodata=result.nodata)
+    title = spec.get("title_en" if lang == "en" else "title") or (i18n.text("report.influence_of_development_index_0", lang))
+    illustrative, restricted = _flags(ctx, [lid for lid in run.layer_ids if lid in layers])
+    out.layers.append(MapLayer(id="influence", title=title, group=_analysis_group(lang),
+                               style=raster_style(title=title, bins=bins, language=lang, floor=True), raster=raster,
+                               illustrative=illustrative, restricted=restricted, show=True))
+    out.rasters[name] = (result.surfaces[name], result.grid.transform, result.nodata)
+    if len(result.zonal):
+        out.tables["influence_by_zone"] = result.zonal
+    out.parameters = {**result.params, "surface": name}
+    out.caveats.extend(result.caveats)
+    if result.citations:
+        out.caveats.append((i18n.text("report.zones_of_influence_from", lang))
+                           + "; ".join(v for _, v in sorted(result.citations.items())))
+    return out
+
+
+# ------------------------------------------------------------------------------ screening
+
+
+def screening_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
+    """Housing-land screening (:func:`jokkgeo.analysis.screening.screen_housing`).
+
+    ``candidates`` (default ``housing_land``) against ``sensitive`` layers (conflict rules)
+    and, when ``influence_layers`` are given, the other developments' influence.
+    """
+    from dataclasses import replace
+
+    from jokkgeo.workflows.rules import resolve_rules
+    from jokkgeo.workflows.screening import run_screening
+
+    lang = ctx.language
+    known = {"candidates", "sensitive", "influence_layers", "resolution_m", "title", "title_en"}
+    for key in spec.params:
+        if key not in known:
+            raise spec.fail(key, f"unknown key for type screening; allowed: {', '.join(sorted(known))}")
+    out = AnalysisOutput()
+    cand_id = spec.get("candidates", "housing_land")
+    if cand_id not in set(ctx.store.catalogue):
+        raise spec.fail("candidates", f"no layer '{cand_id}' in the catalogue")
+    sens_all = _selectors(spec, "sensitive", ctx)
+    sens = [(lid, w) for lid, w in sens_all if ctx.store.allowed(lid)]
+    if len(sens) < len(sens_all):
+        out.notes.append((i18n.text("report.screening_against_restricted_layers_is", lang))
+                         + ", ".join(lid for lid, w in sens_all if (lid, w) not in sens))
+    infl = [(lid, w) for lid, w in _selectors(spec, "influence_layers", ctx, required=False) if ctx.store.allowed(lid)]
+    run = run_screening(ctx.store, resolve_rules(), candidates=cand_id,
+                        sensitive={lid: ctx.store.layer(lid, w) for lid, w in sens},
+                        influence_layers={lid: ctx.store.layer(lid, w) for lid, w in infl},
+                        resolution_m=float(spec.get("resolution_m", 250)), language=lang)
+    conf = run.conflicts.result if run.conflicts is not None else None
+    if run.conflicts is not None and conf is None:
+        out.notes.append(i18n.text("report.no_conflict_rule_housing", lang))
+    res = run.result
+    table = res.table
+    title = spec.get("title_en" if lang == "en" else "title") or (i18n.text("report.housing_land_worst_conflict", lang))
+    style = severity_style(title=title, field="worst_severity", language=lang)
+    none_label = i18n.text("report.no_conflict", lang)
+    from jokkgeo.render.styles import CategoryClass
+
+    cat = style.categorical
+    assert cat is not None
+    cat = replace(cat, classes=(*cat.classes, CategoryClass(value="none", color="#1a9850", label=none_label)))
+    popup_fields = [("name", i18n.text("report.name", lang)), ("locality", i18n.text("report.locality", lang)),
+                    ("dwellings", i18n.text("report.dwellings", lang)),
+                    ("worst_severity", i18n.text("report.worst_conflict", lang)),
+                    ("n_conflicts", i18n.text("report.conflicts", lang)),
+                    ("affected_sameby", i18n.text("report.samebyar", lang)),
+                    ("reindeer_distance_m", i18n.text("report.distance_to_reindeer_land_m", lang)),
+                    ("screening_rank", i18n.text("report.rank", lang))]
+    style = replace(style, categorical=cat, popup=tuple(p for p in popup_fields if p[0] in table.columns),
+                    tooltip="name" if "name" in table.columns else None, z_order=25, fill_opacity=0.75)
+    if "worst_severity" in table.columns:
+        spec_c = ctx.store.catalogue[cand_id]
+        out.layers.append(MapLayer(id="screening", title=title, group=_analysis_group(lang), style=style, data=table,
+                                   illustrative=spec_c.illustrative or _flags(ctx, [s for s, _ in sens])[0],
+                                   restricted=_flags(ctx, [s for s, _ in sens])[1]))
+    out.results["screening"] = table
+    out.tables["screening"] = pd.DataFrame(table.drop(columns=table.geometry.name))
+    out.parameters = {**res.params, "candidates": cand_id, "sensitive": [s for s, _ in sens]}
+    out.caveats.extend(res.caveats)
+    if conf is not None:
+        out.caveats.extend(c for c in conf.caveats if c not in out.caveats)
+    return out
+
+
+
+# ------------------------------------------------------------------------------ compare
+
+_COMPARE_KEYS = frozenset({"scenario", "baseline", "scenarios", "site"})
+
+
+def compare_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
+    """Baseline vs scenario differences (:mod:`jokkgeo.workflows.comparison`) as map layers, results and tables.
+
+    Registered in :data:`jokkgeo.report.ANALYSES`. Recipe section::
+    
+        analyses:
+          - type: compare
+            scenario: kallak_rail          # required: a scenarios/NAME.yaml, or a scenario mapping written here
+            baseline: kallak_road          # default: baseline (the study without changes); also name or mapping
+            scenarios: scenarios           # folder of scenario files (default: scenarios/ of the project)
+            site: kallak                   # whose catchment bands are drawn (default: the most changed site)
+    
+    A scenario written inside the recipe uses the keys of a scenario file
+    (``{title: ..., season: winter}``; ``name`` defaults to ``scenario_<i>``).
+    
+    The map shows baseline and scenario side by side (two synchronised panes; the
+    scenario pane carries the differences) and the figure has two matching panels; ``results.gpkg``
+    the difference layers, ``tables/`` the difference tables, and the index page the
+    written summary. All comparisons of one report share one
+    :class:`~jokkgeo.workflows.comparison.StudyRunner`, so the baseline is analysed once.
+    In a public bundle restricted layers (reindeer herding) are left out of both studies.
+    """
+    from jokkgeo.workflows.comparison import run_comparison
+    from jokkgeo.present.comparison import comparison_summary
+    from jokkgeo.render.compare import comparison_document, pane_titles, result_layers
+    from jokkgeo.scenarios import BASELINE, ScenarioSet, parse_scenario, validate_scenario
+
+    for key in spec.params:
+        if key not in _COMPARE_KEYS:
+            raise spec.fail(key, f"unknown key for type compare; allowed: {', '.join(sorted(_COMPARE_KEYS))}")
+    root = ctx.settings.project_root
+    inline: dict[str, Any] = {}
+
+    def name_of(key: str, default: str | None) -> str:
+        raw = spec.get(key, default)
+        if isinstance(raw, Mapping):  # a scenario written inside the recipe
+            data = dict(raw)
+            data.setdefault("name", f"{key}_{spec.origin.rsplit('[', 1)[-1].rstrip(']')}")
+            try:
+                scen = parse_scenario(data, None, root=root, allow_outside=ctx.settings.allow_outside)
+            except JokkgeoError as exc:
+                raise type(exc)(f"{spec.origin}.{key}': {str(exc).replace('<scenario>: ', '')}") from None
+            inline[scen.name] = scen
+            return scen.name
+        if not isinstance(raw, str) or not raw:
+            raise spec.fail(key, "missing (required): a scenario name (e.g. kallak_rail) or a scenario mapping")
+        return raw
+
+    scenario = name_of("scenario", None)
+    baseline = name_of("baseline", BASELINE)
+    raw_dir = spec.get("scenarios", "scenarios")
+    if not isinstance(raw_dir, str):
+        raise spec.fail("scenarios", f"expected a folder path, got {raw_dir!r}")
+    sdir = Path(raw_dir) if Path(raw_dir).is_absolute() else root / raw_dir
+    if not ctx.settings.allow_outside and not sdir.resolve().is_relative_to(root.resolve()):
+        raise spec.fail("scenarios", f"'{raw_dir}' is outside the project folder; pass --allow-outside")
+    catalogue = {lid: ctx.store.catalogue[lid] for lid in ctx.store.catalogue if ctx.store.allowed(lid)}
+    try:
+        scenarios = ScenarioSet.from_dir(sdir, root=root, catalogue=catalogue,
+                                         allow_outside=ctx.settings.allow_outside)
+        if inline:
+            scenarios = ScenarioSet({**{n: scenarios.raw(n) for n in scenarios if n != BASELINE}, **inline}, sdir)
+            for name in inline:
+                try:
+                    validate_scenario(scenarios[name], catalogue)
+                except JokkgeoError as exc:
+                    raise type(exc)(f"{spec.origin}': {str(exc).replace('<scenario>: ', '')}") from None
+        for name, key in ((scenario, "scenario"), (baseline, "baseline")):
+            if name not in scenarios:
+                raise spec.fail(key, f"no scenario named '{name}' in {sdir}; available: {', '.join(sorted(scenarios))}")
+    except CatalogueError as exc:
+        if str(exc).startswith(spec.origin):
+            raise
+        raise CatalogueError(f"{spec.origin}': {exc}") from None
+
+    # one store for the run: catalogue layers are shared with the other recipes and recorded as inputs
+    comp, base, scen = run_comparison(catalogue, scenarios, scenario=scenario, baseline=baseline, root=root,
+                                      language=ctx.language, allow_outside=ctx.settings.allow_outside, store=ctx.store)
+    lang = ctx.language
+    doc = comparison_document(comp, language=lang, site=spec.get("site"), context_layers=())
+    out = AnalysisOutput(layers=doc.layers, results=dict(result_layers(comp)),
+                         tables={name: comp.tables[name] for name in comp.tables})
+    summary_data = comparison_summary(comp, language=lang)
+    summary = summary_data.text()
+    out.notes.extend(summary_data.notes())  # from the structure, not parsed back out of the text
+    out.tables["summary"] = pd.DataFrame({"text": summary.splitlines()})
+    out.caveats.extend(doc.caveats)
+    out.parameters = {
+        "baseline": baseline,
+        "scenario": scenario,
+        "scenarios_dir": str(sdir),
+        "changed_layers": comp.params["changed_layers"],
+        "baseline_season": base.season,
+        "scenario_season": scen.season,
+        "scenario_parameters": scen.parameters,
+        "omitted_restricted": sorted(set(ctx.store.catalogue) - set(catalogue)),
+        "pane_titles": list(pane_titles(doc, comp)),
+    }
+    if ctx.store.public and set(ctx.store.catalogue) - set(catalogue):
+        out.notes.append((i18n.text("report.restricted_layers_reindeer_herding_are", lang)))
+    return out
+
+
+RECIPE_TYPES: Mapping[str, Runner] = {
+    "catchments": catchments_recipe,
+    "conflicts": conflicts_recipe,
+    "influence": influence_recipe,
+    "screening": screening_recipe,
+    "compare": compare_recipe,
+}
+"""Recipe ``analyses[].type`` -> runner (the one table of recipe types)."""
+
+__all__ = [
+    "RECIPE_TYPES",
+    "AnalysisOutput",
+    "RecipeContext",
+    "RecipeRun",
+    "Runner",
+    "catchments_recipe",
+    "compare_recipe",
+    "conflicts_recipe",
+    "influence_recipe",
+    "run_recipe",
+    "screening_recipe",
+]
