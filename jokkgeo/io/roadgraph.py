@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from jokkgeo._optional import import_optional
 from jokkgeo.errors import DataSourceError
 from jokkgeo.network.arrays import RoadNetwork
 from jokkgeo.network.graph import graph_from_lines, graph_from_networkx
@@ -52,8 +53,25 @@ def graph_from_osm_xml(
             G = ox.graph_from_xml(p, bidirectional=False, simplify=False, retain_all=True)
     except Exception as exc:  # osmnx raises assorted errors on broken XML
         raise DataSourceError(f"{p}: cannot read as OSM XML road network ({type(exc).__name__}: {exc})") from exc
+    _drop_non_roads(G, p)
     G = ox.projection.project_graph(G, to_crs=WORKING_CRS)
     return graph_from_networkx(G, fallback_kph=fallback_kph, max_kph=max_kph)
+
+
+def _drop_non_roads(G: Any, path: Path) -> None:
+    """Remove edges without a ``highway`` tag (rivers, power lines, railways, ...) and nodes left alone.
+
+    ``osmnx.graph_from_xml`` turns *every* way of the file into edges; only
+    ``highway=*`` ways are roads. The count goes to the log.
+    """
+    drop = [(u, v, k) for u, v, k, d in G.edges(keys=True, data=True) if d.get("highway") in (None, "", [])]
+    if drop:
+        G.remove_edges_from(drop)
+        G.remove_nodes_from([n for n in list(G.nodes) if G.degree(n) == 0])
+        log.info("%s: left out %d edge(s) of ways without a highway tag (rivers, power lines, railways, ...)",
+                 path, len(drop))
+    if G.number_of_edges() == 0:
+        raise DataSourceError(f"{path}: no ways with a highway tag; a road network needs highway=* ways")
 
 
 def graph_from_osm_pbf(
@@ -61,8 +79,8 @@ def graph_from_osm_pbf(
 ) -> RoadNetwork:
     """Road network from an OSM PBF file through pyrosm's driving network (all components kept)."""
     import osmnx as ox
-    import pyrosm
 
+    pyrosm = import_optional("pyrosm", extra="pbf", purpose="reading .osm.pbf road graphs")
     p = _exists(path)
     try:
         osm = pyrosm.OSM(str(p))
