@@ -41,8 +41,8 @@ from jokkgeo.errors import AnalysisError
 from jokkgeo.network.arrays import RoadNetwork
 from jokkgeo.network.nearest import PieceIndex
 from jokkgeo.network.profiles import SpeedProfile, get_profile, seasonal_classes
-from jokkgeo.network.routing import (_open_tree, check_direction, n_generations, node_travel_times, open_mask,
-                                     point_times, snap_sites)
+from jokkgeo.network.routing import (_open_tree, check_direction, lifted_profile, n_generations, node_travel_times,
+                                     open_mask, point_times, snap_sites)
 
 log = logging.getLogger(__name__)
 
@@ -249,7 +249,7 @@ def snap_places(
 
 
 def _place_access(network: RoadNetwork, xy: np.ndarray, *, prof: SpeedProfile, max_snap_m: float,
-                  step_m: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[np.ndarray, ...]]]:
+                  step_m: float, stable: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[np.ndarray, ...]]]:
     """Access points of places: the nearest open road, and extra candidates ``(place positions, geom, frac, dist)``.
 
     Extra access points (the same rule as for sites, :func:`jokkgeo.network.routing.snap_sites`): the
@@ -278,7 +278,7 @@ def _place_access(network: RoadNetwork, xy: np.ndarray, *, prof: SpeedProfile, m
         seasonal_near = (cur >= 0) & np.isin(network.arc_class[first_arc[np.maximum(cur, 0)]], seasonal)
         stale = (cur_stable < 0) | (gen_of[np.maximum(cur_stable, 0)] > gen)
         ss = np.flatnonzero(seasonal_near & stale)
-        if ss.size:
+        if ss.size and stable:
             g2, f2, d2 = snap_places(network, xy[ss], profile=prof, max_snap_m=max_snap_m, step_m=step_m,
                                      stable=True, max_generation=None if gen == last else gen)
             cur_stable[ss] = g2
@@ -362,7 +362,8 @@ def accessibility(
         raise AnalysisError(f"access_speed_kph must be a positive number, got {access_speed_kph!r}")
     prof = get_profile(profile)
     ids, geoms = site_table(sites, site_id_col)
-    snaps = snap_sites(network, geoms, ids, profile=prof, max_snap_m=max_snap_m, access_speed_kph=access_speed_kph)
+    snaps = snap_sites(network, geoms, ids, profile=prof, max_snap_m=max_snap_m, access_speed_kph=access_speed_kph,
+                       direction=direction)
     w = network.travel_time(prof)
     xy, kinds = place_points(places)
     max_place = place_max_snap_m or max_snap_m
@@ -370,7 +371,33 @@ def accessibility(
     snapped = g1 >= 0
     speed_ms = access_speed_kph / 3.6
 
-    def place_time(node_t: np.ndarray, node_owner: np.ndarray | None, site_snaps: Any) -> tuple[np.ndarray, ...]:
+    # no off-road leg is a shortcut (the rule of jokkgeo.network.routing.snap_sites): a place with a leg to a
+    # farther road never gets a shorter time than the roads offer from its reference access (its nearest road
+    # as if no season closed one), with the profile's speeds and the closures lifted
+    if prof.closed:  # the nearest open road may differ from the reference one: every place
+        ref_sub = np.flatnonzero(np.isfinite(xy).all(axis=1))
+    else:  # only places with a leg to a farther road
+        ref_sub = np.unique(np.concatenate([c[0] for c in cands])) if cands else np.zeros(0, np.int64)
+    if ref_sub.size:
+        lifted = lifted_profile(prof)
+        snaps_l = snap_sites(network, geoms, ids, profile=lifted, max_snap_m=max_snap_m,
+                             access_speed_kph=access_speed_kph, direction=direction)
+        # reference access of the places: nearest road with closures lifted, and before each road addition
+        ref_g, ref_f, ref_d, ref_c = _place_access(network, xy[ref_sub], prof=lifted, max_snap_m=max_place,
+                                                   step_m=step_m, stable=False)
+        w_l = network.travel_time(lifted)
+
+        def bound_of(node_t_l: np.ndarray, site_snaps_l: Any) -> np.ndarray:
+            t_r, _ = point_times(network, w_l, node_t_l, np.maximum(ref_g, 0), ref_f, direction=direction,
+                                 snaps=site_snaps_l)
+            out = np.where(ref_g >= 0, t_r + ref_d / speed_ms, np.inf)
+            for sub, g2, f2, d2 in ref_c:
+                t2, _ = point_times(network, w_l, node_t_l, g2, f2, direction=direction, snaps=site_snaps_l)
+                out[sub] = np.minimum(out[sub], t2 + d2 / speed_ms)
+            return out
+
+    def place_time(node_t: np.ndarray, node_owner: np.ndarray | None, site_snaps: Any,
+                   bound: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
         t, o = point_times(network, w, node_t, np.maximum(g1, 0), f1, direction=direction, snaps=site_snaps,
                            node_owner=node_owner)
         best = np.where(snapped, t + d1 / speed_ms, np.inf)
@@ -385,10 +412,17 @@ def accessibility(
             best_dist[sub[better]] = d2[better]
             if o2 is not None:
                 best_owner[sub[better]] = o2[better]
+        if bound is not None:
+            raise_to = np.isfinite(bound) & (bound > best[ref_sub])
+            best[ref_sub[raise_to]] = bound[raise_to]
         return best, best_owner, best_dist
 
     node_t, owner = node_travel_times(network, snaps, profile=prof, direction=direction, nearest=True)
-    total, t_owner, snap_dist = place_time(node_t, owner, snaps.table)
+    bound = None
+    if ref_sub.size:
+        node_t_l, _ = node_travel_times(network, snaps_l, profile=lifted, direction=direction, nearest=True)
+        bound = bound_of(node_t_l, snaps_l.table)
+    total, t_owner, snap_dist = place_time(node_t, owner, snaps.table, bound)
     reachable = np.isfinite(total)
     minutes_nearest = np.where(reachable, total / 60.0, np.nan)
     cut = np.array(mins)
@@ -407,8 +441,12 @@ def accessibility(
         for start in range(0, len(ids), chunk):
             batch = np.arange(start, min(start + chunk, len(ids)))
             times, _ = node_travel_times(network, snaps, profile=prof, direction=direction, sites=batch)
+            times_l = (node_travel_times(network, snaps_l, profile=lifted, direction=direction, sites=batch)[0]
+                       if ref_sub.size else None)
             for row, s in enumerate(batch):
-                tot, _, _ = place_time(times[row], None, snaps.table[snaps.table["site"] == s])
+                bound_s = (bound_of(times_l[row], snaps_l.table[snaps_l.table["site"] == s])
+                           if times_l is not None else None)
+                tot, _, _ = place_time(times[row], None, snaps.table[snaps.table["site"] == s], bound_s)
                 per_site_minutes[ids[s]] = np.where(np.isfinite(tot), tot / 60.0, np.nan)
                 cols[f"minutes_{ids[s]}"] = per_site_minutes[ids[s]]
     # one concat instead of a column-by-column insert; replaces same-named columns of the input

@@ -541,7 +541,8 @@ def catchments(
             raise AnalysisError(f"{name} must be a positive number, got {value!r}")
     prof = get_profile(profile)
     ids, geoms = site_table(sites, site_id_col)
-    snaps = snap_sites(network, geoms, ids, profile=prof, max_snap_m=max_snap_m, access_speed_kph=access_speed_kph)
+    snaps = snap_sites(network, geoms, ids, profile=prof, max_snap_m=max_snap_m, access_speed_kph=access_speed_kph,
+                       direction=direction)
     cut_s = np.array(mins) * 60.0
     limit = float(cut_s[-1])
     w = network.travel_time(prof)

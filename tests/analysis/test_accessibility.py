@@ -231,3 +231,25 @@ def test_index_is_built_once_strtree_snapping_has_cost_as_much(monkeypatch):
     net2 = graph_from_lines(roads)
     prepare_snapping(net2, "summer", step_m=100.0)
     assert key in net2._cache and acc_mod._piece_tree_key(get_profile("summer"), 100.0, True, None) in net2._cache
+
+
+def test_place_access_legs_are_not_shortcuts():
+    """Primary (0,0)-(10000,0) at 25 m/s; a track (8.33 m/s) (0,0)-(0,1000)-(4000,1000). Site at (10000,0).
+
+    Place (3000,1050): 50 m from the track, 1050 m from the primary. By road: 6 s leg + 4000 m of track
+    (480 s) + 10 km of primary (400 s) = 886 s. The 1050 m leg straight to the primary (126 s + 280 s =
+    406 s) would be a shortcut. In winter (track closed) the leg is the only way, but no faster than the
+    road with the closure lifted: 6 + 4000/5.833 + 10000/22.5 s.
+    """
+    roads = gpd.GeoDataFrame({"highway": ["primary", "track"], "maxspeed": ["90", None]},
+                             geometry=[L([(0, 0), (10000, 0)]), L([(0, 0), (0, 1000), (4000, 1000)])],
+                             crs="EPSG:3006")
+    net = graph_from_lines(roads)
+    site = gpd.GeoDataFrame({"site_id": ["e"]}, geometry=[P(10000, 0)], crs="EPSG:3006")
+    pl = places((3000, 1050))
+    v = 30 / 3.6
+    summer = accessibility(net, site, pl, minutes=[30]).places
+    assert summer["minutes_nearest"].iloc[0] * 60 == pytest.approx(50 / v + 480 + 400)
+    assert summer["minutes_e"].iloc[0] * 60 == pytest.approx(50 / v + 480 + 400)
+    winter = accessibility(net, site, pl, minutes=[30], profile="winter").places
+    assert winter["minutes_nearest"].iloc[0] * 60 == pytest.approx(50 / v + 4000 / (0.7 * v) + 10000 / 22.5)
