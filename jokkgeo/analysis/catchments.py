@@ -33,10 +33,12 @@ import pandas as pd
 import shapely
 
 from jokkgeo._progress import progress
-from jokkgeo.errors import AnalysisError, CRSError
+from jokkgeo.crs import check_working_crs
+from jokkgeo.errors import AnalysisError
 from jokkgeo.network.arrays import RoadNetwork
 from jokkgeo.network.profiles import SpeedProfile, get_profile
 from jokkgeo.network.routing import check_direction, node_travel_times, point_times, snap_sites
+from jokkgeo.results import Provenance
 from jokkgeo.settings import WORKING_CRS
 
 log = logging.getLogger(__name__)
@@ -52,7 +54,7 @@ DEFAULT_BUFFER_M = 250.0
 
 @dataclass
 class CatchmentResult:
-    """Catchment polygons plus the parameters that made them.
+    """Catchment polygons plus the provenance that made them.
 
     Attributes
     ----------
@@ -70,19 +72,73 @@ class CatchmentResult:
     snaps
         Access legs: ``site_id``, ``distance_m``, ``access_s``, LineString from
         the site to its snapped point.
-    params
-        Minutes, season/profile, direction, access speed, snap distance, grid
-        and buffer, network edits and speed-source counts (for the manifest).
-    warnings
-        Human-readable notes (empty bands, repaired polygons, ...).
+    provenance
+        :class:`jokkgeo.results.Provenance`: parameters (minutes, season and
+        profile, direction, access speed, snap distance, grid and buffer,
+        polygon method, network edits and speed-source counts) and warnings
+        (empty bands, ...). ``params`` and ``warnings`` read from it.
     """
 
     polygons: gpd.GeoDataFrame
     nearest: gpd.GeoDataFrame
     node_times: pd.DataFrame
     snaps: gpd.GeoDataFrame
-    params: dict[str, Any]
-    warnings: list[str] = field(default_factory=list)
+    provenance: Provenance = field(default_factory=Provenance)
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The parameters (``provenance.parameters``)."""
+        return dict(self.provenance.parameters)
+
+    @property
+    def warnings(self) -> list[str]:
+        """The warnings (``provenance.warnings``)."""
+        return list(self.provenance.warnings)
+
+
+LIMITS: dict[str, tuple[float, float, bool]] = {
+    # name: (lowest, highest, lowest allowed itself)
+    "access_speed_kph": (0.0, 150.0, False),
+    "max_snap_m": (0.0, 100_000.0, False),
+    "cell_m": (1.0, 10_000.0, True),
+    "buffer_m": (0.0, 10_000.0, True),
+    "step_m": (0.0, 100_000.0, False),
+}
+"""Allowed ranges of the numeric options of catchments and accessibility."""
+MAX_GRID_CELLS = 20_000_000
+"""Most cells of a catchment grid over the network's extent (cell_m against the extent)."""
+MAX_BUFFER_CELLS = 100
+"""buffer_m may be at most this many cells (raise cell_m for wider buffers)."""
+
+
+def check_option(name: str, value: Any, *, what: str = "catchments") -> float:
+    """Refuse a numeric option outside :data:`LIMITS` with one clear message.
+
+    Parameters
+    ----------
+    name
+        Option name (a key of :data:`LIMITS`).
+    value
+        The value given.
+    what
+        The analysis, for the message.
+
+    Examples
+    --------
+    >>> check_option("buffer_m", 250)
+    250.0
+    >>> check_option("max_snap_m", 0)
+    Traceback (most recent call last):
+    ...
+    jokkgeo.errors.AnalysisError: catchments: key 'max_snap_m': got 0; allowed: more than 0 and at most 100,000
+    """
+    lo, hi, lo_ok = LIMITS[name]
+    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+    v = float(value) if ok else math.nan
+    if not (math.isfinite(v) and (v >= lo if lo_ok else v > lo) and v <= hi):
+        low = f"at least {lo:,.0f}" if lo_ok else f"more than {lo:,.0f}"
+        raise AnalysisError(f"{what}: key '{name}': got {value!r}; allowed: {low} and at most {hi:,.0f}")
+    return v
 
 
 # ----------------------------------------------------------------- helpers
@@ -105,7 +161,7 @@ def site_table(
     """Site ids (text) and geometries; checks CRS, ids and geometry."""
     if not isinstance(sites, gpd.GeoDataFrame):
         raise AnalysisError(f"{what} must be a GeoDataFrame of points or polygons in {WORKING_CRS}")
-    check_crs(sites, what)
+    check_working_crs(sites, what)
     if len(sites) == 0:
         raise AnalysisError(f"{what} has no features; give at least one site")
     if site_id_col is not None and site_id_col not in sites.columns:
@@ -126,16 +182,6 @@ def site_table(
     if not kinds <= {0, 3, 4, 6}:
         raise AnalysisError(f"{what}: sites must be points or polygons (got geometry type ids {sorted(kinds)})")
     return ids, geoms
-
-
-def check_crs(gdf: gpd.GeoDataFrame, what: str) -> None:
-    """Refuse data that is not in EPSG:3006."""
-    from pyproj import CRS
-
-    if gdf.crs is None:
-        raise CRSError(f"{what} has no CRS; set it, e.g. gdf.set_crs('EPSG:3006'), or reproject to {WORKING_CRS}")
-    if CRS.from_user_input(gdf.crs) != CRS.from_user_input(WORKING_CRS):
-        raise CRSError(f"{what} is in {gdf.crs.to_string()}, not {WORKING_CRS}; reproject with gdf.to_crs('EPSG:3006')")
 
 
 # ------------------------------------------------------------- polygons: exact distances on a grid
@@ -535,10 +581,16 @@ def catchments(
     check_direction(direction)
     for name, value in (("access_speed_kph", access_speed_kph), ("max_snap_m", max_snap_m),
                         ("cell_m", cell_m), ("buffer_m", buffer_m)):
-        if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0) or (
-            value == 0 and name in ("access_speed_kph", "cell_m")
-        ):
-            raise AnalysisError(f"{name} must be a positive number, got {value!r}")
+        check_option(name, value)
+    if buffer_m > MAX_BUFFER_CELLS * cell_m:
+        raise AnalysisError(f"catchments: key 'buffer_m': {buffer_m:,.0f} m is more than {MAX_BUFFER_CELLS} cells of "
+                            f"{cell_m:g} m; raise cell_m to at least {buffer_m / MAX_BUFFER_CELLS:,.0f} m")
+    wide = float(np.ptp(network.node_x)) + 2 * buffer_m if network.n_nodes else 0.0
+    high = float(np.ptp(network.node_y)) + 2 * buffer_m if network.n_nodes else 0.0
+    if (wide / cell_m) * (high / cell_m) > MAX_GRID_CELLS:
+        raise AnalysisError(f"catchments: key 'cell_m': {cell_m:g} m is too small for a network {wide / 1000:,.0f} km × "
+                            f"{high / 1000:,.0f} km ({wide * high / cell_m**2:,.0f} cells; at most {MAX_GRID_CELLS:,}); "
+                            f"use cell_m of at least {math.ceil(math.sqrt(wide * high / MAX_GRID_CELLS)):,} m")
     prof = get_profile(profile)
     ids, geoms = site_table(sites, site_id_col)
     snaps = snap_sites(network, geoms, ids, profile=prof, max_snap_m=max_snap_m, access_speed_kph=access_speed_kph,
@@ -612,7 +664,7 @@ def catchments(
                     "speed_sources": network.speed_report.as_dict()},
     }
     return CatchmentResult(polygons=polygons, nearest=nearest_gdf, node_times=node_times, snaps=snaps_gdf,
-                           params=params, warnings=warnings)
+                           provenance=Provenance(parameters=params, warnings=tuple(warnings)))
 
 
 def _site_bands(site_id: str, t: np.ndarray, cut_s: np.ndarray, mins: tuple[float, ...], samples: tuple,

@@ -254,3 +254,36 @@ def test_band_area_matches_the_exact_buffer_at_any_orientation(road):
         # and in the right place: the symmetric difference is a thin rim
         assert got.geometry.symmetric_difference(exact).area < 0.08 * exact.area
     assert_nested_and_valid(res.polygons)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"buffer_m": 1e308}, r"key 'buffer_m': got 1e\+308; allowed: at least 0 and at most 10,000"),
+        ({"max_snap_m": 0}, r"key 'max_snap_m': got 0; allowed: more than 0"),
+        ({"cell_m": 0.5, "buffer_m": 40}, r"key 'cell_m': got 0.5; allowed: at least 1"),
+        ({"buffer_m": 5000, "cell_m": 10}, r"key 'buffer_m': 5,000 m is more than 100 cells"),
+        ({"access_speed_kph": float("nan")}, r"key 'access_speed_kph'"),
+    ],
+)
+def test_extreme_options_are_clear_errors(toy, kwargs, match):
+    """Issue 12: --cell-m 1, --buffer-m 1e308, --max-snap-m 0 ended in "Internal error"."""
+    with pytest.raises(AnalysisError, match=match):
+        catchments(toy, sites_at((0, 0)), **kwargs)
+
+
+def test_cell_too_small_for_the_extent():
+    roads = gpd.GeoDataFrame({"maxspeed": ["60", "60"]}, geometry=[L([(0, 0), (20000, 0)]), L([(0, 0), (0, 20000)])],
+                             crs="EPSG:3006")
+    with pytest.raises(AnalysisError, match=r"key 'cell_m': 1 m is too small for a network 20 km × 20 km "
+                                            r"\(404,010,000 cells; at most 20,000,000\); use cell_m of at least 5 m"):
+        catchments(graph_from_lines(roads), sites_at((0, 0)), cell_m=1, buffer_m=50)
+
+
+def test_result_carries_provenance(toy):
+    from jokkgeo.results import Provenance
+
+    res = catchments(toy, sites_at((0, -2000)), minutes=[2.5, 6], nearest=False)
+    assert isinstance(res.provenance, Provenance)
+    assert res.params == dict(res.provenance.parameters) and res.params["minutes"] == [2.5, 6.0]
+    assert res.warnings == list(res.provenance.warnings) and "nothing reached within 2.5 min" in res.warnings[0]
