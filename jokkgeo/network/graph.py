@@ -469,6 +469,19 @@ def add_lines(
     ``options``); each of its nodes within ``connect_m`` of an existing node is
     merged into that node, others become new nodes (ids ``-1, -2, …``). Existing
     edges are not split: end a new road at an existing junction or node.
+
+    Parameters
+    ----------
+    network
+        The network to extend (not modified).
+    lines
+        GeoDataFrame of the new roads (EPSG:3006), read as by :func:`graph_from_lines`.
+    connect_m
+        Largest distance (m) at which an end of a new road joins an existing node.
+    label
+        Recorded in ``arc_attrs["scenario"]`` and the network's edits.
+    **options
+        Passed to :func:`graph_from_lines`.
     """
     from scipy.spatial import cKDTree
 

@@ -40,6 +40,13 @@ DIRECTIONS = ("to_site", "from_site")
 
 
 def check_direction(direction: str) -> None:
+    """Refuse a direction other than ``"to_site"`` or ``"from_site"``.
+
+    Parameters
+    ----------
+    direction
+        The direction given.
+    """
     if direction not in DIRECTIONS:
         raise AnalysisError(f"direction must be one of {', '.join(DIRECTIONS)}; got {direction!r}")
 
@@ -77,7 +84,13 @@ def open_mask(network: RoadNetwork, prof: SpeedProfile, *, stable: bool = False,
 
 
 def n_generations(network: RoadNetwork) -> int:
-    """Number of road generations: 1 + the number of road layers added with ``add_lines``."""
+    """Number of road generations: 1 + the number of road layers added with ``add_lines``.
+
+    Parameters
+    ----------
+    network
+        The road network.
+    """
     gen = network.geometry_generation()
     return int(gen.max()) + 1 if len(gen) else 1
 
@@ -93,7 +106,19 @@ def _open_tree(network: RoadNetwork, prof: SpeedProfile, *, stable: bool = False
 
 
 def lifted_profile(prof: SpeedProfile) -> SpeedProfile:
-    """``prof`` with its seasonal closures lifted (same speeds): the roads as if no season closed them."""
+    """``prof`` with its seasonal closures lifted (same speeds): the roads as if no season closed them.
+
+    Parameters
+    ----------
+    prof
+        A season profile.
+
+    Examples
+    --------
+    >>> from jokkgeo.network.profiles import get_profile
+    >>> lifted_profile(get_profile("winter")).closed, lifted_profile(get_profile("winter")).factors["track"]
+    (frozenset(), 0.7)
+    """
     return dataclasses.replace(prof, closed=frozenset())
 
 
