@@ -105,7 +105,7 @@ LIMITS: dict[str, tuple[float, float, bool]] = {
     "step_m": (0.0, 100_000.0, False),
 }
 """Allowed ranges of the numeric options of catchments and accessibility."""
-MAX_GRID_CELLS = 20_000_000
+MAX_GRID_CELLS = 100_000_000
 """Most cells of a catchment grid over the network's extent (cell_m against the extent)."""
 MAX_BUFFER_CELLS = 100
 """buffer_m may be at most this many cells (raise cell_m for wider buffers)."""

@@ -276,7 +276,7 @@ def test_cell_too_small_for_the_extent():
     roads = gpd.GeoDataFrame({"maxspeed": ["60", "60"]}, geometry=[L([(0, 0), (20000, 0)]), L([(0, 0), (0, 20000)])],
                              crs="EPSG:3006")
     with pytest.raises(AnalysisError, match=r"key 'cell_m': 1 m is too small for a network 20 km × 20 km "
-                                            r"\(404,010,000 cells; at most 20,000,000\); use cell_m of at least 5 m"):
+                                            r"\(404,010,000 cells; at most 100,000,000\); use cell_m of at least 3 m"):
         catchments(graph_from_lines(roads), sites_at((0, 0)), cell_m=1, buffer_m=50)
 
 
