@@ -1,7 +1,7 @@
 """Travel-time catchments (isochrone polygons) around investment sites.
 
 One Dijkstra call per question (:mod:`jokkgeo.network.routing`) labels every
-node with its travel time; points sampled every ``cell_m / 2`` along every road
+node with its travel time; points sampled every ``cell_m`` along every road
 segment get a time through either segment end, so *partly* reached segments
 count up to the point reached at the cut-off (found on the piece between two
 road points). Each band's polygon is the ``buffer_m`` buffer of the road pieces
@@ -286,7 +286,7 @@ def _max_within(ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarray, 
                 radius: float, x0: float, y1: float, cell: float) -> tuple[np.ndarray, int, int]:
     """Per grid cell: the largest ``value`` of the segments lying within ``radius`` (m) of the cell's centre.
 
-    Segments (a point where ``a == b``) are at most half a cell long. This is
+    Segments (a point where ``a == b``) are at most one cell long. This is
     the buffer of the segments on the grid, *exact* at cell centres: every
     cell is first bounded (the largest value of the segments whose cell lies
     within ``radius / cell - 0.96`` cells: surely within ``radius``; and within
@@ -300,7 +300,7 @@ def _max_within(ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarray, 
     au, aw, bu, bw = (ax - x0) / cell, (y1 - ay) / cell, (bx - x0) / cell, (y1 - by) / cell
     rows = np.floor((aw + bw) / 2).astype(np.int64)
     cols = np.floor((au + bu) / 2).astype(np.int64)
-    slack = 0.25 + _HALF_DIAG  # a segment point is within 1/4 cell of its midpoint, the midpoint within
+    slack = 0.5 + _HALF_DIAG  # a segment point is within 1/2 cell of its midpoint, the midpoint within
     pad = int(math.ceil(rho + slack)) + 1
     r0, c0 = int(rows.min()) - pad, int(cols.min()) - pad
     h, w = int(rows.max()) - r0 + pad + 1, int(cols.max()) - c0 + pad + 1
@@ -362,7 +362,7 @@ def _band_polygons(ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarra
     au, aw, bu, bw = (ax - x0) / cell, (y1 - ay) / cell, (bx - x0) / cell, (y1 - by) / cell
     rows = np.floor((aw + bw) / 2).astype(np.int64)
     cols = np.floor((au + bu) / 2).astype(np.int64)
-    slack = 0.25 + _HALF_DIAG + 1.0  # piece within 1/4 cell of its midpoint; + one step to the next node
+    slack = 0.5 + _HALF_DIAG + 1.0  # piece within 1/2 cell of its midpoint; + one step to the next node
     reach = int(math.ceil(rho + slack))
     pad = 2 * reach + 2  # a ring cell's candidate cells are always on the grid
     r0, c0 = int(rows.min()) - pad, int(cols.min()) - pad
@@ -599,7 +599,7 @@ def catchments(
     limit = float(cut_s[-1])
     w = network.travel_time(prof)
     cell_m, _ = grid_cell(cell_m, buffer_m)
-    geom_s, frac_s, xs, ys = network.samples(cell_m / 2)
+    geom_s, frac_s, xs, ys = network.samples(cell_m)
     x0, y1 = _grid_origin(network, cell_m, buffer_m + 2 * cell_m)
     samples = (geom_s, xs, ys)
     warnings: list[str] = []
@@ -678,6 +678,10 @@ def _site_bands(site_id: str, t: np.ndarray, cut_s: np.ndarray, mins: tuple[floa
     ax, ay, bx, by, lev = _reached_pieces(t, cut_s, geom_s, xs, ys)
     if buffer_m > 0:
         geoms = _band_polygons(ax, ay, bx, by, lev, len(mins), buffer_m, x0, y1, cell_m)
+        for k in range(1, len(geoms)):  # nested up to rounding; make it exact where the overlay rounds
+            small, big = geoms[k], geoms[k - 1]
+            if small is not None and big is not None and not shapely.covers(big, small):
+                geoms[k] = shapely.intersection(small, big)
         for b, m in enumerate(mins):
             out.append(_row(site_id, m, geoms[len(mins) - b - 1], warnings))
         return out
