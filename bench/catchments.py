@@ -29,11 +29,11 @@ Per workload, timed in the same run:
   parallel chunks on all cores, and is also timed on one thread, and with ``snap="node"``)
   versus cKDTree snapping to nodes + one multi-source ``dijkstra(min_only=True)``, timed with a
   single-threaded KD-tree query and with ``workers=-1`` (same conditions); medians of 5 runs.
-  A one-off first call (places snapped with shapely's STR-tree) is timed and printed; then
+  A one-off first call (``SnapOptions(index="tree")``: shapely's STR-tree) is timed and printed; then
   jokkgeo's snapping indexes (:class:`jokkgeo.network.nearest.PieceIndex`, built by
   :func:`~jokkgeo.analysis.accessibility.prepare_snapping` once per network and cached; also
   timed and printed) serve the timed calls (the baseline's cKDTree is rebuilt in every timed
-  call; it takes milliseconds).
+  call; it takes milliseconds); the timed calls pass ``SnapOptions(index="quadtree")``.
 
 Run::
 
@@ -60,8 +60,7 @@ import shapely
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
-from jokkgeo.analysis import accessibility as acc_mod
-from jokkgeo.analysis.accessibility import accessibility, prepare_snapping
+from jokkgeo.analysis.accessibility import SnapOptions, accessibility, prepare_snapping
 from jokkgeo.analysis.catchments import catchments
 from jokkgeo.network import routing
 from jokkgeo.network.graph import graph_from_lines, graph_from_networkx
@@ -173,21 +172,19 @@ def time_accessibility(net, sites: gpd.GeoDataFrame, n_places: int, repeat: int 
     """Accessibility of ``n_places`` random places to the nearest site: jokkgeo vs KD-tree + one dijkstra.
 
     Medians of ``repeat`` runs each, after a warm-up call (cached indexes, as for a user's second
-    question; a one-off first call and the index build are timed too). jokkgeo snaps on all cores (``SNAP_THREADS = -1``) and is
+    question; a one-off first call and the index build are timed too). jokkgeo snaps on all cores (``SnapOptions(threads=-1)``) and is
     also timed on one thread; the baseline (cKDTree node snapping + one multi-source ``dijkstra(min_only=True)``)
     is timed single-threaded (as written in most scripts) and with ``workers=-1`` (same conditions).
     """
     places = random_places(net, n_places)
     kw = dict(minutes=MINUTES, per_site=False)
-    t_first, _ = timed(accessibility, net, sites, places, **kw)  # a one-off call: shapely's STR-tree snaps
+    t_first, _ = timed(accessibility, net, sites, places, snap_options=SnapOptions(index="tree"), **kw)  # STR-tree
     t_build, _ = timed(prepare_snapping, net, "summer")  # the quadtree indexes (cached) for the calls below
+    kw["snap_options"] = SnapOptions(index="quadtree")
     accessibility(net, sites, places, **kw)  # warm-up
     t_acc, acc = median_time(accessibility, net, sites, places, repeat=repeat, **kw)
-    acc_mod.SNAP_THREADS = 1
-    try:
-        t_acc1, _ = median_time(accessibility, net, sites, places, repeat=repeat, **kw)
-    finally:
-        acc_mod.SNAP_THREADS = -1
+    t_acc1, _ = median_time(accessibility, net, sites, places, repeat=repeat,
+                            **{**kw, "snap_options": SnapOptions(index="quadtree", threads=1)})
     accessibility(net, sites, places, snap="node", **kw)  # warm the node KD-tree
     t_acc_node, _ = median_time(accessibility, net, sites, places, snap="node", repeat=repeat, **kw)
     rcsr = net.csr("summer", reverse=True)

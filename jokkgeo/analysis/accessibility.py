@@ -17,7 +17,6 @@ or on a road island without a site, is *unreachable* (NaN) and counted.
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -33,16 +32,18 @@ from jokkgeo.analysis.catchments import (
     DEFAULT_ACCESS_SPEED_KPH,
     DEFAULT_MAX_SNAP_M,
     DEFAULT_MINUTES,
-    check_crs,
+    check_option,
     site_table,
     validate_minutes,
 )
+from jokkgeo.crs import check_working_crs
 from jokkgeo.errors import AnalysisError
 from jokkgeo.network.arrays import RoadNetwork
 from jokkgeo.network.nearest import PieceIndex
 from jokkgeo.network.profiles import SpeedProfile, get_profile, seasonal_classes
-from jokkgeo.network.routing import (_open_tree, check_direction, n_generations, node_travel_times, open_mask,
-                                     point_times, snap_sites)
+from jokkgeo.network.routing import (_open_tree, check_direction, lifted_profile, n_generations, node_travel_times,
+                                     open_mask, point_times, snap_sites)
+from jokkgeo.results import Provenance
 
 log = logging.getLogger(__name__)
 
@@ -66,67 +67,132 @@ class AccessibilityResult:
         ``"nearest"``: places counted at their nearest site; ``"any"``: any
         site), ``site_id`` and ``minutes``: ``n_places``, ``population``,
         ``dwellings`` (when the columns exist) and ``area_m2`` (polygon places).
-    params
-        Parameters for the manifest (as in :class:`~jokkgeo.analysis.catchments.CatchmentResult`).
     n_unreachable
         Places with no time (too far from a road or on an island without a site).
+    provenance
+        :class:`jokkgeo.results.Provenance` (parameters and warnings); ``params``
+        and ``warnings`` read from it.
     """
 
     places: gpd.GeoDataFrame
     totals: pd.DataFrame
-    params: dict[str, Any]
     n_unreachable: int = 0
-    warnings: list[str] = field(default_factory=list)
+    provenance: Provenance = field(default_factory=Provenance)
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The parameters (``provenance.parameters``)."""
+        return dict(self.provenance.parameters)
+
+    @property
+    def warnings(self) -> list[str]:
+        """The warnings (``provenance.warnings``)."""
+        return list(self.provenance.warnings)
 
 
-SNAP_THREADS = -1
-"""Threads for snapping many places (-1: all cores this process may use; 1: none)."""
-THREAD_MIN_PLACES = 20_000
-"""Snap in parallel chunks from this many places on."""
-INDEX_AFTER_PLACES_PER_PIECE = 4.0
-"""Snap with shapely's STR-tree until a network has snapped this many places per road point (vertices and
-points at most ``step_m`` apart) that way, then build the nearest-piece index: building it costs about as
-much as STR-tree snapping of 3–4 places per point, and afterwards a place costs a twentieth of the
-STR-tree's time. :func:`prepare_snapping` builds it at once."""
+SNAP_INDEXES = ("auto", "tree", "quadtree")
 
 
-def _threads() -> int:
-    return available_cores() if SNAP_THREADS == -1 else max(1, int(SNAP_THREADS))
+@dataclass(frozen=True)
+class SnapOptions:
+    """How places are snapped to roads (speed settings only: every choice gives the exact nearest road).
+
+    Parameters
+    ----------
+    index
+        ``"tree"``: shapely's STR-tree of road segments (no set-up; best for a
+        few places). ``"quadtree"``: a :class:`~jokkgeo.network.nearest.PieceIndex`
+        of the open roads cut into pieces of at most ``step_m``, built once per
+        network and profile and cached (best for many places, and for loops of
+        calls on one network; :func:`prepare_snapping` builds it ahead).
+        ``"auto"`` (default) decides from this call's inputs only: the
+        quadtree when there are at least ``index_places_per_piece`` places
+        per road point (vertices and points at most ``step_m`` apart), where
+        building it costs less than STR-tree snapping, else the STR-tree.
+        Distances and snapped points are the same either way (ties between
+        equally near roads may go to another of them).
+    threads
+        Threads for snapping many places with the quadtree (-1: every core this process may use; 1: none).
+    thread_min_places
+        Snap in parallel chunks from this many places on.
+    index_places_per_piece
+        The ``"auto"`` threshold (building the index costs about as much as
+        STR-tree snapping of 3–4 places per road point).
+    max_candidates, min_cell_m
+        Quadtree tuning (see :meth:`jokkgeo.network.nearest.PieceIndex.build`).
+    """
+
+    index: str = "auto"
+    threads: int = -1
+    thread_min_places: int = 20_000
+    index_places_per_piece: float = 4.0
+    max_candidates: int = 8
+    min_cell_m: float = 5.0
+
+    def __post_init__(self) -> None:
+        if self.index not in SNAP_INDEXES:
+            raise AnalysisError(f"snap options: key 'index': got {self.index!r}; allowed: {', '.join(SNAP_INDEXES)}")
+        if not (self.threads == -1 or self.threads >= 1):
+            raise AnalysisError(f"snap options: key 'threads': got {self.threads!r}; allowed: -1 (all cores) or 1, 2, ...")
+        if not self.max_candidates >= 1 or not self.min_cell_m > 0:
+            raise AnalysisError("snap options: keys 'max_candidates' (>= 1) and 'min_cell_m' (> 0) out of range")
+
+    def n_threads(self) -> int:
+        """Threads to use (``-1`` resolved to the cores available)."""
+        return available_cores() if self.threads == -1 else max(1, int(self.threads))
 
 
-def _piece_tree_key(prof: SpeedProfile, step_m: float, stable: bool, max_generation: int | None) -> tuple:
-    return ("piece_tree", prof.key, float(step_m), stable, max_generation)
+DEFAULT_SNAP = SnapOptions()
+
+
+def _piece_tree_key(prof: SpeedProfile, step_m: float, stable: bool, max_generation: int | None,
+                    opts: SnapOptions = DEFAULT_SNAP) -> tuple:
+    return ("piece_tree", prof.key, float(step_m), stable, max_generation, opts.max_candidates, opts.min_cell_m)
 
 
 def _piece_tree(network: RoadNetwork, prof: SpeedProfile, step_m: float, stable: bool = False,
-                max_generation: int | None = None) -> tuple[PieceIndex | None, np.ndarray]:
+                max_generation: int | None = None,
+                opts: SnapOptions = DEFAULT_SNAP) -> tuple[PieceIndex | None, np.ndarray]:
     """Exact nearest-piece index over the open roads cut into straight pieces of at most ``step_m``.
 
     Returns ``(index, first_sample)``: piece ``k`` of the index runs from
     sample ``first_sample[k]`` to the next sample of ``network.samples(step_m)``;
     the index is ``None`` when no road is open. Cached per profile and variant.
     """
-    key = _piece_tree_key(prof, step_m, stable, max_generation)
+    key = _piece_tree_key(prof, step_m, stable, max_generation, opts)
     if key not in network._cache:
         geom, _, x, y = network.samples(step_m)
         is_open = open_mask(network, prof, stable=stable, max_generation=max_generation)
         a = np.flatnonzero(is_open[geom[:-1]] & (geom[1:] == geom[:-1])) if len(geom) > 1 else np.zeros(0, np.int64)
-        index = PieceIndex.build(x[a], y[a], x[a + 1], y[a + 1]) if len(a) else None
+        index = (PieceIndex.build(x[a], y[a], x[a + 1], y[a + 1], max_candidates=opts.max_candidates,
+                                  min_cell_m=opts.min_cell_m) if len(a) else None)
         network._cache[key] = (index, a)
     return network._cache[key]
 
 
 def prepare_snapping(network: RoadNetwork, profile: str | SpeedProfile | None = "summer", *,
-                     step_m: float = 200.0) -> None:
-    """Build the nearest-piece indexes for snapping places now (cached on ``network``).
+                     step_m: float = 200.0, snap_options: SnapOptions | None = None) -> None:
+    """Build the quadtree snapping indexes now (cached on ``network``).
 
-    Worth it before many :func:`accessibility` calls on one network (scenario or sensitivity
-    loops): every later call snaps its places through the index instead of shapely's STR-tree.
-    Builds the index of the open roads and of the roads no season closes under ``profile``.
+    For loops of :func:`accessibility` calls on one network with
+    ``snap_options=SnapOptions(index="quadtree")``: the index is then built
+    here, once, rather than in the first call.
+
+    Parameters
+    ----------
+    network
+        The road network.
+    profile
+        Season profile: the index covers the roads open under it, and the roads no season closes.
+    step_m
+        Longest straight road piece (m), as in :func:`accessibility`.
+    snap_options
+        Quadtree tuning (:class:`SnapOptions`).
     """
     prof = get_profile(profile)
+    opts = snap_options or DEFAULT_SNAP
     for stable in (False, True):
-        _piece_tree(network, prof, step_m, stable)
+        _piece_tree(network, prof, step_m, stable, opts=opts)
 
 
 def _node_tree(network: RoadNetwork, prof: SpeedProfile, stable: bool = False,
@@ -174,26 +240,41 @@ def place_points(places: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 def snap_places(
     network: RoadNetwork, xy: np.ndarray, *, profile: str | SpeedProfile | None, max_snap_m: float, step_m: float,
-    stable: bool = False, max_generation: int | None = None,
+    stable: bool = False, max_generation: int | None = None, snap_options: SnapOptions | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Snap points to open roads: ``(segment index or -1, fraction along it, distance m)``.
 
     Exact: the result is the nearest open segment and the nearest point on it,
     as ``shapely.STRtree.query_nearest`` gives (ties between equally near
-    segments may be broken differently). Places are snapped with shapely's
-    STR-tree until the network has snapped :data:`INDEX_AFTER_PLACES_PER_PIECE`
-    places per road point (or :func:`prepare_snapping` was called); then the
-    open roads, cut into straight pieces of at most ``step_m``, are indexed
-    once per network and profile by a
-    :class:`~jokkgeo.network.nearest.PieceIndex` (a quadtree whose cells list
-    the pieces that can be nearest to their points; cached), and only points
-    outside that index's square still go through the STR-tree.
-    ``step_m=0`` snaps to the nearest *node* instead (coarser).
-    ``stable=True`` snaps only to roads of classes no packaged season closes;
-    ``max_generation`` only to roads the network had before later road layers
-    were added (see :func:`jokkgeo.network.routing.open_mask`).
+    segments may be broken differently). The method is chosen by
+    ``snap_options.index`` from this call's inputs only (see
+    :class:`SnapOptions`): shapely's STR-tree, or a cached
+    :class:`~jokkgeo.network.nearest.PieceIndex` of the open roads cut into
+    straight pieces of at most ``step_m`` (points outside the index's square
+    still go through the STR-tree).
+
+    Parameters
+    ----------
+    network
+        The road network.
+    xy
+        ``(n, 2)`` coordinates (EPSG:3006); rows with NaN get ``-1``.
+    profile
+        Season profile: only roads open under it.
+    max_snap_m
+        Points farther than this from every open road get ``-1``.
+    step_m
+        Longest straight piece of the quadtree; ``0`` snaps to the nearest *node* instead (coarser).
+    stable
+        Snap only to roads of classes no packaged season closes.
+    max_generation
+        Snap only to roads the network had before later road layers were added
+        (see :func:`jokkgeo.network.routing.open_mask`).
+    snap_options
+        Method and speed settings (:class:`SnapOptions`).
     """
     prof = get_profile(profile)
+    opts = snap_options or DEFAULT_SNAP
     geom = np.full(len(xy), -1, dtype=np.int64)
     frac = np.zeros(len(xy))
     dist = np.full(len(xy), np.inf)
@@ -201,7 +282,7 @@ def snap_places(
     if step_m == 0:  # snap to the nearest node
         tree, node_geom, node_frac = _node_tree(network, prof, stable, max_generation)
         if tree.n and ok.any():
-            d, i = tree.query(xy[ok], distance_upper_bound=max_snap_m, workers=_threads())
+            d, i = tree.query(xy[ok], distance_upper_bound=max_snap_m, workers=opts.n_threads())
             hit = np.isfinite(d)
             pos = np.flatnonzero(ok)[hit]
             geom[pos], frac[pos], dist[pos] = node_geom[i[hit]], node_frac[i[hit]], d[hit]
@@ -209,19 +290,16 @@ def snap_places(
     g = np.full(len(xy), -1, dtype=np.int64)
     f = np.zeros(len(xy))
     d = np.full(len(xy), np.inf)
-    key = _piece_tree_key(prof, step_m, stable, max_generation)
-    if key not in network._cache:  # amortise: build the index once STR-tree snapping has cost as much
-        count_key = ("strtree_places", *key)
-        network._cache[count_key] = network._cache.get(count_key, 0) + int(ok.sum())
-        n_pieces = len(network.samples(step_m)[0])
-        if network._cache[count_key] >= INDEX_AFTER_PLACES_PER_PIECE * n_pieces:
-            _piece_tree(network, prof, step_m, stable, max_generation)
-    if key in network._cache:
-        index, first_sample = _piece_tree(network, prof, step_m, stable, max_generation)
+    method = opts.index
+    if method == "auto":  # from this call's inputs only: does building the index pay within this call?
+        n_points = len(network.samples(step_m)[0])
+        method = "quadtree" if int(ok.sum()) >= opts.index_places_per_piece * n_points else "tree"
+    if method == "quadtree":
+        index, first_sample = _piece_tree(network, prof, step_m, stable, max_generation, opts=opts)
         if index is None:
             return geom, frac, dist
         geom_s, frac_s, _, _ = network.samples(step_m)
-        n_threads = _threads() if len(xy) >= THREAD_MIN_PLACES else 1
+        n_threads = opts.n_threads() if len(xy) >= opts.thread_min_places else 1
         if n_threads > 1:  # numpy releases the GIL in the index's array work: chunks run side by side
             with ThreadPoolExecutor(n_threads) as pool:
                 parts = list(pool.map(lambda c: index.nearest(c[:, 0], c[:, 1]), np.array_split(xy, n_threads)))
@@ -234,7 +312,7 @@ def snap_places(
         rest = np.flatnonzero(ok & (piece < 0))  # beyond the index's square (far from every road)
     else:
         rest = np.flatnonzero(ok)
-    if rest.size:  # few places (or the rest): shapely's STR-tree
+    if rest.size:  # shapely's STR-tree
         stree, sgeoms = _open_tree(network, prof, stable=stable, max_generation=max_generation)
         q = shapely.points(xy[rest])
         (qi, ti), qd = stree.query_nearest(q, return_distance=True, all_matches=False)
@@ -249,7 +327,7 @@ def snap_places(
 
 
 def _place_access(network: RoadNetwork, xy: np.ndarray, *, prof: SpeedProfile, max_snap_m: float,
-                  step_m: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[np.ndarray, ...]]]:
+                  step_m: float, stable: bool = True, snap_options: SnapOptions | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[np.ndarray, ...]]]:
     """Access points of places: the nearest open road, and extra candidates ``(place positions, geom, frac, dist)``.
 
     Extra access points (the same rule as for sites, :func:`jokkgeo.network.routing.snap_sites`): the
@@ -257,7 +335,8 @@ def _place_access(network: RoadNetwork, xy: np.ndarray, *, prof: SpeedProfile, m
     class, e.g. a forest track), and, on networks with added road layers, the nearest roads as they
     were before each addition (only needed where the nearest road is a newer one).
     """
-    g1, f1, d1 = snap_places(network, xy, profile=prof, max_snap_m=max_snap_m, step_m=step_m)
+    g1, f1, d1 = snap_places(network, xy, profile=prof, max_snap_m=max_snap_m, step_m=step_m,
+                             snap_options=snap_options)
     fwd_arc, bwd_arc = network.geometry_arcs()
     seasonal = list(seasonal_classes())
     first_arc = np.where(fwd_arc >= 0, fwd_arc, bwd_arc)
@@ -271,16 +350,17 @@ def _place_access(network: RoadNetwork, xy: np.ndarray, *, prof: SpeedProfile, m
             sub = np.flatnonzero((cur >= 0) & (gen_of[np.maximum(cur, 0)] > gen))
             if sub.size:
                 g, f, d = snap_places(network, xy[sub], profile=prof, max_snap_m=max_snap_m, step_m=step_m,
-                                      max_generation=gen)
+                                      max_generation=gen, snap_options=snap_options)
                 cur[sub] = g
                 keep = g >= 0
                 cands.append((sub[keep], g[keep], f[keep], d[keep]))
         seasonal_near = (cur >= 0) & np.isin(network.arc_class[first_arc[np.maximum(cur, 0)]], seasonal)
         stale = (cur_stable < 0) | (gen_of[np.maximum(cur_stable, 0)] > gen)
         ss = np.flatnonzero(seasonal_near & stale)
-        if ss.size:
+        if ss.size and stable:
             g2, f2, d2 = snap_places(network, xy[ss], profile=prof, max_snap_m=max_snap_m, step_m=step_m,
-                                     stable=True, max_generation=None if gen == last else gen)
+                                     stable=True, max_generation=None if gen == last else gen,
+                                     snap_options=snap_options)
             cur_stable[ss] = g2
             keep = g2 >= 0
             cands.append((ss[keep], g2[keep], f2[keep], d2[keep]))
@@ -303,6 +383,7 @@ def accessibility(
     snap: str = "edge",
     per_site: bool = True,
     value_columns: Sequence[str] = VALUE_COLUMNS,
+    snap_options: SnapOptions | None = None,
 ) -> AccessibilityResult:
     """Travel time from every place to the nearest site (and to each site), with totals per band.
 
@@ -332,6 +413,9 @@ def accessibility(
         Also compute ``minutes_<site_id>`` per site and per-site totals.
     value_columns
         Numeric columns summed per band when present (e.g. ``population``, ``dwellings``).
+    snap_options
+        How places are snapped (:class:`SnapOptions`: STR-tree, quadtree or
+        ``"auto"`` by this call's inputs; threads). Results are the same.
 
     Returns
     -------
@@ -353,24 +437,54 @@ def accessibility(
     if snap not in ("edge", "node"):
         raise AnalysisError(f"snap must be 'edge' or 'node', got {snap!r}")
     step_m = 0.0 if snap == "node" else step_m
-    if snap == "edge" and not step_m > 0:
-        raise AnalysisError(f"step_m must be a positive number of metres, got {step_m!r}")
+    if snap == "edge":
+        check_option("step_m", step_m, what="accessibility")
     if not isinstance(places, gpd.GeoDataFrame):
         raise AnalysisError("places must be a GeoDataFrame of points or polygons in EPSG:3006")
-    check_crs(places, "places")
-    if not (access_speed_kph > 0 and math.isfinite(access_speed_kph)):
-        raise AnalysisError(f"access_speed_kph must be a positive number, got {access_speed_kph!r}")
+    check_working_crs(places, "places")
+    check_option("access_speed_kph", access_speed_kph, what="accessibility")
+    check_option("max_snap_m", max_snap_m, what="accessibility")
+    if place_max_snap_m is not None:
+        check_option("max_snap_m", place_max_snap_m, what="accessibility (place_max_snap_m)")
     prof = get_profile(profile)
     ids, geoms = site_table(sites, site_id_col)
-    snaps = snap_sites(network, geoms, ids, profile=prof, max_snap_m=max_snap_m, access_speed_kph=access_speed_kph)
+    snaps = snap_sites(network, geoms, ids, profile=prof, max_snap_m=max_snap_m, access_speed_kph=access_speed_kph,
+                       direction=direction)
     w = network.travel_time(prof)
     xy, kinds = place_points(places)
     max_place = place_max_snap_m or max_snap_m
-    g1, f1, d1, cands = _place_access(network, xy, prof=prof, max_snap_m=max_place, step_m=step_m)
+    g1, f1, d1, cands = _place_access(network, xy, prof=prof, max_snap_m=max_place, step_m=step_m,
+                                      snap_options=snap_options)
     snapped = g1 >= 0
     speed_ms = access_speed_kph / 3.6
 
-    def place_time(node_t: np.ndarray, node_owner: np.ndarray | None, site_snaps: Any) -> tuple[np.ndarray, ...]:
+    # no off-road leg is a shortcut (the rule of jokkgeo.network.routing.snap_sites): a place with a leg to a
+    # farther road never gets a shorter time than the roads offer from its reference access (its nearest road
+    # as if no season closed one), with the profile's speeds and the closures lifted
+    if prof.closed:  # the nearest open road may differ from the reference one: every place
+        ref_sub = np.flatnonzero(np.isfinite(xy).all(axis=1))
+    else:  # only places with a leg to a farther road
+        ref_sub = np.unique(np.concatenate([c[0] for c in cands])) if cands else np.zeros(0, np.int64)
+    if ref_sub.size:
+        lifted = lifted_profile(prof)
+        snaps_l = snap_sites(network, geoms, ids, profile=lifted, max_snap_m=max_snap_m,
+                             access_speed_kph=access_speed_kph, direction=direction)
+        # reference access of the places: nearest road with closures lifted, and before each road addition
+        ref_g, ref_f, ref_d, ref_c = _place_access(network, xy[ref_sub], prof=lifted, max_snap_m=max_place,
+                                                   step_m=step_m, stable=False, snap_options=snap_options)
+        w_l = network.travel_time(lifted)
+
+        def bound_of(node_t_l: np.ndarray, site_snaps_l: Any) -> np.ndarray:
+            t_r, _ = point_times(network, w_l, node_t_l, np.maximum(ref_g, 0), ref_f, direction=direction,
+                                 snaps=site_snaps_l)
+            out = np.where(ref_g >= 0, t_r + ref_d / speed_ms, np.inf)
+            for sub, g2, f2, d2 in ref_c:
+                t2, _ = point_times(network, w_l, node_t_l, g2, f2, direction=direction, snaps=site_snaps_l)
+                out[sub] = np.minimum(out[sub], t2 + d2 / speed_ms)
+            return out
+
+    def place_time(node_t: np.ndarray, node_owner: np.ndarray | None, site_snaps: Any,
+                   bound: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
         t, o = point_times(network, w, node_t, np.maximum(g1, 0), f1, direction=direction, snaps=site_snaps,
                            node_owner=node_owner)
         best = np.where(snapped, t + d1 / speed_ms, np.inf)
@@ -385,10 +499,17 @@ def accessibility(
             best_dist[sub[better]] = d2[better]
             if o2 is not None:
                 best_owner[sub[better]] = o2[better]
+        if bound is not None:
+            raise_to = np.isfinite(bound) & (bound > best[ref_sub])
+            best[ref_sub[raise_to]] = bound[raise_to]
         return best, best_owner, best_dist
 
     node_t, owner = node_travel_times(network, snaps, profile=prof, direction=direction, nearest=True)
-    total, t_owner, snap_dist = place_time(node_t, owner, snaps.table)
+    bound = None
+    if ref_sub.size:
+        node_t_l, _ = node_travel_times(network, snaps_l, profile=lifted, direction=direction, nearest=True)
+        bound = bound_of(node_t_l, snaps_l.table)
+    total, t_owner, snap_dist = place_time(node_t, owner, snaps.table, bound)
     reachable = np.isfinite(total)
     minutes_nearest = np.where(reachable, total / 60.0, np.nan)
     cut = np.array(mins)
@@ -407,8 +528,12 @@ def accessibility(
         for start in range(0, len(ids), chunk):
             batch = np.arange(start, min(start + chunk, len(ids)))
             times, _ = node_travel_times(network, snaps, profile=prof, direction=direction, sites=batch)
+            times_l = (node_travel_times(network, snaps_l, profile=lifted, direction=direction, sites=batch)[0]
+                       if ref_sub.size else None)
             for row, s in enumerate(batch):
-                tot, _, _ = place_time(times[row], None, snaps.table[snaps.table["site"] == s])
+                bound_s = (bound_of(times_l[row], snaps_l.table[snaps_l.table["site"] == s])
+                           if times_l is not None else None)
+                tot, _, _ = place_time(times[row], None, snaps.table[snaps.table["site"] == s], bound_s)
                 per_site_minutes[ids[s]] = np.where(np.isfinite(tot), tot / 60.0, np.nan)
                 cols[f"minutes_{ids[s]}"] = per_site_minutes[ids[s]]
     # one concat instead of a column-by-column insert; replaces same-named columns of the input
@@ -436,11 +561,13 @@ def accessibility(
         "place_max_snap_m": float(place_max_snap_m or max_snap_m),
         "step_m": float(step_m),
         "snap": snap,
+        "snap_index": (snap_options or DEFAULT_SNAP).index,
         "place_point": "points as given; polygons by a point on their surface",
         "n_places": len(places),
         "n_unreachable": n_unreachable,
     }
-    return AccessibilityResult(places=out, totals=totals, params=params, n_unreachable=n_unreachable, warnings=warnings)
+    return AccessibilityResult(places=out, totals=totals, n_unreachable=n_unreachable,
+                               provenance=Provenance(parameters=params, warnings=tuple(warnings)))
 
 
 def _totals(out: gpd.GeoDataFrame, ids: tuple[str, ...], mins: tuple[float, ...],

@@ -1,7 +1,7 @@
 """Read road networks from files: OSM XML (osmnx), OSM PBF (pyrosm) or a line layer.
 
 All readers return a :class:`jokkgeo.network.arrays.RoadNetwork` in EPSG:3006
-are not simplified (every OSM segment keeps its own ``maxspeed``: osmnx's
+with planar EPSG:3006 lengths (one definition for every input), are not simplified (every OSM segment keeps its own ``maxspeed``: osmnx's
 simplification merges tags of joined segments into lists, whose mean is not
 length-weighted), and keep every connected component (osmnx's default ``retain_all=False``
 keeps only the largest one, and a site on a road island would then snap
@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from jokkgeo._optional import import_optional
 from jokkgeo.errors import DataSourceError
 from jokkgeo.network.arrays import RoadNetwork
 from jokkgeo.network.graph import graph_from_lines, graph_from_networkx
@@ -40,8 +41,18 @@ def graph_from_osm_xml(
 ) -> RoadNetwork:
     """Road network from an OSM XML file through ``osmnx.graph_from_xml`` (all components kept).
 
-    The graph is projected to EPSG:3006 and converted once to arrays; speeds
-    come from the jokkgeo speed model (:mod:`jokkgeo.network.speeds`).
+    Only ways with a ``highway`` tag are roads (rivers, power lines, railways,
+    ... are left out and counted in the log). The graph is projected to
+    EPSG:3006 and converted once to arrays (lengths: planar EPSG:3006, see
+    :func:`jokkgeo.network.graph.graph_from_networkx`); speeds come from the
+    jokkgeo speed model (:mod:`jokkgeo.network.speeds`).
+
+    Parameters
+    ----------
+    path
+        ``.osm``/``.xml`` file.
+    fallback_kph, max_kph
+        Speed model options (see :func:`jokkgeo.network.speeds.assign_speeds`).
     """
     import osmnx as ox
 
@@ -52,17 +63,44 @@ def graph_from_osm_xml(
             G = ox.graph_from_xml(p, bidirectional=False, simplify=False, retain_all=True)
     except Exception as exc:  # osmnx raises assorted errors on broken XML
         raise DataSourceError(f"{p}: cannot read as OSM XML road network ({type(exc).__name__}: {exc})") from exc
+    _drop_non_roads(G, p)
     G = ox.projection.project_graph(G, to_crs=WORKING_CRS)
     return graph_from_networkx(G, fallback_kph=fallback_kph, max_kph=max_kph)
+
+
+def _drop_non_roads(G: Any, path: Path) -> None:
+    """Remove edges without a ``highway`` tag (rivers, power lines, railways, ...) and nodes left alone.
+
+    ``osmnx.graph_from_xml`` turns *every* way of the file into edges; only
+    ``highway=*`` ways are roads. The count goes to the log.
+    """
+    drop = [(u, v, k) for u, v, k, d in G.edges(keys=True, data=True) if d.get("highway") in (None, "", [])]
+    if drop:
+        G.remove_edges_from(drop)
+        G.remove_nodes_from([n for n in list(G.nodes) if G.degree(n) == 0])
+        log.info("%s: left out %d edge(s) of ways without a highway tag (rivers, power lines, railways, ...)",
+                 path, len(drop))
+    if G.number_of_edges() == 0:
+        raise DataSourceError(f"{path}: no ways with a highway tag; a road network needs highway=* ways")
 
 
 def graph_from_osm_pbf(
     path: str | Path, *, fallback_kph: Mapping[str, float] | None = None, max_kph: float = 150.0
 ) -> RoadNetwork:
-    """Road network from an OSM PBF file through pyrosm's driving network (all components kept)."""
-    import osmnx as ox
-    import pyrosm
+    """Road network from an OSM PBF file through pyrosm's driving network (all components kept).
 
+    Needs the optional package pyrosm (``pip install 'jokkgeo[pbf]'``).
+
+    Parameters
+    ----------
+    path
+        ``.pbf`` file.
+    fallback_kph, max_kph
+        Speed model options (see :func:`jokkgeo.network.speeds.assign_speeds`).
+    """
+    import osmnx as ox
+
+    pyrosm = import_optional("pyrosm", extra="pbf", purpose="reading .osm.pbf road graphs")
     p = _exists(path)
     try:
         osm = pyrosm.OSM(str(p))
@@ -77,7 +115,15 @@ def graph_from_osm_pbf(
 
 
 def graph_from_osm(path: str | Path, **options: Any) -> RoadNetwork:
-    """Road network from an OSM file: XML (``.osm``/``.xml``) or PBF (``.pbf``) by suffix."""
+    """Road network from an OSM file: XML (``.osm``/``.xml``) or PBF (``.pbf``) by suffix.
+
+    Parameters
+    ----------
+    path
+        The OSM file.
+    **options
+        ``fallback_kph``, ``max_kph`` (see :func:`graph_from_osm_xml`).
+    """
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix in OSM_XML_SUFFIXES:

@@ -316,17 +316,41 @@ class RoadNetwork:
             crs=self.crs,
         )
 
+    def street_count(self, profile: str | SpeedProfile | None = "summer") -> np.ndarray:
+        """Per node: the physical road segments (open under ``profile``) ending there, as osmnx counts them.
+
+        A two-way road counts once, a loop twice at its node (osmnx's
+        ``stats.count_streets_per_node``).
+
+        Parameters
+        ----------
+        profile
+            Season profile; segments it closes are not counted.
+        """
+        start, end = self.geometry_nodes()
+        is_open = self.open_geometries(profile)
+        return np.bincount(np.concatenate([start[is_open], end[is_open]]), minlength=self.n_nodes)
+
     def to_networkx(self, profile: str | SpeedProfile | None = "summer") -> "Any":
         """An osmnx-style ``networkx.MultiDiGraph`` (``length``, ``speed_kph``, ``travel_time``, ``geometry``).
 
-        Closed arcs are left out; node ``x``/``y`` in the network CRS.
+        Closed arcs are left out; node ``x``/``y`` in the network CRS and
+        ``street_count`` (:meth:`street_count`), so ``osmnx.stats.basic_stats`` works.
+
+        Parameters
+        ----------
+        profile
+            Season profile for speeds, travel times and closures.
         """
         import networkx as nx
 
         edges = self.edges(profile)
         edges = edges[~edges["closed"]]
         G = nx.MultiDiGraph(crs=self.crs)
-        G.add_nodes_from((nid, {"x": x, "y": y}) for nid, x, y in zip(self.node_id.tolist(), self.node_x, self.node_y))
+        count = self.street_count(profile).tolist()
+        G.add_nodes_from((nid, {"x": x, "y": y, "street_count": c})
+                         for nid, x, y, c in zip(self.node_id.tolist(), self.node_x.tolist(), self.node_y.tolist(),
+                                                 count))
         cols = [c for c in edges.columns if c not in ("u", "v", "closed")]
         records = edges[cols].to_dict("records")
         G.add_edges_from(zip(edges["u"].tolist(), edges["v"].tolist(), records))

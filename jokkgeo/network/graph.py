@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from jokkgeo.crs import check_working_crs
 from jokkgeo.errors import CRSError, DataLayerError, GeometryError
 from jokkgeo.network.arrays import RoadNetwork
 from jokkgeo.network.speeds import assign_speeds, normalise_class, normalise_surface
@@ -34,19 +35,35 @@ ONEWAY_COLUMNS = ("oneway", "korriktning", "körriktning")
 SURFACE_COLUMNS = ("surface", "slitlager")
 ATTR_COLUMNS = ("osmid", "name", "ref", "highway", "maxspeed", "key")
 
-_FORWARD = {"yes", "true", "1", "med", "med digitaliseringsriktningen", "forward", "f"}
-_BACKWARD = {"-1", "reverse", "mot", "mot digitaliseringsriktningen", "backward", "b"}
+ONEWAY_VALUES: Mapping[str, str] = {
+    # OSM (and osmnx) conventions
+    "yes": "forward", "true": "forward", "1": "forward",
+    "-1": "backward", "reverse": "backward",
+    "no": "both", "false": "both", "0": "both", "reversible": "both", "alternating": "both",
+    # QGIS / Esri direction fields: FT = from-to (digitised direction), TF = to-from, B = both ways
+    "ft": "forward", "tf": "backward", "b": "both", "forward": "forward", "backward": "backward",
+    "both": "both",
+    # NVDB Körriktning (relative to the digitised direction)
+    "med": "forward", "med digitaliseringsriktningen": "forward",
+    "mot": "backward", "mot digitaliseringsriktningen": "backward",
+    "med och mot": "both", "båda": "both", "båda riktningarna": "both",
+}
+"""Accepted one-way values (lower-case text) -> ``forward`` (only in the digitised direction),
+``backward`` (only against it) or ``both``. Missing values mean both ways (one-way for motorways,
+as in OSM); any other value is refused with the counts of the unknown values."""
 
 
 def _check_crs(crs: Any, what: str) -> None:
+    """Refuse a networkx graph whose ``graph['crs']`` is missing or not EPSG:3006."""
     from pyproj import CRS
 
     if crs is None:
-        raise CRSError(f"{what} has no CRS; set it (e.g. gdf.set_crs('EPSG:3006')) before building a road network")
+        raise CRSError(f"{what} has no CRS; set G.graph['crs'] or project it: "
+                       "osmnx.projection.project_graph(G, to_crs='EPSG:3006')")
     if CRS.from_user_input(crs) != CRS.from_user_input(WORKING_CRS):
         raise CRSError(
             f"{what} is in {CRS.from_user_input(crs).to_string()}, not {WORKING_CRS} (SWEREF 99 TM); "
-            "reproject first: gdf.to_crs('EPSG:3006') or osmnx.projection.project_graph(G, to_crs='EPSG:3006')"
+            "reproject first: osmnx.projection.project_graph(G, to_crs='EPSG:3006')"
         )
 
 
@@ -63,15 +80,36 @@ def _pick(columns: Any, wanted: str | None, candidates: tuple[str, ...], what: s
     return None
 
 
-def _oneway(values: Any, road_class: np.ndarray) -> np.ndarray:
-    """'both' / 'forward' / 'backward' per line; motorways without a tag are one-way (OSM convention)."""
+def _oneway_text(v: Any) -> str:
+    if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+        return ""
+    if isinstance(v, (bool, np.bool_)):
+        return "true" if v else "false"
+    if isinstance(v, (int, float, np.integer, np.floating)) and float(v).is_integer():
+        return str(int(v))
+    return str(v).strip().lower()
+
+
+def _oneway(values: Any, road_class: np.ndarray, *, what: str = "road layer", column: str = "oneway") -> np.ndarray:
+    """'both' / 'forward' / 'backward' per line (see :data:`ONEWAY_VALUES`); motorways without a value are one-way.
+
+    Unknown values raise :class:`~jokkgeo.errors.DataLayerError` listing them with their counts.
+    """
     out = np.full(len(road_class), "both", dtype=object)
     if values is not None:
-        text = pd.Series(list(values), dtype=object).map(lambda v: "" if v is None else str(v).strip().lower())
-        text = text.to_numpy(dtype=object)
-        out[np.isin(text, list(_FORWARD))] = "forward"
-        out[np.isin(text, list(_BACKWARD))] = "backward"
-        missing = np.isin(text, ["", "nan", "none"])
+        text = pd.Series([_oneway_text(v) for v in values], dtype=object)
+        missing = text.isin(["", "nan", "none", "<na>"]).to_numpy()
+        mapped = text.map(ONEWAY_VALUES)
+        unknown = mapped.isna().to_numpy() & ~missing
+        if unknown.any():
+            counts = pd.Series(list(pd.Series(list(values), dtype=object)[unknown].map(str))).value_counts()
+            listed = ", ".join(f"'{k}' ×{n}" for k, n in counts.head(10).items())
+            raise DataLayerError(
+                f"{what}: key '{column}': unknown one-way value(s) {listed}; allowed: yes/true/1/FT/Med "
+                "(digitised direction only), -1/reverse/TF/Mot (against it), no/false/0/B/'Med och mot' "
+                "(both ways), or empty; pass oneway_col=None to treat every road as two-way"
+            )
+        out[~missing] = mapped.to_numpy(dtype=object)[~missing]
     else:
         missing = np.ones(len(road_class), dtype=bool)
     out[missing & (road_class == "motorway")] = "forward"
@@ -179,7 +217,9 @@ def graph_from_lines(
 ) -> RoadNetwork:
     """Road network from a LineString layer (NVDB- or OSM-style attributes), EPSG:3006.
 
-    Line ends closer than ``node_tolerance_m`` become one node. With
+    Line ends closer than ``node_tolerance_m`` become one node. Edge lengths are
+    the planar lengths of the geometries in EPSG:3006 (the one length definition
+    of jokkgeo, also for OSM and networkx input). With
     ``split_at_shared_vertices`` lines are also split where they share a vertex
     with another line (OSM ways are joined that way; NVDB links already end at
     junctions, so splitting does nothing there).
@@ -192,8 +232,10 @@ def graph_from_lines(
         Attribute columns; ``"auto"`` looks for OSM/NVDB names (``highway``,
         ``funktionell_vagklass``; ``maxspeed``, ``hastighetsgrans``; ``oneway``,
         ``korriktning``; ``surface``, ``slitlager``); ``None`` means absent.
-        One-way values: ``yes``/``1``/``Med`` (digitised direction),
-        ``-1``/``reverse``/``Mot`` (against it), anything else two-way.
+        One-way values (:data:`ONEWAY_VALUES`, any case): ``yes``/``true``/``1``/``FT``/``Med``
+        (only in the digitised direction), ``-1``/``reverse``/``TF``/``Mot`` (only against it),
+        ``no``/``false``/``0``/``B``/``Med och mot`` (both ways; ``B`` as in QGIS), empty (both
+        ways; motorways one-way). Other values are refused with their counts.
     fallback_kph, max_kph
         Speed model options (see :func:`jokkgeo.network.speeds.assign_speeds`).
     layer_name
@@ -212,7 +254,7 @@ def graph_from_lines(
     >>> net.n_arcs, float(net.travel_time("summer")[0])
     (2, 51.42857142857143)
     """
-    _check_crs(getattr(lines, "crs", None), layer_name)
+    check_working_crs(lines, layer_name)
     if len(lines) == 0:
         raise DataLayerError(f"{layer_name} has no features; a road network needs at least one line")
     gtypes = set(shapely.get_type_id(lines.geometry.values[~lines.geometry.isna().to_numpy()]).tolist())
@@ -240,7 +282,8 @@ def graph_from_lines(
     attrs = exploded.iloc[parent].reset_index(drop=True)
     raw_class = attrs[c_class].to_numpy(dtype=object) if c_class else None
     road_class = normalise_class(raw_class) if raw_class is not None else np.full(len(parent), "unknown", dtype=object)
-    direction = _oneway(attrs[c_one].to_numpy(dtype=object) if c_one else None, road_class)
+    direction = _oneway(attrs[c_one].to_numpy(dtype=object) if c_one else None, road_class, what=layer_name,
+                        column=str(c_one))
 
     ends = np.concatenate([shapely.get_coordinates(shapely.get_point(segments, 0)),
                            shapely.get_coordinates(shapely.get_point(segments, -1))])
@@ -302,6 +345,23 @@ def _pair_opposite_arcs(u: np.ndarray, v: np.ndarray, geoms: np.ndarray) -> tupl
     return arc_geom, arc_forward
 
 
+def _refuse_simplified(G: Any, maxspeed: list[Any]) -> None:
+    """Refuse osmnx's simplified graphs: their list-valued tags lost which piece had which speed limit."""
+    fix = ("build the graph unsimplified, e.g. ox.graph_from_place(..., simplify=False) or "
+           "ox.graph_from_xml(path, simplify=False), or read the OSM file with jokkgeo.io.roadgraph.graph_from_osm")
+    if G.graph.get("simplified"):
+        raise DataLayerError(
+            f"the networkx graph: key 'graph.simplified': osmnx's simplified graphs merge the speed limits of "
+            f"joined road pieces into lists without their lengths, so travel times would be wrong; {fix}"
+        )
+    mixed = [m for m in maxspeed if isinstance(m, (list, tuple)) and len({str(x) for x in m}) > 1]
+    if mixed:
+        raise DataLayerError(
+            f"the networkx graph: key 'maxspeed': {len(mixed)} edge(s) carry several speed limits "
+            f"(e.g. {mixed[0]!r}) without the length of each; {fix}"
+        )
+
+
 def graph_from_networkx(
     G: Any,
     *,
@@ -311,9 +371,14 @@ def graph_from_networkx(
 ) -> RoadNetwork:
     """Road network from an osmnx-style ``networkx.MultiDiGraph`` projected to EPSG:3006.
 
-    Uses edge ``length`` (m; geometry length when absent), ``highway``,
-    ``maxspeed``, ``surface`` and ``geometry`` (straight line between the nodes
-    when absent), and node ``x``/``y``. Every component is kept.
+    Uses edge ``highway``, ``maxspeed``, ``surface`` and ``geometry`` (straight
+    line between the nodes when absent), and node ``x``/``y``. Every component
+    is kept. **Lengths** are the planar lengths of the geometries in EPSG:3006,
+    as for line layers (:func:`graph_from_lines`); the graph's ``length``
+    attribute (osmnx: great-circle metres on a sphere, 0.3–0.6 % shorter over
+    Jokkmokk) is not used, so one road gives one travel time whatever the input
+    format. osmnx's *simplified* graphs are refused (their list-valued speed
+    limits cannot be weighted by length): build them with ``simplify=False``.
 
     Parameters
     ----------
@@ -325,6 +390,16 @@ def graph_from_networkx(
         (still checked for plausibility; missing ones fall back by class).
     fallback_kph, max_kph
         Speed model options (see :func:`jokkgeo.network.speeds.assign_speeds`).
+
+    Returns
+    -------
+    RoadNetwork
+
+    Raises
+    ------
+    jokkgeo.errors.DataLayerError
+        For a simplified osmnx graph (``G.graph["simplified"]``) or edges with
+        several different speed limits.
     """
     if speeds not in ("model", "graph"):
         raise ValueError(f"speeds must be 'model' or 'graph', got {speeds!r}")
@@ -333,18 +408,18 @@ def graph_from_networkx(
     index = {nid: i for i, nid in enumerate(node_ids)}
     xs = np.array([G.nodes[n]["x"] for n in node_ids], dtype=float)
     ys = np.array([G.nodes[n]["y"] for n in node_ids], dtype=float)
-    us, vs, geoms, lengths, maxspeed, highway, surface = [], [], [], [], [], [], []
+    us, vs, geoms, maxspeed, highway, surface = [], [], [], [], [], []
     extra: dict[str, list[Any]] = {c: [] for c in ATTR_COLUMNS}
     for u, v, k, d in G.edges(keys=True, data=True):
         us.append(index[u])
         vs.append(index[v])
         geoms.append(d.get("geometry"))
-        lengths.append(d.get("length", np.nan))
         maxspeed.append(d.get("speed_kph") if speeds == "graph" else d.get("maxspeed"))
         highway.append(d.get("highway"))
         surface.append(d.get("surface"))
         for c in ATTR_COLUMNS:
             extra[c].append(k if c == "key" else d.get(c))
+    _refuse_simplified(G, maxspeed)
     arc_u = np.array(us, dtype=np.int64)
     arc_v = np.array(vs, dtype=np.int64)
     geom_arr = np.array(geoms, dtype=object)
@@ -359,9 +434,7 @@ def graph_from_networkx(
     d_v = np.hypot(start[:, 0] - xs[arc_v], start[:, 1] - ys[arc_v])
     flip = d_v < d_u
     geom_arr[flip] = shapely.reverse(geom_arr[flip])
-    length = np.array([np.nan if x is None else float(np.mean(x)) if isinstance(x, list) else float(x) for x in lengths])
-    no_len = ~np.isfinite(length)
-    length[no_len] = shapely.length(geom_arr[no_len])
+    length = shapely.length(geom_arr)  # planar EPSG:3006 metres: the one length definition
     arc_geom, arc_forward = _pair_opposite_arcs(arc_u, arc_v, geom_arr)
     return _build(
         node_id=np.array(node_ids),
@@ -396,6 +469,19 @@ def add_lines(
     ``options``); each of its nodes within ``connect_m`` of an existing node is
     merged into that node, others become new nodes (ids ``-1, -2, …``). Existing
     edges are not split: end a new road at an existing junction or node.
+
+    Parameters
+    ----------
+    network
+        The network to extend (not modified).
+    lines
+        GeoDataFrame of the new roads (EPSG:3006), read as by :func:`graph_from_lines`.
+    connect_m
+        Largest distance (m) at which an end of a new road joins an existing node.
+    label
+        Recorded in ``arc_attrs["scenario"]`` and the network's edits.
+    **options
+        Passed to :func:`graph_from_lines`.
     """
     from scipy.spatial import cKDTree
 

@@ -19,6 +19,7 @@ where one-way streets are involved.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +40,13 @@ DIRECTIONS = ("to_site", "from_site")
 
 
 def check_direction(direction: str) -> None:
+    """Refuse a direction other than ``"to_site"`` or ``"from_site"``.
+
+    Parameters
+    ----------
+    direction
+        The direction given.
+    """
     if direction not in DIRECTIONS:
         raise AnalysisError(f"direction must be one of {', '.join(DIRECTIONS)}; got {direction!r}")
 
@@ -76,7 +84,13 @@ def open_mask(network: RoadNetwork, prof: SpeedProfile, *, stable: bool = False,
 
 
 def n_generations(network: RoadNetwork) -> int:
-    """Number of road generations: 1 + the number of road layers added with ``add_lines``."""
+    """Number of road generations: 1 + the number of road layers added with ``add_lines``.
+
+    Parameters
+    ----------
+    network
+        The road network.
+    """
     gen = network.geometry_generation()
     return int(gen.max()) + 1 if len(gen) else 1
 
@@ -91,6 +105,60 @@ def _open_tree(network: RoadNetwork, prof: SpeedProfile, *, stable: bool = False
     return network._cache[key]
 
 
+def lifted_profile(prof: SpeedProfile) -> SpeedProfile:
+    """``prof`` with its seasonal closures lifted (same speeds): the roads as if no season closed them.
+
+    Parameters
+    ----------
+    prof
+        A season profile.
+
+    Examples
+    --------
+    >>> from jokkgeo.network.profiles import get_profile
+    >>> lifted_profile(get_profile("winter")).closed, lifted_profile(get_profile("winter")).factors["track"]
+    (frozenset(), 0.7)
+    """
+    return dataclasses.replace(prof, closed=frozenset())
+
+
+def _snap_pairs(network: RoadNetwork, geoms: np.ndarray, prof: SpeedProfile, max_snap_m: float, *,
+                stable: bool, every_generation: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(site, segment) pairs: the nearest open road(s), per generation prefix when asked."""
+    s_parts, g_parts = [], []
+    last = n_generations(network) - 1
+    for gen in range(last, -1, -1) if every_generation else (last,):
+        tree, open_geoms = _open_tree(network, prof, stable=stable, max_generation=None if gen == last else gen)
+        if len(open_geoms):
+            s2, i2 = tree.query_nearest(geoms, max_distance=max_snap_m, all_matches=not stable)
+            s_parts.append(s2)
+            g_parts.append(open_geoms[i2])
+    if not s_parts:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(s_parts), np.concatenate(g_parts)
+
+
+def _legs_table(network: RoadNetwork, geoms: np.ndarray, site_idx: np.ndarray, geom: np.ndarray,
+                access_speed_kph: float) -> pd.DataFrame:
+    road = network.geometries[geom]
+    legs = shapely.shortest_line(geoms[site_idx], road)
+    on_road = shapely.get_point(legs, 1)
+    frac = shapely.line_locate_point(road, on_road, normalized=True)
+    dist = shapely.length(legs)
+    xy = shapely.get_coordinates(on_road).reshape(-1, 2)
+    return pd.DataFrame(
+        {
+            "site": site_idx.astype(np.int64),
+            "geom": geom.astype(np.int64),
+            "frac": np.clip(frac, 0.0, 1.0),
+            "distance_m": dist,
+            "access_s": dist / (access_speed_kph / 3.6),
+            "x": xy[:, 0],
+            "y": xy[:, 1],
+        }
+    )
+
+
 def snap_sites(
     network: RoadNetwork,
     geoms: np.ndarray,
@@ -99,6 +167,7 @@ def snap_sites(
     profile: str | SpeedProfile | None,
     max_snap_m: float,
     access_speed_kph: float,
+    direction: str = "to_site",
 ) -> Snaps:
     """Snap site geometries (points or polygons, EPSG:3006) to the nearest open road segments.
 
@@ -109,6 +178,18 @@ def snap_sites(
     closes (so closing forest tracks in winter never gives a *shorter* access
     leg than in summer). The off-road leg is travelled at ``access_speed_kph``.
 
+    **Access legs are never shortcuts.** The site's *reference* access is its
+    nearest road as if no season closed a road (and, on networks with added
+    road layers, the nearest road before each addition). Any other off-road
+    leg (to a farther road) takes at least as long as the road network offers
+    from the site through its reference access to that leg's road point,
+    travelled in ``direction`` with the profile's speeds and seasonal closures
+    lifted: ``access_s = max(leg at access_speed_kph, road time)``. Only where
+    the roads offer no route at all does the leg keep its own time. So when
+    the nearer road is open no off-road leg gives a shorter time than the
+    roads do, and as closures are lifted for the comparison in every season,
+    winter times are never shorter than summer times.
+
     **Added roads keep the old access.** On a network with road layers added
     by :func:`jokkgeo.network.graph.add_lines` the rule is applied to the
     network as it was before each addition too (see
@@ -118,9 +199,29 @@ def snap_sites(
     not changed by ``add_lines``). A network built in one go from a layer that
     already contains the new road snaps to the nearest road only.
 
-    Raises :class:`~jokkgeo.errors.AnalysisError` naming the site when no open
-    road lies within ``max_snap_m``.
+    Parameters
+    ----------
+    network
+        The road network.
+    geoms
+        Site geometries (EPSG:3006).
+    site_ids
+        Site ids, for messages.
+    profile
+        Season profile.
+    max_snap_m
+        Largest off-road leg (m); a site farther from every open road is an error.
+    access_speed_kph
+        Speed of the off-road leg (km/h).
+    direction
+        ``"to_site"`` or ``"from_site"``: the direction in which road times are compared.
+
+    Raises
+    ------
+    jokkgeo.errors.AnalysisError
+        Naming the site when no open road lies within ``max_snap_m``.
     """
+    check_direction(direction)
     prof = get_profile(profile)
     tree, open_geoms = _open_tree(network, prof)
     if len(open_geoms) == 0:
@@ -134,39 +235,44 @@ def snap_sites(
             f"site(s) farther than the maximum snap distance {max_snap_m:,.0f} m from any open road "
             f"(profile '{prof.name}'): {names}; check the site coordinates (EPSG:3006) or raise max_snap_m / --max-snap-m"
         )
-    s_parts, g_parts = [site_idx], [open_geoms[tree_idx]]
-    last = n_generations(network) - 1
-    for gen in range(last, -1, -1):
-        # nearest road of a class no season closes (keeps winter within summer); and, for networks with
-        # added road layers, the nearest roads as they were before each addition (keeps the old access)
-        for stable in (False, True):
-            if gen == last and not stable:
-                continue  # done above
-            t2, o2 = _open_tree(network, prof, stable=stable, max_generation=None if gen == last else gen)
-            if len(o2):
-                s2, i2 = t2.query_nearest(geoms, max_distance=max_snap_m, all_matches=not stable)
-                s_parts.append(s2)
-                g_parts.append(o2[i2])
-    pairs = np.unique(np.stack([np.concatenate(s_parts), np.concatenate(g_parts)], axis=1), axis=0)
-    site_idx, geom = pairs[:, 0], pairs[:, 1]
-    road = network.geometries[geom]
-    legs = shapely.shortest_line(geoms[site_idx], road)
-    on_road = shapely.get_point(legs, 1)
-    frac = shapely.line_locate_point(road, on_road, normalized=True)
-    dist = shapely.length(legs)
-    xy = shapely.get_coordinates(on_road)
-    table = pd.DataFrame(
-        {
-            "site": site_idx.astype(np.int64),
-            "geom": geom.astype(np.int64),
-            "frac": np.clip(frac, 0.0, 1.0),
-            "distance_m": dist,
-            "access_s": dist / (access_speed_kph / 3.6),
-            "x": xy[:, 0],
-            "y": xy[:, 1],
-        }
-    )
+    # nearest open roads per generation prefix, and the nearest road of a class no season closes
+    s1, g1 = _snap_pairs(network, geoms, prof, max_snap_m, stable=False, every_generation=True)
+    s2, g2 = _snap_pairs(network, geoms, prof, max_snap_m, stable=True, every_generation=True)
+    pairs = np.unique(np.stack([np.concatenate([s1, s2]), np.concatenate([g1, g2])], axis=1), axis=0)
+    table = _legs_table(network, geoms, pairs[:, 0], pairs[:, 1], access_speed_kph)
+    # reference access: the nearest roads with seasonal closures lifted
+    lifted = lifted_profile(prof)
+    sr, gr = _snap_pairs(network, geoms, lifted, max_snap_m, stable=False, every_generation=True)
+    ref = np.unique(np.stack([sr, gr], axis=1), axis=0)
+    is_ref = (pd.MultiIndex.from_arrays([table["site"], table["geom"]])
+              .isin(pd.MultiIndex.from_arrays([ref[:, 0], ref[:, 1]])))
+    if not is_ref.all():
+        table["access_s"] = _no_shortcuts(network, geoms, site_ids, table, ~is_ref, ref, lifted, direction,
+                                          access_speed_kph)
     return Snaps(table=table, site_ids=tuple(site_ids), site_geoms=geoms)
+
+
+def _no_shortcuts(network: RoadNetwork, geoms: np.ndarray, site_ids: tuple[str, ...], table: pd.DataFrame,
+                  extra: np.ndarray, ref: np.ndarray, lifted: SpeedProfile, direction: str,
+                  access_speed_kph: float) -> np.ndarray:
+    """Access times of the extra legs raised to the road time through the reference access (see :func:`snap_sites`)."""
+    sites = np.unique(table["site"].to_numpy()[extra])
+    keep = np.isin(ref[:, 0], sites)
+    ref_snaps = Snaps(table=_legs_table(network, geoms, ref[keep, 0], ref[keep, 1], access_speed_kph),
+                      site_ids=tuple(site_ids), site_geoms=geoms)
+    node_t, _ = node_travel_times(network, ref_snaps, profile=lifted, direction=direction, sites=sites)
+    w = network.travel_time(lifted)
+    access = table["access_s"].to_numpy().copy()
+    rows = np.flatnonzero(extra)
+    site_of = table["site"].to_numpy()
+    for k, s in enumerate(sites):
+        r = rows[site_of[rows] == s]
+        own = ref_snaps.table[ref_snaps.table["site"] == s]
+        t, _ = point_times(network, w, node_t[k], table["geom"].to_numpy()[r], table["frac"].to_numpy()[r],
+                           direction=direction, snaps=own)
+        finite = np.isfinite(t)
+        access[r[finite]] = np.maximum(access[r[finite]], t[finite])
+    return access
 
 
 def _source_arcs(

@@ -427,9 +427,9 @@ class StudyRunner:
         ends = np.unique(np.concatenate([net.arc_u[edited], net.arc_v[edited]]))
         ends_old = ends[ends < nb]
         ids, geoms = site_table(sites, "site_id")
-        opts = {"max_snap_m": kwargs.get("max_snap_m", DEFAULT_MAX_SNAP_M),
-                "access_speed_kph": kwargs.get("access_speed_kph", DEFAULT_ACCESS_SPEED_KPH)}
         direction = kwargs.get("direction", "to_site")
+        opts = {"max_snap_m": kwargs.get("max_snap_m", DEFAULT_MAX_SNAP_M),
+                "access_speed_kph": kwargs.get("access_speed_kph", DEFAULT_ACCESS_SPEED_KPH), "direction": direction}
         limit = 60.0 * max(float(m) for m in kwargs.get("minutes", DEFAULT_MINUTES))
         sb = snap_sites(base_net, geoms, ids, profile=prof, **opts)
         sn = snap_sites(net, geoms, ids, profile=prof, **opts)

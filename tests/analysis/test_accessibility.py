@@ -144,15 +144,12 @@ def test_added_road_never_lengthens_place_times():
     assert after["snap_distance_m"]["p2"] == pytest.approx(50)
 
 
-@pytest.mark.parametrize(("max_candidates", "index_after"), [(8, 0.0), (2, 0.0), (8, 1e9)])
-def test_fast_snap_equals_shapely_nearest(monkeypatch, max_candidates, index_after):
+@pytest.mark.parametrize(("max_candidates", "index"), [(8, "quadtree"), (2, "quadtree"), (8, "tree"), (8, "auto")])
+def test_fast_snap_equals_shapely_nearest(max_candidates, index):
     """Snapping through the piece index (and the STR-tree beyond it, or for few places) gives the exact nearest road."""
-    from jokkgeo.analysis import accessibility as acc_mod
-    from jokkgeo.analysis.accessibility import snap_places
-    from jokkgeo.network import nearest
+    from jokkgeo.analysis.accessibility import SnapOptions, snap_places
 
-    monkeypatch.setattr(nearest, "MAX_CANDIDATES", max_candidates)  # 2: a deep tree, many junction leaves
-    monkeypatch.setattr(acc_mod, "INDEX_AFTER_PLACES_PER_PIECE", index_after)  # 0: the index at once
+    opts = SnapOptions(index=index, max_candidates=max_candidates)  # 2: a deep tree, many junction leaves
     rng = np.random.default_rng(3)
     n = 60
     start = rng.uniform(0, 5000, (n, 2))
@@ -163,7 +160,7 @@ def test_fast_snap_equals_shapely_nearest(monkeypatch, max_candidates, index_aft
                              crs="EPSG:3006")
     net = graph_from_lines(roads)
     pts = rng.uniform(-3000, 8000, (3000, 2))  # some beyond the index's square (STR-tree), some too far
-    geom, frac, dist = snap_places(net, pts, profile="summer", max_snap_m=2000, step_m=150)
+    geom, frac, dist = snap_places(net, pts, profile="summer", max_snap_m=2000, step_m=150, snap_options=opts)
     points = shapely.points(pts)
     d_all = shapely.distance(points[:, None], net.geometries[None, :])
     exact = d_all.min(axis=1)
@@ -180,10 +177,9 @@ def test_fast_snap_equals_shapely_nearest(monkeypatch, max_candidates, index_aft
     np.testing.assert_allclose(shapely.distance(points[within], on_road), exact[within], atol=1e-5)
 
 
-def test_threaded_snapping_gives_the_same_snaps(monkeypatch):
+def test_threaded_snapping_gives_the_same_snaps():
     """Snapping many places in parallel chunks (a speed-up) returns exactly what one thread gives."""
-    from jokkgeo.analysis import accessibility as acc_mod
-    from jokkgeo.analysis.accessibility import snap_places
+    from jokkgeo.analysis.accessibility import SnapOptions, snap_places
 
     rng = np.random.default_rng(5)
     n = 40
@@ -194,40 +190,55 @@ def test_threaded_snapping_gives_the_same_snaps(monkeypatch):
     net = graph_from_lines(roads)
     pts = rng.uniform(-3000, 8000, (2001, 2))
     pts[7] = np.nan  # a place without a point
-    monkeypatch.setattr(acc_mod, "INDEX_AFTER_PLACES_PER_PIECE", 0.0)
-    monkeypatch.setattr(acc_mod, "SNAP_THREADS", 1)
-    plain = snap_places(net, pts, profile="summer", max_snap_m=1500, step_m=150)
-    monkeypatch.setattr(acc_mod, "SNAP_THREADS", 3)
-    monkeypatch.setattr(acc_mod, "THREAD_MIN_PLACES", 1)
-    threaded = snap_places(net, pts, profile="summer", max_snap_m=1500, step_m=150)
+    plain = snap_places(net, pts, profile="summer", max_snap_m=1500, step_m=150,
+                        snap_options=SnapOptions(index="quadtree", threads=1))
+    threaded = snap_places(net, pts, profile="summer", max_snap_m=1500, step_m=150,
+                           snap_options=SnapOptions(index="quadtree", threads=3, thread_min_places=1))
     assert (plain[0] >= 0).sum() > 500 and (plain[0] < 0).sum() > 100  # both reached and too-far places
     assert plain[0][7] == -1
     for a, b in zip(plain, threaded):
         np.testing.assert_array_equal(a, b)
 
 
-def test_index_is_built_once_strtree_snapping_has_cost_as_much(monkeypatch):
-    """Few places go through shapely's STR-tree; the quadtree index is built once snapping adds up."""
+def test_snapping_method_does_not_depend_on_earlier_calls():
+    """Issue 11: snapping switched from the STR-tree to the quadtree after ~4 places per road point had been
+    snapped in earlier calls. "auto" now decides from the call's own inputs; the results are identical."""
     from jokkgeo.analysis import accessibility as acc_mod
-    from jokkgeo.analysis.accessibility import prepare_snapping, snap_places
+    from jokkgeo.analysis.accessibility import SnapOptions, prepare_snapping, snap_places
     from jokkgeo.network.profiles import get_profile
 
-    monkeypatch.setattr(acc_mod, "INDEX_AFTER_PLACES_PER_PIECE", 2.0)
     roads = gpd.GeoDataFrame({"highway": ["primary", "track"]},
                              geometry=[L([(0, 0), (1000, 0)]), L([(0, 500), (1000, 500)])], crs="EPSG:3006")
     net = graph_from_lines(roads)
-    n_pieces = len(net.samples(100.0)[0])  # 11 road points on each road
-    assert n_pieces == 22
+    assert len(net.samples(100.0)[0]) == 22  # 11 road points on each road
     pts = np.column_stack([np.linspace(0, 1000, 30), np.full(30, 100.0)])  # 100 m from the primary road
     key = acc_mod._piece_tree_key(get_profile("summer"), 100.0, False, None)
-    first = snap_places(net, pts, profile="summer", max_snap_m=1000, step_m=100.0)
-    assert key not in net._cache  # 30 places < 2 x 22
-    second = snap_places(net, pts, profile="summer", max_snap_m=1000, step_m=100.0)
-    assert key in net._cache  # 60 places >= 44: built, and used from now on
-    for a, b in zip(first, second):
-        np.testing.assert_allclose(a, b, atol=1e-9)
-    np.testing.assert_allclose(first[2], 100.0)
+    results = [snap_places(net, pts, profile="summer", max_snap_m=1000, step_m=100.0) for _ in range(10)]
+    assert key not in net._cache  # 30 places < 4 x 22 road points: the STR-tree, however many calls ran
+    many = np.column_stack([np.linspace(0, 1000, 100), np.full(100, 100.0)])
+    snap_places(net, many, profile="summer", max_snap_m=1000, step_m=100.0)
+    assert key in net._cache  # 100 places >= 88: this call builds the quadtree
+    forced = snap_places(net, pts, profile="summer", max_snap_m=1000, step_m=100.0,
+                         snap_options=SnapOptions(index="quadtree"))
+    for r in results[1:] + [forced]:
+        for a, b in zip(results[0], r):
+            np.testing.assert_allclose(a, b, atol=1e-9)
+    np.testing.assert_allclose(results[0][2], 100.0)
     # prepare_snapping builds both indexes at once (all roads; roads no season closes)
     net2 = graph_from_lines(roads)
     prepare_snapping(net2, "summer", step_m=100.0)
     assert key in net2._cache and acc_mod._piece_tree_key(get_profile("summer"), 100.0, True, None) in net2._cache
+    with pytest.raises(AnalysisError, match="key 'index'"):
+        SnapOptions(index="kdtree")
+
+
+def test_accessibility_options_and_provenance(toy, site):
+    from jokkgeo.results import Provenance
+
+    with pytest.raises(AnalysisError, match="key 'max_snap_m': got 0"):
+        accessibility(toy, site, places((0, 0)), max_snap_m=0)
+    with pytest.raises(AnalysisError, match="key 'step_m'"):
+        accessibility(toy, site, places((0, 0)), step_m=-5)
+    res = accessibility(toy, site, places((0, 300), (10500, 0)), minutes=[5])
+    assert isinstance(res.provenance, Provenance) and res.params["snap_index"] == "auto"
+    assert res.warnings == list(res.provenance.warnings) and "unreachable" in res.warnings[0]

@@ -147,7 +147,7 @@ def test_polygon_site_and_parameters(toy):
     assert node_minutes(res, toy, 1000, 0, "minutes_ind") == pytest.approx(0.0, abs=1e-6)
     p = res.params
     assert p["minutes"] == [1.0] and p["season"] == "winter" and p["access_speed_kph"] == 20
-    assert p["profile"]["closed"] == ["track"] and "approximate" in p["polygon_method"]
+    assert p["profile"]["closed"] == ["track"] and "buffer" in p["polygon_method"]
     assert res.polygons.crs == "EPSG:3006"
 
 
@@ -203,19 +203,87 @@ def test_inputs_not_modified(toy):
     assert sites.equals(before)
 
 
-@pytest.mark.parametrize("radius", [0, 1, 4, 5])
-def test_disk_dilation_paths_agree(radius):
+@pytest.mark.parametrize("rho", [0.5, 1.5, 4.5, 5.96])
+def test_disk_dilation_paths_agree(rho):
     """Stamping the disk around sparse cells and the separable filter give the same grid."""
-    from jokkgeo.analysis.catchments import _disk_max_filter, _disk_offsets
+    from jokkgeo.analysis.catchments import _dilate, _disk_max_filter, _disk_offsets
 
     a = np.zeros((40, 40), np.int32)
     a[20, 20], a[5, 7], a[21, 22] = 3, 2, 1
-    dy, dx = _disk_offsets(radius)
+    dy, dx = _disk_offsets(rho)
     expected = np.zeros_like(a)
     for r, c in zip(*np.nonzero(a)):
         for y, x in zip(dy, dx):
             expected[r + y, c + x] = max(expected[r + y, c + x], a[r, c])
-    assert (_disk_max_filter(a, radius) == expected).all()
-    # the disk has radius (radius + 0.5) cells: its cell count is close to pi r^2
-    if radius >= 4:
-        assert len(dy) == pytest.approx(math.pi * (radius + 0.5) ** 2, rel=0.1)
+    assert (_disk_max_filter(a, rho) == expected).all()
+    cells = np.flatnonzero(a)
+    assert (_dilate(a, cells, a.ravel()[cells], rho) == expected).all()
+    # the disk has radius rho cells: its cell count is close to pi rho^2
+    if rho >= 4:
+        assert len(dy) == pytest.approx(math.pi * rho ** 2, rel=0.1)
+
+
+def _rotated_road(angle_deg, length=20000.0):
+    a = math.radians(angle_deg)
+    x0, y0 = 700_123.4, 7_300_456.7
+    return L([(x0, y0), (x0 + length * math.cos(a), y0 + length * math.sin(a))])
+
+
+def _curved_road():
+    x = np.linspace(0, 20000, 801)
+    return L(np.column_stack([700_000 + x, 7_300_000 + 1500 * np.sin(x / 2500) + 0.00002 * x**2]))
+
+
+@pytest.mark.parametrize("road", [0, 30, 45, 60, 17, "curved"])
+def test_band_area_matches_the_exact_buffer_at_any_orientation(road):
+    """Issue 12: the grid polygons were 7-12 % larger than the exact buffer on oblique roads (+11.5 %).
+
+    One road at 72 km/h (20 m/s); the site at its start. Within 5 and 10 minutes the first 6 and 12 km
+    are reached; the exact polygon is shapely's buffer (250 m) of those pieces. Default grid (50 m cells).
+    """
+    from shapely.ops import substring
+
+    geom = _curved_road() if road == "curved" else _rotated_road(road)
+    net = graph_from_lines(gpd.GeoDataFrame({"maxspeed": ["72"]}, geometry=[geom], crs="EPSG:3006"))
+    start = shapely.get_coordinates(geom)[0]
+    res = catchments(net, sites_at(tuple(start)), minutes=[5, 10], nearest=False)
+    for minutes, reach_m in ((5, 6000.0), (10, 12000.0)):
+        exact = substring(geom, 0, reach_m).buffer(250, quad_segs=64)
+        got = res.polygons.set_index("minutes").loc[minutes]
+        assert got.area_m2 == pytest.approx(exact.area, rel=0.02)
+        # and in the right place: the symmetric difference is a thin rim
+        assert got.geometry.symmetric_difference(exact).area < 0.08 * exact.area
+    assert_nested_and_valid(res.polygons)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"buffer_m": 1e308}, r"key 'buffer_m': got 1e\+308; allowed: at least 0 and at most 10,000"),
+        ({"max_snap_m": 0}, r"key 'max_snap_m': got 0; allowed: more than 0"),
+        ({"cell_m": 0.5, "buffer_m": 40}, r"key 'cell_m': got 0.5; allowed: at least 1"),
+        ({"buffer_m": 5000, "cell_m": 10}, r"key 'buffer_m': 5,000 m is more than 100 cells"),
+        ({"access_speed_kph": float("nan")}, r"key 'access_speed_kph'"),
+    ],
+)
+def test_extreme_options_are_clear_errors(toy, kwargs, match):
+    """Issue 12: --cell-m 1, --buffer-m 1e308, --max-snap-m 0 ended in "Internal error"."""
+    with pytest.raises(AnalysisError, match=match):
+        catchments(toy, sites_at((0, 0)), **kwargs)
+
+
+def test_cell_too_small_for_the_extent():
+    roads = gpd.GeoDataFrame({"maxspeed": ["60", "60"]}, geometry=[L([(0, 0), (20000, 0)]), L([(0, 0), (0, 20000)])],
+                             crs="EPSG:3006")
+    with pytest.raises(AnalysisError, match=r"key 'cell_m': 1 m is too small for a network 20 km × 20 km "
+                                            r"\(404,010,000 cells; at most 100,000,000\); use cell_m of at least 3 m"):
+        catchments(graph_from_lines(roads), sites_at((0, 0)), cell_m=1, buffer_m=50)
+
+
+def test_result_carries_provenance(toy):
+    from jokkgeo.results import Provenance
+
+    res = catchments(toy, sites_at((0, -2000)), minutes=[2.5, 6], nearest=False)
+    assert isinstance(res.provenance, Provenance)
+    assert res.params == dict(res.provenance.parameters) and res.params["minutes"] == [2.5, 6.0]
+    assert res.warnings == list(res.provenance.warnings) and "nothing reached within 2.5 min" in res.warnings[0]

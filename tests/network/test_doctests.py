@@ -10,7 +10,7 @@ import pytest
 
 @pytest.mark.parametrize(
     "module",
-    ["jokkgeo.network.speeds", "jokkgeo.network.profiles", "jokkgeo.network.graph",
+    ["jokkgeo.network.speeds", "jokkgeo.network.profiles", "jokkgeo.network.graph", "jokkgeo.network.routing",
      "jokkgeo.analysis.catchments", "jokkgeo.analysis.accessibility"],
 )
 def test_docstring_examples(module):

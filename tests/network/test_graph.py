@@ -145,3 +145,64 @@ def test_add_lines_connects_new_road_to_existing_nodes():
     assert net2.n_nodes == net.n_nodes  # both ends merged into existing nodes
     assert dijkstra(net2.csr(), indices=a)[b] == pytest.approx(shapely.length(shortcut.geometry[0]) / 25, rel=1e-6)
     assert net.n_arcs == 6 and net2.n_arcs == 8
+
+
+# --------------------------------------------------------------- one-way conventions (issue 12)
+@pytest.mark.parametrize(
+    ("value", "forward", "backward"),
+    [("yes", True, False), ("true", True, False), ("1", True, False), (1, True, False), (True, True, False),
+     ("-1", False, True), (-1.0, False, True), ("no", True, True), ("false", True, True), ("0", True, True),
+     ("B", True, True), ("b", True, True), ("FT", True, False), ("TF", False, True), ("Med", True, False),
+     ("Mot", False, True), ("Med och mot", True, True), (None, True, True)],
+)
+def test_oneway_conventions(value, forward, backward):
+    # one road (0,0)->(1000,0) at 36 km/h: 100 s where travel is allowed
+    net = graph_from_lines(lines([L([(0, 0), (1000, 0)])], maxspeed=["36"], oneway=[value]))
+    a = np.flatnonzero(net.node_x == 0)[0]
+    b = np.flatnonzero(net.node_x == 1000)[0]
+    t = dijkstra(net.csr("summer"), indices=[a, b])
+    assert np.isfinite(t[0, b]) == forward and np.isfinite(t[1, a]) == backward
+
+
+def test_unknown_oneway_values_are_refused_with_counts():
+    roads = lines([L([(0, 0), (1000, 0)]), L([(1000, 0), (2000, 0)]), L([(2000, 0), (3000, 0)])],
+                  maxspeed=["36"] * 3, oneway=["maybe", "maybe", "x"])
+    with pytest.raises(DataLayerError, match=r"key 'oneway': unknown one-way value\(s\) 'maybe' ×2, 'x' ×1"):
+        graph_from_lines(roads, layer_name="roads.gpkg")
+
+
+# ---------------------------------------------------------- lengths, simplified graphs, street counts
+def test_networkx_lengths_are_planar_geometry_lengths():
+    """The graph's own length attribute (osmnx: great-circle) is not used: the EPSG:3006 geometry length is."""
+    G = nx.MultiDiGraph(crs="EPSG:3006")
+    G.add_node(1, x=0.0, y=0.0)
+    G.add_node(2, x=3000.0, y=4000.0)
+    G.add_edge(1, 2, 0, length=4980.0, highway="primary", maxspeed="90")  # 0.4 % short, as on a sphere
+    net = graph_from_networkx(G)
+    assert net.arc_length_m.tolist() == [5000.0]
+    assert net.travel_time("summer")[0] == pytest.approx(5000 / 25)
+
+
+def test_simplified_osmnx_graphs_are_refused_with_the_fix():
+    G = _osmnx_like_graph()
+    G.graph["simplified"] = True
+    with pytest.raises(DataLayerError, match=r"simplify=False"):
+        graph_from_networkx(G)
+    G = _osmnx_like_graph()
+    G.edges[2, 3, 1]["maxspeed"] = ["90", "50"]  # which piece had which limit is lost
+    with pytest.raises(DataLayerError, match=r"key 'maxspeed': 1 edge\(s\) carry several speed limits"):
+        graph_from_networkx(G)
+
+
+def test_to_networkx_has_street_count_for_osmnx_stats():
+    ox = pytest.importorskip("osmnx")
+    # a T junction: B has three streets, A, C and D one each; one road is one-way (still one street)
+    roads = lines([L([(0, 0), (1000, 0)]), L([(1000, 0), (2000, 0)]), L([(1000, 0), (1000, 1000)])],
+                  maxspeed=["36"] * 3, oneway=["no", "yes", "no"])
+    net = graph_from_lines(roads)
+    G = net.to_networkx()
+    counts = {(d["x"], d["y"]): d["street_count"] for _, d in G.nodes(data=True)}
+    assert counts == {(0.0, 0.0): 1, (1000.0, 0.0): 3, (2000.0, 0.0): 1, (1000.0, 1000.0): 1}
+    assert counts == {(G.nodes[n]["x"], G.nodes[n]["y"]): c for n, c in ox.stats.count_streets_per_node(G).items()}
+    stats = ox.stats.basic_stats(G)
+    assert stats["n"] == 4 and stats["streets_per_node_avg"] == pytest.approx(6 / 4)

@@ -68,6 +68,13 @@ def helsinki():
     nodes, edges = osm.get_network(network_type="driving", nodes=True)
     G = osm.to_graph(nodes, edges, graph_type="networkx", osmnx_compatible=True, retain_all=True, simplify=False)
     G = ox.projection.project_graph(G, to_crs="EPSG:3006")
+    # jokkgeo's one length definition: planar EPSG:3006 geometry lengths (osmnx's are great-circle)
+    import shapely
+
+    for u, v, d in G.edges(data=True):
+        geom = d.get("geometry") or shapely.LineString([(G.nodes[u]["x"], G.nodes[u]["y"]),
+                                                         (G.nodes[v]["x"], G.nodes[v]["y"])])
+        d["length"] = geom.length
     G = ox.routing.add_edge_speeds(G, fallback=30)
     G = ox.routing.add_edge_travel_times(G)
     return path, G
@@ -142,5 +149,62 @@ def test_osm_graph_and_line_layer_agree_on_default_roads():
     a = accessibility(by_lines, sites, places, per_site=False).places["minutes_nearest"].to_numpy()
     b = accessibility(by_osm, sites, places, per_site=False).places["minutes_nearest"].to_numpy()
     assert np.isfinite(a).all() and np.isfinite(b).all()
-    # lengths differ slightly: projected (SWEREF 99 TM) versus osmnx's great-circle lengths
-    np.testing.assert_allclose(a, b, rtol=0.01, atol=0.05)
+    # one length definition (planar EPSG:3006) for both readers
+    np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-6)
+
+
+def test_ways_without_highway_tag_are_not_roads(tmp_path):
+    """Rivers, power lines, railways, boundaries and buildings in an OSM file are not routed as roads."""
+    xml = """<?xml version='1.0' encoding='UTF-8'?>
+<osm version="0.6" generator="test">
+  <node id="1" lat="66.60" lon="19.80"/><node id="2" lat="66.60" lon="19.82"/>
+  <node id="3" lat="66.61" lon="19.80"/><node id="4" lat="66.61" lon="19.82"/>
+  <node id="5" lat="66.62" lon="19.80"/><node id="6" lat="66.62" lon="19.82"/>
+  <node id="7" lat="66.63" lon="19.80"/><node id="8" lat="66.63" lon="19.81"/><node id="9" lat="66.64" lon="19.80"/>
+  <way id="1"><nd ref="1"/><nd ref="2"/><tag k="highway" v="tertiary"/></way>
+  <way id="2"><nd ref="1"/><nd ref="3"/><nd ref="4"/><tag k="waterway" v="river"/></way>
+  <way id="3"><nd ref="2"/><nd ref="4"/><tag k="power" v="line"/></way>
+  <way id="4"><nd ref="3"/><nd ref="5"/><tag k="railway" v="rail"/></way>
+  <way id="5"><nd ref="5"/><nd ref="6"/><tag k="boundary" v="administrative"/></way>
+  <way id="6"><nd ref="7"/><nd ref="8"/><nd ref="9"/><nd ref="7"/><tag k="building" v="yes"/></way>
+</osm>
+"""
+    path = tmp_path / "mixed.osm"
+    path.write_text(xml, encoding="utf-8")
+    net = graph_from_osm_xml(path)
+    assert sorted(net.node_id.tolist()) == [1, 2] and net.n_arcs == 2
+    assert set(net.arc_class) == {"tertiary"}
+    only_river = tmp_path / "river.osm"
+    only_river.write_text(xml.replace('<tag k="highway" v="tertiary"/>', '<tag k="waterway" v="stream"/>'),
+                          encoding="utf-8")
+    with pytest.raises(DataSourceError, match="no ways with a highway tag"):
+        graph_from_osm_xml(only_river)
+
+
+def test_osm_xml_and_line_layer_give_the_same_times(tmp_path):
+    """One length definition (planar EPSG:3006) whatever the input: OSM XML through osmnx and the same
+    roads as a line layer give the same lengths and travel times (they differed 0.4-0.6 % before)."""
+    import geopandas as gpd
+    from shapely import LineString
+
+    from jokkgeo.io.osm import read_osm_features
+    from jokkgeo.network.graph import graph_from_lines
+
+    path = tmp_path / "roads.osm"
+    path.write_text(OSM, encoding="utf-8")
+    by_osm = graph_from_osm_xml(path)
+    lines = read_osm_features(path, "roads").to_crs("EPSG:3006")
+    by_lines = graph_from_lines(lines)
+    assert isinstance(lines, gpd.GeoDataFrame) and isinstance(lines.geometry.iloc[0], LineString)
+    # way 100 (1-2-3) at SE:rural 70 km/h, projected length
+    n1 = np.flatnonzero(by_osm.node_id == 1)[0]
+    n3 = np.flatnonzero(by_osm.node_id == 3)[0]
+    t_osm = dijkstra(by_osm.csr("summer"), indices=n1)[n3]
+    x1, y1, x3, y3 = by_osm.node_x[n1], by_osm.node_y[n1], by_osm.node_x[n3], by_osm.node_y[n3]
+    a = np.flatnonzero(np.isclose(by_lines.node_x, x1) & np.isclose(by_lines.node_y, y1))[0]
+    b = np.flatnonzero(np.isclose(by_lines.node_x, x3) & np.isclose(by_lines.node_y, y3))[0]
+    t_lines = dijkstra(by_lines.csr("summer"), indices=a)[b]
+    expected = float(lines.geometry[lines["osmid"] == 100].length.iloc[0]) / (70 / 3.6)
+    assert t_osm == pytest.approx(expected, rel=1e-9)
+    assert t_lines == pytest.approx(expected, rel=1e-9)
+    assert by_osm.arc_length_m.sum() == pytest.approx(by_lines.arc_length_m.sum(), rel=1e-9)

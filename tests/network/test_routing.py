@@ -100,3 +100,54 @@ def test_adding_random_roads_never_lengthens_a_trip():
                 old = t1[:, : net.n_nodes]
                 assert (old <= t0 + 1e-6).all()
         net = bigger
+
+
+# ------------------------------------------------------------------ access legs are never shortcuts
+def _track_loop():
+    """Primary P (0,0)-(10000,0) at 90 km/h (25 m/s); a forest track (30 km/h, 8.33 m/s) from (0,0) north
+    to (0,1000) and east to (4000,1000). Site S=(3000,1000) lies on the track, 1000 m north of the primary.
+
+    By road, S to the primary point (3000,0) below it: 3000 + 1000 m of track (480 s) + 3000 m of primary
+    (120 s) = 600 s. The straight 1000 m leg at 30 km/h takes 120 s: a shortcut of 480 s.
+    """
+    roads = gpd.GeoDataFrame(
+        {"highway": ["primary", "track"], "maxspeed": ["90", None]},
+        geometry=[L([(0, 0), (10000, 0)]), L([(0, 0), (0, 1000), (4000, 1000)])], crs="EPSG:3006")
+    return graph_from_lines(roads)
+
+
+@pytest.mark.parametrize("direction", ["to_site", "from_site"])
+def test_access_legs_are_not_shortcuts(direction):
+    net = _track_loop()
+    site = np.array([shapely.Point(3000, 1000)], dtype=object)
+    e = np.flatnonzero(net.node_x == 10000)[0]
+    j = np.flatnonzero((net.node_x == 0) & (net.node_y == 0))[0]
+    summer = snap_sites(net, site, ("s",), profile="summer", max_snap_m=5000, access_speed_kph=30,
+                        direction=direction)
+    t, _ = node_travel_times(net, summer, profile="summer", direction=direction)
+    # E: 7000 m of primary (280 s) + the 600 s road route, not 280 + 120 s over the leg
+    assert t[0, e] == pytest.approx(280 + 600)
+    assert t[0, j] == pytest.approx(480)
+    # the leg to the primary road is kept, at the road's time
+    leg = summer.table[summer.table["distance_m"] > 1].iloc[0]
+    assert leg["distance_m"] == pytest.approx(1000) and leg["access_s"] == pytest.approx(600)
+    # winter: the track is closed, so the leg is the only way; it still takes as long as the road route
+    # with the closure lifted (primary 0.9 -> 22.5 m/s, track 0.7 -> 5.833 m/s): 133.33 + 685.71 s
+    winter = snap_sites(net, site, ("s",), profile="winter", max_snap_m=5000, access_speed_kph=30,
+                        direction=direction)
+    tw, _ = node_travel_times(net, winter, profile="winter", direction=direction)
+    assert tw[0, e] == pytest.approx(7000 / 22.5 + 3000 / 22.5 + 4000 / (30 * 0.7 / 3.6))
+    assert (tw[0][np.isfinite(tw[0])] >= t[0][np.isfinite(tw[0])] - 1e-9).all()  # winter never faster
+
+
+def test_access_leg_kept_where_no_road_route_exists():
+    """A site on a track island: the leg to the primary is the only way out and keeps its own time."""
+    roads = gpd.GeoDataFrame(
+        {"highway": ["primary", "track"], "maxspeed": ["90", None]},
+        geometry=[L([(0, 0), (10000, 0)]), L([(2000, 1000), (4000, 1000)])], crs="EPSG:3006")
+    net = graph_from_lines(roads)
+    site = np.array([shapely.Point(3000, 1000)], dtype=object)
+    snaps = snap_sites(net, site, ("s",), profile="summer", max_snap_m=5000, access_speed_kph=30)
+    t, _ = node_travel_times(net, snaps, profile="summer")
+    e = np.flatnonzero(net.node_x == 10000)[0]
+    assert t[0, e] == pytest.approx(1000 / (30 / 3.6) + 7000 / 25)
