@@ -309,7 +309,7 @@ def choice(value: Any, choices: Sequence[str], path: Origin, key: str, what: str
     return value
 
 
-def text(value: Any, path: Origin, key: str, *, nonempty: bool = False) -> str:
+def text_value(value: Any, path: Origin, key: str, *, nonempty: bool = False) -> str:
     """Check text (``nonempty``: not blank).
 
     Parameters
@@ -339,7 +339,7 @@ def opt_text(value: Any, path: Origin, key: str, *, nonempty: bool = False) -> s
     nonempty
         Refuse blank text.
     """
-    return None if value is None else text(value, path, key, nonempty=nonempty)
+    return None if value is None else text_value(value, path, key, nonempty=nonempty)
 
 
 def text_list(value: Any, path: Origin, key: str, *, single: bool = False) -> tuple[str, ...]:
@@ -360,7 +360,7 @@ def text_list(value: Any, path: Origin, key: str, *, single: bool = False) -> tu
         return (value,)
     if not isinstance(value, list):
         raise fail(path, key, f"expected a list of texts, got {_typename(value)} {short(value)}")
-    return tuple(text(v, path, join(key, f"[{i}]")) for i, v in enumerate(value))
+    return tuple(text_value(v, path, join(key, f"[{i}]")) for i, v in enumerate(value))
 
 
 def boolean(value: Any, path: Origin, key: str) -> bool:

@@ -178,7 +178,7 @@ def _source(raw: Any, path: v.Origin, key: str, resolve: Resolver | None) -> Sou
     v.mapping(raw, path, key, "a path or a mapping with 'path'")
     v.check_keys(raw, SOURCE_KEYS, path, key)
     v.require(raw, ("path",), path, key)
-    raw_path = v.text(raw["path"], path, v.join(key, "path"), nonempty=True)
+    raw_path = v.text_value(raw["path"], path, v.join(key, "path"), nonempty=True)
     kwargs: dict[str, Any] = {
         "path": resolve(raw_path, v.join(key, "path")) if resolve is not None else Path(raw_path)
     }
@@ -249,7 +249,7 @@ def parse_layer_spec(
     v.check_keys(style, STYLE_KEYS, p, k("style"))
     sensitivity = v.choice(data.get("sensitivity") or "public", SENSITIVITIES, p, k("sensitivity"), "a sensitivity")
     illustrative = v.boolean(data.get("illustrative", False), p, k("illustrative"))
-    texts = {key: v.text(data[key], p, k(key)) for key in ("title", "provenance", "licence", "attribution")}
+    texts = {key: v.text_value(data[key], p, k(key)) for key in ("title", "provenance", "licence", "attribution")}
     opt = {
         key: v.opt_text(data.get(key), p, k(key))
         for key in ("title_en", "description", "description_en", "consent", "caveat", "caveat_en")

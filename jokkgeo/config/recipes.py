@@ -165,7 +165,7 @@ class Recipe:
 
 
 def _opt_nonempty(value: Any, path: v.Origin, key: str) -> str | None:
-    return v.text(value, path, key, nonempty=True) if value else None
+    return v.text_value(value, path, key, nonempty=True) if value else None
 
 
 def _layer(raw: Any, path: v.Origin, key: str, known: set[str] | None) -> RecipeLayer:
@@ -174,7 +174,7 @@ def _layer(raw: Any, path: v.Origin, key: str, known: set[str] | None) -> Recipe
     v.mapping(raw, path, key, "a layer id or a mapping with 'id'")
     v.check_keys(raw, RECIPE_LAYER_KEYS, path, key)
     v.require(raw, ("id",), path, key)
-    ident = v.text(raw["id"], path, v.join(key, "id"), nonempty=True)
+    ident = v.text_value(raw["id"], path, v.join(key, "id"), nonempty=True)
     if known is not None and ident not in known:
         raise v.fail(path, v.join(key, "id"), f"no layer '{ident}' in the catalogue",
                      f"available: {', '.join(sorted(known))}")
@@ -264,7 +264,7 @@ def parse_recipe(
         key = f"analyses[{i}]"
         v.mapping(raw, path, key, "a mapping with 'type'")
         v.require(raw, ("type",), path, key)
-        atype = v.text(raw["type"], path, f"{key}.type", nonempty=True)
+        atype = v.text_value(raw["type"], path, f"{key}.type", nonempty=True)
         if type_set is not None:
             v.choice(atype, sorted(type_set), path, f"{key}.type", "an analysis type")
         params = {str(k): val for k, val in raw.items() if k != "type"}
@@ -273,7 +273,7 @@ def parse_recipe(
         raise v.fail(path, "layers", "a recipe needs at least one layer or analysis")
     return Recipe(
         id=ident,
-        title=v.text(data["title"], path, "title", nonempty=True),
+        title=v.text_value(data["title"], path, "title", nonempty=True),
         title_en=_opt_nonempty(data.get("title_en"), path, "title_en"),
         description=_opt_nonempty(data.get("description"), path, "description") or "",
         description_en=_opt_nonempty(data.get("description_en"), path, "description_en"),

@@ -254,7 +254,7 @@ def parse_rules(data: Any, path: Path | str = "<rules>") -> RuleSet:
     references: dict[str, str] = {}
     for k, val in refs_raw.items():
         v.ident(k, path, f"references.{k}")
-        references[k] = v.text(val, path, f"references.{k}", nonempty=True).strip()
+        references[k] = v.text_value(val, path, f"references.{k}", nonempty=True).strip()
 
     rules: list[ConflictRule] = []
     seen: set[str] = set()

@@ -216,7 +216,7 @@ def _added_layer(item: Any, i: int, path: v.Origin, resolve: Resolver | None,
         v.ident(append_to, path, f"{key}.append_to")
     if "spec" in item:
         v.check_keys(item, SPEC_ITEM_KEYS, path, key)
-        raw = v.text(item["spec"], path, f"{key}.spec", nonempty=True)
+        raw = v.text_value(item["spec"], path, f"{key}.spec", nonempty=True)
         if read_spec is None:
             raise v.fail(path, f"{key}.spec", "layer spec files cannot be read here",
                          "read the scenario with jokkgeo.io.configs.read_scenario")
@@ -366,7 +366,7 @@ def parse_scenario(
         illustrative = any(a.spec.illustrative for a in added) or bool(road_changes)
     return Scenario(
         name=scen_name,
-        title=v.text(data["title"], p, "title"),
+        title=v.text_value(data["title"], p, "title"),
         spec_path=Path(spec_path) if spec_path is not None else None,
         title_en=v.opt_text(data.get("title_en"), p, "title_en"),
         description=v.opt_text(data.get("description"), p, "description"),

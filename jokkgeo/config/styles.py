@@ -72,7 +72,7 @@ class StyleSpec:
 def _cmap(value: Any, path: v.Origin, key: str) -> str:
     import matplotlib
 
-    name = v.text(value, path, key, nonempty=True)
+    name = v.text_value(value, path, key, nonempty=True)
     if name not in matplotlib.colormaps:
         raise v.fail(path, key, f"'{name}' is not a matplotlib colour map", "use e.g. viridis, Reds, YlOrRd")
     return name
@@ -170,7 +170,7 @@ def check_style(style: Any, path: v.Origin, key: str = "style") -> StyleSpec:
     return StyleSpec(style=dict(style), categorical=categorical, graduated=graduated)
 
 
-def layer_style(spec: Any, *, language: str = "sv", overrides: Mapping[str, Any] | None = None) -> StyleSpec:
+def check_layer_style(spec: Any, *, language: str = "sv", overrides: Mapping[str, Any] | None = None) -> StyleSpec:
     """Validate the style of a :class:`~jokkgeo.config.layers.LayerSpec` (plus overrides).
 
     Parameters

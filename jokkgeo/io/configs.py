@@ -26,9 +26,7 @@ from jokkgeo.config.seasons import SeasonSpec, parse_seasons
 from jokkgeo.errors import DataSourceError
 from jokkgeo.io.paths import YAML_SUFFIXES, resolve_path
 from jokkgeo.io.yamlfile import read_yaml
-from jokkgeo.settings import Settings
-
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
+from jokkgeo.settings import PACKAGE_DIR, Settings
 
 
 def default_rules_path() -> Path:

@@ -160,10 +160,10 @@ def check_spec(spec: LayerSpec, *, language: str = "sv") -> LayerCheck:
     """Load one layer of a catalogue and check its data and metadata."""
     result = LayerCheck(name=spec.id, path=spec.source.path)
     _metadata_problems(spec, result, language)
-    from jokkgeo.config.styles import layer_style  # validates the style (no renderer imported)
+    from jokkgeo.config.styles import check_layer_style  # validates the style (no renderer imported)
 
     try:
-        style = layer_style(spec, language=language)
+        style = check_layer_style(spec, language=language)
     except JokkgeoError as exc:
         result.errors.append(str(exc))
         style = None

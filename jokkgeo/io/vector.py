@@ -48,6 +48,8 @@ from jokkgeo.config.layers import LayerSpec
 from jokkgeo.checks import check_geometries, geometry_type_counts
 from jokkgeo.crs import check_coordinates, describe_coordinates, parse_crs
 from jokkgeo.errors import CRSError, DataLayerError, DataSourceError
+from jokkgeo.io.osm import OSM_SUFFIXES
+from jokkgeo.io.raster import RASTER_SUFFIXES
 from jokkgeo.io.sniff import check_content, check_driver, gdal_guard, gdal_local_path
 from jokkgeo.settings import WORKING_CRS
 
@@ -55,8 +57,6 @@ log = logging.getLogger(__name__)
 
 OGR_SUFFIXES = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON", ".shp": "ESRI Shapefile", ".fgb": "FlatGeobuf"}
 CSV_SUFFIXES = (".csv", ".txt")
-OSM_SUFFIXES = (".osm", ".xml", ".pbf")
-RASTER_SUFFIXES = (".tif", ".tiff")
 VECTOR_SUFFIXES = (*OGR_SUFFIXES, ".zip", *CSV_SUFFIXES, *OSM_SUFFIXES)
 """Every suffix :func:`read_vector` opens."""
 

@@ -51,7 +51,7 @@ Guarantees (decisions recorded here)
 * **Clear errors.** OS errors while writing (read-only folder, disk full, permission denied,
   name too long) become :class:`~jokkgeo.errors.DataSourceError` naming the output and the
   cause. :func:`check_output_path` finds most of them before any analysis runs.
-* **Allow-list.** Only the suffixes in :data:`VECTOR_SUFFIXES` / ``.csv`` / ``.tif`` are
+* **Allow-list.** Only the suffixes in :data:`WRITE_DRIVERS` / ``.csv`` / ``.tif`` are
   written by the data writers; URLs and GDAL ``/vsi…`` paths are refused.
 * Missing parent folders are created.
 """
@@ -83,7 +83,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 log = logging.getLogger(__name__)
 
-VECTOR_SUFFIXES: dict[str, str] = {
+WRITE_DRIVERS: dict[str, str] = {
     ".gpkg": "GPKG",
     ".geojson": "GeoJSON",
     ".json": "GeoJSON",
@@ -92,7 +92,6 @@ VECTOR_SUFFIXES: dict[str, str] = {
 """Vector output formats (suffix -> OGR driver)."""
 
 TABLE_SUFFIXES: tuple[str, ...] = (".csv",)
-RASTER_SUFFIXES: tuple[str, ...] = (".tif", ".tiff")
 
 BUNDLE_MARKER = ".jokkgeo-bundle"
 """File written into every folder :func:`atomic_dir` creates; only such folders are ever replaced."""
@@ -554,10 +553,10 @@ def write_bytes(path: str | os.PathLike[str], data: bytes, *, overwrite: bool = 
 
 
 def _vector_driver(path: Path) -> str:
-    driver = VECTOR_SUFFIXES.get(path.suffix.lower())
+    driver = WRITE_DRIVERS.get(path.suffix.lower())
     if driver is None:
         raise DataSourceError(
-            f"{path}: cannot write vector format '{path.suffix or '(none)'}'; use one of {', '.join(VECTOR_SUFFIXES)}"
+            f"{path}: cannot write vector format '{path.suffix or '(none)'}'; use one of {', '.join(WRITE_DRIVERS)}"
         )
     return driver
 

@@ -17,58 +17,13 @@ import geopandas as gpd
 import numpy as np
 
 from jokkgeo.errors import CRSError
+from jokkgeo.i18n import text  # noqa: F401  (re-exported: the renderers' labels live in jokkgeo/i18n/render.py)
 from jokkgeo.render.styles import LayerStyle, layer_style
 from jokkgeo.settings import WORKING_CRS
 
-TEXT: dict[str, dict[str, str]] = {
-    "sv": {
-        "illustrative": "Illustrativ/schematisk",
-        "restricted": "Känsliga uppgifter",
-        "caveats": "Förbehåll",
-        "sources": "Källor",
-        "legend": "Teckenförklaring",
-        "layers": "Lager",
-        "background": "Bakgrund",
-        "no_background": "Ingen bakgrund (offline)",
-        "osm": "OpenStreetMap (kräver nätverk)",
-        "illustrative_note": "Illustrativa/schematiska lager visar ungefärliga lägen, inte uppmätta gränser",
-        "restricted_note": "Kartan innehåller känsliga uppgifter; sprid inte utan tillstånd",
-        "approximate": "Restider och zoner är ungefärliga modellresultat.",
-        "crs": "SWEREF 99 TM (EPSG:3006)",
-        "north": "N",
-        "made_with": "Framställd med jokkgeo",
-        "easting": "E (m, SWEREF 99 TM)",
-        "northing": "N (m, SWEREF 99 TM)",
-    },
-    "en": {
-        "illustrative": "Illustrative/schematic",
-        "restricted": "Sensitive data",
-        "caveats": "Caveats",
-        "sources": "Sources",
-        "legend": "Legend",
-        "layers": "Layers",
-        "background": "Background",
-        "no_background": "No background (offline)",
-        "osm": "OpenStreetMap (needs network)",
-        "illustrative_note": "Illustrative/schematic layers show approximate locations, not surveyed boundaries",
-        "restricted_note": "This map contains sensitive data; do not share without permission",
-        "approximate": "Travel times and zones are approximate model results.",
-        "crs": "SWEREF 99 TM (EPSG:3006)",
-        "north": "N",
-        "made_with": "Made with jokkgeo",
-        "easting": "E (m, SWEREF 99 TM)",
-        "northing": "N (m, SWEREF 99 TM)",
-    },
-}
-"""Fixed text that reaches planners, Swedish by default."""
-
-
-def text(key: str, language: str = "sv") -> str:
-    return TEXT["en" if language == "en" else "sv"][key]
-
 
 @dataclass(frozen=True)
-class RasterData:
+class RasterImage:
     """A single-band raster in EPSG:3006: ``values[row, col]``, row 0 at the north edge.
 
     ``bounds`` is ``(xmin, ymin, xmax, ymax)`` in metres; NaN marks no data.
@@ -80,7 +35,7 @@ class RasterData:
 
     @classmethod
     def from_transform(cls, values: np.ndarray, transform: Any, *, nodata: float | None = None,
-                       crs: str = WORKING_CRS) -> "RasterData":
+                       crs: str = WORKING_CRS) -> "RasterImage":
         """Build from a rasterio/affine ``transform`` (north-up grids only)."""
         arr = np.asarray(values, dtype=float)
         if nodata is not None and not np.isnan(nodata):
@@ -109,7 +64,7 @@ class MapLayer:
     data
         GeoDataFrame in EPSG:3006 (vector layers).
     raster
-        :class:`RasterData` (raster layers, shown as an image overlay).
+        :class:`RasterImage` (raster layers, shown as an image overlay).
     show
         Visible when the map opens.
     illustrative, restricted
@@ -123,7 +78,7 @@ class MapLayer:
     group: str
     style: LayerStyle
     data: gpd.GeoDataFrame | None = None
-    raster: RasterData | None = None
+    raster: RasterImage | None = None
     show: bool = True
     illustrative: bool = False
     restricted: bool = False
@@ -133,7 +88,7 @@ class MapLayer:
 
     def __post_init__(self) -> None:
         if (self.data is None) == (self.raster is None):
-            raise ValueError(f"layer {self.id!r}: give exactly one of data (GeoDataFrame) or raster (RasterData)")
+            raise ValueError(f"layer {self.id!r}: give exactly one of data (GeoDataFrame) or raster (RasterImage)")
         if self.data is not None:
             crs = self.data.crs
             if crs is None or not crs.equals(WORKING_CRS):

@@ -50,6 +50,7 @@ import pandas as pd
 
 from jokkgeo.config.styles import check_style
 from jokkgeo.errors import CatalogueError
+from jokkgeo.i18n import format_number
 
 KINDS: tuple[str, ...] = ("point", "line", "polygon", "raster")
 MARKERS: dict[str, str] = {"circle": "o", "square": "s", "triangle": "^", "diamond": "D", "star": "*"}
@@ -71,6 +72,10 @@ THEME_COLORS: dict[str, str] = {
 """Fallback colour per theme when a layer spec gives none."""
 
 OTHER_COLOR = "#9a9a9a"
+
+LEGEND_DIGITS = 2
+"""Decimals kept at most in legend labels; numbers use :func:`jokkgeo.i18n.format_number`
+(thin grouping and decimal comma in Swedish)."""
 
 _GEOMETRY_KIND = {"Point": "point", "LineString": "line", "Polygon": "polygon", "Raster": "raster"}
 
@@ -217,20 +222,9 @@ def classify_colors(values: np.ndarray, graduated: Graduated) -> np.ndarray:
     return out
 
 
-def format_number(value: float, *, language: str = "sv") -> str:
-    """Number for legends: thin grouping (``12 500``), decimal comma in Swedish."""
-    if float(value).is_integer():
-        text = f"{int(value):,}".replace(",", "\u00a0")
-    else:
-        text = f"{value:,.2f}".rstrip("0").rstrip(".").replace(",", "\u00a0")
-        if language == "sv":
-            text = text.replace(".", ",")
-    return text
-
-
 def graduated_labels(bins: Sequence[float], *, unit: str = "", language: str = "sv") -> tuple[str, ...]:
     """Labels for ``len(bins) + 1`` classes: ``< b0``, ``b0–b1``, …, ``≥ bn``."""
-    fmt = [format_number(b, language=language) for b in bins]
+    fmt = [format_number(b, language, digits=LEGEND_DIGITS) for b in bins]
     suffix = f" {unit}" if unit else ""
     labels = [f"< {fmt[0]}{suffix}"]
     labels += [f"{a}–{b}{suffix}" for a, b in zip(fmt[:-1], fmt[1:])]
@@ -418,7 +412,7 @@ def band_style(minutes: Sequence[float], *, title: str, language: str = "sv") ->
     ordered = sorted({float(m) for m in minutes})
     colors = cmap_colors(BAND_CMAP, len(ordered), origin="catchment bands", low=0.05, high=0.7)
     unit = "min"
-    labels = tuple(f"≤ {format_number(m, language=language)} {unit}" for m in ordered)
+    labels = tuple(f"≤ {format_number(m, language, digits=LEGEND_DIGITS)} {unit}" for m in ordered)
     # classes at the band limits: value m_i falls in class i (bins between limits)
     bins = tuple((a + b) / 2 for a, b in zip(ordered[:-1], ordered[1:]))
     if not bins:
@@ -487,7 +481,6 @@ __all__ = [
     "raster_style",
     "simple_style",
     "classify_colors",
-    "format_number",
     "graduated_labels",
     "kind_from_geometry_type",
     "THEME_COLORS",

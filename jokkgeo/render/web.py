@@ -43,8 +43,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from jokkgeo.render.document import MapDocument, MapLayer, RasterData, text
-from jokkgeo.render.styles import LayerStyle, LegendEntry, format_number
+from jokkgeo.i18n import format_number
+from jokkgeo.render.document import MapDocument, MapLayer, RasterImage, text
+from jokkgeo.render.styles import LayerStyle, LegendEntry
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 DISPLAY_DECIMALS = 5
@@ -191,7 +192,7 @@ def _display_values(series: pd.Series, language: str) -> list[str]:
             if v is None or (isinstance(v, float) and not math.isfinite(v)):
                 out.append("")
             else:
-                out.append(escape(format_number(round(float(v), 2), language=language)))
+                out.append(escape(format_number(v, language, digits=2)))
         return out
     return [escape(v) if not (v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))) else ""
             for v in series.tolist()]
@@ -237,7 +238,7 @@ def feature_collection(layer: MapLayer, *, simplify_m: float, language: str = "s
     return {"type": "FeatureCollection", "features": features}, labels
 
 
-def raster_png(raster: RasterData, style: LayerStyle) -> tuple[bytes, list[list[float]]]:
+def raster_png(raster: RasterImage, style: LayerStyle) -> tuple[bytes, list[list[float]]]:
     """Classified RGBA PNG of a raster reprojected to Web Mercator, and its lat/lon bounds.
 
     Classes come from the style's graduated bins, so colours match the legend

@@ -48,7 +48,7 @@ import pandas as pd
 from jokkgeo import i18n
 from jokkgeo.errors import AnalysisError, CatalogueError, JokkgeoError
 from jokkgeo.recipes import AnalysisSpec, Recipe
-from jokkgeo.render.document import MapDocument, MapLayer, RasterData, layer_from_spec, text, theme_label
+from jokkgeo.render.document import MapDocument, MapLayer, RasterImage, layer_from_spec, text, theme_label
 from jokkgeo.render.styles import band_style, raster_style, severity_style, simple_style
 from jokkgeo.settings import Settings
 from jokkgeo.study.store import LayerStore
@@ -438,7 +438,7 @@ def influence_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     bins = [float(b) for b in spec.get("bins", [0.05, 0.25, 0.5, 0.75])]
     values = np.asarray(result.surfaces[name], dtype=float)
     shown = np.where(values < bins[0], np.nan, values)  # negligible influence is left transparent (display only)
-    raster = RasterData.from_transform(shown, result.grid.transform, nodata=result.nodata)
+    raster = RasterImage.from_transform(shown, result.grid.transform, nodata=result.nodata)
     title = spec.get("title_en" if lang == "en" else "title") or (i18n.text("report.influence_of_development_index_0", lang))
     illustrative, restricted = _flags(ctx, [lid for lid in run.layer_ids if lid in layers])
     out.layers.append(MapLayer(id="influence", title=title, group=_analysis_group(lang),

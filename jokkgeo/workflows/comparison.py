@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from jokkgeo.analysis import diff
+from jokkgeo.analysis.catchments import DEFAULT_MINUTES
 from jokkgeo.config.layers import LayerSpec
 from jokkgeo.errors import AnalysisError, CatalogueError
 from jokkgeo.study.scenario import Study, spec_token
@@ -66,7 +67,6 @@ DEFAULT_SITES: tuple[str, ...] = (
 )
 """Investment sites whose catchments are compared (those present in the site layer)."""
 DEFAULT_PLACE_LAYERS: tuple[str, ...] = ("settlements", "housing_land")
-DEFAULT_MINUTES: tuple[float, ...] = (15.0, 30.0, 60.0, 90.0)
 DEFAULT_SURFACE_RESOLUTION_M = 500.0
 DEFAULT_SHARE_LEVEL = 0.5
 DENSITY_LEVELS: tuple[float, ...] = (0.8, 1.3)

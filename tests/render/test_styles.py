@@ -8,7 +8,6 @@ from jokkgeo.errors import CatalogueError
 from jokkgeo.render.styles import (
     OTHER_COLOR,
     band_style,
-    format_number,
     graduated_labels,
     severity_style,
     style_from_mapping,
@@ -35,7 +34,7 @@ def test_graduated_classes_are_right_open():
     )
     frame = pd.DataFrame({"population": [10, 500, 999.9, 1000, 5000, np.nan]})
     assert list(st.feature_colors(frame)) == ["#000001", "#000002", "#000002", "#000003", "#000003", OTHER_COLOR]
-    assert [e.label for e in st.legend_entries()] == ["< 500", "500–1\u00a0000", "≥ 1\u00a0000"]
+    assert [e.label for e in st.legend_entries()] == ["< 500", "500–1\u202f000", "≥ 1\u202f000"]
 
 
 def test_single_symbol_uses_title_and_fill():
@@ -78,8 +77,9 @@ def test_severity_style_swedish_labels():
     assert colours[0] != colours[1]
 
 
-def test_number_formatting():
-    assert format_number(12500) == "12\u00a0500"
-    assert format_number(0.25) == "0,25"
-    assert format_number(0.25, language="en") == "0.25"
+def test_legend_numbers_use_the_one_formatter():
+    # legends format through jokkgeo.i18n.format_number: thin grouping, decimal comma in Swedish
+    assert graduated_labels([12500]) == ("< 12\u202f500", "≥ 12\u202f500")
+    assert graduated_labels([0.25]) == ("< 0,25", "≥ 0,25")
+    assert graduated_labels([0.25], language="en") == ("< 0.25", "≥ 0.25")
     assert graduated_labels([1, 2], unit="km") == ("< 1 km", "1–2 km", "≥ 2 km")

@@ -9,7 +9,7 @@ import pytest
 from shapely.geometry import LineString, Point, box
 
 from jokkgeo.errors import CRSError
-from jokkgeo.render.document import MapDocument, MapLayer, RasterData
+from jokkgeo.render.document import MapDocument, MapLayer, RasterImage
 from jokkgeo.render.styles import raster_style, style_from_mapping
 from jokkgeo.render.web import display_geometries, feature_collection, render_html, script_json, web_map
 
@@ -39,7 +39,7 @@ def _doc(title="Testkarta {{ 7*7 }}"):
             MapLayer(id="roads", title="Vägar <i>", group="Vägar", style=lst, data=lines, restricted=True,
                      show=False),
             MapLayer(id="surface", title="Påverkan", group="Analys", style=raster_style(title="Påverkan"),
-                     raster=RasterData(grid, (X0, Y0, X0 + 30000, Y0 + 30000))),
+                     raster=RasterImage(grid, (X0, Y0, X0 + 30000, Y0 + 30000))),
         ],
     )
 
