@@ -13,9 +13,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "background": ("Bakgrund", "Background"),
     "no_background": ("Ingen bakgrund (offline)", "No background (offline)"),
     "osm": ("OpenStreetMap (kräver nätverk)", "OpenStreetMap (needs network)"),
-    "illustrative_note": ("Illustrativa/schematiska lager visar ungefärliga lägen, inte uppmätta gränser", "Illustrative/schematic layers show approximate locations, not surveyed boundaries"),
-    "restricted_note": ("Kartan innehåller känsliga uppgifter; sprid inte utan tillstånd", "This map contains sensitive data; do not share without permission"),
-    "approximate": ("Restider och zoner är ungefärliga modellresultat.", "Travel times and zones are approximate model results."),
+    "illustrative_note": (
+        "Illustrativa/schematiska lager visar ungefärliga lägen, inte uppmätta gränser",
+        "Illustrative/schematic layers show approximate locations, not surveyed boundaries",
+    ),
+    "restricted_note": (
+        "Kartan innehåller känsliga uppgifter; sprid inte utan tillstånd",
+        "This map contains sensitive data; do not share without permission",
+    ),
+    "approximate": (
+        "Restider och zoner är ungefärliga modellresultat.",
+        "Travel times and zones are approximate model results.",
+    ),
     "crs": ("SWEREF 99 TM (EPSG:3006)", "SWEREF 99 TM (EPSG:3006)"),
     "north": ("N", "N"),
     "made_with": ("Framställd med jokkgeo", "Made with jokkgeo"),
