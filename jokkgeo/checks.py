@@ -64,7 +64,13 @@ class GeometryCheck:
 
 
 def geometry_type_counts(geoms: np.ndarray | gpd.GeoSeries) -> dict[str, int]:
-    """``{"Point": 3, ...}`` for non-missing geometries, sorted by type name."""
+    """``{"Point": 3, ...}`` for non-missing geometries, sorted by type name.
+
+    Parameters
+    ----------
+    geoms
+        Shapely geometries (array or GeoSeries); missing ones are not counted.
+    """
     values = np.asarray(geoms, dtype=object)
     values = values[~shapely.is_missing(values)]
     if len(values) == 0:

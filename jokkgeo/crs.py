@@ -68,7 +68,15 @@ def describe_coordinates(bounds: Bounds) -> str | None:
 
 
 def parse_crs(value: Any, *, origin: str = "") -> CRS:
-    """Parse a CRS given as text/EPSG code/pyproj CRS; unknown values raise :class:`CRSError`."""
+    """Parse a CRS given as text/EPSG code/pyproj CRS; unknown values raise :class:`CRSError`.
+
+    Parameters
+    ----------
+    value
+        ``"EPSG:3006"``, an integer EPSG code, WKT/PROJ text or a :class:`pyproj.CRS`.
+    origin
+        File or layer named in the error message.
+    """
     try:
         return CRS.from_user_input(value)
     except (ProjCRSError, TypeError, ValueError):

@@ -49,7 +49,13 @@ class Provenance:
     warnings: tuple[str, ...] = ()
 
     def merged(self, other: Provenance) -> Provenance:
-        """Both provenances in one: parameters of ``other`` win, lists keep first occurrences."""
+        """Both provenances in one: parameters of ``other`` win, lists keep first occurrences.
+
+        Parameters
+        ----------
+        other
+            The provenance to add.
+        """
         return Provenance(
             parameters={**self.parameters, **other.parameters},
             inputs=_unique(self.inputs, other.inputs),
@@ -59,7 +65,13 @@ class Provenance:
         )
 
     def with_warnings(self, *warnings: str) -> Provenance:
-        """A copy with ``warnings`` added (duplicates dropped)."""
+        """A copy with ``warnings`` added (duplicates dropped).
+
+        Parameters
+        ----------
+        *warnings
+            Warning texts.
+        """
         return Provenance(self.parameters, self.inputs, self.caveats, self.citations,
                           _unique(self.warnings, warnings))
 

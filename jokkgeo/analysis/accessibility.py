@@ -215,7 +215,13 @@ def _node_tree(network: RoadNetwork, prof: SpeedProfile, stable: bool = False,
 
 
 def place_points(places: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """x/y of each place (a point on a polygon's surface, a line's midpoint; NaN if empty) and geometry type ids."""
+    """x/y of each place (a point on a polygon's surface, a line's midpoint; NaN if empty) and geometry type ids.
+
+    Parameters
+    ----------
+    places
+        Place features (points, lines or polygons) in EPSG:3006.
+    """
     geoms = np.asarray(places.geometry.values, dtype=object)
     xy = np.full((len(geoms), 2), np.nan)
     kinds = shapely.get_type_id(geoms)  # -1 for missing
@@ -416,6 +422,8 @@ def accessibility(
     snap_options
         How places are snapped (:class:`SnapOptions`: STR-tree, quadtree or
         ``"auto"`` by this call's inputs; threads). Results are the same.
+    site_id_col
+        Column of unique site ids (``None``: ids are the row positions).
 
     Returns
     -------

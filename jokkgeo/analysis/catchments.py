@@ -143,7 +143,13 @@ def check_option(name: str, value: Any, *, what: str = "catchments") -> float:
 
 # ----------------------------------------------------------------- helpers
 def validate_minutes(minutes: Sequence[float] | float) -> tuple[float, ...]:
-    """Sorted unique positive cut-offs in minutes."""
+    """Sorted unique positive cut-offs in minutes.
+
+    Parameters
+    ----------
+    minutes
+        One cut-off or a sequence of cut-offs in minutes.
+    """
     if isinstance(minutes, (int, float)):
         minutes = [minutes]
     try:
@@ -158,7 +164,17 @@ def validate_minutes(minutes: Sequence[float] | float) -> tuple[float, ...]:
 def site_table(
     sites: gpd.GeoDataFrame, site_id_col: str | None, *, what: str = "sites"
 ) -> tuple[tuple[str, ...], np.ndarray]:
-    """Site ids (text) and geometries; checks CRS, ids and geometry."""
+    """Site ids (text) and geometries; checks CRS, ids and geometry.
+
+    Parameters
+    ----------
+    sites
+        Site features in EPSG:3006 (one geometry each).
+    site_id_col
+        Column of unique site ids (``None``: ids are the row positions).
+    what
+        Name of the layer in error messages.
+    """
     if not isinstance(sites, gpd.GeoDataFrame):
         raise AnalysisError(f"{what} must be a GeoDataFrame of points or polygons in {WORKING_CRS}")
     check_working_crs(sites, what)

@@ -220,6 +220,8 @@ def access_changes(
         Identifying columns (e.g. ``["site_id", "place"]``).
     bands_minutes
         Band limits in minutes; a place is inside a band when ``minutes <= band``.
+    minutes
+        Name of the travel-time column (minutes) in both tables.
 
     Returns
     -------
@@ -282,6 +284,8 @@ def keyed_changes(
     carry
         Extra columns copied from the scenario side (baseline side for removed rows);
         missing on a side means empty values.
+    atol
+        Absolute tolerance for numeric ``compare`` columns.
 
     Returns
     -------
@@ -344,6 +348,16 @@ def keyed_changes(
 def new_features(
     baseline: pd.DataFrame, scenario: pd.DataFrame, *, keys: Sequence[str], carry: Sequence[str] = ()
 ) -> pd.DataFrame:
-    """Features present in ``scenario`` but not in ``baseline`` (by ``keys``), e.g. new crossings."""
+    """Features present in ``scenario`` but not in ``baseline`` (by ``keys``), e.g. new crossings.
+
+    Parameters
+    ----------
+    baseline, scenario
+        Feature tables with the ``keys`` columns.
+    keys
+        Columns that identify a feature across runs.
+    carry
+        Extra columns copied from the scenario side.
+    """
     changes = keyed_changes(baseline, scenario, keys=keys, carry=carry)
     return changes[changes["status"] == NEW].reset_index(drop=True)

@@ -49,7 +49,13 @@ def _csv(value: str | None) -> list[str]:
 
 
 def parse_minutes(value: str) -> list[float]:
-    """``"15,30,60"`` -> ``[15.0, 30.0, 60.0]`` (a usage error names the bad item)."""
+    """``"15,30,60"`` -> ``[15.0, 30.0, 60.0]`` (a usage error names the bad item).
+
+    Parameters
+    ----------
+    value
+        Comma-separated cut-offs in minutes, as typed after ``--minutes``.
+    """
     out = []
     for item in _csv(value):
         try:
@@ -157,7 +163,19 @@ def command(sites_layer: str, site_ids: str | None, minutes_text: str, season: s
 
 
 def summary_lines(polygons: Any, totals: list[Any], labels: dict[str, str], language: str) -> list[str]:
-    """One line per site and band: area and places, population and dwellings reached."""
+    """One line per site and band: area and places, population and dwellings reached.
+
+    Parameters
+    ----------
+    polygons
+        Band polygons of the run (``site_id``, ``minutes``, ``area_m2``, ``status``).
+    totals
+        Per-site band totals of the place layers.
+    labels
+        Site id -> name shown.
+    language
+        ``"sv"`` or ``"en"``.
+    """
     import pandas as pd
 
     from jokkgeo.i18n import format_number

@@ -48,7 +48,15 @@ TABLES: tuple[str, ...] = (
 
 
 def output_paths(out: Path, *, figure: bool = True) -> dict[str, Path]:
-    """Every file ``write_comparison`` writes for ``out`` (a ``.gpkg`` path)."""
+    """Every file ``write_comparison`` writes for ``out`` (a ``.gpkg`` path).
+
+    Parameters
+    ----------
+    out
+        The ``.gpkg`` path given with ``--out``.
+    figure
+        Include the print figure files.
+    """
     if out.suffix.lower() != ".gpkg":
         raise DataSourceError(f"{out}: --out must be a GeoPackage path ending in .gpkg")
     stem = out.with_suffix("")
@@ -63,7 +71,23 @@ def output_paths(out: Path, *, figure: bool = True) -> dict[str, Path]:
 
 def write_comparison(comp: Any, out: Path, *, language: str = "sv", overwrite: bool = False,
                      figure: bool = True, summary: str | None = None) -> dict[str, Path]:
-    """Write the layers, tables, summary, map and figure of a comparison (atomic per file)."""
+    """Write the layers, tables, summary, map and figure of a comparison (atomic per file).
+
+    Parameters
+    ----------
+    comp
+        The :class:`~jokkgeo.workflows.comparison.Comparison` to write.
+    out
+        The ``.gpkg`` path; the other files are written next to it.
+    language
+        ``"sv"`` or ``"en"``.
+    overwrite
+        Replace existing files.
+    figure
+        Also write the print figure.
+    summary
+        Summary text (default: built from ``comp``).
+    """
     from jokkgeo.io.write import write_gpkg_layers, write_table, write_text
     from jokkgeo.render.compare import (comparison_document, comparison_figure_of, comparison_html, pane_titles,
                                         result_layers)

@@ -102,7 +102,19 @@ def command(rules_path: Path | None, engine: str, scheduler: str | None, n_worke
 
 
 def result_lines(run: Any, out_path: Path, engine: str, language: str) -> list[str]:
-    """What ``jokkgeo conflicts`` prints: totals, worst conflicts, crossings, skipped rules, references, caveats."""
+    """What ``jokkgeo conflicts`` prints: totals, worst conflicts, crossings, skipped rules, references, caveats.
+
+    Parameters
+    ----------
+    run
+        The conflicts run (result, crossings, skipped rules).
+    out_path
+        Where the result layers were written.
+    engine
+        Overlay engine used (named in the timing line).
+    language
+        ``"sv"`` or ``"en"``.
+    """
     from jokkgeo.i18n import format_number, text
 
     lang = language

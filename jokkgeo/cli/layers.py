@@ -10,7 +10,15 @@ from jokkgeo.cli.options import allow_outside_option, catalog_option, language_o
 
 
 def format_table(header: list[str], rows: list[list[str]]) -> str:
-    """Plain fixed-width text table."""
+    """Plain fixed-width text table.
+
+    Parameters
+    ----------
+    header
+        Column titles.
+    rows
+        Cells per row, as text, in the order of ``header``.
+    """
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     lines = ["  ".join(str(h).ljust(w) for h, w in zip(header, widths)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))

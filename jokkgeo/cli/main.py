@@ -35,15 +35,40 @@ class LazyGroup(click.Group):
     """Imports a command's module only when that command runs (keeps ``--help`` fast)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
+        """The names of the commands whose modules are installed, sorted.
+
+        Parameters
+        ----------
+        ctx
+            The click context.
+        """
         return sorted(name for name, mod in COMMANDS.items() if importlib.util.find_spec(mod) is not None)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command ``cmd_name``, imported on first use; ``None`` when unknown.
+
+        Parameters
+        ----------
+        ctx
+            The click context.
+        cmd_name
+            Name typed on the command line.
+        """
         module_name = COMMANDS.get(cmd_name)
         if module_name is None or importlib.util.find_spec(module_name) is None:
             return None
         return importlib.import_module(module_name).command
 
     def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        """Resolve the command of ``args``; an unknown name fails with "did you mean" suggestions.
+
+        Parameters
+        ----------
+        ctx
+            The click context.
+        args
+            Remaining command-line arguments, the command name first.
+        """
         name = click.utils.make_str(args[0]) if args else None
         if name is not None and not name.startswith("-") and self.get_command(ctx, name) is None:
             close = difflib.get_close_matches(name, self.list_commands(ctx), n=3, cutoff=0.5)
@@ -52,6 +77,13 @@ class LazyGroup(click.Group):
         return super().resolve_command(ctx, args)
 
     def invoke(self, ctx: click.Context) -> object:
+        """Run the command; a :class:`~jokkgeo.errors.JokkgeoError` prints ``Error: …`` and exits 2.
+
+        Parameters
+        ----------
+        ctx
+            The click context.
+        """
         try:
             return super().invoke(ctx)
         except JokkgeoError as exc:
@@ -73,7 +105,13 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the CLI; user errors exit 2 (handled in the group), internal errors exit 1."""
+    """Run the CLI; user errors exit 2 (handled in the group), internal errors exit 1.
+
+    Parameters
+    ----------
+    argv
+        Command-line arguments (default: ``sys.argv[1:]``).
+    """
     args = sys.argv[1:] if argv is None else argv
     try:
         cli.main(args=args, prog_name="jokkgeo")

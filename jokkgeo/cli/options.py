@@ -66,7 +66,15 @@ season_option = click.option(
 
 
 def set_verbosity(verbose: int, quiet: bool) -> None:
-    """Configure logging: errors only with ``quiet``, warnings by default, info/debug with ``-v``/``-vv``."""
+    """Configure logging: errors only with ``quiet``, warnings by default, info/debug with ``-v``/``-vv``.
+
+    Parameters
+    ----------
+    verbose
+        Count of ``-v`` flags.
+    quiet
+        ``-q`` was given.
+    """
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr, force=True)
 
@@ -84,7 +92,13 @@ def _verbosity_callback(ctx: click.Context, param: click.Parameter, value: Any) 
 
 
 def verbosity_options(fn: F) -> F:
-    """``-v/--verbose`` (count) and ``-q/--quiet``, before or after the command name."""
+    """``-v/--verbose`` (count) and ``-q/--quiet``, before or after the command name.
+
+    Parameters
+    ----------
+    fn
+        The click command function to decorate.
+    """
     fn = click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_verbosity_callback,
                       help="Only errors (no progress lines).")(fn)
     fn = click.option("-v", "--verbose", count=True, expose_value=False, callback=_verbosity_callback,
@@ -109,7 +123,19 @@ def step_echo() -> Callable[[str], None] | None:
 
 def make_settings(catalog_dir: Path | None, *, overwrite: bool = False, allow_outside: bool = False,
                   language: str = "sv") -> tuple[Settings, Path]:
-    """Settings plus the catalogue folder; the project root is the catalogue's parent."""
+    """Settings plus the catalogue folder; the project root is the catalogue's parent.
+
+    Parameters
+    ----------
+    catalog_dir
+        ``--catalog`` folder (default: the project's ``layers/``).
+    overwrite
+        Replace existing outputs.
+    allow_outside
+        Allow data paths outside the project folder.
+    language
+        ``"sv"`` or ``"en"``.
+    """
     if catalog_dir is None:
         root = default_project_root()
         catalog_dir = root / "layers"

@@ -52,7 +52,13 @@ _check_unique(_TABLES)
 
 
 def lang(language: str | None) -> str:
-    """Normalise a language code: ``"en"`` stays, anything else is Swedish."""
+    """Normalise a language code: ``"en"`` stays, anything else is Swedish.
+
+    Parameters
+    ----------
+    language
+        A language code or ``None``.
+    """
     return "en" if language == "en" else "sv"
 
 
@@ -61,6 +67,15 @@ def text(key: str, language: str = "sv", /, **values: Any) -> str:
 
     Values are inserted with :meth:`str.format` on the *table's* text only; the
     values themselves are never parsed as templates.
+
+    Parameters
+    ----------
+    key
+        Key of a table in :mod:`jokkgeo.i18n`.
+    language
+        ``"sv"`` (default) or ``"en"``.
+    **values
+        Values of the ``{name}`` fields.
 
     Examples
     --------
@@ -122,7 +137,13 @@ def format_number(value: Any, language: str = "sv", *, digits: int = 0, signed: 
 
 
 def format_year(value: Any) -> str:
-    """A year without separators (``2026``), ``"–"`` when missing."""
+    """A year without separators (``2026``), ``"–"`` when missing.
+
+    Parameters
+    ----------
+    value
+        A year (number or text); ``None`` and non-numbers give ``"–"``.
+    """
     try:
         return str(int(value))
     except (TypeError, ValueError):

@@ -72,7 +72,17 @@ def _repairs(report: Any) -> list[str]:
 
 
 def inspect_vector(path: Path, result: LayerCheck, **kwargs: Any) -> LayerCheck:
-    """Fill ``result`` from :func:`jokkgeo.io.vector.read_vector` (errors recorded, not raised)."""
+    """Fill ``result`` from :func:`jokkgeo.io.vector.read_vector` (errors recorded, not raised).
+
+    Parameters
+    ----------
+    path
+        Vector file to read.
+    result
+        The check to fill (modified and returned).
+    **kwargs
+        Passed to :func:`jokkgeo.io.vector.read_vector` (``layer``, ``crs``, ``encoding`` …).
+    """
     from jokkgeo.io.vector import read_vector
 
     try:
@@ -98,7 +108,19 @@ def _fill_vector(result: LayerCheck, loaded: Any) -> None:
 
 
 def inspect_raster(path: Path, result: LayerCheck, *, band: int | None = None, crs: str | None = None) -> LayerCheck:
-    """Fill ``result`` from :func:`jokkgeo.io.raster.read_raster`."""
+    """Fill ``result`` from :func:`jokkgeo.io.raster.read_raster`.
+
+    Parameters
+    ----------
+    path
+        GeoTIFF to read.
+    result
+        The check to fill (modified and returned).
+    band
+        1-based band number; ``None`` reads all bands.
+    crs
+        CRS to assume when the file has none.
+    """
     from jokkgeo.io.raster import read_raster
 
     result.kind = "raster"
@@ -134,7 +156,23 @@ def inspect_file(
     geometry_type: str | None = None,
     band: int | None = None,
 ) -> LayerCheck:
-    """Check one file (vector or GeoTIFF) without a catalogue."""
+    """Check one file (vector or GeoTIFF) without a catalogue.
+
+    Parameters
+    ----------
+    path
+        The file (vector format or GeoTIFF).
+    layer
+        Layer name in a multi-layer file (GeoPackage).
+    crs
+        CRS to assume when the file has none.
+    encoding
+        Text encoding of attribute values (Shapefile/CSV).
+    geometry_type
+        Expected geometry type (``Point``, ``LineString``, ``Polygon``).
+    band
+        1-based band number of a raster; ``None`` reads all bands.
+    """
     path = Path(path)
     result = LayerCheck(name=path.name + (f":{layer}" if layer else ""), path=path)
     if path.suffix.lower() in (".tif", ".tiff"):
@@ -157,7 +195,15 @@ def _metadata_problems(spec: LayerSpec, result: LayerCheck, language: str) -> No
 
 
 def check_spec(spec: LayerSpec, *, language: str = "sv") -> LayerCheck:
-    """Load one layer of a catalogue and check its data and metadata."""
+    """Load one layer of a catalogue and check its data and metadata.
+
+    Parameters
+    ----------
+    spec
+        The catalogue layer spec.
+    language
+        ``"sv"`` or ``"en"`` (labels and style text).
+    """
     result = LayerCheck(name=spec.id, path=spec.source.path)
     _metadata_problems(spec, result, language)
     from jokkgeo.config.styles import check_layer_style  # validates the style (no renderer imported)
@@ -197,6 +243,17 @@ def check_catalogue(
 
     A spec that fails to parse gives a result named after its file with the error.
     Duplicate ids are errors.
+
+    Parameters
+    ----------
+    directory
+        Folder of layer specs.
+    root
+        Project folder data paths are resolved against (default: the parent of ``directory``).
+    allow_outside
+        Allow data paths outside ``root``.
+    language
+        ``"sv"`` or ``"en"``.
     """
     from jokkgeo._progress import progress
     from jokkgeo.io.configs import read_layer_spec

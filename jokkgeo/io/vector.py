@@ -122,7 +122,13 @@ class LoadedLayer:
 
 
 def check_input_path(path: str | Path) -> Path:
-    """Refuse URLs, GDAL virtual paths and unsupported formats; return a local :class:`Path`."""
+    """Refuse URLs, GDAL virtual paths and unsupported formats; return a local :class:`Path`.
+
+    Parameters
+    ----------
+    path
+        A path given by the user.
+    """
     text = str(path).strip()
     lowered = text.lower()
     if "://" in lowered or lowered.startswith(("/vsi", "vsi")):
@@ -145,7 +151,13 @@ def check_input_path(path: str | Path) -> Path:
 
 
 def mojibake_columns(df: pd.DataFrame) -> dict[str, str]:
-    """Text columns that look like UTF-8 decoded as Latin-1/cp1252 -> one example value."""
+    """Text columns that look like UTF-8 decoded as Latin-1/cp1252 -> one example value.
+
+    Parameters
+    ----------
+    df
+        A table read from a file.
+    """
     found: dict[str, str] = {}
     for column in df.columns:
         if column == getattr(df, "_geometry_column_name", None):
@@ -164,7 +176,13 @@ def mojibake_columns(df: pd.DataFrame) -> dict[str, str]:
 
 
 def gdal_message(exc: BaseException) -> str:
-    """GDAL's message without its hint about driver prefixes (which users should not use)."""
+    """GDAL's message without its hint about driver prefixes (which users should not use).
+
+    Parameters
+    ----------
+    exc
+        The exception raised by GDAL/pyogrio.
+    """
     text = str(exc).split("; It might help", 1)[0].strip()
     return text.rstrip(".")
 
@@ -516,6 +534,11 @@ def read_layer(spec: LayerSpec) -> LoadedLayer:
     ``attributes.rename`` is applied first, then ``where`` (equality/membership, on the
     renamed columns), then ``keep``. A column named in any of them that does not exist
     is an error naming the spec and the available columns.
+
+    Parameters
+    ----------
+    spec
+        The catalogue layer spec (path, CRS, attributes).
     """
     if spec.geometry_type == "Raster":
         raise DataLayerError(f"{spec.spec_path}: layer '{spec.id}' is a raster; read it with jokkgeo.io.raster.read_raster")

@@ -539,14 +539,36 @@ def atomic_dir(target: str | os.PathLike[str], *, overwrite: bool = False) -> It
 
 
 def write_text(path: str | os.PathLike[str], text: str, *, overwrite: bool = False, encoding: str = "utf-8") -> Path:
-    """Write text atomically (HTML, JSON, SVG, Markdown …). Returns the path written."""
+    """Write text atomically (HTML, JSON, SVG, Markdown …). Returns the path written.
+
+    Parameters
+    ----------
+    path
+        File to write (its folder must exist).
+    text
+        The content.
+    overwrite
+        Replace an existing file (else an existing file is an error).
+    encoding
+        Text encoding.
+    """
     with atomic_output(path, overwrite=overwrite) as tmp:
         tmp.write_text(text, encoding=encoding)
     return Path(path)
 
 
 def write_bytes(path: str | os.PathLike[str], data: bytes, *, overwrite: bool = False) -> Path:
-    """Write bytes atomically (PNG, PDF …). Returns the path written."""
+    """Write bytes atomically (PNG, PDF …). Returns the path written.
+
+    Parameters
+    ----------
+    path
+        File to write (its folder must exist).
+    data
+        The content.
+    overwrite
+        Replace an existing file (else an existing file is an error).
+    """
     with atomic_output(path, overwrite=overwrite) as tmp:
         tmp.write_bytes(data)
     return Path(path)

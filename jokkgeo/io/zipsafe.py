@@ -64,6 +64,11 @@ def extracted_zip(path: str | Path) -> Iterator[Path]:
     """Extract a zip archive safely into a temporary folder and yield that folder.
 
     The folder and everything in it are deleted when the ``with`` block ends.
+
+    Parameters
+    ----------
+    path
+        The ``.zip`` archive.
     """
     archive = Path(path)
     try:

@@ -161,6 +161,11 @@ class RoadNetwork:
         its length (0 at the digitised start). Consecutive points of one
         geometry are joined by straight pieces of it, so the points describe
         the geometry exactly. Cached per step.
+
+        Parameters
+        ----------
+        step_m
+            Longest gap (m) between consecutive points along a geometry.
         """
         key = ("samples", float(step_m))
         if key not in self._cache:
@@ -187,6 +192,11 @@ class RoadNetwork:
 
         ``length_m / (speed_kph * factor / 3.6)`` where ``factor`` is the smaller
         of the profile's class and surface factors. Cached per profile.
+
+        Parameters
+        ----------
+        profile
+            Season profile name or :class:`~jokkgeo.network.profiles.SpeedProfile` (``None``: no factors).
         """
         prof = get_profile(profile)
         key = ("tt", prof.key)
@@ -210,6 +220,13 @@ class RoadNetwork:
         """Sparse travel-time matrix (s), minimum weight per node pair, closed arcs left out.
 
         ``reverse=True`` gives the transposed graph (travel *to* a node).
+
+        Parameters
+        ----------
+        profile
+            Season profile name or :class:`~jokkgeo.network.profiles.SpeedProfile`.
+        reverse
+            Transpose the graph (for travel towards a node).
         """
         prof = get_profile(profile)
         key = ("csr", prof.key, reverse)
@@ -220,7 +237,13 @@ class RoadNetwork:
         return self._cache[key]
 
     def open_geometries(self, profile: str | SpeedProfile | None = "summer") -> np.ndarray:
-        """Boolean per geometry: at least one of its arcs is open under ``profile``."""
+        """Boolean per geometry: at least one of its arcs is open under ``profile``.
+
+        Parameters
+        ----------
+        profile
+            Season profile name or :class:`~jokkgeo.network.profiles.SpeedProfile`.
+        """
         w = self.travel_time(profile)
         out = np.zeros(len(self.geometries), dtype=bool)
         out[self.arc_geom[np.isfinite(w)]] = True
@@ -231,7 +254,13 @@ class RoadNetwork:
         return dataclasses.replace(self, edits=(*self.edits, edit), _cache={}, **changes)
 
     def arc_index(self, arcs: Any) -> np.ndarray:
-        """Normalise an arc selection (boolean mask or integer positions) to positions."""
+        """Normalise an arc selection (boolean mask or integer positions) to positions.
+
+        Parameters
+        ----------
+        arcs
+            Boolean mask over the arcs or integer arc positions.
+        """
         arr = np.asarray(arcs)
         if arr.dtype == bool:
             if arr.shape != (self.n_arcs,):
@@ -265,7 +294,15 @@ class RoadNetwork:
         return self._replace(f"{label}: {idx.size} arcs", arc_speed_kph=speed, arc_speed_source=source)
 
     def with_closed(self, arcs: Any, *, label: str = "closure") -> "RoadNetwork":
-        """A copy where the selected arcs are closed (no travel, no snapping)."""
+        """A copy where the selected arcs are closed (no travel, no snapping).
+
+        Parameters
+        ----------
+        arcs
+            Boolean mask over the arcs or integer arc positions.
+        label
+            Name of the change in the network's history.
+        """
         idx = self.arc_index(arcs)
         closed = self.arc_closed.copy()
         closed[idx] = True
@@ -279,6 +316,11 @@ class RoadNetwork:
         (after the profile's factors), ``travel_time`` (s, inf when closed),
         ``speed_source``, ``road_class``, ``surface``, ``closed`` and the extra
         attributes, geometry oriented from ``u`` to ``v``.
+
+        Parameters
+        ----------
+        profile
+            Season profile name or :class:`~jokkgeo.network.profiles.SpeedProfile`.
         """
         import geopandas as gpd
 
@@ -363,6 +405,15 @@ def csr_from_arcs(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> sparse
     Infinite weights (closed arcs) and self-loops are left out (a self-loop
     never shortens a path). Weights below :data:`MIN_TRAVEL_TIME_S` are raised
     to it so zero-length arcs stay edges.
+
+    Parameters
+    ----------
+    n
+        Number of nodes.
+    u, v
+        Start and end node of each arc.
+    w
+        Weight (travel time, s) of each arc.
     """
     ok = np.isfinite(w) & (u != v)
     u, v, w = u[ok], v[ok], w[ok]
@@ -385,6 +436,15 @@ def csr_with_sources(
 
     The result is ``(n + k) × (n + k)``; virtual node ``i`` has position ``n + i``.
     Only row data are appended (no re-sorting of the base matrix).
+
+    Parameters
+    ----------
+    base
+        The ``n × n`` network matrix.
+    targets
+        Per virtual source, the nodes it has arcs to.
+    weights
+        Per virtual source, the weights of those arcs (aligned with ``targets``).
     """
     n = base.shape[0]
     k = len(targets)

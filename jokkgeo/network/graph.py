@@ -240,6 +240,10 @@ def graph_from_lines(
         Speed model options (see :func:`jokkgeo.network.speeds.assign_speeds`).
     layer_name
         Named in error messages.
+    split_at_shared_vertices
+        Also split lines where they share an inner vertex with another line.
+    node_tolerance_m
+        Line ends closer than this (m) become one node.
 
     Returns
     -------

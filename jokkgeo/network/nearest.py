@@ -116,7 +116,17 @@ class PieceIndex:
     @classmethod
     def build(cls, ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarray, *,
               max_candidates: int | None = None, min_cell_m: float | None = None) -> PieceIndex:
-        """Index the pieces (coordinates in metres; at least one piece); defaults :data:`MAX_CANDIDATES`, :data:`MIN_CELL_M`."""
+        """Index the pieces (coordinates in metres; at least one piece); defaults :data:`MAX_CANDIDATES`, :data:`MIN_CELL_M`.
+
+        Parameters
+        ----------
+        ax, ay, bx, by
+            Start and end coordinates (m) of each straight piece.
+        max_candidates
+            Pieces per quadtree cell before it is split.
+        min_cell_m
+            Smallest cell side (m).
+        """
         max_candidates = MAX_CANDIDATES if max_candidates is None else max_candidates
         min_cell_m = MIN_CELL_M if min_cell_m is None else min_cell_m
         ax, ay, bx, by = (np.asarray(v, dtype=float) for v in (ax, ay, bx, by))
@@ -203,6 +213,11 @@ class PieceIndex:
 
         Exact (ties between equally near pieces go to one of them). Points
         outside the root square or with NaN coordinates get ``(-1, 0, inf)``.
+
+        Parameters
+        ----------
+        x, y
+            Point coordinates (m).
         """
         x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
         n = len(x)

@@ -72,7 +72,19 @@ class Snaps:
 def open_mask(network: RoadNetwork, prof: SpeedProfile, *, stable: bool = False,
               max_generation: int | None = None) -> np.ndarray:
     """Boolean per geometry: open under ``prof``; ``stable`` keeps only classes no packaged season
-    closes; ``max_generation`` keeps only roads the network had before later road layers were added."""
+    closes; ``max_generation`` keeps only roads the network had before later road layers were added.
+
+    Parameters
+    ----------
+    network
+        The road network.
+    prof
+        The season profile.
+    stable
+        Keep only road classes that no packaged season closes.
+    max_generation
+        Keep only roads added up to this generation of road layers.
+    """
     is_open = network.open_geometries(prof)
     if stable:
         fwd, bwd = network.geometry_arcs()
@@ -335,6 +347,16 @@ def node_travel_times(
         ``(times[k, n], None)`` for the sites in ``sites`` (default all).
     limit_s
         Stop searching beyond this time; farther nodes get ``inf``.
+    network
+        The road network.
+    snaps
+        Access points of the sites on the network.
+    profile
+        Season profile name or :class:`~jokkgeo.network.profiles.SpeedProfile`.
+    direction
+        ``"to_site"`` (travel towards the sites) or ``"from_site"``.
+    sites
+        Positions of the sites to search from (default: all).
     """
     check_direction(direction)
     prof = get_profile(profile)
@@ -381,6 +403,23 @@ def point_times(
     speed along the segment. Points on a site's own segment also get the direct
     way to/from the snapped point (``snaps`` rows of the sites concerned).
     Returns times and, with ``node_owner``, the site position giving the minimum.
+
+    Parameters
+    ----------
+    network
+        The road network.
+    w
+        Travel time (s) per arc.
+    node_t
+        Travel time (s) at every node.
+    geom, frac
+        Segment index and position along it (0..1) of each point.
+    direction
+        ``"to_site"`` or ``"from_site"``.
+    snaps
+        Access-point rows of the sites concerned (direct way along their own segments).
+    node_owner
+        Site position that gave each node its time (returns the owner of each point too).
     """
     fwd, bwd = network.geometry_arcs()
     a, b = fwd[geom], bwd[geom]

@@ -230,6 +230,11 @@ def normalise_class(values: Any) -> np.ndarray:
     Non-drivable OSM values (:data:`EXCLUDED_HIGHWAY`) map to ``"excluded"``;
     anything unrecognised maps to ``"unknown"``. Lists take their most
     important class.
+
+    Parameters
+    ----------
+    values
+        Raw class values (text, numbers or lists of text).
     """
 
     def one(v: Any) -> str:
@@ -271,7 +276,13 @@ def _map_distinct(values: Any, one: Any) -> np.ndarray:
 
 
 def normalise_surface(values: Any) -> np.ndarray:
-    """Map raw surfaces (OSM ``surface``, NVDB *Slitlager*) to ``paved`` / ``unpaved`` / ``unknown``."""
+    """Map raw surfaces (OSM ``surface``, NVDB *Slitlager*) to ``paved`` / ``unpaved`` / ``unknown``.
+
+    Parameters
+    ----------
+    values
+        Raw surface values.
+    """
 
     def one(v: Any) -> str:
         if isinstance(v, (list, tuple, np.ndarray)):

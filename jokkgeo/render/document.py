@@ -36,7 +36,19 @@ class RasterImage:
     @classmethod
     def from_transform(cls, values: np.ndarray, transform: Any, *, nodata: float | None = None,
                        crs: str = WORKING_CRS) -> "RasterImage":
-        """Build from a rasterio/affine ``transform`` (north-up grids only)."""
+        """Build from a rasterio/affine ``transform`` (north-up grids only).
+
+        Parameters
+        ----------
+        values
+            The band, ``values[row, col]``.
+        transform
+            Affine transform of the grid (north up).
+        nodata
+            Value that marks no data (becomes NaN).
+        crs
+            CRS of the grid.
+        """
         arr = np.asarray(values, dtype=float)
         if nodata is not None and not np.isnan(nodata):
             arr = np.where(arr == nodata, np.nan, arr)
@@ -126,7 +138,13 @@ class MapDocument:
     online_basemaps: bool = True
 
     def full_extent(self, pad_fraction: float = 0.03) -> tuple[float, float, float, float]:
-        """The recipe extent, or the union of layer bounds padded by ``pad_fraction``."""
+        """The recipe extent, or the union of layer bounds padded by ``pad_fraction``.
+
+        Parameters
+        ----------
+        pad_fraction
+            Padding added on every side, as a fraction of the width/height.
+        """
         if self.extent is not None:
             return self.extent
         boxes = [b for b in (lay.bounds() for lay in self.layers) if b is not None]
@@ -174,7 +192,23 @@ class MapDocument:
 def layer_from_spec(spec: Any, gdf: gpd.GeoDataFrame, *, language: str = "sv",
                     style_overrides: Mapping[str, Any] | None = None, show: bool = True,
                     group: str | None = None) -> MapLayer:
-    """A :class:`MapLayer` from a catalogue ``LayerSpec`` and its loaded data."""
+    """A :class:`MapLayer` from a catalogue ``LayerSpec`` and its loaded data.
+
+    Parameters
+    ----------
+    spec
+        The catalogue layer spec (title, theme, style, flags).
+    gdf
+        Its data in EPSG:3006.
+    language
+        ``"sv"`` or ``"en"``.
+    style_overrides
+        Style keys of the recipe merged over the spec's.
+    show
+        Visible when the map opens.
+    group
+        Heading in the layer control (default: the theme's label).
+    """
     return MapLayer(
         id=spec.id,
         title=spec.label(language),
@@ -208,5 +242,14 @@ THEME_LABELS: dict[str, tuple[str, str]] = {
 
 
 def theme_label(theme: str, language: str = "sv") -> str:
+    """The planner-facing name of a layer theme (the theme id itself when unknown).
+
+    Parameters
+    ----------
+    theme
+        Theme id (``roads``, ``reindeer`` …).
+    language
+        ``"sv"`` or ``"en"``.
+    """
     sv, en = THEME_LABELS.get(theme, (theme, theme))
     return en if language == "en" else sv

@@ -180,7 +180,13 @@ def _legend_handle(entry: LegendEntry) -> Any:
 
 
 def legend_items(doc: MapDocument) -> list[tuple[str, Any | None]]:
-    """``(label, handle)`` rows of the figure legend; ``handle is None`` marks a layer heading."""
+    """``(label, handle)`` rows of the figure legend; ``handle is None`` marks a layer heading.
+
+    Parameters
+    ----------
+    doc
+        The map document.
+    """
     lang = doc.language
     rows: list[tuple[str, Any | None]] = []
     for lay in doc.layers:
@@ -364,6 +370,21 @@ def panel_figure(docs: Sequence[MapDocument], *, title: str, description: str = 
     (identical sections once) in the same styles as the web page. Layers with
     ``show=False`` are not drawn.
 
+    Parameters
+    ----------
+    docs
+        One document per panel, left to right.
+    title
+        Title over the panels.
+    description
+        Subtitle line.
+    panel_titles
+        One title per panel (default: the documents' titles).
+    size_in
+        Figure size (width, height) in inches.
+    dpi
+        Resolution of raster output.
+
     Returns
     -------
     (matplotlib.figure.Figure, list of matplotlib.axes.Axes)
@@ -432,7 +453,17 @@ def panel_figure(docs: Sequence[MapDocument], *, title: str, description: str = 
 
 
 def figure_bytes(fig: Any, fmt: str, *, dpi: int = DEFAULT_DPI) -> bytes:
-    """Encode ``fig`` as ``png``, ``svg`` or ``pdf`` with fixed metadata (reproducible)."""
+    """Encode ``fig`` as ``png``, ``svg`` or ``pdf`` with fixed metadata (reproducible).
+
+    Parameters
+    ----------
+    fig
+        A matplotlib figure.
+    fmt
+        ``"png"``, ``"svg"`` or ``"pdf"``.
+    dpi
+        Resolution of PNG output.
+    """
     import matplotlib
 
     if fmt not in FORMATS:
@@ -448,7 +479,21 @@ def figure_bytes(fig: Any, fmt: str, *, dpi: int = DEFAULT_DPI) -> bytes:
 
 def save_figure(fig: Any, stem: str | Path, *, formats: Sequence[str] = FORMATS, dpi: int = DEFAULT_DPI,
                 overwrite: bool = False) -> list[Path]:
-    """Write ``stem.png``/``.svg``/``.pdf`` atomically; returns the paths written."""
+    """Write ``stem.png``/``.svg``/``.pdf`` atomically; returns the paths written.
+
+    Parameters
+    ----------
+    fig
+        A matplotlib figure.
+    stem
+        Output path without suffix.
+    formats
+        Suffixes to write.
+    dpi
+        Resolution of PNG output.
+    overwrite
+        Replace existing files.
+    """
     from jokkgeo.io.write import write_bytes
 
     stem = Path(stem)

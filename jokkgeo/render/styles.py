@@ -81,7 +81,13 @@ _GEOMETRY_KIND = {"Point": "point", "LineString": "line", "Polygon": "polygon", 
 
 
 def kind_from_geometry_type(geometry_type: str) -> str:
-    """Map a catalogue geometry type (``Point``, ``MultiPolygon``…) to a style kind."""
+    """Map a catalogue geometry type (``Point``, ``MultiPolygon``…) to a style kind.
+
+    Parameters
+    ----------
+    geometry_type
+        A geometry type name of a catalogue spec.
+    """
     base = geometry_type.replace("Multi", "")
     if base not in _GEOMETRY_KIND:
         raise ValueError(f"geometry type {geometry_type!r} has no style kind; use one of {list(_GEOMETRY_KIND)}")
@@ -188,6 +194,11 @@ class LayerStyle:
         Categorical values not listed get ``other_color``; graduated rows with a
         missing value get :data:`OTHER_COLOR`. Single-symbol styles return the
         fill colour (lines: the line colour) for every row.
+
+        Parameters
+        ----------
+        frame
+            The layer's attribute table.
         """
         n = len(frame)
         single = self.color if self.kind == "line" else self.fill_color
@@ -206,6 +217,13 @@ class LayerStyle:
         return np.full(n, single, dtype=object)
 
     def with_title(self, title: str) -> "LayerStyle":
+        """A copy of the style with another title.
+
+        Parameters
+        ----------
+        title
+            The new title.
+        """
         return replace(self, title=title)
 
 
@@ -213,6 +231,13 @@ def classify_colors(values: np.ndarray, graduated: Graduated) -> np.ndarray:
     """Class colours for numeric ``values`` (NaN/None -> :data:`OTHER_COLOR`).
 
     Class ``i`` holds ``bins[i-1] <= v < bins[i]`` (``np.digitize``, right-open).
+
+    Parameters
+    ----------
+    values
+        Numbers (NaN/None allowed).
+    graduated
+        The class limits and colours.
     """
     numbers = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
     idx = np.digitize(numbers, np.asarray(graduated.bins, dtype=float), right=False)
@@ -223,7 +248,17 @@ def classify_colors(values: np.ndarray, graduated: Graduated) -> np.ndarray:
 
 
 def graduated_labels(bins: Sequence[float], *, unit: str = "", language: str = "sv") -> tuple[str, ...]:
-    """Labels for ``len(bins) + 1`` classes: ``< b0``, ``b0–b1``, …, ``≥ bn``."""
+    """Labels for ``len(bins) + 1`` classes: ``< b0``, ``b0–b1``, …, ``≥ bn``.
+
+    Parameters
+    ----------
+    bins
+        Class limits, increasing.
+    unit
+        Unit appended to every label.
+    language
+        ``"sv"`` (thin grouping, decimal comma) or ``"en"``.
+    """
     fmt = [format_number(b, language, digits=LEGEND_DIGITS) for b in bins]
     suffix = f" {unit}" if unit else ""
     labels = [f"< {fmt[0]}{suffix}"]
@@ -234,7 +269,19 @@ def graduated_labels(bins: Sequence[float], *, unit: str = "", language: str = "
 
 def cmap_colors(name: str, n: int, *, origin: str = "cmap", low: float = 0.15,
                 high: float = 0.95) -> tuple[str, ...]:
-    """``n`` evenly spaced colours (hex) from a matplotlib colour map."""
+    """``n`` evenly spaced colours (hex) from a matplotlib colour map.
+
+    Parameters
+    ----------
+    name
+        Matplotlib colour map name.
+    n
+        Number of colours.
+    origin
+        File and key named in the error for an unknown map.
+    low, high
+        Part of the colour map used (0..1).
+    """
     import matplotlib
     from matplotlib.colors import to_hex
 
@@ -382,7 +429,17 @@ def style_from_mapping(
 
 
 def layer_style(spec: Any, *, language: str = "sv", overrides: Mapping[str, Any] | None = None) -> LayerStyle:
-    """The :class:`LayerStyle` of a :class:`jokkgeo.catalogue.LayerSpec` (plus recipe overrides)."""
+    """The :class:`LayerStyle` of a :class:`jokkgeo.catalogue.LayerSpec` (plus recipe overrides).
+
+    Parameters
+    ----------
+    spec
+        The catalogue layer spec (``style``, ``geometry_type``, ``theme``, title).
+    language
+        ``"sv"`` or ``"en"`` (title and legend text).
+    overrides
+        Style keys of the recipe merged over the spec's.
+    """
     merged = dict(spec.style)
     if overrides:
         merged.update(overrides)
@@ -408,6 +465,15 @@ def band_style(minutes: Sequence[float], *, title: str, language: str = "sv") ->
     """Graduated style for catchment bands keyed by their ``minutes`` upper limit.
 
     Band ``m_i`` covers travel times up to ``m_i`` minutes; darker = closer.
+
+    Parameters
+    ----------
+    minutes
+        Upper limits of the bands in minutes.
+    title
+        Legend title.
+    language
+        ``"sv"`` or ``"en"``.
     """
     ordered = sorted({float(m) for m in minutes})
     colors = cmap_colors(BAND_CMAP, len(ordered), origin="catchment bands", low=0.05, high=0.7)
@@ -428,7 +494,19 @@ def band_style(minutes: Sequence[float], *, title: str, language: str = "sv") ->
 
 def severity_style(*, title: str, field: str = "severity", language: str = "sv",
                    kind: str = "polygon") -> LayerStyle:
-    """Categorical major/moderate/minor style used for conflict areas (polygons or lines)."""
+    """Categorical major/moderate/minor style used for conflict areas (polygons or lines).
+
+    Parameters
+    ----------
+    title
+        Legend title.
+    field
+        Column holding ``major``/``moderate``/``minor``.
+    language
+        ``"sv"`` or ``"en"``.
+    kind
+        ``"polygon"`` or ``"line"``.
+    """
     names = {"sv": {"major": "Stor konflikt", "moderate": "Måttlig konflikt", "minor": "Liten konflikt"},
              "en": {"major": "Major conflict", "moderate": "Moderate conflict", "minor": "Minor conflict"}}[language]
     classes = tuple(CategoryClass(value=k, color=v, label=names[k]) for k, v in SEVERITY_COLORS.items())
@@ -447,6 +525,23 @@ def raster_style(*, title: str, bins: Sequence[float] = (0.2, 0.4, 0.6, 0.8), cm
 
     With ``floor=True`` values below ``bins[0]`` are not a class (the caller masks them
     as no data, shown transparent): classes are ``bins[0]–bins[1]`` … ``≥ bins[-1]``.
+
+    Parameters
+    ----------
+    title
+        Legend title.
+    bins
+        Class limits, increasing.
+    cmap
+        Matplotlib colour map name.
+    unit
+        Unit appended to the labels.
+    language
+        ``"sv"`` or ``"en"``.
+    labels
+        Class labels (default: from ``bins``).
+    floor
+        Values below ``bins[0]`` are no class.
     """
     bins = tuple(float(b) for b in bins)
     if floor:
@@ -464,7 +559,21 @@ def raster_style(*, title: str, bins: Sequence[float] = (0.2, 0.4, 0.6, 0.8), cm
 
 
 def simple_style(kind: str, *, title: str, color: str, fill_color: str | None = None, **kwargs: Any) -> LayerStyle:
-    """A single-symbol style built in code (sites, crossings)."""
+    """A single-symbol style built in code (sites, crossings).
+
+    Parameters
+    ----------
+    kind
+        ``"point"``, ``"line"`` or ``"polygon"``.
+    title
+        Legend title.
+    color
+        Line/marker colour (``#rrggbb``).
+    fill_color
+        Fill colour (default ``color``).
+    **kwargs
+        Other :class:`LayerStyle` fields.
+    """
     return LayerStyle(kind=kind, title=title, color=color, fill_color=fill_color or color, **kwargs)
 
 

@@ -79,7 +79,13 @@ def inline_assets() -> tuple[str, str]:
 
 
 def script_json(value: Any) -> str:
-    """JSON safe to place inside ``<script>``: no ``<``, ``>``, ``&``, ``'`` or line separators."""
+    """JSON safe to place inside ``<script>``: no ``<``, ``>``, ``&``, ``'`` or line separators.
+
+    Parameters
+    ----------
+    value
+        A JSON-serialisable value.
+    """
     return (
         json.dumps(value, ensure_ascii=False, separators=(",", ":"))
         .replace("<", "\\u003c")
@@ -92,7 +98,13 @@ def script_json(value: Any) -> str:
 
 
 def escape(value: Any) -> str:
-    """HTML-escape any value (quotes too). ``None``/NaN become an empty string."""
+    """HTML-escape any value (quotes too). ``None``/NaN become an empty string.
+
+    Parameters
+    ----------
+    value
+        Any value.
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return html.escape(str(value), quote=True)
@@ -169,6 +181,13 @@ def display_geometries(gdf: gpd.GeoDataFrame, *, simplify_m: float) -> gpd.GeoSe
     """Geometries for display: simplified in EPSG:3006, in EPSG:4326, rounded to ~1 m.
 
     Empty results (features that vanish when simplified) stay empty; callers drop them.
+
+    Parameters
+    ----------
+    gdf
+        A layer in EPSG:3006.
+    simplify_m
+        Simplification tolerance (m).
     """
     geoms = gdf.geometry.to_numpy()
     if simplify_m > 0:
@@ -199,7 +218,13 @@ def _display_values(series: pd.Series, language: str) -> list[str]:
 
 
 def popup_fields(layer: MapLayer) -> list[tuple[str, str]]:
-    """``(field, label)`` pairs shown in popups: the style's list, else up to 8 data columns."""
+    """``(field, label)`` pairs shown in popups: the style's list, else up to 8 data columns.
+
+    Parameters
+    ----------
+    layer
+        A vector map layer.
+    """
     assert layer.data is not None
     columns = [c for c in layer.data.columns if c != layer.data.geometry.name]
     if layer.style.popup:
@@ -212,6 +237,15 @@ def feature_collection(layer: MapLayer, *, simplify_m: float, language: str = "s
 
     Properties per feature: ``p`` (escaped popup values, aligned with the labels),
     ``t`` (escaped tooltip) and ``c`` (class colour when the style varies).
+
+    Parameters
+    ----------
+    layer
+        A vector map layer.
+    simplify_m
+        Simplification tolerance (m).
+    language
+        ``"sv"`` or ``"en"`` (number format, yes/no).
     """
     assert layer.data is not None
     gdf = layer.data
@@ -244,6 +278,13 @@ def raster_png(raster: RasterImage, style: LayerStyle) -> tuple[bytes, list[list
     Classes come from the style's graduated bins, so colours match the legend
     and the static figure. NaN cells are transparent. Returns
     ``(png_bytes, [[south, west], [north, east]])``.
+
+    Parameters
+    ----------
+    raster
+        The raster in EPSG:3006.
+    style
+        Its graduated style.
     """
     from PIL import Image
     from pyproj import Transformer
@@ -302,7 +343,13 @@ def _swatch(entry: LegendEntry) -> str:
 
 
 def layer_key(index: int) -> str:
-    """The id used in HTML for the ``index``-th layer (never derived from data)."""
+    """The id used in HTML for the ``index``-th layer (never derived from data).
+
+    Parameters
+    ----------
+    index
+        Position of the layer in legend order.
+    """
     return f"l{index}"
 
 
@@ -313,6 +360,17 @@ def legend_html(doc: MapDocument, element_id: str, *, keys: Sequence[str] | None
     ``keys`` (default ``l0, l1, ...``) are the ``data-jg-layer`` values of the sections; a
     space-separated list ties one section to several layers (shown while any of them is on).
     ``hidden`` boxes are shown by the runtime once placed on the map.
+
+    Parameters
+    ----------
+    doc
+        The map document.
+    element_id
+        HTML id of the box.
+    keys
+        Layer key per legend section.
+    hidden
+        Start hidden until the runtime places the box.
     """
     lang = doc.language
     display = ' style="display:none"' if hidden else ""
@@ -341,7 +399,17 @@ def legend_html(doc: MapDocument, element_id: str, *, keys: Sequence[str] | None
 
 
 def caveat_html(doc: MapDocument, element_id: str, *, hidden: bool = True) -> str:
-    """The caveat and attribution box (always shown)."""
+    """The caveat and attribution box (always shown).
+
+    Parameters
+    ----------
+    doc
+        The map document.
+    element_id
+        HTML id of the box.
+    hidden
+        Start hidden until the runtime places the box.
+    """
     lang = doc.language
     display = ' style="display:none"' if hidden else ""
     items = "".join(f"<li>{escape(line)}</li>" for line in doc.caveat_lines())
@@ -355,6 +423,15 @@ def caveat_html(doc: MapDocument, element_id: str, *, hidden: bool = True) -> st
 
 
 def title_html(doc: MapDocument, element_id: str) -> str:
+    """The title box (title and description) of a map, hidden until placed.
+
+    Parameters
+    ----------
+    doc
+        The map document.
+    element_id
+        HTML id of the box.
+    """
     sub = f'<div class="jg-sub">{escape(doc.description)}</div>' if doc.description else ""
     return f'<div class="jg-box jg-title" id="{element_id}" style="display:none">{escape(doc.title)}{sub}</div>'
 
@@ -403,6 +480,15 @@ def layer_scripts(doc: MapDocument, map_name: str, *, prefix: str = "l") -> list
     """``(key, script)`` per layer, bottom first: the JS that adds each layer to ``map_name``.
 
     Keys are ``f"{prefix}{legend index}"`` (deterministic, never derived from data).
+
+    Parameters
+    ----------
+    doc
+        The map document.
+    map_name
+        JavaScript variable of the Leaflet map.
+    prefix
+        Prefix of the layer keys.
     """
     lang = doc.language
     legend_index = {id(lay): i for i, lay in enumerate(doc.layers)}
@@ -511,6 +597,17 @@ def merge_documents(docs: Sequence[MapDocument], *, title: str, description: str
     document and, per layer, the keys ``p{pane}l{index}`` of the layers it stands for.
     Caveats are the documents' caveats in order without repeats; language follows
     the first document.
+
+    Parameters
+    ----------
+    docs
+        The documents of the maps, in pane order.
+    title
+        Title of the merged document.
+    description
+        Its description.
+    extent
+        Its extent (default: the union of the documents' extents).
     """
     shared: list[MapLayer] = []
     keys: list[list[str]] = []
@@ -601,5 +698,11 @@ def synced_maps_html(docs: Sequence[MapDocument], *, title: str, description: st
 
 
 def render_html(fmap: Any) -> str:
-    """The complete HTML page of a map built by :func:`web_map`."""
+    """The complete HTML page of a map built by :func:`web_map`.
+
+    Parameters
+    ----------
+    fmap
+        The folium map.
+    """
     return fmap.get_root().render()

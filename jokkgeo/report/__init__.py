@@ -79,6 +79,8 @@ def build_report(
         extended table to add a type.
     on_step
         Called with one line per recipe (the CLI echoes it to stderr on a terminal).
+    recipes
+        Recipes to run (default: read from ``recipes_dir``).
 
     Returns
     -------
@@ -128,7 +130,15 @@ def build_report(
 
 
 def check_recipe_types(recipes: Sequence[Recipe], recipe_types: Mapping[str, Runner]) -> None:
-    """Refuse a recipe whose ``analyses[].type`` is not in ``recipe_types`` (file, key, allowed types)."""
+    """Refuse a recipe whose ``analyses[].type`` is not in ``recipe_types`` (file, key, allowed types).
+
+    Parameters
+    ----------
+    recipes
+        The recipes of the report.
+    recipe_types
+        Recipe ``type`` -> runner.
+    """
     from jokkgeo.errors import CatalogueError
 
     for recipe in recipes:

@@ -34,6 +34,13 @@ REPORT_PACKAGES: tuple[str, ...] = (
 
 
 def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file's content (read in 1 MiB chunks).
+
+    Parameters
+    ----------
+    path
+        The file.
+    """
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -42,6 +49,13 @@ def sha256_file(path: Path) -> str:
 
 
 def package_versions(names: Sequence[str] = REPORT_PACKAGES) -> dict[str, str | None]:
+    """Installed version of each package (``None`` when not installed), for the manifest.
+
+    Parameters
+    ----------
+    names
+        Distribution names.
+    """
     from importlib.metadata import PackageNotFoundError, version
 
     out: dict[str, str | None] = {}
@@ -148,6 +162,25 @@ def _extent_layer(runs: list[RecipeRun]) -> gpd.GeoDataFrame:
 
 def write_bundle(root: Path, runs: list[RecipeRun], store: LayerStore, *, settings: Settings, public: bool,
                   figures: bool, now: datetime | None) -> dict[str, Any]:
+    """Write maps, figures, result layers, index page and ``manifest.json`` of the runs; return the manifest.
+
+    Parameters
+    ----------
+    root
+        The bundle folder (exists, empty).
+    runs
+        The recipe runs, in report order.
+    store
+        The layers of the run (used and omitted layers go into the manifest).
+    settings
+        Language, overwrite and project root.
+    public
+        Restricted layers and results derived from them were left out.
+    figures
+        Also write the print figures.
+    now
+        Time of the run (default: now, UTC).
+    """
     from jokkgeo.io.write import write_table, write_text
     from jokkgeo.render.static import save_figure, static_figure
     from jokkgeo.render.web import render_html, web_map

@@ -11,6 +11,17 @@ from jokkgeo.report.runners import RecipeRun
 
 
 def index_html(runs: list[RecipeRun], manifest: dict[str, Any], language: str) -> str:
+    """The ``index.html`` page of the bundle: one entry per map, with its files and caveats.
+
+    Parameters
+    ----------
+    runs
+        The recipe runs, in report order.
+    manifest
+        The manifest of the bundle.
+    language
+        ``"sv"`` or ``"en"``.
+    """
     e = html.escape
     lang = "en" if language == "en" else "sv"
 

@@ -89,7 +89,21 @@ class Study:
         season: str = "summer",
         parameters: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> "Study":
-        """The baseline study: every catalogue layer, nothing changed."""
+        """The baseline study: every catalogue layer, nothing changed.
+
+        Parameters
+        ----------
+        catalogue
+            Layer id -> spec.
+        store
+            Loaded layers shared with the rest of the run (default: a new store).
+        loader
+            Reads a spec's data (default: the store's reader).
+        season
+            Speed profile of the study.
+        parameters
+            Analysis keyword arguments by analysis name.
+        """
         return cls(
             name=BASELINE,
             specs=catalogue,
@@ -106,6 +120,13 @@ class Study:
         return list(self.specs)
 
     def spec(self, layer_id: str) -> LayerSpec:
+        """The spec of layer ``layer_id``; an unknown id is a :class:`~jokkgeo.errors.CatalogueError`.
+
+        Parameters
+        ----------
+        layer_id
+            A layer id of the study.
+        """
         if layer_id not in self.specs:
             raise CatalogueError(
                 f"study '{self.name}': no layer with id '{layer_id}'; available: {', '.join(self.specs)}"
@@ -113,7 +134,13 @@ class Study:
         return self.specs[layer_id]
 
     def layer(self, layer_id: str) -> Any:
-        """The layer's data; unchanged layers are the very object the base study returns."""
+        """The layer's data; unchanged layers are the very object the base study returns.
+
+        Parameters
+        ----------
+        layer_id
+            A layer id of the study.
+        """
         spec = self.spec(layer_id)
         if layer_id in self._frames:
             return self._frames[layer_id]
@@ -127,15 +154,34 @@ class Study:
         return frame
 
     def layer_token(self, layer_id: str) -> str:
-        """Fingerprint of a layer's content recipe: equal tokens mean identical data."""
+        """Fingerprint of a layer's content recipe: equal tokens mean identical data.
+
+        Parameters
+        ----------
+        layer_id
+            A layer id of the study.
+        """
         self.spec(layer_id)
         return self._tokens[layer_id]
 
     def layers_of_theme(self, theme: str) -> list[str]:
+        """Ids of the study's layers of one theme, in catalogue order.
+
+        Parameters
+        ----------
+        theme
+            Theme id (``roads``, ``reindeer`` …).
+        """
         return [lid for lid, s in self.specs.items() if s.theme == theme]
 
     def changed_layers(self, other: "Study") -> set[str]:
-        """Layer ids whose content differs from ``other`` (including added/removed ones)."""
+        """Layer ids whose content differs from ``other`` (including added/removed ones).
+
+        Parameters
+        ----------
+        other
+            The study to compare with (usually the baseline).
+        """
         ids = set(self.specs) | set(other.specs)
         return {lid for lid in ids if self._tokens.get(lid) != other._tokens.get(lid)}
 
@@ -223,6 +269,13 @@ def apply_scenario(study: Study, scenario: Scenario) -> Study:
     shared with ``study`` (not copied, not reloaded). Nothing is loaded until a layer is
     asked for; column errors then name the scenario file and key.
 
+    Parameters
+    ----------
+    study
+        The study to change.
+    scenario
+        The parsed scenario.
+
     Examples
     --------
     >>> base = Study.from_catalogue(catalogue)                 # doctest: +SKIP
@@ -297,6 +350,21 @@ def prepare_studies(
 
     ``baseline`` may itself be any scenario name (e.g. compare ``kallak_road`` with ``kallak_rail``).
     ``store`` shares loaded layers with the rest of a run (e.g. the other recipes of a report).
+
+    Parameters
+    ----------
+    catalogue
+        Layer id -> spec.
+    scenarios
+        The parsed scenarios.
+    baseline
+        Name of the scenario compared against (default: the unchanged catalogue).
+    scenario
+        Name of the scenario to compare.
+    loader
+        Reads a spec's data (default: the store's reader).
+    store
+        Loaded layers shared with the rest of the run.
     """
     root = Study.from_catalogue(catalogue, store=store, loader=loader)
     base = root if baseline == BASELINE else apply_scenario(root, scenarios[baseline])

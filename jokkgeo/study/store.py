@@ -30,7 +30,13 @@ Loader = Callable[[Any], Any]
 
 
 def spec_token(spec: Any) -> str:
-    """A text fingerprint of a layer spec (equal specs give equal tokens)."""
+    """A text fingerprint of a layer spec (equal specs give equal tokens).
+
+    Parameters
+    ----------
+    spec
+        A layer spec.
+    """
     return repr(spec)
 
 
@@ -77,11 +83,23 @@ class LayerStore:
 
     # ------------------------------------------------------------------ catalogue layers
     def has(self, layer_id: str) -> bool:
-        """Whether the catalogue has a layer ``layer_id`` (works for any mapping of specs)."""
+        """Whether the catalogue has a layer ``layer_id`` (works for any mapping of specs).
+
+        Parameters
+        ----------
+        layer_id
+            A layer id.
+        """
         return layer_id in set(self.catalogue)
 
     def allowed(self, layer_id: str) -> bool:
-        """False for a restricted layer in a public run (and records the omission)."""
+        """False for a restricted layer in a public run (and records the omission).
+
+        Parameters
+        ----------
+        layer_id
+            A catalogue layer id.
+        """
         spec = self.catalogue[layer_id]
         if self.public and spec.restricted:
             self.omitted.setdefault(layer_id, f"{spec.label(self.language)}: sensitivity restricted")
@@ -100,7 +118,13 @@ class LayerStore:
         return read_layer(spec)
 
     def loaded(self, layer_id: str) -> Any:
-        """The :class:`jokkgeo.io.vector.LoadedLayer` of a catalogue layer (read once, recorded as used)."""
+        """The :class:`jokkgeo.io.vector.LoadedLayer` of a catalogue layer (read once, recorded as used).
+
+        Parameters
+        ----------
+        layer_id
+            A catalogue layer id.
+        """
         if not self.has(layer_id):
             raise CatalogueError(
                 f"no layer with id '{layer_id}' in the catalogue; available: {', '.join(sorted(self.catalogue))}"
@@ -118,7 +142,15 @@ class LayerStore:
         return self._loaded[layer_id]
 
     def layer(self, layer_id: str, where: Mapping[str, Sequence[Any]] | None = None) -> gpd.GeoDataFrame:
-        """A catalogue layer in EPSG:3006, optionally filtered by ``where`` (equality/membership)."""
+        """A catalogue layer in EPSG:3006, optionally filtered by ``where`` (equality/membership).
+
+        Parameters
+        ----------
+        layer_id
+            A catalogue layer id.
+        where
+            Column -> allowed values.
+        """
         gdf = self.loaded(layer_id).gdf
         for column, values in (where or {}).items():
             if column not in gdf.columns:
@@ -129,13 +161,25 @@ class LayerStore:
         return gdf
 
     def flags(self, layer_ids: Sequence[str]) -> tuple[bool, bool]:
-        """``(illustrative, restricted)``: whether any of the layers is illustrative / restricted."""
+        """``(illustrative, restricted)``: whether any of the layers is illustrative / restricted.
+
+        Parameters
+        ----------
+        layer_ids
+            Catalogue layer ids.
+        """
         specs = [self.catalogue[i] for i in layer_ids]
         return any(s.illustrative for s in specs), any(s.restricted for s in specs)
 
     # ------------------------------------------------------------------ any layer spec
     def get(self, spec: Any) -> Any:
-        """The data of any layer spec (catalogue or scenario layer), read once per spec."""
+        """The data of any layer spec (catalogue or scenario layer), read once per spec.
+
+        Parameters
+        ----------
+        spec
+            A layer spec.
+        """
         if self.has(spec.id) and self.catalogue[spec.id] is spec:
             return self.loaded(spec.id).gdf  # shared with the catalogue reads, recorded as an input
         key = spec_token(spec)

@@ -74,7 +74,15 @@ class CatchmentRun:
 
 
 def roads_layer(store: LayerStore, roads: str | None = None) -> str:
-    """The road layer of a run: ``roads`` if given, else the one roads-theme line layer, else ``roads``."""
+    """The road layer of a run: ``roads`` if given, else the one roads-theme line layer, else ``roads``.
+
+    Parameters
+    ----------
+    store
+        The layers of the run.
+    roads
+        Road layer id given by the user.
+    """
     catalogue = store.catalogue
     if roads is not None:
         if not store.has(roads):
@@ -92,7 +100,15 @@ def roads_layer(store: LayerStore, roads: str | None = None) -> str:
 
 
 def road_network(store: LayerStore, roads_id: str) -> Any:
-    """The road network of a catalogue layer, built once per run (OSM files through their readers)."""
+    """The road network of a catalogue layer, built once per run (OSM files through their readers).
+
+    Parameters
+    ----------
+    store
+        The layers of the run.
+    roads_id
+        Catalogue id of the road layer.
+    """
     key = f"network:{roads_id}"
     if key not in store.shared:
         from jokkgeo.io.roadgraph import OSM_PBF_SUFFIXES, OSM_XML_SUFFIXES, read_road_network
@@ -109,7 +125,15 @@ def road_network(store: LayerStore, roads_id: str) -> Any:
 
 
 def select_sites(store: LayerStore, options: CatchmentOptions) -> gpd.GeoDataFrame:
-    """The sites of a run (``site_id`` required; ``site_ids`` must exist)."""
+    """The sites of a run (``site_id`` required; ``site_ids`` must exist).
+
+    Parameters
+    ----------
+    store
+        The layers of the run.
+    options
+        Site layer and ids of the run.
+    """
     if not store.has(options.sites_layer):
         raise CatalogueError(f"--sites '{options.sites_layer}' is not a layer of the catalogue; "
                              f"layers: {', '.join(sorted(store.catalogue))}")
@@ -130,7 +154,15 @@ def select_sites(store: LayerStore, options: CatchmentOptions) -> gpd.GeoDataFra
 
 
 def place_layers(store: LayerStore, options: CatchmentOptions) -> list[str]:
-    """The place layers a run rates (unknown ids are an error)."""
+    """The place layers a run rates (unknown ids are an error).
+
+    Parameters
+    ----------
+    store
+        The layers of the run.
+    options
+        Place layer ids of the run.
+    """
     if options.place_layers is None:
         return [p for p in DEFAULT_PLACES if store.has(p)]
     missing = [p for p in options.place_layers if not store.has(p)]

@@ -93,7 +93,15 @@ def _param(study: Study, section: str, key: str, default: Any) -> Any:
 
 
 def effective_spec(study: Study, layer_id: str) -> LayerSpec:
-    """The layer's spec, flagged illustrative (with a caveat) when a scenario appended illustrative features."""
+    """The layer's spec, flagged illustrative (with a caveat) when a scenario appended illustrative features.
+
+    Parameters
+    ----------
+    study
+        The study.
+    layer_id
+        A layer id of the study.
+    """
     spec = study.spec(layer_id)
     extras = study.extra_specs.get(layer_id, ())
     illus = [s for s in extras if s.illustrative]
@@ -234,7 +242,13 @@ class StudyRunner:
         return [lid for lid in ids if study.spec(lid).geometry_type == "LineString"]
 
     def network(self, study: Study) -> Any:
-        """The study's road network: the root network plus the study's road edits."""
+        """The study's road network: the root network plus the study's road edits.
+
+        Parameters
+        ----------
+        study
+            The study.
+        """
         connect_m = float(_param(study, "network", "connect_m", 50.0))
         changes = tuple(c for s in _chain(study) for c in s.scenario.road_changes)
         return self._cached("network", self._network_key(study, connect_m),
@@ -357,7 +371,13 @@ class StudyRunner:
         return p
 
     def catchments(self, study: Study) -> gpd.GeoDataFrame:
-        """Band polygons per site (``site_id``, ``minutes``, ``area_m2``, geometry)."""
+        """Band polygons per site (``site_id``, ``minutes``, ``area_m2``, geometry).
+
+        Parameters
+        ----------
+        study
+            The study.
+        """
         from jokkgeo.analysis.catchments import catchments
 
         sites, site_layer = self._sites(study)
@@ -446,7 +466,13 @@ class StudyRunner:
         return out
 
     def places(self, study: Study) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """Per place and site travel minutes (long table) and per-site band totals."""
+        """Per place and site travel minutes (long table) and per-site band totals.
+
+        Parameters
+        ----------
+        study
+            The study.
+        """
         from jokkgeo.analysis.accessibility import accessibility
 
         sites, site_layer = self._sites(study)
@@ -532,7 +558,13 @@ class StudyRunner:
 
     # ------------------------------------------------------------- conflicts
     def rules(self, study: Study) -> Any:
-        """The rule set of a study: the packaged defaults or ``parameters.conflicts.rules``, plus ``extra_rules``."""
+        """The rule set of a study: the packaged defaults or ``parameters.conflicts.rules``, plus ``extra_rules``.
+
+        Parameters
+        ----------
+        study
+            The study.
+        """
         from jokkgeo.workflows.rules import merge_rules, resolve_rules
 
         def path_of(key: str) -> Path | None:
@@ -567,7 +599,13 @@ class StudyRunner:
         return {lid: study.spec(lid).theme for lid in _vector_ids(study)}
 
     def conflicts(self, study: Study) -> tuple[gpd.GeoDataFrame, dict[str, str], Any]:
-        """Conflict rows (with geometry), citations and the rule set; cached per rule and layer pair."""
+        """Conflict rows (with geometry), citations and the rule set; cached per rule and layer pair.
+
+        Parameters
+        ----------
+        study
+            The study.
+        """
         from jokkgeo.analysis.conflicts import KEY_COLUMNS, conflicts
 
         rules = self.rules(study)
@@ -629,7 +667,13 @@ class StudyRunner:
         return bool(mask.any())
 
     def crossings(self, study: Study) -> gpd.GeoDataFrame:
-        """Migration-route crossing points (cached by the tokens of the layers the crossing rule uses)."""
+        """Migration-route crossing points (cached by the tokens of the layers the crossing rule uses).
+
+        Parameters
+        ----------
+        study
+            The study.
+        """
         from jokkgeo.analysis.crossings import crossings_for_rules
 
         rules = self.rules(study)
@@ -655,7 +699,13 @@ class StudyRunner:
     # -------------------------------------------------------------- surfaces
     def sameby(self, study: Study) -> tuple[pd.DataFrame, list[str]]:
         """Per sameby: influenced share (combined nearest influence >= ``share_level``) and
-        linear-infrastructure density (mean km/km², shares above 0.8 and 1.3 km/km²)."""
+        linear-infrastructure density (mean km/km², shares above 0.8 and 1.3 km/km²).
+
+        Parameters
+        ----------
+        study
+            The study.
+        """
         from jokkgeo.analysis.surfaces import (
             DENSITY_THRESHOLDS_KM_PER_KM2,
             NODATA,
@@ -731,7 +781,13 @@ class StudyRunner:
 
     # ------------------------------------------------------------------- run
     def run(self, study: Study) -> StudyResults:
-        """All analyses of one study (cached pieces are reused)."""
+        """All analyses of one study (cached pieces are reused).
+
+        Parameters
+        ----------
+        study
+            The study.
+        """
         timings: dict[str, float] = {}
 
         def timed(name: str, fn: Any) -> Any:
@@ -781,7 +837,13 @@ class StudyRunner:
         )
 
     def compare(self, baseline: Study, scenario: Study) -> Comparison:
-        """Run both studies (sharing work) and return their :class:`Comparison`."""
+        """Run both studies (sharing work) and return their :class:`Comparison`.
+
+        Parameters
+        ----------
+        baseline, scenario
+            The two studies.
+        """
         t0 = time.perf_counter()
         b = self.run(baseline)
         t1 = time.perf_counter()
@@ -800,7 +862,13 @@ def _minutes_list(res: StudyResults) -> list[float]:
 
 
 def compare_results(base: StudyResults, scen: StudyResults) -> Comparison:
-    """Differences between two :class:`StudyResults` (pure; see :mod:`jokkgeo.analysis.diff`)."""
+    """Differences between two :class:`StudyResults` (pure; see :mod:`jokkgeo.analysis.diff`).
+
+    Parameters
+    ----------
+    base, scen
+        Results of the baseline and the scenario study.
+    """
     from jokkgeo.analysis.conflicts import KEY_COLUMNS
 
     tables: dict[str, pd.DataFrame] = {}

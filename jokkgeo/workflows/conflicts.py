@@ -56,6 +56,15 @@ def load_rule_layers(store: LayerStore | Mapping[str, Any], rules: Any, *,
     """Every catalogue layer the rules need (plus ``extra`` ids present), read through ``store``.
 
     ``store`` may also be a catalogue (a store is then made for this call).
+
+    Parameters
+    ----------
+    store
+        The layers of the run, or a catalogue.
+    rules
+        A :class:`~jokkgeo.config.rules.RuleSet`.
+    extra
+        More layer ids to load when the catalogue has them.
     """
     from jokkgeo._progress import progress
 
@@ -75,7 +84,17 @@ def load_rule_layers(store: LayerStore | Mapping[str, Any], rules: Any, *,
 
 
 def read_travel_times(path: Path, housing: Any, *, root: Path) -> pd.DataFrame:
-    """The travel-time CSV of the housing screening, indexed like ``housing``."""
+    """The travel-time CSV of the housing screening, indexed like ``housing``.
+
+    Parameters
+    ----------
+    path
+        The CSV given with ``--travel-times`` (first column: housing feature id).
+    housing
+        The housing-land layer.
+    root
+        Project folder the path is resolved against.
+    """
     from jokkgeo.analysis._common import feature_ids
     from jokkgeo.errors import AnalysisError
     from jokkgeo.io.csvfile import read_table

@@ -46,7 +46,17 @@ def resolve_rules(path: str | Path | None = None, *, root: Path | None = None, o
 
 
 def merge_rules(rules: Any, more: Any, *, origin: str | Path) -> Any:
-    """``rules`` plus the rules, surfaces, references and caveats of ``more`` (ids must not clash)."""
+    """``rules`` plus the rules, surfaces, references and caveats of ``more`` (ids must not clash).
+
+    Parameters
+    ----------
+    rules
+        The base rule set.
+    more
+        Rules to add.
+    origin
+        File named when ids clash.
+    """
     ids = {r.id for r in rules.rules} | {s.id for s in rules.surfaces}
     clash = sorted(({r.id for r in more.rules} | {s.id for s in more.surfaces}) & ids)
     if clash:
@@ -62,7 +72,15 @@ def merge_rules(rules: Any, more: Any, *, origin: str | Path) -> Any:
 
 
 def rule_layer_ids(catalogue: Mapping[str, Any], rules: Any) -> list[str]:
-    """Ids of the catalogue layers any rule, surface or crossing of ``rules`` selects."""
+    """Ids of the catalogue layers any rule, surface or crossing of ``rules`` selects.
+
+    Parameters
+    ----------
+    catalogue
+        Layer id -> spec.
+    rules
+        A :class:`~jokkgeo.config.rules.RuleSet`.
+    """
     themes = {lid: spec.theme for lid, spec in catalogue.items() if spec.geometry_type != "Raster"}
     selectors = [s for r in rules.rules for s in (r.development, r.sensitive)]
     selectors += [s.development for s in rules.surfaces]
@@ -73,13 +91,33 @@ def rule_layer_ids(catalogue: Mapping[str, Any], rules: Any) -> list[str]:
 
 
 def rules_apply(rules: Any, layer_ids: Sequence[str], catalogue: Mapping[str, Any]) -> bool:
-    """True when at least one conflict rule pairs two of ``layer_ids`` (by layer or theme)."""
+    """True when at least one conflict rule pairs two of ``layer_ids`` (by layer or theme).
+
+    Parameters
+    ----------
+    rules
+        A :class:`~jokkgeo.config.rules.RuleSet`.
+    layer_ids
+        Ids of the layers present.
+    catalogue
+        Layer id -> spec (themes).
+    """
     themes = {lid: catalogue[lid].theme for lid in layer_ids}
     return any(r.development.layer_ids(themes) and r.sensitive.layer_ids(themes) for r in rules.rules)
 
 
 def skipped_rules(rules: Any, layer_ids: Sequence[str], catalogue: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """``(rule id, which side had no layer)`` for every conflict rule that had nothing to run on."""
+    """``(rule id, which side had no layer)`` for every conflict rule that had nothing to run on.
+
+    Parameters
+    ----------
+    rules
+        A :class:`~jokkgeo.config.rules.RuleSet`.
+    layer_ids
+        Ids of the layers present.
+    catalogue
+        Layer id -> spec (themes).
+    """
     themes = {lid: catalogue[lid].theme for lid in layer_ids}
     out = []
     for r in rules.rules:

@@ -43,6 +43,8 @@ def run_screening(store: LayerStore, rules: Any, *, candidates: str, sensitive: 
         Layer id -> GeoDataFrame.
     resolution_m
         Cell size of the influence surfaces.
+    language
+        ``"sv"`` or ``"en"``.
     """
     from jokkgeo.analysis.screening import screen_housing
 
