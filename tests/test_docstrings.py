@@ -144,3 +144,35 @@ def test_parameters_section_parser():
 def test_every_public_function_documents_its_parameters():
     missing = undocumented()
     assert not missing, f"{len(missing)} public functions without numpydoc Parameters:\n" + "\n".join(missing)
+
+
+_IMPORT_ALL = """
+import importlib, pathlib, socket, sys
+
+def refuse(*args, **kwargs):
+    raise RuntimeError("network access while importing jokkgeo")
+
+socket.socket.connect = refuse
+socket.create_connection = refuse
+package = pathlib.Path(sys.argv[1])
+for path in sorted(package.rglob("*.py")):
+    rel = path.relative_to(package.parent).with_suffix("")
+    if rel.name == "__main__":
+        continue
+    parts = rel.parts[:-1] if rel.name == "__init__" else rel.parts
+    importlib.import_module(".".join(parts))
+"""
+
+
+def test_every_module_imports_without_side_effects(tmp_path):
+    # doctest collection (--doctest-modules) imports every module: no network, no files, no output
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(PACKAGE.parent), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-c", _IMPORT_ALL, str(PACKAGE)], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""
+    assert list(tmp_path.iterdir()) == []
