@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from jokkgeo.i18n import format_number
 from jokkgeo.render.document import MapDocument, MapLayer, text
 from jokkgeo.render.styles import MARKERS, LegendEntry
 
@@ -49,8 +50,8 @@ def mpl_text(value: str) -> str:
 
     Examples
     --------
-    >>> mpl_text("Pris $5 och $10")
-    'Pris \\$5 och \\$10'
+    >>> print(mpl_text("Pris $5 och $10"))
+    Pris \\$5 och \\$10
     """
     return str(value).replace("\\$", "$").replace("$", "\\$")
 
@@ -240,7 +241,8 @@ def _footer_text(doc: MapDocument, *, width_chars: int) -> str:
 
 
 def _format_coord(value: float, _pos: Any = None) -> str:
-    return f"{value:,.0f}".replace(",", "\u2009")
+    # SWEREF 99 TM metres grouped the Swedish way (as on Lantmäteriet maps) whatever the language
+    return format_number(value, "sv")
 
 
 def _draw_map(ax: Any, doc: MapDocument, extent: tuple[float, float, float, float], *,
