@@ -441,8 +441,13 @@ def atomic_output(path: str | os.PathLike[str], *, overwrite: bool = False) -> I
 
     Examples
     --------
-    >>> with atomic_output(tmp / "map.html") as tmp_path:    # doctest: +SKIP
-    ...     tmp_path.write_text("<html>…</html>", encoding="utf-8")
+    >>> import pathlib, shutil, tempfile
+    >>> tmp = pathlib.Path(tempfile.mkdtemp())
+    >>> with atomic_output(tmp / "map.html") as tmp_path:
+    ...     _ = tmp_path.write_text("<html>…</html>", encoding="utf-8")
+    >>> (tmp / "map.html").read_text(encoding="utf-8")
+    '<html>…</html>'
+    >>> shutil.rmtree(tmp)
     """
     target = _as_local_path(path)
     _check_name(target)
@@ -496,8 +501,13 @@ def atomic_dir(target: str | os.PathLike[str], *, overwrite: bool = False) -> It
 
     Examples
     --------
-    >>> with atomic_dir("report", overwrite=True) as tmp:    # doctest: +SKIP
-    ...     (tmp / "index.html").write_text("…", encoding="utf-8")
+    >>> import pathlib, shutil, tempfile
+    >>> tmp = pathlib.Path(tempfile.mkdtemp())
+    >>> with atomic_dir(tmp / "report", overwrite=True) as folder:
+    ...     _ = (folder / "index.html").write_text("…", encoding="utf-8")
+    >>> sorted(p.name for p in (tmp / "report").iterdir())
+    ['.jokkgeo-bundle', 'index.html']
+    >>> shutil.rmtree(tmp)
     """
     out = check_output_path(target, overwrite=overwrite, kind="dir")
     parent = out.parent
@@ -743,8 +753,14 @@ def write_vector(
 
     Examples
     --------
-    >>> write_vector(gdf, "out.gpkg", layer="zones",
-    ...              metadata=LayerMetadata("Zoner", "Buffertzoner", caveats="Schematisk"))  # doctest: +SKIP
+    >>> import pathlib, shutil, tempfile
+    >>> import geopandas as gpd, shapely
+    >>> tmp = pathlib.Path(tempfile.mkdtemp())
+    >>> gdf = gpd.GeoDataFrame({"zone": ["a"]}, geometry=[shapely.box(0, 0, 100, 100)], crs="EPSG:3006")
+    >>> write_vector(gdf, tmp / "out.gpkg", layer="zones",
+    ...              metadata=LayerMetadata("Zoner", "Buffertzoner", caveats="Schematisk")).name
+    'out.gpkg'
+    >>> shutil.rmtree(tmp)
     """
     target = _as_local_path(path)
     driver = _vector_driver(target)
