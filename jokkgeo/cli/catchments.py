@@ -170,7 +170,8 @@ def summary_lines(polygons: Any, totals: list[Any], labels: dict[str, str], lang
     polygons
         Band polygons of the run (``site_id``, ``minutes``, ``area_m2``, ``status``).
     totals
-        Per-site band totals of the place layers.
+        Band totals of each place layer (``scope``, ``site_id``, ``minutes``, ``layer``,
+        ``n_places``, ``population``, ``dwellings``).
     labels
         Site id -> name shown.
     language
