@@ -153,10 +153,10 @@ def test_default_study_recipes(tmp_path):
     root = Path(__file__).resolve().parents[1]
     if not (root / "maps").is_dir() or not (root / "layers").is_dir() or not (root / "data").is_dir():
         pytest.skip("default study not present")
-    from jokkgeo.recipes import load_recipe
+    from jokkgeo.io.configs import read_recipe
 
     mine = ["overview", "commuting", "kallak_reindeer", "housing_screening", "reindeer_influence"]
-    recipes = [load_recipe(root / "maps" / f"{name}.yaml") for name in mine]
+    recipes = [read_recipe(root / "maps" / f"{name}.yaml") for name in mine]
     manifest = build_report(tmp_path / "rep", settings=Settings(project_root=root), recipes=recipes, figures=False)
     ids = {r["id"] for r in manifest["recipes"]}
     assert {"overview", "commuting", "kallak_reindeer", "housing_screening"} <= ids

@@ -161,7 +161,7 @@ class LayerMetadata:
         Parameters
         ----------
         spec
-            A layer spec (``jokkgeo.catalogue.LayerSpec``: ``label``/``title``, ``description``,
+            A layer spec (``jokkgeo.config.layers.LayerSpec``: ``label``/``title``, ``description``,
             ``caveat_text``, ``attribution``, ``licence``, ``provenance``, ``restricted``,
             ``illustrative``).
         language

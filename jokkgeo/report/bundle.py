@@ -17,7 +17,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from jokkgeo.catalogue import LayerSpec
+from jokkgeo.config.layers import LayerSpec
 from jokkgeo.errors import AnalysisError
 from jokkgeo.report.index import index_html
 from jokkgeo.report.runners import RecipeRun

@@ -187,19 +187,18 @@ def compare_page(tmp_path_factory):
     """The side-by-side comparison page of the toy scenario study (tests/analysis/helpers_scenarios.py)."""
     import importlib.util
 
-    from jokkgeo.workflows.comparison import StudyRunner
-    from jokkgeo.catalogue import Catalogue
+    from jokkgeo.io.configs import read_catalogue, read_scenarios
     from jokkgeo.render.compare import comparison_document, comparison_html, comparison_panes, pane_titles
-    from jokkgeo.scenarios import ScenarioSet
     from jokkgeo.study.scenario import prepare_studies
+    from jokkgeo.workflows.comparison import StudyRunner
 
     spec = importlib.util.spec_from_file_location(
         "helpers_scenarios", Path(__file__).resolve().parents[1] / "analysis" / "helpers_scenarios.py")
     helpers = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(helpers)
     root = helpers.build_toy_project(tmp_path_factory.mktemp("toy_compare"))
-    cat = Catalogue.from_dir(root / "layers")
-    base, scen = prepare_studies(cat, ScenarioSet.from_dir(root / "scenarios", catalogue=cat), scenario="slow")
+    cat = read_catalogue(root / "layers")
+    base, scen = prepare_studies(cat, read_scenarios(root / "scenarios", catalogue=cat), scenario="slow")
     comp = StudyRunner(root=root, rules_path=root / "rules.yaml").compare(base, scen)
     doc = comparison_document(comp)
     path = tmp_path_factory.mktemp("cmp") / "compare.html"

@@ -8,13 +8,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from jokkgeo.workflows.comparison import StudyRunner
-from jokkgeo.catalogue import Catalogue
+from jokkgeo.io.configs import read_catalogue, read_scenarios
 from jokkgeo.present.comparison import comparison_summary, summary_text
 from jokkgeo.render.compare import comparison_document
 from jokkgeo.render.web import render_html, web_map
-from jokkgeo.scenarios import ScenarioSet
 from jokkgeo.study.scenario import prepare_studies
+from jokkgeo.workflows.comparison import StudyRunner
 
 _spec = importlib.util.spec_from_file_location(
     "helpers_scenarios", Path(__file__).resolve().parents[1] / "analysis" / "helpers_scenarios.py")
@@ -35,8 +34,8 @@ def comparisons(tmp_path_factory):
     spec["title"] = NASTY
     (root / "scenarios" / "layers").mkdir()
     (root / "scenarios" / "layers" / "shortcut_layer.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
-    cat = Catalogue.from_dir(root / "layers")
-    scenarios = ScenarioSet.from_dir(root / "scenarios", catalogue=cat)
+    cat = read_catalogue(root / "layers")
+    scenarios = read_scenarios(root / "scenarios", catalogue=cat)
     runner = StudyRunner(root=root, rules_path=root / "rules.yaml")
     out = {}
     for name in ("slow", "nasty", "no_power"):
