@@ -64,11 +64,10 @@ def output_paths(out: Path, *, figure: bool = True) -> dict[str, Path]:
 def write_comparison(comp: Any, out: Path, *, language: str = "sv", overwrite: bool = False,
                      figure: bool = True, summary: str | None = None) -> dict[str, Path]:
     """Write the layers, tables, summary, map and figure of a comparison (atomic per file)."""
-    from jokkgeo.io.write import write_gpkg_layers, write_table, write_text
+    from jokkgeo.io.write import write_figure, write_gpkg_layers, write_table, write_text
     from jokkgeo.render.compare import (comparison_document, comparison_figure_of, comparison_html, pane_titles,
                                         result_layers)
     from jokkgeo.present.comparison import summary_text
-    from jokkgeo.render.static import save_figure
 
     paths = output_paths(out, figure=figure)
     existing = [str(p) for p in paths.values() if p.exists()]
@@ -84,7 +83,7 @@ def write_comparison(comp: Any, out: Path, *, language: str = "sv", overwrite: b
     write_text(paths["map"], comparison_html(doc, titles=titles), overwrite=overwrite)  # side by side, synced
     if figure:
         fig, _axes = comparison_figure_of(doc, titles=titles)
-        save_figure(fig, paths["figure"].with_suffix(""), formats=("png",), dpi=150, overwrite=overwrite)
+        write_figure(fig, paths["figure"].with_suffix(""), formats=("png",), dpi=150, overwrite=overwrite)
         import matplotlib.pyplot as plt
 
         plt.close(fig)

@@ -148,8 +148,8 @@ def _extent_layer(runs: list[RecipeRun]) -> gpd.GeoDataFrame:
 
 def write_bundle(root: Path, runs: list[RecipeRun], store: LayerStore, *, settings: Settings, public: bool,
                   figures: bool, now: datetime | None) -> dict[str, Any]:
-    from jokkgeo.io.write import write_table, write_text
-    from jokkgeo.render.static import save_figure, static_figure
+    from jokkgeo.io.write import write_figure, write_table, write_text
+    from jokkgeo.render.static import static_figure
     from jokkgeo.render.web import render_html, web_map
 
     lang = settings.language
@@ -175,8 +175,8 @@ def write_bundle(root: Path, runs: list[RecipeRun], store: LayerStore, *, settin
             else:
                 fig, _ax = static_figure(run.document, size_in=run.recipe.figure.size_in,
                                          dpi=run.recipe.figure.dpi)
-            written = save_figure(fig, root / "figures" / rid, formats=run.recipe.figure.formats,
-                                  dpi=run.recipe.figure.dpi)
+            written = write_figure(fig, root / "figures" / rid, formats=run.recipe.figure.formats,
+                                   dpi=run.recipe.figure.dpi)
             fig_paths = [p.relative_to(root).as_posix() for p in written]
         analyses = []
         for spec, out in run.outputs:
