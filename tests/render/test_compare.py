@@ -1,9 +1,6 @@
-"""Written summary and difference map of a comparison (toy study of tests/analysis/helpers_scenarios.py)."""
+"""Written summary and difference map of a comparison (the scenario study of tests/conftest.py)."""
 
 from __future__ import annotations
-
-import importlib.util
-from pathlib import Path
 
 import pytest
 import yaml
@@ -15,17 +12,12 @@ from jokkgeo.render.web import render_html, web_map
 from jokkgeo.study.scenario import prepare_studies
 from jokkgeo.workflows.comparison import StudyRunner
 
-_spec = importlib.util.spec_from_file_location(
-    "helpers_scenarios", Path(__file__).resolve().parents[1] / "analysis" / "helpers_scenarios.py")
-helpers = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(helpers)
-
 NASTY = "<img src=x onerror=alert(1)> {{ 7*7 }}"
 
 
 @pytest.fixture(scope="module")
-def comparisons(tmp_path_factory):
-    root = helpers.build_toy_project(tmp_path_factory.mktemp("toy_render"))
+def comparisons(scenario_study):
+    root = scenario_study("toy_render")
     (root / "scenarios" / "nasty.yaml").write_text(yaml.safe_dump({
         "title": NASTY, "add_layers": [{"spec": "scenarios/layers/shortcut_layer.yaml", "append_to": "roads"}]}),
         encoding="utf-8")

@@ -267,7 +267,7 @@ def test_inline_scenario_without_file(project):
 
 
 # ------------------------------------------------------------------ the default scenarios
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_default_scenarios_validate_and_are_labelled_illustrative():

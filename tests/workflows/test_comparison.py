@@ -1,4 +1,4 @@
-"""Baseline vs scenario runs on a toy study (see helpers_scenarios.py), differences worked out by hand."""
+"""Baseline vs scenario runs on a toy study (the scenario study of tests/conftest.py), differences worked out by hand."""
 
 from __future__ import annotations
 
@@ -12,12 +12,10 @@ from jokkgeo.io.configs import read_catalogue, read_scenarios, scenario_from_dat
 from jokkgeo.study.scenario import Study, apply_scenario, prepare_studies
 from jokkgeo.workflows.comparison import StudyRunner
 
-from .helpers_scenarios import build_toy_project
-
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    return build_toy_project(tmp_path_factory.mktemp("toy"))
+def project(scenario_study) -> Path:
+    return scenario_study("toy")
 
 
 def _studies(project: Path):
@@ -119,8 +117,8 @@ def test_scenario_against_scenario(project):
     assert same.n_differences == 0
 
 
-def test_sites_out_of_reach_of_the_edits_are_not_recomputed(tmp_path):
-    project = build_toy_project(tmp_path, far_site=True)
+def test_sites_out_of_reach_of_the_edits_are_not_recomputed(scenario_study):
+    project = scenario_study("far", far_site=True)
     cat = read_catalogue(project / "layers")
     scenarios = read_scenarios(project / "scenarios", catalogue=cat)
     base, short = prepare_studies(cat, scenarios, scenario="shortcut")
