@@ -1,4 +1,4 @@
-"""Baseline vs scenario runs on a toy study (the scenario study of tests/conftest.py), differences worked out by hand."""
+"""Baseline vs scenario runs on the scenario study of tests/conftest.py, differences worked out by hand."""
 
 from __future__ import annotations
 
@@ -128,7 +128,7 @@ def test_sites_out_of_reach_of_the_edits_are_not_recomputed(scenario_study):
     b, s = comp.baseline.catchments, comp.scenario.catchments
     far_b, far_s = b[b["site_id"] == "far"], s[s["site_id"] == "far"]
     # the far site's bands are the very same polygons (reused), site s's were recomputed
-    assert len(far_s) == 2 and all(x is y for x, y in zip(far_b.geometry.values, far_s.geometry.values))
+    assert len(far_s) == 2 and all(x is y for x, y in zip(far_b.geometry.values, far_s.geometry.values, strict=True))
     near_b, near_s = b[b["site_id"] == "s"], s[s["site_id"] == "s"]
-    assert not any(x is y for x, y in zip(near_b.geometry.values, near_s.geometry.values))
+    assert not any(x is y for x, y in zip(near_b.geometry.values, near_s.geometry.values, strict=True))
     assert set(comp.layers["catchment_changes"]["site_id"]) == {"s"}
