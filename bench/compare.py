@@ -34,10 +34,11 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from jokkgeo.workflows.comparison import StudyRunner, compare_results  # noqa: E402
-from jokkgeo.catalogue import Catalogue  # noqa: E402
-from jokkgeo.scenarios import ScenarioSet  # noqa: E402
+from jokkgeo.config.layers import Catalogue  # noqa: E402
+from jokkgeo.config.scenarios import ScenarioSet  # noqa: E402
+from jokkgeo.io.configs import read_catalogue, read_scenarios  # noqa: E402
 from jokkgeo.study.scenario import prepare_studies  # noqa: E402
+from jokkgeo.workflows.comparison import StudyRunner, compare_results  # noqa: E402
 
 PAIRS = [("baseline", "kallak_mine"), ("baseline", "kallak_road"), ("baseline", "kallak_rail"),
          ("baseline", "jokkmokk_housing"), ("baseline", "winter"), ("kallak_road", "kallak_rail")]
@@ -78,8 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenarios", nargs="*", default=None, help="scenario names (default: all pairs)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
-    cat = Catalogue.from_dir(ROOT / "layers")
-    scen = ScenarioSet.from_dir(ROOT / "scenarios", catalogue=cat)
+    cat = read_catalogue(ROOT / "layers")
+    scen = read_scenarios(ROOT / "scenarios", catalogue=cat)
     pairs = [p for p in PAIRS if args.scenarios is None or p[1] in args.scenarios]
     shared(cat, scen, *pairs[0])  # warm-up: imports, file cache, profile tables
     print(f"{'baseline':<12} {'scenario':<17} {'shared s':>9} {'separate s':>11} {'speed-up':>9}  same result")

@@ -189,12 +189,11 @@ def default_study(repeat: int) -> list[str]:
     root = Path(__file__).resolve().parents[1]
     if not (root / "data" / "jokkmokk.gpkg").exists():
         return ["| default | (data/jokkmokk.gpkg not built; skipped) | | | | | |"]
-    from jokkgeo.catalogue import Catalogue
+    from jokkgeo.io.configs import load_rules, read_catalogue
     from jokkgeo.workflows.conflicts import load_rule_layers
-    from jokkgeo.io.configs import load_rules
 
     rules = load_rules()
-    cat = Catalogue.from_dir(root / "layers")
+    cat = read_catalogue(root / "layers")
     layers = load_rule_layers(cat, rules)
     # baseline: per rule and layer pair, buffer the development features by the outer zone + overlay
     from jokkgeo.analysis._common import as_inputs, select

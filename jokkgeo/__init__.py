@@ -43,7 +43,7 @@ _EXPORTS: dict[str, str] = {
     # reading inputs and configuration
     "read_layer": "jokkgeo.io.vector",
     "load_rules": "jokkgeo.io.configs",
-    "Catalogue": "jokkgeo.catalogue",
+    "Catalogue": "jokkgeo.config.layers",
     # orchestration
     "LayerStore": "jokkgeo.study.store",
     "build_report": "jokkgeo.report",

@@ -106,13 +106,13 @@ def _study_layers(study_gpkg: Path | None) -> tuple[gpd.GeoDataFrame | None, gpd
     """Roads and rail of the default study (through its layer specs), when they exist."""
     if study_gpkg is None or not study_gpkg.exists():
         return None, None
-    from jokkgeo.catalogue import Catalogue
+    from jokkgeo.io.configs import read_catalogue
     from jokkgeo.io.vector import read_layer
 
     layers_dir = study_gpkg.resolve().parents[1] / "layers"
     if not layers_dir.is_dir():
         return None, None
-    cat = Catalogue.from_dir(layers_dir)
+    cat = read_catalogue(layers_dir)
     out = []
     for lid in ("roads", "rail"):
         try:

@@ -5,15 +5,20 @@ Everything is tiny and built in code (no file of the repository is read):
 * ``toy_project`` — a project folder in ``tmp_path``: ``data/toy.gpkg``, ``layers/*.yaml``,
   ``maps/*.yaml``, ``scenarios/*.yaml`` and ``rules.yaml``. Its layers cover every theme the
   analyses select (roads, settlements, sites, housing land, sameby, calving land, migration route,
-  power line, boundary), with attribute values that try injection. ``make_project`` is the factory
-  behind it, for tests that need a variant (other recipes, extra layers, a far site).
+  power line, boundary), with attribute values that try injection (:data:`INJECTIONS`), and two
+  recipes (``overview``; ``kallak`` with a conflicts analysis). ``make_project`` is the factory
+  behind it, for tests that need a variant (other recipes, extra layers, a far site);
+  ``project_factory`` is the same for module-scoped fixtures.
+* ``scenario_study`` — the toy *scenario* study, a variant of the project (other geometry with
+  hand-solved travel times; scenarios ``shortcut``, ``no_power``, ``slow``), see
+  :func:`scenario_study_layers`.
 * ``toy_roads`` / ``toy_network`` — the hand-solved network of the catchment tests.
 * ``run_cli`` — runs ``jokkgeo ...`` in-process through :class:`click.testing.CliRunner`.
 
-The lead migrates the four older builders (tests/render/toyproject.py, tests/io/iosample.py,
-tests/analysis/helpers_*.py, tests/analysis/conftest.py) onto these.
+Loader tests keep their all-formats sample (``tests/io/iosample.py``, fixtures in
+``tests/io/conftest.py``).
 
-Tests known to take long carry the ``slow`` marker (``make test-fast`` skips them); see ``SLOW``.
+Tests known to take long carry ``@pytest.mark.slow`` in their file (``make test-fast`` skips them).
 """
 
 from __future__ import annotations
@@ -61,8 +66,11 @@ def toy_layers() -> dict[str, tuple[dict[str, Any], gpd.GeoDataFrame]]:
         ),
         "settlements": (
             {"title": "Orter", "title_en": "Settlements", "theme": "settlements", "geometry_type": "Point",
-             "style": {"color": "#d62728", "popup": ["name", "kind", "population"], "tooltip": "name",
-                       "label_field": "name"}},
+             "style": {"categorical": {"field": "kind", "values": {
+                 "tatort": {"color": "#d62728", "label": "Tätort", "label_en": "Urban area"},
+                 "by": {"color": "#ff7f0e", "label": "By", "label_en": "Village"}}},
+                 "popup": {"name": "Namn", "kind": "<b>Typ</b>", "population": "Invånare"},
+                 "tooltip": "name", "label_field": "name"}},
             _frame({"name": ["Jåhkåmåhkke", INJECTIONS[0], INJECTIONS[1], INJECTIONS[2]],
                     "kind": ["tatort", "by", "by", "tatort"], "population": [2766, 623, 265, 95]},
                    [Point(20_000, 20_000), Point(5_000, 20_000), Point(20_000, 8_000), Point(35_000, 20_000)]),
@@ -125,6 +133,15 @@ TOY_RECIPES: dict[str, dict[str, Any]] = {
         "extent": "study_area", "extent_buffer_m": 2000, "caveats": ["Testdata"],
         "figure": {"formats": ["png"], "dpi": 60},
     },
+    "kallak": {
+        "title": "Kallak och rennäringen",
+        "layers": ["investment_areas", "reindeer_calving_land", "roads"],
+        "analyses": [{"type": "conflicts", "development": [{"layer": "investment_areas",
+                                                            "where": {"site_id": ["kallak"]}}],
+                      "sensitive": ["reindeer_calving_land"]}],
+        "extent": "kallak", "extent_buffer_m": 10000, "legend_order": ["conflicts_polygon"],
+        "figure": {"formats": ["png", "svg"], "dpi": 60},
+    },
 }
 
 TOY_RULES: dict[str, Any] = {
@@ -144,6 +161,71 @@ TOY_SCENARIOS: dict[str, dict[str, Any]] = {
 }
 
 
+# --------------------------------------------------------------------------- the scenario study (a variant)
+
+_SCENARIO_META = {"provenance": "toy", "accuracy_m": 1}
+
+
+def scenario_study_layers(*, far_site: bool = False) -> dict[str, tuple[dict[str, Any], gpd.GeoDataFrame]]:
+    """The layers of the toy *scenario* study (hand-solved times, one conflict, one crossing).
+
+    Toy metres: site ``s`` at (0, 0); village ``v`` (500 inhabitants) at (6000, 0); baseline roads a
+    detour (0,0)-(0,3000)-(6000,3000)-(6000,0), 12 km at 60 km/h = 12 min; a sameby polygon
+    (0..10 km x -5..-1 km) crossed by a power line at x = 3000 (y from -6 to 0 km) and a migration
+    route along y = -3000 (x from 1 to 9 km). ``far_site`` adds a site ``far`` at (60 km, 0) on its
+    own 6 km road, out of reach of every edit of the scenarios.
+    """
+    n = 2 if far_site else 1
+    road_geoms = [LineString([(0, 0), (0, 3000)]), LineString([(0, 3000), (6000, 3000)]),
+                  LineString([(6000, 3000), (6000, 0)])]
+    roads = {"osmid": [1, 2, 3], "highway": ["primary"] * 3, "maxspeed": ["60"] * 3, "ref": ["1", "1", "1"]}
+    if far_site:
+        road_geoms.append(LineString([(60000, 0), (66000, 0)]))
+        roads = {"osmid": [1, 2, 3, 4], "highway": ["primary"] * 4, "maxspeed": ["60"] * 4, "ref": ["1", "1", "1", "9"]}
+
+    def spec(lid: str, theme: str, gtype: str) -> dict[str, Any]:
+        return {"title": lid, "theme": theme, "geometry_type": gtype, **_SCENARIO_META}
+
+    return {
+        "roads": (spec("roads", "roads", "LineString"), _frame(roads, road_geoms)),
+        "investment_sites": (spec("investment_sites", "investment_sites", "Point"),
+                             _frame({"site_id": ["s", "far"][:n], "name": ["Site", "Far"][:n]},
+                                    [Point(0, 0), Point(60000, 0)][:n])),
+        "settlements": (spec("settlements", "settlements", "Point"),
+                        _frame({"name": ["v"], "population": [500]}, [Point(6000, 0)])),
+        "housing_land": (spec("housing_land", "housing_land", "Polygon"),
+                         _frame({"area_id": ["h"], "dwellings": [10]}, [box(-100, 3100, 100, 3300)])),
+        "reindeer_samebyar": (spec("reindeer_samebyar", "reindeer_herding", "Polygon"),
+                              _frame({"sameby": ["Toy sameby"]}, [box(0, -5000, 10000, -1000)])),
+        "reindeer_migration_routes": (spec("reindeer_migration_routes", "reindeer_herding", "LineString"),
+                                      _frame({"route_id": ["r1"], "sameby": ["Toy sameby"]},
+                                             [LineString([(1000, -3000), (9000, -3000)])])),
+        "power_lines": (spec("power_lines", "power", "LineString"),
+                        _frame({"name": ["p"], "voltage_kv": [130]}, [LineString([(3000, -6000), (3000, 0)])])),
+    }
+
+
+SCENARIO_STUDY_SCENARIOS: dict[str, dict[str, Any]] = {
+    "shortcut": {"title": "Genväg", "add_layers": [{
+        "id": "shortcut", "title": "Genväg", "theme": "roads", "geometry_type": "LineString",
+        "source": {"path": "data/scen.gpkg", "layer": "shortcut"}, "illustrative": True, **META, **_SCENARIO_META,
+        "append_to": "roads"}]},
+    "no_power": {"title": "Utan kraftledning", "remove_layers": ["power_lines"]},
+    "slow": {"title": "Långsamt", "road_changes": [{"select": {"osmid": 2}, "set": {"maxspeed": 30}}]},
+}
+"""Scenarios of the scenario study: ``shortcut`` (a 6 km road straight from s to v, 6 min),
+``no_power`` (power line removed), ``slow`` (the middle road at 30 km/h)."""
+
+
+def scenario_study_options(*, far_site: bool = False) -> dict[str, Any]:
+    """:func:`build_project` options that make the scenario study (no recipes; the toy rules)."""
+    shortcut = _frame({"osmid": [99], "highway": ["primary"], "maxspeed": ["60"], "ref": ["2"]},
+                      [LineString([(0, 0), (6000, 0)])])
+    layers = scenario_study_layers(far_site=far_site)
+    return {"layers": layers, "only": list(layers), "recipes": {}, "scenarios": SCENARIO_STUDY_SCENARIOS,
+            "rules": TOY_RULES, "data": {"scen.gpkg": {"shortcut": shortcut}}}
+
+
 def write_yaml(path: Path, data: Any) -> Path:
     """Write ``data`` as UTF-8 YAML at ``path`` (parents created); return ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -159,11 +241,13 @@ def build_project(
     recipes: Mapping[str, dict[str, Any]] | None = None,
     scenarios: Mapping[str, dict[str, Any]] | None = None,
     rules: Mapping[str, Any] | None = None,
+    data: Mapping[str, Mapping[str, gpd.GeoDataFrame]] | None = None,
 ) -> Path:
     """Write a project folder at ``root`` (the toy project unless told otherwise) and return ``root``.
 
     ``layers`` replaces or adds layers (id -> (spec fields, frame)); ``only`` keeps just those ids;
-    ``recipes``, ``scenarios`` and ``rules`` replace the toy ones (``{}`` writes none).
+    ``recipes``, ``scenarios`` and ``rules`` replace the toy ones (``{}`` writes none); ``data`` writes
+    more files into ``data/`` that no layer spec names (file name -> layer -> frame, e.g. scenario inputs).
     """
     chosen = toy_layers()
     chosen.update(layers or {})
@@ -182,6 +266,9 @@ def build_project(
     for sid, scenario in (TOY_SCENARIOS if scenarios is None else scenarios).items():
         write_yaml(root / "scenarios" / f"{sid}.yaml", scenario)
     write_yaml(root / "rules.yaml", TOY_RULES if rules is None else rules)
+    for file, frames in (data or {}).items():
+        for layer, frame in frames.items():
+            frame.to_file(root / "data" / file, layer=layer, driver="GPKG")
     return root
 
 
@@ -191,6 +278,26 @@ def make_project(tmp_path: Path) -> Callable[..., Path]:
 
     def make(name: str = "project", **options: Any) -> Path:
         return build_project(tmp_path / name, **options)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def project_factory(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """Like :func:`make_project`, for module- or session-scoped fixtures: ``project_factory("name", **options)``."""
+
+    def make(name: str = "project", **options: Any) -> Path:
+        return build_project(tmp_path_factory.mktemp(name), **options)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def scenario_study(project_factory: Callable[..., Path]) -> Callable[..., Path]:
+    """Factory of the scenario study: ``scenario_study("name", far_site=False, **build_project_options)``."""
+
+    def make(name: str = "scenarios", *, far_site: bool = False, **options: Any) -> Path:
+        return project_factory(name, **{**scenario_study_options(far_site=far_site), **options})
 
     return make
 
@@ -259,19 +366,3 @@ class CliRun:
 def run_cli() -> CliRun:
     """``run_cli("layers", "list", "--catalog", dir)`` -> click Result (``exit_code``, ``output``, ``stderr``)."""
     return CliRun()
-
-
-# --------------------------------------------------------------------------- markers
-
-SLOW = {
-    # node id prefix -> why it is slow (measured on 2 shared cores). The lead moves these into the test files.
-    "tests/test_report.py::test_default_study_recipes": "builds the whole default report with figures (~9 s)",
-    "tests/cli/test_catchments.py::test_default_study_is_plausible": "catchments of every default site (~20 s)",
-}
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the known-slow tests listed in :data:`SLOW` (their files belong to other owners)."""
-    for item in items:
-        if any(item.nodeid.startswith(prefix) for prefix in SLOW):
-            item.add_marker(pytest.mark.slow)

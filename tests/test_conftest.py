@@ -5,11 +5,11 @@ from __future__ import annotations
 import geopandas as gpd
 import pytest
 
-from jokkgeo.catalogue import Catalogue
+from jokkgeo.io.configs import read_catalogue
 
 
 def test_toy_project_loads_every_layer(toy_project, run_cli):
-    catalogue = Catalogue.from_dir(toy_project / "layers", root=toy_project)
+    catalogue = read_catalogue(toy_project / "layers", root=toy_project)
     assert set(catalogue) >= {"boundary", "roads", "settlements", "reindeer_samebyar", "power_lines"}
     checked = run_cli("layers", "check", "--catalog", toy_project / "layers")
     assert checked.exit_code == 0, checked.output

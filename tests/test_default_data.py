@@ -136,9 +136,9 @@ def route_distance_km(osm, route_id: str, start: str, end: str) -> float:
 
 # --------------------------------------------------------------------------- catalogue
 def test_catalogue_has_every_issue_theme_and_full_metadata():
-    from jokkgeo.catalogue import Catalogue
+    from jokkgeo.io.configs import read_catalogue
 
-    cat = Catalogue.from_dir(ROOT / "layers")
+    cat = read_catalogue(ROOT / "layers")
     assert ISSUE_THEMES <= {s.theme for s in cat.values()}
     for spec in cat.values():
         for key in ("provenance", "licence", "attribution", "title", "title_en"):
@@ -159,9 +159,9 @@ def test_catalogue_has_every_issue_theme_and_full_metadata():
 
 
 def test_hand_made_layers_are_flagged_caveated_and_state_their_worst_accuracy():
-    from jokkgeo.catalogue import Catalogue
+    from jokkgeo.io.configs import read_catalogue
 
-    cat = Catalogue.from_dir(ROOT / "layers")
+    cat = read_catalogue(ROOT / "layers")
     assert set(HAND_MADE) | set(MEASURED) == set(cat)
     for lid in MEASURED:
         assert not cat[lid].illustrative, lid
@@ -176,10 +176,9 @@ def test_hand_made_layers_are_flagged_caveated_and_state_their_worst_accuracy():
 
 
 def test_reindeer_and_rules_caveats_name_the_consultation_act():
-    from jokkgeo.catalogue import Catalogue
-    from jokkgeo.io.configs import load_rules
+    from jokkgeo.io.configs import load_rules, read_catalogue
 
-    cat = Catalogue.from_dir(ROOT / "layers")
+    cat = read_catalogue(ROOT / "layers")
     for lid in REINDEER:
         spec = cat[lid]
         for text in (spec.caveat, spec.caveat_en):
@@ -418,10 +417,10 @@ def test_road_tags_cover_speed_and_surface_cases(osm):
 
 
 def test_roads_load_through_the_catalogue():
-    from jokkgeo.catalogue import Catalogue
+    from jokkgeo.io.configs import read_catalogue
     from jokkgeo.io.vector import read_layer
 
-    loaded = read_layer(Catalogue.from_dir(ROOT / "layers")["roads"])
+    loaded = read_layer(read_catalogue(ROOT / "layers")["roads"])
     gdf = loaded.gdf
     _, ways = parse_osm(OSM)
     assert len(gdf) == len(ways)
@@ -532,9 +531,9 @@ def test_power_corridors_within_stated_accuracy_of_real_lines():
     real_400 = shapely.union_all(np.asarray(
         hv[hv["voltage"].map(lambda v: has_kv(v, "400000") or has_kv(v, "380000"))].geometry.values))
     real_any = shapely.union_all(np.asarray(every.geometry.values))
-    from jokkgeo.catalogue import Catalogue
+    from jokkgeo.io.configs import read_catalogue
 
-    stated = Catalogue.from_dir(ROOT / "layers")["power_lines"].accuracy_m
+    stated = read_catalogue(ROOT / "layers")["power_lines"].accuracy_m
     measured = {}
     for _, row in layer("power_lines").iterrows():
         reference = real_400 if row["voltage_kv"] == 400 else real_any

@@ -27,7 +27,6 @@ from typing import Any
 
 import click
 
-from jokkgeo.i18n import text
 from jokkgeo.cli.options import (
     allow_outside_option,
     catalog_option,
@@ -39,6 +38,7 @@ from jokkgeo.cli.options import (
     step_echo,
     verbosity_options,
 )
+from jokkgeo.i18n import text
 
 log = logging.getLogger(__name__)
 
@@ -103,8 +103,8 @@ def command(sites_layer: str, site_ids: str | None, minutes_text: str, season: s
     import geopandas as gpd
     import pandas as pd
 
-    from jokkgeo.catalogue import Catalogue
     from jokkgeo.errors import DataSourceError, OutputExistsError
+    from jokkgeo.io.configs import read_catalogue
     from jokkgeo.io.write import write_gpkg_layers
     from jokkgeo.study.store import LayerStore
     from jokkgeo.workflows.catchments import CatchmentOptions, run_catchments
@@ -115,7 +115,7 @@ def command(sites_layer: str, site_ids: str | None, minutes_text: str, season: s
     if out_path.exists() and not overwrite:
         raise OutputExistsError(f"{out_path} exists; pass --overwrite to replace it")
     settings, catalog = make_settings(catalog_dir, overwrite=overwrite, allow_outside=allow_outside)
-    catalogue = Catalogue.from_dir(catalog, root=settings.project_root, allow_outside=allow_outside)
+    catalogue = read_catalogue(catalog, root=settings.project_root, allow_outside=allow_outside)
     if places_text is None:
         places: tuple[str, ...] | None = None
     elif places_text.strip().lower() == "none":

@@ -88,11 +88,10 @@ def write_comparison(comp: Any, out: Path, *, language: str = "sv", overwrite: b
     summary
         Summary text (default: built from ``comp``).
     """
-    from jokkgeo.io.write import write_gpkg_layers, write_table, write_text
+    from jokkgeo.io.write import write_figure, write_gpkg_layers, write_table, write_text
     from jokkgeo.render.compare import (comparison_document, comparison_figure_of, comparison_html, pane_titles,
                                         result_layers)
     from jokkgeo.present.comparison import summary_text
-    from jokkgeo.render.static import save_figure
 
     paths = output_paths(out, figure=figure)
     existing = [str(p) for p in paths.values() if p.exists()]
@@ -108,7 +107,7 @@ def write_comparison(comp: Any, out: Path, *, language: str = "sv", overwrite: b
     write_text(paths["map"], comparison_html(doc, titles=titles), overwrite=overwrite)  # side by side, synced
     if figure:
         fig, _axes = comparison_figure_of(doc, titles=titles)
-        save_figure(fig, paths["figure"].with_suffix(""), formats=("png",), dpi=150, overwrite=overwrite)
+        write_figure(fig, paths["figure"].with_suffix(""), formats=("png",), dpi=150, overwrite=overwrite)
         import matplotlib.pyplot as plt
 
         plt.close(fig)
@@ -132,9 +131,8 @@ def write_comparison(comp: Any, out: Path, *, language: str = "sv", overwrite: b
 def command(baseline: str, scenario: str, scenarios_dir: Path | None, out_path: Path | None, no_figure: bool,
             catalog_dir: Path | None, overwrite: bool, allow_outside: bool, language: str) -> None:
     """Compare a scenario with the baseline (or another scenario) and print the differences."""
-    from jokkgeo.catalogue import Catalogue
+    from jokkgeo.io.configs import read_catalogue, read_scenarios
     from jokkgeo.present.comparison import summary_text
-    from jokkgeo.scenarios import ScenarioSet
     from jokkgeo.workflows.comparison import run_comparison
 
     settings, catalog_dir = make_settings(catalog_dir, overwrite=overwrite, allow_outside=allow_outside,
@@ -144,10 +142,10 @@ def command(baseline: str, scenario: str, scenarios_dir: Path | None, out_path: 
         existing = [str(p) for p in paths.values() if p.exists()]
         if existing and not overwrite:  # fail before the (long) run
             raise OutputExistsError(f"{', '.join(existing)} already exist(s); pass --overwrite to replace")
-    catalogue = Catalogue.from_dir(catalog_dir, allow_outside=allow_outside)
+    catalogue = read_catalogue(catalog_dir, allow_outside=allow_outside)
     sdir = scenarios_dir if scenarios_dir is not None else settings.project_root / "scenarios"
-    scenarios = ScenarioSet.from_dir(sdir, root=settings.project_root, catalogue=catalogue,
-                                     allow_outside=allow_outside)
+    scenarios = read_scenarios(sdir, root=settings.project_root, catalogue=catalogue,
+                               allow_outside=allow_outside)
     comp, _base, _scen = run_comparison(catalogue, scenarios, scenario=scenario, baseline=baseline,
                                         root=settings.project_root, language=language, allow_outside=allow_outside,
                                         on_step=step_echo())

@@ -60,7 +60,7 @@ def command(rules_path: Path | None, engine: str, scheduler: str | None, n_worke
     """Find where development meets reindeer herding, national parks and other interests."""
     import geopandas as gpd
 
-    from jokkgeo.catalogue import Catalogue
+    from jokkgeo.io.configs import read_catalogue
     from jokkgeo.errors import DataSourceError, OutputExistsError
     from jokkgeo.io.write import write_gpkg_layers
     from jokkgeo.study.store import LayerStore
@@ -78,7 +78,7 @@ def command(rules_path: Path | None, engine: str, scheduler: str | None, n_worke
     settings, catalog = make_settings(catalog_dir, overwrite=overwrite, allow_outside=allow_outside,
                                       language=language)
     rules = resolve_rules(rules_path)
-    catalogue = Catalogue.from_dir(catalog, root=settings.project_root, allow_outside=allow_outside)
+    catalogue = read_catalogue(catalog, root=settings.project_root, allow_outside=allow_outside)
     store = LayerStore(catalogue, language=language)
     options = ConflictOptions(engine=engine, scheduler=scheduler, n_workers=n_workers, n_jobs=n_jobs,
                               language=language, screen_housing=True, travel_times=travel_times_path)

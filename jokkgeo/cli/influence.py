@@ -44,7 +44,7 @@ from jokkgeo.i18n import format_number, text
 def command(rules_path: Path | None, resolution_m: float, levels: str, density_window_m: float, out_dir: Path,
             catalog_dir: Path | None, overwrite: bool, allow_outside: bool, language: str) -> None:
     """Rasterise zones of influence (nearest and cumulative) and linear-infrastructure density."""
-    from jokkgeo.catalogue import Catalogue
+    from jokkgeo.io.configs import read_catalogue
     from jokkgeo.errors import OutputExistsError
     from jokkgeo.io.write import write_raster, write_table, write_text
     from jokkgeo.study.store import LayerStore
@@ -62,7 +62,7 @@ def command(rules_path: Path | None, resolution_m: float, levels: str, density_w
     settings, catalog = make_settings(catalog_dir, overwrite=overwrite, allow_outside=allow_outside,
                                       language=language)
     rules = resolve_rules(rules_path)
-    catalogue = Catalogue.from_dir(catalog, root=settings.project_root, allow_outside=allow_outside)
+    catalogue = read_catalogue(catalog, root=settings.project_root, allow_outside=allow_outside)
     store = LayerStore(catalogue, language=language)
     run = run_influence(store, rules, InfluenceOptions(resolution_m=resolution_m, levels=level_values,
                                                        density_window_m=density_window_m, language=language))

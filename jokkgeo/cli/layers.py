@@ -47,11 +47,11 @@ def command() -> None:
 @verbosity_options
 def list_layers(catalog_dir: Path | None, allow_outside: bool, language: str) -> None:
     """List the layers: id, theme, geometry type, title, source and flags."""
-    from jokkgeo.catalogue import Catalogue
+    from jokkgeo.io.configs import read_catalogue
 
     settings, directory = make_settings(catalog_dir, allow_outside=allow_outside, language=language)
-    catalogue = Catalogue.from_dir(directory, root=settings.project_root, allow_outside=allow_outside,
-                                   check_exists=False)
+    catalogue = read_catalogue(directory, root=settings.project_root, allow_outside=allow_outside,
+                               check_exists=False)
     rows = []
     for spec in catalogue.values():
         flags = [f for f, on in (("restricted", spec.restricted), ("illustrative", spec.illustrative)) if on]

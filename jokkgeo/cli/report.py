@@ -6,17 +6,16 @@ from pathlib import Path
 
 import click
 
-from jokkgeo.i18n import text
-
 from jokkgeo.cli.options import (
     allow_outside_option,
     catalog_option,
     language_option,
-    step_echo,
     make_settings,
     overwrite_option,
+    step_echo,
     verbosity_options,
 )
+from jokkgeo.i18n import text
 
 
 @click.command(name="report")
@@ -34,12 +33,12 @@ from jokkgeo.cli.options import (
 def command(recipes_dir: Path | None, out_dir: Path, public: bool, no_figures: bool, catalog_dir: Path | None,
             overwrite: bool, allow_outside: bool, language: str) -> None:
     """Run the map recipes and write maps, figures, results and a manifest to OUT."""
-    from jokkgeo.catalogue import Catalogue
+    from jokkgeo.io.configs import read_catalogue
     from jokkgeo.report import build_report
 
     settings, catalog = make_settings(catalog_dir, overwrite=overwrite, allow_outside=allow_outside,
                                       language=language)
-    catalogue = Catalogue.from_dir(catalog, root=settings.project_root, allow_outside=allow_outside)
+    catalogue = read_catalogue(catalog, root=settings.project_root, allow_outside=allow_outside)
     manifest = build_report(out_dir, settings=settings, catalogue=catalogue, recipes_dir=recipes_dir,
                             public=public, figures=not no_figures, on_step=step_echo())
     n_maps = len(manifest["recipes"])

@@ -28,7 +28,7 @@ built-in scenario with no changes. Example::
 
 Parsing reads no file: layer specs named by ``spec:`` are read by a callable the
 caller passes (:func:`jokkgeo.io.configs.read_scenario` does). Applying a scenario to a
-study is :mod:`jokkgeo.scenarios`' job.
+study is :mod:`jokkgeo.study.scenario`'s job.
 
 Examples
 --------

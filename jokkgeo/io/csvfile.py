@@ -17,7 +17,7 @@ Decisions
   value that is not a number / not WKT (or WKT of a line/ring with too few points)
   is an error naming the rows. ``NaN``/``Infinity`` coordinates (x/y or inside WKT)
   are read, noted with their line numbers, and dropped by the geometry check
-  (:func:`jokkgeo.checks.check_geometries`).
+  (:func:`jokkgeo.io.checks.check_geometries`).
 """
 
 from __future__ import annotations

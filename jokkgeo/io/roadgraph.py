@@ -139,7 +139,7 @@ def read_road_network(spec: Any, **options: Any) -> RoadNetwork:
     Parameters
     ----------
     spec
-        :class:`jokkgeo.catalogue.LayerSpec` of a roads-theme layer.
+        :class:`jokkgeo.config.layers.LayerSpec` of a roads-theme layer.
     options
         Passed to :func:`graph_from_osm` or :func:`jokkgeo.network.graph.graph_from_lines`.
     """

@@ -21,7 +21,7 @@ Checks on entry, all counted in the :class:`LoadReport` and logged:
    CRS with a warning (this is how mislabelled data is fixed);
 2. the coordinates are plausible for that CRS (:func:`jokkgeo.crs.check_coordinates`);
 3. null/empty geometries are dropped, Z/M dropped, invalid geometries repaired, and
-   the geometry type must match ``geometry_type`` (:func:`jokkgeo.checks.check_geometries`);
+   the geometry type must match ``geometry_type`` (:func:`jokkgeo.io.checks.check_geometries`);
 4. text that looks like mojibake (UTF-8 read as Latin-1, e.g. ``JÃ¥hkÃ¥mÃ¥hkke``) is warned about.
 
 Shapefile encodings: the ``encoding`` given wins; else a ``.cpg`` file is honoured;
@@ -45,9 +45,9 @@ import numpy as np
 import pandas as pd
 
 from jokkgeo.config.layers import LayerSpec
-from jokkgeo.checks import check_geometries, geometry_type_counts
 from jokkgeo.crs import check_coordinates, describe_coordinates, parse_crs
 from jokkgeo.errors import CRSError, DataLayerError, DataSourceError
+from jokkgeo.io.checks import check_geometries, geometry_type_counts
 from jokkgeo.io.osm import OSM_SUFFIXES
 from jokkgeo.io.raster import RASTER_SUFFIXES
 from jokkgeo.io.sniff import check_content, check_driver, gdal_guard, gdal_local_path

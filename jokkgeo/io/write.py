@@ -7,6 +7,7 @@ Public API
 - ``write_table(df, path, *, overwrite=False, sep=",", metadata=None)`` — CSV, UTF-8; geometry as WKT
 - ``write_raster(array, path, *, transform, crs, nodata, overwrite=False, metadata=None)`` — see :mod:`jokkgeo.io.raster`
 - ``write_text(path, text, *, overwrite=False, encoding="utf-8")``, ``write_bytes(path, data, *, overwrite=False)``
+- ``write_figure(fig, stem, *, formats=("png", "svg", "pdf"), dpi=300, overwrite=False)`` — matplotlib figures
 - ``atomic_output(path, *, overwrite=False)`` — context manager yielding a temporary path to write to
 - ``atomic_dir(target, *, overwrite=False)`` — context manager yielding a temporary folder (report bundles)
 - ``check_output_path(path, *, overwrite, kind="file")`` — every check that can be made *before* the work
@@ -68,7 +69,7 @@ import shutil
 import sqlite3
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -160,7 +161,7 @@ class LayerMetadata:
         Parameters
         ----------
         spec
-            A layer spec (``jokkgeo.catalogue.LayerSpec``: ``label``/``title``, ``description``,
+            A layer spec (``jokkgeo.config.layers.LayerSpec``: ``label``/``title``, ``description``,
             ``caveat_text``, ``attribution``, ``licence``, ``provenance``, ``restricted``,
             ``illustrative``).
         language
@@ -582,6 +583,38 @@ def write_bytes(path: str | os.PathLike[str], data: bytes, *, overwrite: bool = 
     with atomic_output(path, overwrite=overwrite) as tmp:
         tmp.write_bytes(data)
     return Path(path)
+
+
+def write_figure(fig: Any, stem: str | os.PathLike[str], *, formats: Sequence[str] = ("png", "svg", "pdf"),
+                 dpi: int = 300, overwrite: bool = False) -> list[Path]:
+    """Write a matplotlib figure as ``stem.png``/``.svg``/``.pdf``, each file atomically.
+
+    The bytes come from :func:`jokkgeo.render.static.figure_bytes` (fixed metadata, so the
+    same figure gives the same files); renderers never write files themselves.
+
+    Parameters
+    ----------
+    fig
+        A matplotlib figure (e.g. from :func:`jokkgeo.render.static.static_figure`).
+    stem
+        The output path without suffix; each format adds its own.
+    formats
+        Any of ``png``, ``svg``, ``pdf``.
+    dpi
+        Resolution of raster output.
+    overwrite
+        Replace existing files (otherwise :class:`~jokkgeo.errors.OutputExistsError`).
+
+    Returns
+    -------
+    list of Path
+        The files written, in the order of ``formats``.
+    """
+    from jokkgeo.render.static import figure_bytes
+
+    stem = Path(stem)
+    return [write_bytes(stem.with_suffix(f".{fmt}"), figure_bytes(fig, fmt, dpi=dpi), overwrite=overwrite)
+            for fmt in formats]
 
 
 def _vector_driver(path: Path) -> str:

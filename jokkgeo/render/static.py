@@ -6,8 +6,9 @@ coordinate ticks, a scale bar (matplotlib-scalebar), a north arrow that points t
 true north (rotated by the meridian convergence at the map centre), title,
 caveats and attribution. A4 landscape by default. No browser needed.
 
-Figures are returned, not saved; :func:`save_figure` writes PNG/SVG/PDF
-atomically with fixed metadata, so the same inputs give the same files.
+Figures are returned, not saved: :func:`figure_bytes` encodes PNG/SVG/PDF with fixed
+metadata (the same inputs give the same bytes) and :func:`jokkgeo.io.write.write_figure`
+writes them atomically. Renderers never write files.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import io
 import math
 import textwrap
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -295,7 +295,7 @@ def static_figure(doc: MapDocument, *, size_in: tuple[float, float] = A4_LANDSCA
     -------
     (matplotlib.figure.Figure, matplotlib.axes.Axes)
         The figure and its map axes (``ax.jokkgeo_north_angle`` holds the
-        north-arrow rotation in degrees). Save with :func:`save_figure`.
+        north-arrow rotation in degrees). Save with :func:`jokkgeo.io.write.write_figure`.
     """
     from dataclasses import replace
 
@@ -479,34 +479,6 @@ def figure_bytes(fig: Any, fmt: str, *, dpi: int = DEFAULT_DPI) -> bytes:
     return buf.getvalue()
 
 
-def save_figure(fig: Any, stem: str | Path, *, formats: Sequence[str] = FORMATS, dpi: int = DEFAULT_DPI,
-                overwrite: bool = False) -> list[Path]:
-    """Write ``stem.png``/``.svg``/``.pdf`` atomically; returns the paths written.
-
-    Parameters
-    ----------
-    fig
-        A matplotlib figure.
-    stem
-        Output path without suffix.
-    formats
-        Suffixes to write.
-    dpi
-        Resolution of PNG output.
-    overwrite
-        Replace existing files.
-    """
-    from jokkgeo.io.write import write_bytes
-
-    stem = Path(stem)
-    written = []
-    for fmt in formats:
-        path = stem.with_suffix(f".{fmt}")
-        write_bytes(path, figure_bytes(fig, fmt, dpi=dpi), overwrite=overwrite)
-        written.append(path)
-    return written
-
-
-__all__ = ["static_figure", "panel_figure", "save_figure", "figure_bytes", "legend_items", "A4_LANDSCAPE_IN", "DEFAULT_DPI"]
+__all__ = ["static_figure", "panel_figure", "figure_bytes", "legend_items", "A4_LANDSCAPE_IN", "DEFAULT_DPI"]
 
 

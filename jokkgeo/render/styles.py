@@ -429,7 +429,7 @@ def style_from_mapping(
 
 
 def layer_style(spec: Any, *, language: str = "sv", overrides: Mapping[str, Any] | None = None) -> LayerStyle:
-    """The :class:`LayerStyle` of a :class:`jokkgeo.catalogue.LayerSpec` (plus recipe overrides).
+    """The :class:`LayerStyle` of a :class:`jokkgeo.config.layers.LayerSpec` (plus recipe overrides).
 
     Parameters
     ----------

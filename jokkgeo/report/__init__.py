@@ -31,10 +31,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from jokkgeo.catalogue import Catalogue
-from jokkgeo.errors import OutputExistsError
+from jokkgeo.config.layers import Catalogue
 from jokkgeo.config.recipes import Recipe
-from jokkgeo.io.configs import read_recipes as load_recipes
+from jokkgeo.errors import OutputExistsError
+from jokkgeo.io.configs import read_catalogue, read_recipes
 from jokkgeo.report.bundle import write_bundle
 from jokkgeo.report.runners import RECIPE_TYPES, AnalysisOutput, RecipeContext, RecipeRun, Runner, run_recipe
 from jokkgeo.settings import Settings
@@ -94,10 +94,10 @@ def build_report(
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputExistsError(f"{out_dir}: exists and is not a folder; choose another --out")
     if catalogue is None:
-        catalogue = Catalogue.from_dir(settings.catalog_dir, root=settings.project_root,
-                                       allow_outside=settings.allow_outside)
+        catalogue = read_catalogue(settings.catalog_dir, root=settings.project_root,
+                                   allow_outside=settings.allow_outside)
     if recipes is None:
-        recipes = load_recipes(Path(recipes_dir) if recipes_dir else settings.project_root / "maps",
+        recipes = read_recipes(Path(recipes_dir) if recipes_dir else settings.project_root / "maps",
                                layer_ids=list(catalogue), known_types=types)
     check_recipe_types(recipes, types)
     store = LayerStore(catalogue, public=public, language=settings.language)

@@ -17,7 +17,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from jokkgeo.catalogue import LayerSpec
+from jokkgeo.config.layers import LayerSpec
 from jokkgeo.errors import AnalysisError
 from jokkgeo.report.index import index_html
 from jokkgeo.report.runners import RecipeRun
@@ -181,8 +181,8 @@ def write_bundle(root: Path, runs: list[RecipeRun], store: LayerStore, *, settin
     now
         Time of the run (default: now, UTC).
     """
-    from jokkgeo.io.write import write_table, write_text
-    from jokkgeo.render.static import save_figure, static_figure
+    from jokkgeo.io.write import write_figure, write_table, write_text
+    from jokkgeo.render.static import static_figure
     from jokkgeo.render.web import render_html, web_map
 
     lang = settings.language
@@ -208,8 +208,8 @@ def write_bundle(root: Path, runs: list[RecipeRun], store: LayerStore, *, settin
             else:
                 fig, _ax = static_figure(run.document, size_in=run.recipe.figure.size_in,
                                          dpi=run.recipe.figure.dpi)
-            written = save_figure(fig, root / "figures" / rid, formats=run.recipe.figure.formats,
-                                  dpi=run.recipe.figure.dpi)
+            written = write_figure(fig, root / "figures" / rid, formats=run.recipe.figure.formats,
+                                   dpi=run.recipe.figure.dpi)
             fig_paths = [p.relative_to(root).as_posix() for p in written]
         analyses = []
         for spec, out in run.outputs:

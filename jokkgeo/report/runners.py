@@ -46,8 +46,8 @@ import numpy as np
 import pandas as pd
 
 from jokkgeo import i18n
+from jokkgeo.config.recipes import AnalysisSpec, Recipe
 from jokkgeo.errors import AnalysisError, CatalogueError, JokkgeoError
-from jokkgeo.recipes import AnalysisSpec, Recipe
 from jokkgeo.render.document import MapDocument, MapLayer, RasterImage, layer_from_spec, text, theme_label
 from jokkgeo.render.styles import band_style, raster_style, severity_style, simple_style
 from jokkgeo.settings import Settings
@@ -552,10 +552,11 @@ def compare_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     :class:`~jokkgeo.workflows.comparison.StudyRunner`, so the baseline is analysed once.
     In a public bundle restricted layers (reindeer herding) are left out of both studies.
     """
-    from jokkgeo.workflows.comparison import run_comparison
+    from jokkgeo.config.scenarios import BASELINE, ScenarioSet, validate_scenario
+    from jokkgeo.io.configs import read_scenarios, scenario_from_data
     from jokkgeo.present.comparison import comparison_summary
     from jokkgeo.render.compare import comparison_document, pane_titles, result_layers
-    from jokkgeo.scenarios import BASELINE, ScenarioSet, parse_scenario, validate_scenario
+    from jokkgeo.workflows.comparison import run_comparison
 
     for key in spec.params:
         if key not in _COMPARE_KEYS:
@@ -569,7 +570,7 @@ def compare_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
             data = dict(raw)
             data.setdefault("name", f"{key}_{spec.origin.rsplit('[', 1)[-1].rstrip(']')}")
             try:
-                scen = parse_scenario(data, None, root=root, allow_outside=ctx.settings.allow_outside)
+                scen = scenario_from_data(data, None, root=root, allow_outside=ctx.settings.allow_outside)
             except JokkgeoError as exc:
                 raise type(exc)(f"{spec.origin}.{key}': {str(exc).replace('<scenario>: ', '')}") from None
             inline[scen.name] = scen
@@ -588,8 +589,8 @@ def compare_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
         raise spec.fail("scenarios", f"'{raw_dir}' is outside the project folder; pass --allow-outside")
     catalogue = {lid: ctx.store.catalogue[lid] for lid in ctx.store.catalogue if ctx.store.allowed(lid)}
     try:
-        scenarios = ScenarioSet.from_dir(sdir, root=root, catalogue=catalogue,
-                                         allow_outside=ctx.settings.allow_outside)
+        scenarios = read_scenarios(sdir, root=root, catalogue=catalogue,
+                                   allow_outside=ctx.settings.allow_outside)
         if inline:
             scenarios = ScenarioSet({**{n: scenarios.raw(n) for n in scenarios if n != BASELINE}, **inline}, sdir)
             for name in inline:

@@ -1,6 +1,6 @@
 """Scenario application: a :class:`Study` is the layers of one run; :func:`apply_scenario` edits it.
 
-The scenario *schema* (:func:`jokkgeo.scenarios.parse_scenario`, :class:`~jokkgeo.scenarios.Scenario`)
+The scenario *schema* (:func:`jokkgeo.config.scenarios.parse_scenario`, :class:`~jokkgeo.config.scenarios.Scenario`)
 lives with the configuration; this module applies a parsed scenario to loaded layers.
 :func:`apply_scenario` returns a new study that shares every unchanged layer (same
 object, same :meth:`Study.layer_token`) with its base, so later steps can skip work

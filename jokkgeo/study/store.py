@@ -46,7 +46,7 @@ class LayerStore:
     Parameters
     ----------
     catalogue
-        Layer id -> :class:`jokkgeo.catalogue.LayerSpec` (a :class:`~jokkgeo.catalogue.Catalogue`
+        Layer id -> :class:`jokkgeo.config.layers.LayerSpec` (a :class:`~jokkgeo.config.layers.Catalogue`
         or any mapping). May be empty when only :meth:`get` is used.
     public
         Refuse restricted layers (:meth:`allowed` returns False and records the omission).

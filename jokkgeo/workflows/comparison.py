@@ -1,10 +1,10 @@
 """Run a baseline and a scenario study and collect their differences, sharing work.
 
-:class:`StudyRunner` runs the analyses of a :class:`~jokkgeo.scenarios.Study`
+:class:`StudyRunner` runs the analyses of a :class:`~jokkgeo.study.scenario.Study`
 (travel-time catchments, accessibility of places, land-use conflicts with
 migration-route crossings, influence surfaces with sameby shares and
 linear-infrastructure density) and caches every intermediate result under a key
-made of the :meth:`~jokkgeo.scenarios.Study.layer_token` of the layers it used.
+made of the :meth:`~jokkgeo.study.scenario.Study.layer_token` of the layers it used.
 A second study therefore reuses whatever its changes do not touch:
 
 * the road network is built **once** (from the root study); a scenario's network
@@ -53,8 +53,8 @@ from jokkgeo.analysis import diff
 from jokkgeo.analysis.catchments import DEFAULT_MINUTES
 from jokkgeo.config.layers import LayerSpec
 from jokkgeo.errors import AnalysisError, CatalogueError
-from jokkgeo.study.scenario import Study, spec_token
 from jokkgeo.settings import WORKING_CRS
+from jokkgeo.study.scenario import Study, spec_token
 
 log = logging.getLogger(__name__)
 
@@ -336,7 +336,7 @@ class StudyRunner:
                 f"study '{study.name}': features removed from road layer '{lid}' cannot be matched to the network "
                 "(no 'osmid'); close roads with road_changes (close: true) instead"
             )
-        from jokkgeo.scenarios import select_mask
+        from jokkgeo.config.scenarios import select_mask
 
         mask = select_mask(net.edges(), {"osmid": tuple(removed["osmid"].tolist())}).to_numpy()
         return net.with_closed(mask, label=f"{study.name}: {len(removed)} features filtered from {lid}")
@@ -996,7 +996,7 @@ def run_comparison(
     catalogue
         The layers both studies start from (a public report passes only the allowed ones).
     scenarios
-        A :class:`~jokkgeo.scenarios.ScenarioSet`.
+        A :class:`~jokkgeo.config.scenarios.ScenarioSet`.
     scenario, baseline
         Names of the two scenarios (``baseline``: the study without changes).
     root, language, allow_outside

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jokkgeo.study.store import LayerStore
+from jokkgeo.workflows.conflicts import ZONES_LAYER, load_rule_layers
 
 log = logging.getLogger(__name__)
 
 STUDY_AREA_LAYER = "boundary"
-ZONES_LAYER = "reindeer_samebyar"
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,6 @@ def run_influence(store: LayerStore, rules: Any, options: InfluenceOptions = Inf
     """
     from jokkgeo.analysis.surfaces import influence_surfaces, study_area_of
     from jokkgeo.i18n import text
-    from jokkgeo.workflows.conflicts import load_rule_layers
 
     if layers is None:
         chosen: dict[str, Any] = load_rule_layers(store, rules, extra=(STUDY_AREA_LAYER, ZONES_LAYER))

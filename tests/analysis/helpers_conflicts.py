@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from jokkgeo.catalogue import LayerSpec, SourceSpec
+from jokkgeo.config.layers import LayerSpec, SourceSpec
 
 
 def spec(layer_id: str, theme: str, geometry_type: str = "Polygon", *, illustrative: bool = False,

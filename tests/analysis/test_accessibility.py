@@ -31,9 +31,9 @@ def places(*pts, **cols):
     return gpd.GeoDataFrame(cols, geometry=[P(p) for p in pts], crs="EPSG:3006", index=[f"p{i}" for i in range(len(pts))])
 
 
-def test_place_times_by_hand(toy, site):
+def test_place_times_by_hand(toy_network, site):
     pl = places((2400, 0), (1500, 500), (1000, 500), (10500, 0), (0, 300), (1000, 1000))
-    res = accessibility(toy, site, pl, minutes=[2.5, 4, 5])
+    res = accessibility(toy_network, site, pl, minutes=[2.5, 4, 5])
     got = res.places["minutes_nearest"] * 60
     assert got["p0"] == pytest.approx(150 + 400 / 5)  # partly along C-E (5 m/s)
     assert got["p1"] == pytest.approx(150 + 707.10678 / V_DC, rel=1e-6)  # partly along D-C
@@ -50,15 +50,15 @@ def test_place_times_by_hand(toy, site):
     assert "minutes_nearest" not in pl.columns  # input not modified
 
 
-def test_from_site_uses_the_one_way(toy, site):
-    res = accessibility(toy, site, places((1000, 500)), minutes=[5], direction="from_site")
+def test_from_site_uses_the_one_way(toy_network, site):
+    res = accessibility(toy_network, site, places((1000, 500)), minutes=[5], direction="from_site")
     assert res.places["minutes_nearest"].iloc[0] * 60 == pytest.approx(150)
 
 
-def test_totals_per_band_and_scope(toy):
+def test_totals_per_band_and_scope(toy_network):
     two = gpd.GeoDataFrame({"site_id": ["a", "e"]}, geometry=[P(0, 0), P(3000, 0)], crs="EPSG:3006")
     pl = places((500, 0), (2500, 0), (1500, 0), (10500, 0), population=[10, 20, 40, 80], dwellings=[1, 2, 4, 8])
-    res = accessibility(toy, two, pl, minutes=[1, 2, 3])
+    res = accessibility(toy_network, two, pl, minutes=[1, 2, 3])
     p = res.places.set_index(res.places.index)
     # (500,0): a 50 s; (2500,0): e 100 s (5 m/s); (1500,0): a 125 s vs e 200+25 = 225 s
     assert p["nearest_site_id"].tolist()[:3] == ["a", "e", "a"]
@@ -74,11 +74,11 @@ def test_totals_per_band_and_scope(toy):
     assert (t["area_m2"] == 0).all()  # points have no area
 
 
-def test_polygon_places_area_totals(toy, site):
+def test_polygon_places_area_totals(toy_network, site):
     lots = gpd.GeoDataFrame({"dwellings": [5, 7]},
                             geometry=[shapely.box(400, -50, 600, 50), shapely.box(20000, 0, 20100, 100)],
                             crs="EPSG:3006")
-    res = accessibility(toy, site, lots, minutes=[2])
+    res = accessibility(toy_network, site, lots, minutes=[2])
     anyband = res.totals[res.totals["scope"] == "any"].iloc[0]
     assert anyband["area_m2"] == pytest.approx(200 * 100) and anyband["dwellings"] == 5
     assert not res.places["reachable"].iloc[1]  # 17 km from any road: beyond the snap distance
@@ -96,25 +96,25 @@ def test_winter_places_not_faster():
     assert w.iloc[2] == pytest.approx(s.iloc[2] / 0.9, rel=1e-3)  # main road at 0.9 of summer speed
 
 
-def test_errors(toy, site):
+def test_errors(toy_network, site):
     with pytest.raises(CRSError):
-        accessibility(toy, site, places((0, 0)).set_crs("EPSG:4326", allow_override=True))
+        accessibility(toy_network, site, places((0, 0)).set_crs("EPSG:4326", allow_override=True))
     with pytest.raises(AnalysisError, match="GeoDataFrame"):
-        accessibility(toy, site, np.zeros(3))
+        accessibility(toy_network, site, np.zeros(3))
     with pytest.raises(AnalysisError, match="access_speed_kph"):
-        accessibility(toy, site, places((0, 0)), access_speed_kph=0)
+        accessibility(toy_network, site, places((0, 0)), access_speed_kph=0)
 
 
-def test_node_snapping_option(toy, site):
+def test_node_snapping_option(toy_network, site):
     pl = places((2400, 0), (10500, 0))
-    res = accessibility(toy, site, pl, minutes=[5], snap="node")
+    res = accessibility(toy_network, site, pl, minutes=[5], snap="node")
     # nearest node C (2000,0) at 400 m: 400 m off-road at 30 km/h + C's 150 s
     assert res.places["minutes_nearest"].iloc[0] * 60 == pytest.approx(150 + 400 / (30 / 3.6))
     assert res.places["snap_distance_m"].iloc[0] == pytest.approx(400)
     assert not res.places["reachable"].iloc[1]
     assert res.params["snap"] == "node"
     with pytest.raises(AnalysisError, match="snap must be"):
-        accessibility(toy, site, pl, snap="vertex")
+        accessibility(toy_network, site, pl, snap="vertex")
 
 
 def test_added_road_never_lengthens_place_times():
@@ -232,13 +232,13 @@ def test_snapping_method_does_not_depend_on_earlier_calls():
         SnapOptions(index="kdtree")
 
 
-def test_accessibility_options_and_provenance(toy, site):
+def test_accessibility_options_and_provenance(toy_network, site):
     from jokkgeo.results import Provenance
 
     with pytest.raises(AnalysisError, match="key 'max_snap_m': got 0"):
-        accessibility(toy, site, places((0, 0)), max_snap_m=0)
+        accessibility(toy_network, site, places((0, 0)), max_snap_m=0)
     with pytest.raises(AnalysisError, match="key 'step_m'"):
-        accessibility(toy, site, places((0, 0)), step_m=-5)
-    res = accessibility(toy, site, places((0, 300), (10500, 0)), minutes=[5])
+        accessibility(toy_network, site, places((0, 0)), step_m=-5)
+    res = accessibility(toy_network, site, places((0, 300), (10500, 0)), minutes=[5])
     assert isinstance(res.provenance, Provenance) and res.params["snap_index"] == "auto"
     assert res.warnings == list(res.provenance.warnings) and "unreachable" in res.warnings[0]

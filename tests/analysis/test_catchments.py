@@ -53,9 +53,9 @@ def assert_nested_and_valid(gdf):
             assert big.area >= small.area
 
 
-def test_node_times_by_hand_to_site(toy):
-    res = catchments(toy, sites_at((0, 0)), minutes=[2.5, 4, 5])
-    m = lambda x, y: node_minutes(res, toy, x, y)  # noqa: E731
+def test_node_times_by_hand_to_site(toy_network):
+    res = catchments(toy_network, sites_at((0, 0)), minutes=[2.5, 4, 5])
+    m = lambda x, y: node_minutes(res, toy_network, x, y)  # noqa: E731
     assert m(0, 0) == pytest.approx(0.0, abs=1e-6)
     assert m(1000, 0) == pytest.approx(100 / 60)
     assert m(2000, 0) == pytest.approx(150 / 60)
@@ -65,15 +65,15 @@ def test_node_times_by_hand_to_site(toy):
     assert res.node_times["nearest_site_id"].iloc[1] in ("a", None)
 
 
-def test_node_times_by_hand_from_site(toy):
-    res = catchments(toy, sites_at((0, 0)), minutes=[6], direction="from_site")
-    assert node_minutes(res, toy, 1000, 1000) == pytest.approx(200 / 60)  # along the one-way
-    assert node_minutes(res, toy, 3000, 0) == pytest.approx(350 / 60)
+def test_node_times_by_hand_from_site(toy_network):
+    res = catchments(toy_network, sites_at((0, 0)), minutes=[6], direction="from_site")
+    assert node_minutes(res, toy_network, 1000, 1000) == pytest.approx(200 / 60)  # along the one-way
+    assert node_minutes(res, toy_network, 3000, 0) == pytest.approx(350 / 60)
 
 
-def test_partial_edges_in_band_polygons(toy):
+def test_partial_edges_in_band_polygons(toy_network):
     # buffer 0 and 10 m cells: the polygons follow the reached road pieces
-    res = catchments(toy, sites_at((0, 0)), minutes=[2.5, 4, 5], buffer_m=0, cell_m=10, nearest=False)
+    res = catchments(toy_network, sites_at((0, 0)), minutes=[2.5, 4, 5], buffer_m=0, cell_m=10, nearest=False)
     poly = {r.minutes: r.geometry for r in res.polygons.itertuples()}
     # 4 min = 240 s: C (150 s) + 90 s at 5 m/s = 450 m towards E
     ce = poly[4].intersection(shapely.box(2000, -20, 3100, 20))
@@ -117,34 +117,34 @@ def test_nearest_site_split_and_nesting():
     assert per[("a", 10)].intersection(per[("b", 10)]).area > 0.9 * a.area
 
 
-def test_site_on_island_reaches_only_its_island(toy):
-    res = catchments(toy, sites_at((10000, 0), ids=["island"]), minutes=[5], buffer_m=50, cell_m=10)
-    assert node_minutes(res, toy, 11000, 0, "minutes_island") == pytest.approx(100 / 60)
-    assert math.isnan(node_minutes(res, toy, 0, 0, "minutes_island"))
+def test_site_on_island_reaches_only_its_island(toy_network):
+    res = catchments(toy_network, sites_at((10000, 0), ids=["island"]), minutes=[5], buffer_m=50, cell_m=10)
+    assert node_minutes(res, toy_network, 11000, 0, "minutes_island") == pytest.approx(100 / 60)
+    assert math.isnan(node_minutes(res, toy_network, 0, 0, "minutes_island"))
     geom = res.polygons.geometry.iloc[0]
     assert geom.bounds[0] >= 10000 - 60 and geom.bounds[2] <= 11000 + 60
 
 
-def test_site_too_far_is_an_error_naming_it(toy):
+def test_site_too_far_is_an_error_naming_it(toy_network):
     with pytest.raises(AnalysisError, match=r"'kallak' \(50,000 m\).*max_snap_m"):
-        catchments(toy, sites_at((0, -50000), ids=["kallak"]), max_snap_m=10000)
+        catchments(toy_network, sites_at((0, -50000), ids=["kallak"]), max_snap_m=10000)
 
 
-def test_empty_band_is_explicit(toy):
+def test_empty_band_is_explicit(toy_network):
     # 2 km off-road at 30 km/h = 4 min: nothing within 2.5 min
-    res = catchments(toy, sites_at((0, -2000)), minutes=[2.5, 6], nearest=False)
+    res = catchments(toy_network, sites_at((0, -2000)), minutes=[2.5, 6], nearest=False)
     rows = res.polygons.set_index("minutes")
     assert rows.loc[2.5, "status"] == "empty" and rows.loc[2.5, "geometry"] is None and rows.loc[2.5, "area_m2"] == 0
     assert rows.loc[6, "status"] == "ok"
     assert any("nothing reached within 2.5 min" in w for w in res.warnings)
 
 
-def test_polygon_site_and_parameters(toy):
+def test_polygon_site_and_parameters(toy_network):
     area = gpd.GeoDataFrame({"site_id": ["ind"]}, geometry=[shapely.box(900, -100, 1100, 100)], crs="EPSG:3006")
-    res = catchments(toy, area, minutes=[1], nearest=False, profile="winter", access_speed_kph=20)
+    res = catchments(toy_network, area, minutes=[1], nearest=False, profile="winter", access_speed_kph=20)
     # roads crossing the polygon give access legs of 0 m
     assert (res.snaps["distance_m"] < 1e-9).any()
-    assert node_minutes(res, toy, 1000, 0, "minutes_ind") == pytest.approx(0.0, abs=1e-6)
+    assert node_minutes(res, toy_network, 1000, 0, "minutes_ind") == pytest.approx(0.0, abs=1e-6)
     p = res.params
     assert p["minutes"] == [1.0] and p["season"] == "winter" and p["access_speed_kph"] == 20
     assert p["profile"]["closed"] == ["track"] and "buffer" in p["polygon_method"]
@@ -184,22 +184,22 @@ def test_winter_catchments_within_summer():
         ({"cell_m": 0}, AnalysisError, "cell_m"),
     ],
 )
-def test_bad_options(toy, kwargs, error, match):
+def test_bad_options(toy_network, kwargs, error, match):
     with pytest.raises(error, match=match):
-        catchments(toy, sites_at((0, 0)), **kwargs)
+        catchments(toy_network, sites_at((0, 0)), **kwargs)
 
 
-def test_bad_sites(toy):
+def test_bad_sites(toy_network):
     with pytest.raises(CRSError, match="EPSG:4326"):
-        catchments(toy, sites_at((0, 0)).set_crs("EPSG:4326", allow_override=True))
+        catchments(toy_network, sites_at((0, 0)).set_crs("EPSG:4326", allow_override=True))
     with pytest.raises(AnalysisError, match="duplicate site ids a"):
-        catchments(toy, sites_at((0, 0), (1, 1), ids=["a", "a"]))
+        catchments(toy_network, sites_at((0, 0), (1, 1), ids=["a", "a"]))
 
 
-def test_inputs_not_modified(toy):
+def test_inputs_not_modified(toy_network):
     sites = sites_at((0, 0))
     before = sites.copy()
-    catchments(toy, sites, minutes=[3])
+    catchments(toy_network, sites, minutes=[3])
     assert sites.equals(before)
 
 
@@ -266,10 +266,10 @@ def test_band_area_matches_the_exact_buffer_at_any_orientation(road):
         ({"access_speed_kph": float("nan")}, r"key 'access_speed_kph'"),
     ],
 )
-def test_extreme_options_are_clear_errors(toy, kwargs, match):
+def test_extreme_options_are_clear_errors(toy_network, kwargs, match):
     """Issue 12: --cell-m 1, --buffer-m 1e308, --max-snap-m 0 ended in "Internal error"."""
     with pytest.raises(AnalysisError, match=match):
-        catchments(toy, sites_at((0, 0)), **kwargs)
+        catchments(toy_network, sites_at((0, 0)), **kwargs)
 
 
 def test_cell_too_small_for_the_extent():
@@ -280,10 +280,10 @@ def test_cell_too_small_for_the_extent():
         catchments(graph_from_lines(roads), sites_at((0, 0)), cell_m=1, buffer_m=50)
 
 
-def test_result_carries_provenance(toy):
+def test_result_carries_provenance(toy_network):
     from jokkgeo.results import Provenance
 
-    res = catchments(toy, sites_at((0, -2000)), minutes=[2.5, 6], nearest=False)
+    res = catchments(toy_network, sites_at((0, -2000)), minutes=[2.5, 6], nearest=False)
     assert isinstance(res.provenance, Provenance)
     assert res.params == dict(res.provenance.parameters) and res.params["minutes"] == [2.5, 6.0]
     assert res.warnings == list(res.provenance.warnings) and "nothing reached within 2.5 min" in res.warnings[0]

@@ -268,11 +268,11 @@ def default_study():
     if not (ROOT / "data" / "jokkmokk.gpkg").exists():
         pytest.skip("default data not built")
     from jokkgeo.io.configs import load_rules
-    from jokkgeo.catalogue import Catalogue
+    from jokkgeo.io.configs import read_catalogue
     from jokkgeo.workflows.conflicts import load_rule_layers
 
     rules = load_rules()
-    layers = load_rule_layers(Catalogue.from_dir(ROOT / "layers"), rules)
+    layers = load_rule_layers(read_catalogue(ROOT / "layers"), rules)
     return conflicts(layers, rules=rules, language="en")
 
 

@@ -65,11 +65,11 @@ def test_default_study_crossings_by_e45_rv97_and_railways():
         pytest.skip("default data not built")
     from jokkgeo.analysis.crossings import crossings_for_rules
     from jokkgeo.io.configs import load_rules
-    from jokkgeo.catalogue import Catalogue
+    from jokkgeo.io.configs import read_catalogue
     from jokkgeo.workflows.conflicts import load_rule_layers
 
     rules = load_rules()
-    layers = load_rule_layers(Catalogue.from_dir(ROOT / "layers"), rules)
+    layers = load_rule_layers(read_catalogue(ROOT / "layers"), rules)
     res = crossings_for_rules(layers, rules, language="en")
     pts = res.points
     refs = set(pts["infra_ref"].dropna().astype(str).str.replace(" ", ""))

@@ -7,14 +7,13 @@ Uses Debian's ``/usr/bin/chromium`` (never ``playwright install``).
 import io
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "render"))
-from toyproject import INJECTIONS, build_toy_project  # noqa: E402
+INJECTIONS = ("{{ 7*7 }}", "<img src=x onerror=alert(1)>", "<script>window.__pwned=1</script>")
+"""The attribute values of the toy project (tests/conftest.py) that try injection."""
 
 pytestmark = pytest.mark.browser
 
@@ -49,11 +48,11 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def bundle(tmp_path_factory):
+def bundle(project_factory):
     from jokkgeo.report import build_report
     from jokkgeo.settings import Settings
 
-    root = build_toy_project(tmp_path_factory.mktemp("proj"))
+    root = project_factory("proj")
     manifest = build_report(root / "out", settings=Settings(project_root=root), figures=False)
     return root / "out", manifest
 
@@ -183,23 +182,16 @@ def test_default_report_maps(browser, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def compare_page(tmp_path_factory):
-    """The side-by-side comparison page of the toy scenario study (tests/analysis/helpers_scenarios.py)."""
-    import importlib.util
-
-    from jokkgeo.workflows.comparison import StudyRunner
-    from jokkgeo.catalogue import Catalogue
+def compare_page(scenario_study, tmp_path_factory):
+    """The side-by-side comparison page of the toy scenario study (tests/conftest.py)."""
+    from jokkgeo.io.configs import read_catalogue, read_scenarios
     from jokkgeo.render.compare import comparison_document, comparison_html, comparison_panes, pane_titles
-    from jokkgeo.scenarios import ScenarioSet
     from jokkgeo.study.scenario import prepare_studies
+    from jokkgeo.workflows.comparison import StudyRunner
 
-    spec = importlib.util.spec_from_file_location(
-        "helpers_scenarios", Path(__file__).resolve().parents[1] / "analysis" / "helpers_scenarios.py")
-    helpers = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(helpers)
-    root = helpers.build_toy_project(tmp_path_factory.mktemp("toy_compare"))
-    cat = Catalogue.from_dir(root / "layers")
-    base, scen = prepare_studies(cat, ScenarioSet.from_dir(root / "scenarios", catalogue=cat), scenario="slow")
+    root = scenario_study("toy_compare")
+    cat = read_catalogue(root / "layers")
+    base, scen = prepare_studies(cat, read_scenarios(root / "scenarios", catalogue=cat), scenario="slow")
     comp = StudyRunner(root=root, rules_path=root / "rules.yaml").compare(base, scen)
     doc = comparison_document(comp)
     path = tmp_path_factory.mktemp("cmp") / "compare.html"

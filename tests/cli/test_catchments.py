@@ -111,6 +111,7 @@ def test_user_errors_exit_2_with_message(project, args, message):
     assert not (project / "x.gpkg").exists()
 
 
+@pytest.mark.slow  # catchments of every default site (~20 s)
 @pytest.mark.skipif(not (REPO / "data" / "jokkmokk.gpkg").exists() or not (REPO / "layers" / "roads.yaml").exists(),
                     reason="default study data not built")
 def test_default_study_is_plausible(tmp_path):

@@ -1,8 +1,7 @@
-"""``jokkgeo compare`` on the toy study of tests/analysis/helpers_scenarios.py (via CliRunner)."""
+"""``jokkgeo compare`` on the scenario study of tests/conftest.py (via CliRunner)."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import geopandas as gpd
@@ -13,15 +12,10 @@ from click.testing import CliRunner
 
 from jokkgeo.cli.main import cli
 
-_spec = importlib.util.spec_from_file_location(
-    "helpers_scenarios", Path(__file__).resolve().parents[1] / "analysis" / "helpers_scenarios.py")
-helpers = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(helpers)
-
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    return helpers.build_toy_project(tmp_path_factory.mktemp("toy_cli"))
+def project(scenario_study) -> Path:
+    return scenario_study("toy_cli")
 
 
 def run(*args: str):

@@ -85,10 +85,10 @@ def test_roads_from_pbf_match_pyrosm():
 
 
 def test_read_layer_with_osm_spec(tmp_path, osm_xml):
-    from jokkgeo.catalogue import parse_layer_spec
+    from jokkgeo.io.configs import layer_spec_from_data
     from jokkgeo.io.vector import read_layer
 
-    spec = parse_layer_spec(
+    spec = layer_spec_from_data(
         {"id": "roads", "title": "Vägar", "theme": "roads", "source": {"path": "roads.osm", "layer": "roads"},
          "geometry_type": "LineString", "provenance": "OSM", "licence": "ODbL 1.0", "attribution": "© OpenStreetMap",
          "accuracy_m": 20, "attributes": {"where": {"highway": ["primary"]}}},

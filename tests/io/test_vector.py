@@ -11,7 +11,7 @@ import pyogrio
 import pytest
 import shapely
 
-from jokkgeo.catalogue import parse_layer_spec
+from jokkgeo.io.configs import layer_spec_from_data
 from jokkgeo.errors import CRSError, DataLayerError, DataSourceError, GeometryError
 from jokkgeo.io.vector import read_layer, read_vector
 
@@ -284,7 +284,7 @@ def _spec(tmp_path: Path, **extra):
         "accuracy_m": 10,
         **extra,
     }
-    return parse_layer_spec(data, tmp_path / "layers" / "settlements.yaml", root=tmp_path)
+    return layer_spec_from_data(data, tmp_path / "layers" / "settlements.yaml", root=tmp_path)
 
 
 def test_read_layer_applies_rename_where_keep(tmp_path, points):

@@ -190,3 +190,25 @@ def test_geopackage_is_version_1_2_for_older_gdal_and_qgis(tmp_path):
     with sqlite3.connect(out) as con:
         assert con.execute("PRAGMA user_version").fetchone()[0] == 10200
     assert sorted(pyogrio.list_layers(out)[:, 0]) == ["a", "b"]
+
+
+def test_write_figure_writes_each_format_atomically_and_refuses_overwrite(tmp_path):
+    """``write_figure`` (moved here from render.static.save_figure): same bytes as figure_bytes."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from jokkgeo.render.static import figure_bytes
+
+    fig, ax = plt.subplots(figsize=(2, 2))
+    ax.plot([0, 1], [0, 1])
+    written = w.write_figure(fig, tmp_path / "fig", formats=("png", "svg"), dpi=50)
+    assert written == [tmp_path / "fig.png", tmp_path / "fig.svg"]
+    assert written[0].read_bytes() == figure_bytes(fig, "png", dpi=50)
+    assert written[1].read_bytes() == figure_bytes(fig, "svg", dpi=50)
+    with pytest.raises(OutputExistsError):
+        w.write_figure(fig, tmp_path / "fig", formats=("png",))
+    assert w.write_figure(fig, tmp_path / "fig", formats=("png",), dpi=50, overwrite=True) == [tmp_path / "fig.png"]
+    assert not _leftovers(tmp_path)
+    plt.close(fig)

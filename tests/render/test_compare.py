@@ -1,32 +1,23 @@
-"""Written summary and difference map of a comparison (toy study of tests/analysis/helpers_scenarios.py)."""
+"""Written summary and difference map of a comparison (the scenario study of tests/conftest.py)."""
 
 from __future__ import annotations
-
-import importlib.util
-from pathlib import Path
 
 import pytest
 import yaml
 
-from jokkgeo.workflows.comparison import StudyRunner
-from jokkgeo.catalogue import Catalogue
+from jokkgeo.io.configs import read_catalogue, read_scenarios
 from jokkgeo.present.comparison import comparison_summary, summary_text
 from jokkgeo.render.compare import comparison_document
 from jokkgeo.render.web import render_html, web_map
-from jokkgeo.scenarios import ScenarioSet
 from jokkgeo.study.scenario import prepare_studies
-
-_spec = importlib.util.spec_from_file_location(
-    "helpers_scenarios", Path(__file__).resolve().parents[1] / "analysis" / "helpers_scenarios.py")
-helpers = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(helpers)
+from jokkgeo.workflows.comparison import StudyRunner
 
 NASTY = "<img src=x onerror=alert(1)> {{ 7*7 }}"
 
 
 @pytest.fixture(scope="module")
-def comparisons(tmp_path_factory):
-    root = helpers.build_toy_project(tmp_path_factory.mktemp("toy_render"))
+def comparisons(scenario_study):
+    root = scenario_study("toy_render")
     (root / "scenarios" / "nasty.yaml").write_text(yaml.safe_dump({
         "title": NASTY, "add_layers": [{"spec": "scenarios/layers/shortcut_layer.yaml", "append_to": "roads"}]}),
         encoding="utf-8")
@@ -35,8 +26,8 @@ def comparisons(tmp_path_factory):
     spec["title"] = NASTY
     (root / "scenarios" / "layers").mkdir()
     (root / "scenarios" / "layers" / "shortcut_layer.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
-    cat = Catalogue.from_dir(root / "layers")
-    scenarios = ScenarioSet.from_dir(root / "scenarios", catalogue=cat)
+    cat = read_catalogue(root / "layers")
+    scenarios = read_scenarios(root / "scenarios", catalogue=cat)
     runner = StudyRunner(root=root, rules_path=root / "rules.yaml")
     out = {}
     for name in ("slow", "nasty", "no_power"):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from jokkgeo.catalogue import Catalogue
+from jokkgeo.io.configs import read_catalogue
 from jokkgeo.io.roadgraph import read_road_network
 from jokkgeo.network.graph import graph_from_lines
 from jokkgeo.study.store import LayerStore
@@ -20,7 +20,7 @@ def test_report_and_cli_share_the_osm_road_network():
     """Bug fixed: the report's catchments recipe built its network from the OSM ways read as plain lines
     (ways not split at shared nodes: 42 nodes on the default study) while ``jokkgeo catchments`` used the
     OSM graph reader (493 nodes). Both now call workflows.catchments.road_network, built once per run."""
-    catalogue = Catalogue.from_dir(ROOT / "layers", root=ROOT)
+    catalogue = read_catalogue(ROOT / "layers", root=ROOT)
     spec = catalogue["roads"]
     if spec.source.path.suffix.lower() != ".osm":
         pytest.skip("the default roads layer is not an OSM file")

@@ -177,7 +177,7 @@ def conflicts(
         Validated rules (:func:`jokkgeo.config.rules.parse_rules`; the packaged ones from
         :func:`jokkgeo.io.configs.load_rules`).
     specs
-        Layer specs for layers given as bare GeoDataFrames (e.g. a :class:`~jokkgeo.catalogue.Catalogue`).
+        Layer specs for layers given as bare GeoDataFrames (e.g. a :class:`~jokkgeo.config.layers.Catalogue`).
     engine
         ``"local"`` (one process, ``n_jobs`` threads) or ``"dask"`` (dask-geopandas partitions in
         worker processes; needs ``pip install 'jokkgeo[dask]'``).

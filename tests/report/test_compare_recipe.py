@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -15,22 +14,13 @@ from jokkgeo.errors import CatalogueError
 from jokkgeo.report import RECIPE_TYPES, build_report
 from jokkgeo.settings import Settings
 
-_spec = importlib.util.spec_from_file_location(
-    "helpers_scenarios", Path(__file__).resolve().parent / "analysis" / "helpers_scenarios.py")
-helpers = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(helpers)
-
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    root = helpers.build_toy_project(tmp_path_factory.mktemp("toy_report"))
-    maps = root / "maps"
-    maps.mkdir()
-    (maps / "compare_no_power.yaml").write_text(yaml.safe_dump({
+def project(scenario_study) -> Path:
+    return scenario_study("toy_report", recipes={"compare_no_power": {
         "title": "Utan kraftledning", "layers": ["roads"],
         "analyses": [{"type": "compare", "scenario": "no_power"}],
-    }, allow_unicode=True), encoding="utf-8")
-    return root
+    }})
 
 
 def test_compare_is_a_recipe_type():

@@ -11,12 +11,11 @@ from jokkgeo.cli.main import cli
 from jokkgeo.errors import CatalogueError, OutputExistsError
 from jokkgeo.report import RECIPE_TYPES, build_report
 from jokkgeo.settings import Settings
-from render.toyproject import build_toy_project
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    return build_toy_project(tmp_path_factory.mktemp("proj"))
+def project(project_factory):
+    return project_factory("proj")
 
 
 @pytest.fixture(scope="module")
@@ -148,15 +147,16 @@ def test_cli_report(project, tmp_path):
     assert bad.exit_code == 2 and "nope" in bad.output
 
 
+@pytest.mark.slow  # builds the whole default report with figures (~9 s)
 def test_default_study_recipes(tmp_path):
     """The shipped recipes run on the embedded default data (no figures, to stay fast)."""
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     if not (root / "maps").is_dir() or not (root / "layers").is_dir() or not (root / "data").is_dir():
         pytest.skip("default study not present")
-    from jokkgeo.recipes import load_recipe
+    from jokkgeo.io.configs import read_recipe
 
     mine = ["overview", "commuting", "kallak_reindeer", "housing_screening", "reindeer_influence"]
-    recipes = [load_recipe(root / "maps" / f"{name}.yaml") for name in mine]
+    recipes = [read_recipe(root / "maps" / f"{name}.yaml") for name in mine]
     manifest = build_report(tmp_path / "rep", settings=Settings(project_root=root), recipes=recipes, figures=False)
     ids = {r["id"] for r in manifest["recipes"]}
     assert {"overview", "commuting", "kallak_reindeer", "housing_screening"} <= ids

@@ -137,11 +137,11 @@ REPO = __import__("pathlib").Path(__file__).resolve().parents[2]
 def test_osm_graph_and_line_layer_agree_on_default_roads():
     """The osmnx XML reader and the GDAL line layer + graph_from_lines give the same travel times (within 1 %)."""
     from jokkgeo.analysis.accessibility import accessibility
-    from jokkgeo.catalogue import Catalogue
+    from jokkgeo.io.configs import read_catalogue
     from jokkgeo.io.vector import read_layer
     from jokkgeo.network.graph import graph_from_lines
 
-    cat = Catalogue.from_dir(REPO / "layers")
+    cat = read_catalogue(REPO / "layers")
     sites = read_layer(cat["investment_sites"]).gdf
     places = read_layer(cat["settlements"]).gdf
     by_lines = graph_from_lines(read_layer(cat["roads"]).gdf)

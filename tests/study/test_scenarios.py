@@ -10,15 +10,10 @@ import pytest
 import yaml
 from shapely.geometry import LineString, box
 
-from jokkgeo.catalogue import Catalogue
+from jokkgeo.config.layers import Catalogue
+from jokkgeo.config.scenarios import BASELINE, ScenarioSet, select_mask
 from jokkgeo.errors import CatalogueError, DataLayerError, DataSourceError
-from jokkgeo.scenarios import (
-    BASELINE,
-    ScenarioSet,
-    parse_scenario,
-    read_scenario,
-    select_mask,
-)
+from jokkgeo.io.configs import read_catalogue, read_scenario, read_scenarios, scenario_from_data
 from jokkgeo.study.scenario import Study, apply_scenario
 
 CRS = "EPSG:3006"
@@ -76,7 +71,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def catalogue(project: Path) -> Catalogue:
-    return Catalogue.from_dir(project / "layers")
+    return read_catalogue(project / "layers")
 
 
 def spur_spec(**extra):
@@ -162,18 +157,18 @@ def test_layer_spec_by_path(project):
 def test_unknown_layer_ids_are_reported_with_key(project):
     write_yaml(project / "scenarios" / "s.yaml", {"title": "x", "remove_layers": ["roads", "powerlines"]})
     with pytest.raises(CatalogueError, match=r"s.yaml: key 'remove_layers\[1\]': no layer with id 'powerlines'"):
-        ScenarioSet.from_dir(project / "scenarios", catalogue=catalogue(project))
+        read_scenarios(project / "scenarios", catalogue=catalogue(project))
     write_yaml(project / "scenarios" / "s.yaml",
                {"title": "x", "road_changes": [{"layer": "power_lines", "select": {"name": "a"}, "close": True}]})
     with pytest.raises(CatalogueError, match=r"key 'road_changes\[0\].layer'.*theme 'roads'"):
-        ScenarioSet.from_dir(project / "scenarios", catalogue=catalogue(project))
+        read_scenarios(project / "scenarios", catalogue=catalogue(project))
 
 
 def test_scenario_set_baseline_extends_and_cycles(project):
     sdir = project / "scenarios"
     write_yaml(sdir / "mine.yaml", {"title": "mine", "add_layers": [spur_spec()]})
     write_yaml(sdir / "mine_winter.yaml", {"title": "mine in winter", "extends": "mine", "season": "winter"})
-    scenarios = ScenarioSet.from_dir(sdir, catalogue=catalogue(project))
+    scenarios = read_scenarios(sdir, catalogue=catalogue(project))
     assert scenarios[BASELINE].is_baseline
     child = scenarios["mine_winter"]
     assert [a.spec.id for a in child.add_layers] == ["ore_spur"] and child.season == "winter"
@@ -181,13 +176,13 @@ def test_scenario_set_baseline_extends_and_cycles(project):
         scenarios["nope"]
     write_yaml(sdir / "mine.yaml", {"title": "mine", "extends": "mine_winter"})
     with pytest.raises(CatalogueError, match="cycle"):
-        ScenarioSet.from_dir(sdir)["mine"]
+        read_scenarios(sdir)["mine"]
 
 
 def test_baseline_file_name_is_reserved(project):
     write_yaml(project / "scenarios" / "baseline.yaml", {"title": "x"})
     with pytest.raises(CatalogueError, match="built in"):
-        ScenarioSet.from_dir(project / "scenarios")
+        read_scenarios(project / "scenarios")
 
 
 # ------------------------------------------------------------------ selection
@@ -265,19 +260,19 @@ def test_baseline_scenario_changes_nothing(project):
 
 
 def test_inline_scenario_without_file(project):
-    scen = parse_scenario({"name": "inline", "title": "t", "season": "winter"}, None, root=project)
+    scen = scenario_from_data({"name": "inline", "title": "t", "season": "winter"}, None, root=project)
     assert scen.name == "inline"
     with pytest.raises(CatalogueError, match="<scenario>: key 'name'"):
-        parse_scenario({"title": "t"}, None, root=project)
+        scenario_from_data({"title": "t"}, None, root=project)
 
 
 # ------------------------------------------------------------------ the default scenarios
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_default_scenarios_validate_and_are_labelled_illustrative():
-    cat = Catalogue.from_dir(ROOT / "layers")
-    scenarios = ScenarioSet.from_dir(ROOT / "scenarios", catalogue=cat)
+    cat = read_catalogue(ROOT / "layers")
+    scenarios = read_scenarios(ROOT / "scenarios", catalogue=cat)
     assert {"baseline", "kallak_mine", "kallak_road", "kallak_rail", "jokkmokk_housing", "winter"} <= set(scenarios)
     assert scenarios["winter"].season == "winter"
     road, rail = scenarios["kallak_road"], scenarios["kallak_rail"]
@@ -293,8 +288,8 @@ def test_default_scenarios_validate_and_are_labelled_illustrative():
 
 
 def test_default_ore_truck_change_selects_805_and_97_roads():
-    cat = Catalogue.from_dir(ROOT / "layers")
-    scenarios = ScenarioSet.from_dir(ROOT / "scenarios", catalogue=cat)
+    cat = read_catalogue(ROOT / "layers")
+    scenarios = read_scenarios(ROOT / "scenarios", catalogue=cat)
     study = apply_scenario(Study.from_catalogue(cat), scenarios["kallak_road"])
     roads = study.layer("roads")
     trucks = roads[roads["traffic"] == "ore_trucks"]

@@ -7,7 +7,6 @@ import shutil
 
 import pytest
 import yaml
-from render.toyproject import build_toy_project
 
 from jokkgeo.errors import CatalogueError
 from jokkgeo.io.configs import default_rules_path
@@ -26,16 +25,16 @@ def _recipe(project, rules):
     return maps
 
 
-def test_recipe_rules_file_is_read(tmp_path):
-    project = build_toy_project(tmp_path / "p")
+def test_recipe_rules_file_is_read(make_project, tmp_path):
+    project = make_project("p")
     shutil.copy(default_rules_path(), project / "my_rules.yaml")
     manifest = build_report(tmp_path / "out", settings=Settings(project_root=project),
                             recipes_dir=_recipe(project, "my_rules.yaml"), figures=False)
     assert [r["id"] for r in manifest["recipes"]] == ["r"]
 
 
-def test_recipe_rules_outside_project_refused(tmp_path):
-    project = build_toy_project(tmp_path / "p")
+def test_recipe_rules_outside_project_refused(make_project, tmp_path):
+    project = make_project("p")
     shutil.copy(default_rules_path(), tmp_path / "outside.yaml")
     with pytest.raises(CatalogueError, match=r"r.yaml: key 'analyses\[0\].rules': .*outside the project"):
         build_report(tmp_path / "out", settings=Settings(project_root=project),

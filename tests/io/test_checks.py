@@ -6,8 +6,8 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from jokkgeo.checks import check_geometries, geometry_type_counts
 from jokkgeo.errors import GeometryError
+from jokkgeo.io.checks import check_geometries, geometry_type_counts
 
 
 def _frame(geoms):

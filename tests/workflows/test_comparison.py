@@ -1,4 +1,4 @@
-"""Baseline vs scenario runs on a toy study (see helpers_scenarios.py), differences worked out by hand."""
+"""Baseline vs scenario runs on the scenario study of tests/conftest.py, differences worked out by hand."""
 
 from __future__ import annotations
 
@@ -7,23 +7,20 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from jokkgeo.workflows.comparison import StudyRunner
-from jokkgeo.catalogue import Catalogue
-from jokkgeo.scenarios import BASELINE, ScenarioSet, parse_scenario
+from jokkgeo.config.scenarios import BASELINE
+from jokkgeo.io.configs import read_catalogue, read_scenarios, scenario_from_data
 from jokkgeo.study.scenario import Study, apply_scenario, prepare_studies
-
-from .helpers_scenarios import build_toy_project
-
+from jokkgeo.workflows.comparison import StudyRunner
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    return build_toy_project(tmp_path_factory.mktemp("toy"))
+def project(scenario_study) -> Path:
+    return scenario_study("toy")
 
 
 def _studies(project: Path):
-    cat = Catalogue.from_dir(project / "layers")
-    scenarios = ScenarioSet.from_dir(project / "scenarios", catalogue=cat)
+    cat = read_catalogue(project / "layers")
+    scenarios = read_scenarios(project / "scenarios", catalogue=cat)
     base = Study.from_catalogue(cat, parameters={"catchments": {"minutes": [10, 20]},
                                                  "surfaces": {"resolution_m": 100}})
     runner = StudyRunner(root=project, rules_path=project / "rules.yaml")
@@ -97,7 +94,8 @@ def test_identical_scenario_reports_no_differences(project):
 
 def test_winter_profile_is_applied(project):
     base, _, runner = _studies(project)
-    winter = apply_scenario(base, parse_scenario({"name": "w", "title": "w", "season": "winter"}, None, root=project))
+    winter = apply_scenario(
+        base, scenario_from_data({"name": "w", "title": "w", "season": "winter"}, None, root=project))
     comp = runner.compare(base, winter)
     # primary roads at 0.9 of summer speed: 12 min / 0.9 = 13.33 min
     assert comp.scenario.places.set_index("place").loc["v", "minutes"] == pytest.approx(12 / 0.9, abs=0.01)
@@ -107,7 +105,7 @@ def test_winter_profile_is_applied(project):
 
 def test_scenario_against_scenario(project):
     _, scenarios, runner = _studies(project)
-    cat = Catalogue.from_dir(project / "layers")
+    cat = read_catalogue(project / "layers")
     slow, short = prepare_studies(cat, scenarios, baseline="slow", scenario="shortcut")
     comp = runner.compare(slow, short)
     # slow: 18 min (middle road at 30 km/h); shortcut (without the slow-down): 6 min
@@ -119,10 +117,10 @@ def test_scenario_against_scenario(project):
     assert same.n_differences == 0
 
 
-def test_sites_out_of_reach_of_the_edits_are_not_recomputed(tmp_path):
-    project = build_toy_project(tmp_path, far_site=True)
-    cat = Catalogue.from_dir(project / "layers")
-    scenarios = ScenarioSet.from_dir(project / "scenarios", catalogue=cat)
+def test_sites_out_of_reach_of_the_edits_are_not_recomputed(scenario_study):
+    project = scenario_study("far", far_site=True)
+    cat = read_catalogue(project / "layers")
+    scenarios = read_scenarios(project / "scenarios", catalogue=cat)
     base, short = prepare_studies(cat, scenarios, scenario="shortcut")
     base.parameters["catchments"] = short.parameters["catchments"] = {"minutes": [10, 20]}
     runner = StudyRunner(root=project, rules_path=project / "rules.yaml")
@@ -130,7 +128,7 @@ def test_sites_out_of_reach_of_the_edits_are_not_recomputed(tmp_path):
     b, s = comp.baseline.catchments, comp.scenario.catchments
     far_b, far_s = b[b["site_id"] == "far"], s[s["site_id"] == "far"]
     # the far site's bands are the very same polygons (reused), site s's were recomputed
-    assert len(far_s) == 2 and all(x is y for x, y in zip(far_b.geometry.values, far_s.geometry.values))
+    assert len(far_s) == 2 and all(x is y for x, y in zip(far_b.geometry.values, far_s.geometry.values, strict=True))
     near_b, near_s = b[b["site_id"] == "s"], s[s["site_id"] == "s"]
-    assert not any(x is y for x, y in zip(near_b.geometry.values, near_s.geometry.values))
+    assert not any(x is y for x, y in zip(near_b.geometry.values, near_s.geometry.values, strict=True))
     assert set(comp.layers["catchment_changes"]["site_id"]) == {"s"}

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from jokkgeo.catalogue import Catalogue, resolve_path
 from jokkgeo.errors import CatalogueError, DataSourceError
+from jokkgeo.io.configs import read_catalogue
+from jokkgeo.io.paths import resolve_path
 
 BASE = {
     "id": "settlements",
@@ -40,7 +41,7 @@ def _with(**changes):
 
 
 def test_valid_catalogue(tmp_path):
-    cat = Catalogue.from_dir(_project(tmp_path, BASE, _with(id="roads", theme="roads", geometry_type="LineString")))
+    cat = read_catalogue(_project(tmp_path, BASE, _with(id="roads", theme="roads", geometry_type="LineString")))
     assert sorted(cat) == ["roads", "settlements"]
     spec = cat["settlements"]
     assert spec.source.path == (tmp_path / "data" / "pts.gpkg").resolve()
@@ -52,7 +53,7 @@ def test_valid_catalogue(tmp_path):
 
 def test_catalogue_is_a_mapping_missing_id_is_a_key_error(tmp_path):
     # bug: cat["x"] raised a CatalogueError that was no KeyError, so `in` and .get() raised
-    cat = Catalogue.from_dir(_project(tmp_path, BASE))
+    cat = read_catalogue(_project(tmp_path, BASE))
     assert "rail" not in cat and "settlements" in cat
     assert cat.get("rail") is None and cat.get("rail", 1) == 1
     with pytest.raises(KeyError):
@@ -81,13 +82,13 @@ def test_catalogue_is_a_mapping_missing_id_is_a_key_error(tmp_path):
 )
 def test_spec_errors_name_file_and_key(tmp_path, spec, message):
     with pytest.raises(CatalogueError, match=message) as info:
-        Catalogue.from_dir(_project(tmp_path, spec))
+        read_catalogue(_project(tmp_path, spec))
     assert "settlements.yaml" in str(info.value)
 
 
 def test_missing_data_file(tmp_path):
     with pytest.raises(DataSourceError, match=r"settlements.yaml: key 'source.path': file .*nope.gpkg does not exist"):
-        Catalogue.from_dir(_project(tmp_path, _with(source={"path": "data/nope.gpkg"})))
+        read_catalogue(_project(tmp_path, _with(source={"path": "data/nope.gpkg"})))
 
 
 def test_symlink_escaping_project_is_refused(tmp_path):
@@ -98,33 +99,33 @@ def test_symlink_escaping_project_is_refused(tmp_path):
     layers = _project(project, _with(source={"path": "data/link.gpkg"}))
     (project / "data" / "link.gpkg").symlink_to(outside / "secret.gpkg")
     with pytest.raises(CatalogueError, match="outside the project folder"):
-        Catalogue.from_dir(layers)
-    assert len(Catalogue.from_dir(layers, allow_outside=True)) == 1
+        read_catalogue(layers)
+    assert len(read_catalogue(layers, allow_outside=True)) == 1
 
 
 def test_duplicate_ids_and_yaml_syntax(tmp_path):
     layers = _project(tmp_path, BASE)
     (layers / "copy.yaml").write_text(yaml.safe_dump(BASE), encoding="utf-8")
     with pytest.raises(CatalogueError, match="'settlements' is already used"):
-        Catalogue.from_dir(layers)
+        read_catalogue(layers)
     (layers / "copy.yaml").write_text("id: [unclosed\n", encoding="utf-8")
     with pytest.raises(CatalogueError, match=r"copy.yaml: invalid YAML at line"):
-        Catalogue.from_dir(layers)
+        read_catalogue(layers)
 
 
 def test_yaml_is_loaded_safely(tmp_path):
     layers = _project(tmp_path)
     (layers / "evil.yaml").write_text("!!python/object/apply:os.system ['echo hi']\n", encoding="utf-8")
     with pytest.raises(CatalogueError, match="evil.yaml: invalid YAML"):
-        Catalogue.from_dir(layers)
+        read_catalogue(layers)
 
 
 def test_empty_or_missing_catalogue_folder(tmp_path):
     with pytest.raises(DataSourceError, match="catalogue folder does not exist"):
-        Catalogue.from_dir(tmp_path / "nope")
+        read_catalogue(tmp_path / "nope")
     (tmp_path / "empty").mkdir()
     with pytest.raises(DataSourceError, match="no \\*.yaml layer specs"):
-        Catalogue.from_dir(tmp_path / "empty")
+        read_catalogue(tmp_path / "empty")
 
 
 def test_resolve_path_allows_inside(tmp_path):

@@ -3,8 +3,9 @@
 import pytest
 import yaml
 
+from jokkgeo.config.recipes import parse_recipe
 from jokkgeo.errors import CatalogueError, DataSourceError
-from jokkgeo.recipes import load_recipe, load_recipes, parse_recipe
+from jokkgeo.io.configs import read_recipe, read_recipes
 
 LAYERS = ["boundary", "roads", "investment_areas"]
 TYPES = ["conflicts", "catchments"]
@@ -53,23 +54,23 @@ def test_errors_name_file_and_key(tmp_path, data, key):
 def test_load_recipes_sorted_and_unique(tmp_path):
     (tmp_path / "b.yaml").write_text(yaml.safe_dump({"title": "B", "layers": ["roads"]}), encoding="utf-8")
     (tmp_path / "a.yaml").write_text(yaml.safe_dump({"title": "A", "layers": ["roads"]}), encoding="utf-8")
-    recipes = load_recipes(tmp_path, layer_ids=LAYERS, analysis_types=TYPES)
+    recipes = read_recipes(tmp_path, layer_ids=LAYERS, analysis_types=TYPES)
     assert [r.id for r in recipes] == ["a", "b"]
     (tmp_path / "c.yaml").write_text(yaml.safe_dump({"id": "a", "title": "C", "layers": ["roads"]}), encoding="utf-8")
     with pytest.raises(CatalogueError, match="already used"):
-        load_recipes(tmp_path, layer_ids=LAYERS, analysis_types=TYPES)
+        read_recipes(tmp_path, layer_ids=LAYERS, analysis_types=TYPES)
 
 
 def test_yaml_is_loaded_safely(tmp_path):
     path = tmp_path / "evil.yaml"
     path.write_text("title: !!python/object/apply:os.system ['echo hi']\nlayers: [roads]\n", encoding="utf-8")
     with pytest.raises(CatalogueError, match="evil.yaml"):
-        load_recipe(path, layer_ids=LAYERS, analysis_types=TYPES)
+        read_recipe(path, layer_ids=LAYERS, analysis_types=TYPES)
 
 
 def test_missing_folder(tmp_path):
     with pytest.raises(DataSourceError, match="maps"):
-        load_recipes(tmp_path / "maps")
+        read_recipes(tmp_path / "maps")
 
 
 def test_analysis_type_is_generic_unless_known_types_given(tmp_path):
