@@ -4,6 +4,17 @@ Used to show that a refactoring left results unchanged::
 
     python scripts/compare_outputs.py OLD NEW [--atol 1e-9]
 
+where OLD and NEW each hold what these commands wrote (run from the project folder, once
+with the old code and once with the new)::
+
+    jokkgeo report --out DIR/report
+    jokkgeo report --lang en --no-figures --out DIR/report_en
+    jokkgeo catchments --out DIR/catch.gpkg
+    jokkgeo catchments --season winter --out DIR/catch_w.gpkg
+    jokkgeo conflicts --out DIR/conf.gpkg
+    jokkgeo influence --out DIR/infl
+    jokkgeo compare --scenario kallak_road --out DIR/cmp.gpkg
+
 For every ``.gpkg`` (each layer), ``.csv`` and ``.tif`` present in OLD it reports
 whether NEW holds the same rows, columns, values (numbers within ``--atol``
 relative tolerance) and geometries (exactly equal after normalisation, or within
