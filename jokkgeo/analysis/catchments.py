@@ -236,10 +236,32 @@ def _disk_offsets(rho: float, inner: float = -1.0) -> tuple[np.ndarray, np.ndarr
     return dy[inside].ravel(), dx[inside].ravel()
 
 
+def _max1d(a: np.ndarray, half: int, axis: int) -> np.ndarray:
+    """Maximum over the ``2 half + 1`` cells centred on each cell along ``axis`` (0 beyond the edges; values >= 0).
+
+    Windows doubling in length (``log2`` passes of ``np.maximum`` on shifted views), then two
+    overlapping windows: about twenty times faster than ``scipy.ndimage.maximum_filter1d`` here.
+    """
+    if half <= 0:
+        return a.copy()
+    k, n = 2 * half + 1, a.shape[axis]
+    pad = [(0, 0)] * a.ndim
+    pad[axis] = (half, half)
+    m = np.pad(a, pad)
+
+    def part(start: int, stop: int) -> tuple[slice, ...]:
+        return tuple(slice(start, stop) if d == axis else slice(None) for d in range(a.ndim))
+
+    s = 1
+    while 2 * s <= k:
+        length = m.shape[axis]
+        m = np.maximum(m[part(0, length - s)], m[part(s, length)])
+        s *= 2
+    return np.maximum(m[part(0, n)], m[part(k - s, k - s + n)])
+
+
 def _disk_max_filter(a: np.ndarray, rho: float) -> np.ndarray:
     """Maximum over the cells whose offset is at most ``rho`` cells, as a union of separable rectangles."""
-    from scipy.ndimage import maximum_filter1d
-
     if rho < 1:
         return a.copy()
     out = np.zeros_like(a)
@@ -250,8 +272,8 @@ def _disk_max_filter(a: np.ndarray, rho: float) -> np.ndarray:
         if h < n and widths[h + 1] == w:
             continue  # contained in the next, taller rectangle
         if w not in horizontal:
-            horizontal[w] = maximum_filter1d(a, 2 * w + 1, axis=1, mode="constant", cval=0)
-        np.maximum(out, maximum_filter1d(horizontal[w], 2 * h + 1, axis=0, mode="constant", cval=0), out=out)
+            horizontal[w] = _max1d(a, w, axis=1)
+        np.maximum(out, _max1d(horizontal[w], h, axis=0), out=out)
     return out
 
 
@@ -262,7 +284,7 @@ def _dilate(grid: np.ndarray, cells: np.ndarray, best: np.ndarray, rho: float) -
     """
     h, w = grid.shape
     dy, dx = _disk_offsets(rho)
-    if len(cells) * len(dy) < h * w * 2 * (rho + 1) / 4:
+    if len(cells) * len(dy) < h * w / 8:
         out = np.zeros_like(grid)
         cr, cc = np.divmod(cells, w)
         flat_stamp = ((cr[:, None] + dy[None, :]) * w + (cc[:, None] + dx[None, :])).ravel()
@@ -491,8 +513,10 @@ def _reached_pieces(t: np.ndarray, cut_s: np.ndarray, geom_s: np.ndarray, xs: np
     np.maximum.at(cover, full, parts_v[0])
     np.maximum.at(cover, full + 1, parts_v[0])
     fx, fy = [xs[full + 1]], [ys[full + 1]]
+    # a piece crosses a cut-off only if its ends lie in different bands (and both have a time)
+    cross = a[(lev[a] != lev[a + 1]) & np.isfinite(t[a]) & np.isfinite(t[a + 1])]
     for b, cut in enumerate(cut_s):
-        s, qx, qy = _frontier(t, a, cut, xs, ys)
+        s, qx, qy = _frontier(t, cross, cut, xs, ys)
         parts_a.append(s)
         parts_v.append(np.full(len(s), nb - b, dtype=np.uint8))
         np.maximum.at(cover, s, nb - b)
