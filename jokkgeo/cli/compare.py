@@ -65,9 +65,8 @@ def write_comparison(comp: Any, out: Path, *, language: str = "sv", overwrite: b
                      figure: bool = True, summary: str | None = None) -> dict[str, Path]:
     """Write the layers, tables, summary, map and figure of a comparison (atomic per file)."""
     from jokkgeo.io.write import write_gpkg_layers, write_table, write_text
-    from jokkgeo.render.compare import (comparison_document, comparison_figure_of, comparison_html, pane_titles,
-                                        result_layers)
-    from jokkgeo.present.comparison import summary_text
+    from jokkgeo.present.comparison import comparison_document, pane_titles, result_layers, summary_text
+    from jokkgeo.render.compare import comparison_figure_of, comparison_html
     from jokkgeo.render.static import save_figure
 
     paths = output_paths(out, figure=figure)
@@ -80,7 +79,7 @@ def write_comparison(comp: Any, out: Path, *, language: str = "sv", overwrite: b
         write_table(pd.DataFrame(comp.tables[name]), paths[name], overwrite=overwrite)
     write_text(paths["summary"], summary or summary_text(comp, language=language), overwrite=overwrite)
     doc = comparison_document(comp, language=language)
-    titles = pane_titles(doc, comp)
+    titles = pane_titles(comp, language)
     write_text(paths["map"], comparison_html(doc, titles=titles), overwrite=overwrite)  # side by side, synced
     if figure:
         fig, _axes = comparison_figure_of(doc, titles=titles)

@@ -189,7 +189,8 @@ def compare_page(tmp_path_factory):
 
     from jokkgeo.workflows.comparison import StudyRunner
     from jokkgeo.catalogue import Catalogue
-    from jokkgeo.render.compare import comparison_document, comparison_html, comparison_panes, pane_titles
+    from jokkgeo.present.comparison import comparison_document, pane_titles
+    from jokkgeo.render.compare import comparison_html, comparison_panes
     from jokkgeo.scenarios import ScenarioSet
     from jokkgeo.study.scenario import prepare_studies
 
@@ -203,7 +204,7 @@ def compare_page(tmp_path_factory):
     comp = StudyRunner(root=root, rules_path=root / "rules.yaml").compare(base, scen)
     doc = comparison_document(comp)
     path = tmp_path_factory.mktemp("cmp") / "compare.html"
-    path.write_text(comparison_html(doc, titles=pane_titles(doc, comp)), encoding="utf-8")
+    path.write_text(comparison_html(doc, titles=pane_titles(comp)), encoding="utf-8")
     return path, [[lay.title for lay in d.layers] for d in comparison_panes(doc)]
 
 
