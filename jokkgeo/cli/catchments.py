@@ -98,16 +98,16 @@ def command(sites_layer: str, site_ids: str | None, minutes_text: str, season: s
     import pandas as pd
 
     from jokkgeo.catalogue import Catalogue
-    from jokkgeo.errors import DataSourceError, OutputExistsError
+    from jokkgeo.errors import DataSourceError
     from jokkgeo.io.write import write_gpkg_layers
+    from jokkgeo.io.write import check_output_path
     from jokkgeo.study.store import LayerStore
     from jokkgeo.workflows.catchments import CatchmentOptions, run_catchments
 
     minutes = parse_minutes(minutes_text)
     if out_path.suffix.lower() != ".gpkg":
         raise DataSourceError(f"--out {out_path}: catchments are written as a GeoPackage; give a .gpkg path")
-    if out_path.exists() and not overwrite:
-        raise OutputExistsError(f"{out_path} exists; pass --overwrite to replace it")
+    check_output_path(out_path, overwrite=overwrite, kind="file")  # a bad --out fails now, not after the run
     settings, catalog = make_settings(catalog_dir, overwrite=overwrite, allow_outside=allow_outside)
     catalogue = Catalogue.from_dir(catalog, root=settings.project_root, allow_outside=allow_outside)
     if places_text is None:

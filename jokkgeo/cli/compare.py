@@ -111,6 +111,7 @@ def command(baseline: str, scenario: str, scenarios_dir: Path | None, out_path: 
     from jokkgeo.present.comparison import summary_text
     from jokkgeo.scenarios import ScenarioSet
     from jokkgeo.workflows.comparison import run_comparison
+    from jokkgeo.io.write import check_output_path
 
     settings, catalog_dir = make_settings(catalog_dir, overwrite=overwrite, allow_outside=allow_outside,
                                           language=language)
@@ -119,6 +120,8 @@ def command(baseline: str, scenario: str, scenarios_dir: Path | None, out_path: 
         existing = [str(p) for p in paths.values() if p.exists()]
         if existing and not overwrite:  # fail before the (long) run
             raise OutputExistsError(f"{', '.join(existing)} already exist(s); pass --overwrite to replace")
+        for path in paths.values():  # read-only folder, newline or too-long name: now, not after the run
+            check_output_path(path, overwrite=overwrite, kind="file")
     catalogue = Catalogue.from_dir(catalog_dir, allow_outside=allow_outside)
     sdir = scenarios_dir if scenarios_dir is not None else settings.project_root / "scenarios"
     scenarios = ScenarioSet.from_dir(sdir, root=settings.project_root, catalogue=catalogue,

@@ -61,16 +61,16 @@ def command(rules_path: Path | None, engine: str, scheduler: str | None, n_worke
     import geopandas as gpd
 
     from jokkgeo.catalogue import Catalogue
-    from jokkgeo.errors import DataSourceError, OutputExistsError
+    from jokkgeo.errors import DataSourceError
     from jokkgeo.io.write import write_gpkg_layers
+    from jokkgeo.io.write import check_output_path
     from jokkgeo.study.store import LayerStore
     from jokkgeo.workflows.conflicts import ConflictOptions, run_conflicts
     from jokkgeo.workflows.rules import resolve_rules
 
     if out_path.suffix.lower() != ".gpkg":
         raise DataSourceError(f"--out {out_path}: conflicts are written as a GeoPackage; give a .gpkg path")
-    if out_path.exists() and not overwrite:
-        raise OutputExistsError(f"{out_path} exists; pass --overwrite to replace it")
+    check_output_path(out_path, overwrite=overwrite, kind="file")  # a bad --out fails now, not after the run
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
     if n_jobs is not None and engine != "local":

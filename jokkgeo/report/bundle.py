@@ -20,6 +20,7 @@ import pandas as pd
 from jokkgeo.catalogue import LayerSpec
 from jokkgeo.errors import AnalysisError
 from jokkgeo.report.index import index_html
+from jokkgeo.io.write import BUNDLE_MARKER
 from jokkgeo.report.runners import RecipeRun
 from jokkgeo.settings import WORKING_CRS, Settings
 from jokkgeo.study.store import LayerStore
@@ -229,7 +230,8 @@ def write_bundle(root: Path, runs: list[RecipeRun], store: LayerStore, *, settin
         for c in rec["caveats"]:
             if c not in all_caveats:
                 all_caveats.append(c)
-    outputs = {p.relative_to(root).as_posix(): sha256_file(p) for p in sorted(root.rglob("*")) if p.is_file()}
+    outputs = {p.relative_to(root).as_posix(): sha256_file(p) for p in sorted(root.rglob("*"))
+               if p.is_file() and p.name != BUNDLE_MARKER}  # the marker holds the time of the run
     manifest: dict[str, Any] = {
         "jokkgeo_report": 1,
         "created_utc": (now or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat(timespec="seconds"),
