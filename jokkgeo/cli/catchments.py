@@ -101,6 +101,7 @@ def command(sites_layer: str, site_ids: str | None, minutes_text: str, season: s
     from jokkgeo.errors import DataSourceError
     from jokkgeo.io.write import write_gpkg_layers
     from jokkgeo.io.write import check_output_path
+    from jokkgeo.present.metadata import command_metadata
     from jokkgeo.study.store import LayerStore
     from jokkgeo.workflows.catchments import CatchmentOptions, run_catchments
 
@@ -148,7 +149,10 @@ def command(sites_layer: str, site_ids: str | None, minutes_text: str, season: s
         layers["warnings"] = pd.DataFrame({"warning": run.warnings})
     layers["parameters"] = pd.DataFrame({"key": list(params), "value": [json.dumps(v, ensure_ascii=False, default=str)
                                                                          for v in params.values()]})
-    write_gpkg_layers(layers, out_path, overwrite=overwrite)
+    used = [sites_layer, run.roads_layer, *run.places]
+    metadata = command_metadata("catchments", specs=[catalogue[lid] for lid in used if lid in catalogue],
+                                provenance=result.provenance, language=language)
+    write_gpkg_layers(layers, out_path, overwrite=overwrite, metadata=metadata)
     if not is_quiet():
         click.echo(text("cli.wrote_layers", language, path=out_path, layers=", ".join(layers)), err=True)
     for line in summary_lines(result.polygons, run.totals, {pid: catalogue[pid].label(language) for pid in run.places},

@@ -67,6 +67,7 @@ def write_comparison(comp: Any, out: Path, *, language: str = "sv", overwrite: b
     from jokkgeo.io.write import write_gpkg_layers, write_table, write_text
     from jokkgeo.present.comparison import comparison_document, pane_titles, result_layers, summary_text
     from jokkgeo.render.compare import comparison_figure_of, comparison_html
+    from jokkgeo.present.metadata import command_metadata, comparison_specs
     from jokkgeo.render.static import save_figure
 
     paths = output_paths(out, figure=figure)
@@ -74,9 +75,10 @@ def write_comparison(comp: Any, out: Path, *, language: str = "sv", overwrite: b
     if existing and not overwrite:
         raise OutputExistsError(f"{', '.join(existing)} already exist(s); pass --overwrite to replace")
     layers = {name: gdf for name, gdf in result_layers(comp).items()}
-    write_gpkg_layers(layers, paths["gpkg"], overwrite=overwrite)
+    metadata = command_metadata("compare", specs=comparison_specs(comp), provenance=comp, language=language)
+    write_gpkg_layers(layers, paths["gpkg"], overwrite=overwrite, metadata=metadata)
     for name in TABLES:
-        write_table(pd.DataFrame(comp.tables[name]), paths[name], overwrite=overwrite)
+        write_table(pd.DataFrame(comp.tables[name]), paths[name], overwrite=overwrite, metadata=metadata)
     write_text(paths["summary"], summary or summary_text(comp, language=language), overwrite=overwrite)
     doc = comparison_document(comp, language=language)
     titles = pane_titles(comp, language)

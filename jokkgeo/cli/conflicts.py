@@ -64,6 +64,7 @@ def command(rules_path: Path | None, engine: str, scheduler: str | None, n_worke
     from jokkgeo.errors import DataSourceError
     from jokkgeo.io.write import write_gpkg_layers
     from jokkgeo.io.write import check_output_path
+    from jokkgeo.present.metadata import command_metadata
     from jokkgeo.study.store import LayerStore
     from jokkgeo.workflows.conflicts import ConflictOptions, run_conflicts
     from jokkgeo.workflows.rules import resolve_rules
@@ -96,7 +97,10 @@ def command(rules_path: Path | None, engine: str, scheduler: str | None, n_worke
     out["caveats"] = pd.DataFrame({"caveat": result.caveats})
     if run.skipped:
         out["skipped_rules"] = pd.DataFrame(run.skipped, columns=["rule_id", "missing"])
-    write_gpkg_layers(out, out_path, overwrite=overwrite)
+    used = list(dict.fromkeys([*run.layer_ids, *result.provenance.inputs]))
+    metadata = command_metadata("conflicts", specs=[catalogue[lid] for lid in used if lid in catalogue],
+                                provenance=result.provenance, language=language)
+    write_gpkg_layers(out, out_path, overwrite=overwrite, metadata=metadata)
     for line in result_lines(run, out_path, engine, language):
         click.echo(line)
 

@@ -78,3 +78,14 @@ TEXTS.update({
 TEXTS.update({
     "report.minutes_unit": ("min", "min"),
 })
+
+TEXTS.update({
+    "meta.result": ("Resultatet '{name}' av analysen {type} i kartan '{recipe}'.",
+                    "Result '{name}' of the {type} analysis in map '{recipe}'."),
+    "meta.title": ("{recipe}: {name}", "{recipe}: {name}"),
+    "meta.command_title": ("jokkgeo {command}", "jokkgeo {command}"),
+    "meta.command": ("Resultat av kommandot jokkgeo {command} (EPSG:3006).",
+                     "Result of the command jokkgeo {command} (EPSG:3006)."),
+    "meta.extents": ("Kartutsnitt", "Map extents"),
+    "meta.extents_description": ("Utbredningen av varje karta i rapporten.", "The extent of every map of the report."),
+})

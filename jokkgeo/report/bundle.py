@@ -21,6 +21,9 @@ from jokkgeo.catalogue import LayerSpec
 from jokkgeo.errors import AnalysisError
 from jokkgeo.report.index import index_html
 from jokkgeo.io.write import BUNDLE_MARKER
+from jokkgeo.io.write import LayerMetadata
+from jokkgeo.present.metadata import result_metadata
+from jokkgeo import i18n
 from jokkgeo.report.runners import RecipeRun
 from jokkgeo.settings import WORKING_CRS, Settings
 from jokkgeo.study.store import LayerStore
@@ -93,7 +96,8 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def _write_gpkg(layers: Mapping[str, gpd.GeoDataFrame], path: Path) -> None:
+def _write_gpkg(layers: Mapping[str, gpd.GeoDataFrame], path: Path,
+               metadata: Mapping[str, LayerMetadata] | None = None) -> None:
     import pyogrio
 
     from jokkgeo.io.write import write_gpkg_layers
@@ -101,7 +105,7 @@ def _write_gpkg(layers: Mapping[str, gpd.GeoDataFrame], path: Path) -> None:
     previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": GPKG_DATE})
     try:
-        write_gpkg_layers(dict(layers), path)
+        write_gpkg_layers(dict(layers), path, metadata=metadata)
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
 
@@ -155,6 +159,8 @@ def write_bundle(root: Path, runs: list[RecipeRun], store: LayerStore, *, settin
 
     lang = settings.language
     results: dict[str, gpd.GeoDataFrame] = {"map_extents": _extent_layer(runs)}
+    metadata: dict[str, LayerMetadata] = {"map_extents": LayerMetadata(
+        i18n.text("meta.extents", lang), i18n.text("meta.extents_description", lang))}
     empty_results: list[str] = []
     recipe_records = []
     for run in runs:
@@ -182,6 +188,13 @@ def write_bundle(root: Path, runs: list[RecipeRun], store: LayerStore, *, settin
         analyses = []
         for spec, out in run.outputs:
             written_layers: list[str] = []
+            specs = [store.catalogue[lid] for lid in out.inputs if lid in store.catalogue]
+
+            def meta(name: str, spec: Any = spec, out: Any = out, specs: list[Any] = specs) -> LayerMetadata:
+                return result_metadata(
+                    i18n.text("meta.title", lang, recipe=run.document.title, name=name),
+                    i18n.text("meta.result", lang, name=name, type=spec.type, recipe=rid),
+                    specs=specs, provenance=out.provenance, caveats=out.caveats, language=lang)
             for name, gdf in out.results.items():
                 if not gdf.geometry.notna().any():
                     # an empty layer has no geometry type; QGIS/GDAL show it as "Unknown"
@@ -189,16 +202,17 @@ def write_bundle(root: Path, runs: list[RecipeRun], store: LayerStore, *, settin
                     continue
                 for part_name, part in _split_by_geometry(f"{rid}__{name}", gdf).items():
                     results[part_name] = _gpkg_ready(part_name, part[part.geometry.notna()])
+                    metadata[part_name] = meta(name)
                     written_layers.append(part_name)
             for name, (array, transform, nodata) in out.rasters.items():
                 from jokkgeo.io.write import write_raster
 
                 write_raster(array, root / "rasters" / f"{rid}__{name}.tif", transform=transform, crs=WORKING_CRS,
-                             nodata=nodata)
+                             nodata=nodata, metadata=meta(name))
             for name, table in out.tables.items():
                 frame = pd.DataFrame(table.drop(columns=table.geometry.name)) if isinstance(
                     table, gpd.GeoDataFrame) else table
-                write_table(frame, root / "tables" / f"{rid}__{name}.csv")
+                write_table(frame, root / "tables" / f"{rid}__{name}.csv", metadata=meta(name))
             analyses.append({
                 "type": spec.type,
                 "recipe_parameters": _jsonable(dict(spec.params)),
@@ -222,7 +236,7 @@ def write_bundle(root: Path, runs: list[RecipeRun], store: LayerStore, *, settin
             "analyses": analyses,
             "caveats": run.document.caveat_lines(),
         })
-    _write_gpkg(results, root / "results.gpkg")
+    _write_gpkg(results, root / "results.gpkg", metadata)
     hashes: dict[Path, str] = {}
     inputs = [_input_record(spec, settings.project_root, hashes) for _, spec in sorted(store.used.items())]
     all_caveats: list[str] = []

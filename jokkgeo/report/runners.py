@@ -74,6 +74,10 @@ class AnalysisOutput:
     """Things the reader must know (skipped parts, omitted restricted inputs)."""
     rasters: dict[str, tuple[Any, Any, float]] = field(default_factory=dict)
     """``name -> (array, transform, nodata)`` written to ``rasters/<recipe>__<name>.tif`` (EPSG:3006)."""
+    inputs: list[str] = field(default_factory=list)
+    """Catalogue layer ids the outputs were derived from (their caveats, sources, restricted flag)."""
+    provenance: Any = None
+    """The analysis result's :class:`~jokkgeo.results.Provenance` (caveats, citations), if any."""
 
 
 @dataclass
@@ -273,6 +277,7 @@ def conflicts_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     if refs:
         out.caveats.append(refs)
     out.parameters = {**result.params, "development": [d for d, _ in dev], "sensitive": [s for s, _ in sens]}
+    out.inputs, out.provenance = list(layers), result.provenance
     return out
 
 
@@ -329,6 +334,7 @@ def catchments_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     table = pd.DataFrame(per_site.drop(columns=per_site.geometry.name))
     out.tables["catchments_per_site"] = table.sort_values(["site_id", "minutes"], kind="stable")
     out.parameters = {**result.params, "sites": sites_id, "roads": roads_id}
+    out.inputs, out.provenance = [sites_id, roads_id], result.provenance
     out.caveats.append(text("approximate", lang))
     out.notes.extend(result.warnings)
     empty = result.polygons[result.polygons["status"] != "ok"]
@@ -374,6 +380,7 @@ def influence_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     if len(result.zonal):
         out.tables["influence_by_zone"] = result.zonal
     out.parameters = {**result.params, "surface": name}
+    out.inputs, out.provenance = [lid for lid in run.layer_ids if lid in layers], result.provenance
     out.caveats.extend(result.caveats)
     refs = citations_caveat(result.citations, lang)
     if refs:
@@ -427,6 +434,8 @@ def screening_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     out.results["screening"] = table
     out.tables["screening"] = pd.DataFrame(table.drop(columns=table.geometry.name))
     out.parameters = {**res.params, "candidates": cand_id, "sensitive": [s for s, _ in sens]}
+    out.inputs = list(dict.fromkeys([cand_id, *(s for s, _ in sens), *(i for i, _ in infl)]))
+    out.provenance = res.provenance
     out.caveats.extend(res.caveats)
     if conf is not None:
         out.caveats.extend(c for c in conf.caveats if c not in out.caveats)
@@ -536,6 +545,8 @@ def compare_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
         "omitted_restricted": sorted(set(ctx.store.catalogue) - set(catalogue)),
         "pane_titles": list(pane_titles(comp, lang)),
     }
+    out.inputs = [lid for lid in catalogue if lid in ctx.store.used]
+    out.provenance = getattr(comp, "provenance", None)
     if ctx.store.public and set(ctx.store.catalogue) - set(catalogue):
         out.notes.append((i18n.text("report.restricted_layers_reindeer_herding_are", lang)))
     return out
