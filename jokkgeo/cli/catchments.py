@@ -42,6 +42,14 @@ from jokkgeo.cli.options import (
 
 log = logging.getLogger(__name__)
 
+# Ranges checked before any work (extreme values ended in "Internal error" after minutes of work)
+MAX_SNAP_M = 200_000.0
+"""Largest --max-snap-m: an off-road leg longer than 200 km is no catchment."""
+MAX_BUFFER_M = 10_000.0
+"""Largest --buffer-m (corridor half-width around reached roads)."""
+MIN_CELL_M, MAX_CELL_M = 5.0, 5_000.0
+"""--cell-m range: finer grids do not fit in memory on a municipality, coarser ones say nothing."""
+
 
 
 def _csv(value: str | None) -> list[str]:
@@ -76,11 +84,11 @@ def parse_minutes(value: str) -> list[float]:
               help="Travel from places to the site (commuting) or from the site outwards.")
 @click.option("--access-speed", "access_speed_kph", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
               help="Speed (km/h) of the straight off-road leg from a site or place to the nearest road.")
-@click.option("--max-snap-m", type=click.FloatRange(min=0), default=10_000.0, show_default=True,
+@click.option("--max-snap-m", type=click.FloatRange(min=0, max=MAX_SNAP_M, min_open=True), default=10_000.0, show_default=True,
               help="A site farther than this (m) from an open road is an error.")
-@click.option("--buffer-m", type=click.FloatRange(min=0), default=250.0, show_default=True,
+@click.option("--buffer-m", type=click.FloatRange(min=0, max=MAX_BUFFER_M), default=250.0, show_default=True,
               help="Half-width (m) of the catchment corridor around reached roads.")
-@click.option("--cell-m", type=click.FloatRange(min=1), default=50.0, show_default=True,
+@click.option("--cell-m", type=click.FloatRange(min=MIN_CELL_M, max=MAX_CELL_M), default=50.0, show_default=True,
               help="Grid cell (m) of the approximate polygons.")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Output GeoPackage (.gpkg).")

@@ -119,6 +119,7 @@ def command(baseline: str, scenario: str, scenarios_dir: Path | None, out_path: 
                                           language=language)
     if out_path is not None:
         paths = output_paths(out_path, figure=not no_figure)
+        check_output_path(out_path, overwrite=True, kind="file")  # name, folder: before any other look at it
         existing = [str(p) for p in paths.values() if p.exists()]
         if existing and not overwrite:  # fail before the (long) run
             raise OutputExistsError(f"{', '.join(existing)} already exist(s); pass --overwrite to replace")

@@ -59,12 +59,10 @@ def command(rules_path: Path | None, resolution_m: float, levels: str, density_w
         raise click.BadParameter(f"'{levels}' is not a comma-separated list of numbers", param_hint="--levels")
     if not level_values or any(not 0 < v <= 1 for v in level_values):
         raise click.BadParameter("levels must lie in (0, 1]", param_hint="--levels")
-    if out_dir.exists() and not out_dir.is_dir():
-        raise OutputExistsError(f"{out_dir}: exists and is not a folder; choose another --out folder")
+    # a bad --out (read-only, newline, too long, a file in the way) fails now, not after the run
+    check_output_path(out_dir / "influence.json", overwrite=True, kind="file")
     if (out_dir / "influence.json").exists() and not overwrite:
         raise OutputExistsError(f"{out_dir} already holds influence results; pass --overwrite to replace them")
-    # a bad --out (read-only, newline, too long) fails now, not after the run
-    check_output_path(out_dir / "influence.json", overwrite=overwrite, kind="file")
     settings, catalog = make_settings(catalog_dir, overwrite=overwrite, allow_outside=allow_outside,
                                       language=language)
     rules = resolve_rules(rules_path)

@@ -53,10 +53,10 @@ def write_project(directory: Path, *, overwrite: bool = False) -> list[Path]:
     OutputExistsError
         ``directory`` is a file, or a non-empty folder and ``overwrite`` is not set.
     """
-    if directory.exists() and not directory.is_dir():
-        raise OutputExistsError(f"{directory}: exists and is not a folder; choose another path")
     # name (newline, length), a file in the way, a read-only parent: refused before anything is copied
     check_output_path(directory / "README.md", overwrite=True, kind="file")
+    if directory.exists() and not directory.is_dir():
+        raise OutputExistsError(f"{directory}: exists and is not a folder; choose another path")
     if directory.is_dir() and any(directory.iterdir()) and not overwrite:
         raise OutputExistsError(
             f"{directory}: folder is not empty; choose an empty or new folder, or pass --overwrite"
