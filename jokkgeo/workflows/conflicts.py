@@ -17,6 +17,7 @@ import pandas as pd
 
 from jokkgeo.study.store import LayerStore
 from jokkgeo.workflows.rules import rule_layer_ids, rules_apply, skipped_rules
+from jokkgeo.workflows.rules import ZONES_LAYER
 
 log = logging.getLogger(__name__)
 
@@ -129,8 +130,6 @@ def run_conflicts(store: LayerStore, rules: Any, options: ConflictOptions = Conf
     if options.engine != "local" or options.n_jobs is not None:
         engine_kw = dict(engine=options.engine, scheduler=options.scheduler, n_workers=options.n_workers,
                          n_jobs=options.n_jobs)
-    from jokkgeo.workflows.influence import ZONES_LAYER
-
     run.result = conflicts(chosen, rules, specs=store.catalogue, language=options.language,
                            with_crossings=options.with_crossings,
                            sameby_layer=ZONES_LAYER if ZONES_LAYER in chosen else None, **engine_kw)

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jokkgeo.study.store import LayerStore
+from jokkgeo.workflows.rules import ZONES_LAYER  # noqa: F401 (also importable from here)
 
 log = logging.getLogger(__name__)
 
 STUDY_AREA_LAYER = "boundary"
-ZONES_LAYER = "reindeer_samebyar"
 
 
 @dataclass(frozen=True)

@@ -612,3 +612,37 @@ def test_os_error_while_writing_is_a_clear_message(make_project, run_cli, tmp_pa
                 "c.gpkg", "disk")
     assert not out.exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".jokkgeo-tmp-")]
+
+
+def test_report_bundle_records_empty_catchment_bands(make_project, run_cli, tmp_path):
+    # a band nobody reaches (0.01 min): said in the bundle (table and manifest), not only on stderr
+    recipes = {"c": {"title": "Restid", "layers": ["boundary"], "analyses": [
+        {"type": "catchments", "sites": "investment_sites", "roads": "roads", "minutes": [0.01, 60]}]}}
+    project = make_project(recipes=recipes)
+    out = tmp_path / "bundle"
+    result = run_cli("report", "--catalog", project / "layers", "--no-figures", "--out", out)
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    tables = [t for r in manifest["recipes"] for a in r["analyses"] for t in a["tables"]]
+    assert "tables/c__unreachable_bands.csv" in tables
+    assert "0.01" in (out / "tables" / "c__unreachable_bands.csv").read_text(encoding="utf-8")
+
+
+OSM = """<?xml version="1.0" encoding="UTF-8"?>
+<osm version="0.6">
+ <node id="1" lat="66.60" lon="19.80"/><node id="2" lat="66.61" lon="19.81"/>
+ <node id="3" lat="66.62" lon="19.82"/><node id="4" lat="66.63" lon="19.83"/>
+ <way id="10"><nd ref="1"/><nd ref="2"/><tag k="highway" v="primary"/></way>
+ <way id="11"><nd ref="3"/><nd ref="4"/><tag k="waterway" v="river"/></way>
+ <way id="12"><nd ref="2"/><nd ref="3"/><tag k="power" v="line"/></way>
+</osm>
+"""
+
+
+def test_osm_ways_without_highway_are_not_roads(run_cli, tmp_path):
+    path = tmp_path / "area.osm"
+    path.write_text(OSM, encoding="utf-8")
+    result = run_cli("inspect", path, "--layer", "roads")
+    assert result.exit_code == 0, result.output
+    rows = [ln for ln in result.output.splitlines() if "feature" in ln.lower()]
+    assert rows and any(" 1" in ln for ln in rows) and not any(" 3" in ln for ln in rows), result.output
