@@ -24,7 +24,7 @@ def catchments_title(season: str, language: str) -> str:
 def site_names(sites: gpd.GeoDataFrame) -> dict[str, str]:
     """``site_id -> name`` of a sites layer (the id where it has no ``name`` column)."""
     ids = sites["site_id"].astype(str)
-    return dict(zip(ids, sites["name"].astype(str) if "name" in sites.columns else ids))
+    return dict(zip(ids, sites["name"].astype(str) if "name" in sites.columns else ids, strict=True))
 
 
 def labelled_bands(frame: gpd.GeoDataFrame, names: Mapping[str, str], language: str = "sv") -> gpd.GeoDataFrame:

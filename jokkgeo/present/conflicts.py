@@ -55,7 +55,8 @@ def conflict_layers(result: Any, *, language: str, title: str | None = None, ill
     if len(geoms):
         types = geoms.geometry.geom_type.str.replace("Multi", "")
         popup = conflict_popup(lang)
-        for kind, geom_type, suffix in (("polygon", "Polygon", ""), ("line", "LineString", i18n.text("report.routes", lang))):
+        parts = (("polygon", "Polygon", ""), ("line", "LineString", i18n.text("report.routes", lang)))
+        for kind, geom_type, suffix in parts:
             part = geoms[(types == geom_type).to_numpy()]
             if not len(part):
                 continue

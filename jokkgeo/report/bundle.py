@@ -190,9 +190,10 @@ def write_bundle(root: Path, runs: list[RecipeRun], store: LayerStore, *, settin
             written_layers: list[str] = []
             specs = [store.catalogue[lid] for lid in out.inputs if lid in store.catalogue]
 
-            def meta(name: str, spec: Any = spec, out: Any = out, specs: list[Any] = specs) -> LayerMetadata:
+            def meta(name: str, spec: Any = spec, out: Any = out, specs: list[Any] = specs, rid: str = rid,
+                     title: str = run.document.title) -> LayerMetadata:
                 return result_metadata(
-                    i18n.text("meta.title", lang, recipe=run.document.title, name=name),
+                    i18n.text("meta.title", lang, recipe=title, name=name),
                     i18n.text("meta.result", lang, name=name, type=spec.type, recipe=rid),
                     specs=specs, provenance=out.provenance, caveats=out.caveats, language=lang)
             for name, gdf in out.results.items():

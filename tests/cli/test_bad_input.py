@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import TOY_RULES, toy_layers, write_yaml  # tests/conftest.py (rootdir on sys.path)
 
 BOMB = (
