@@ -42,6 +42,14 @@ from jokkgeo.i18n import text
 
 log = logging.getLogger(__name__)
 
+# Ranges checked before any work (extreme values ended in "Internal error" after minutes of work)
+MAX_SNAP_M = 200_000.0
+"""Largest --max-snap-m: an off-road leg longer than 200 km is no catchment."""
+MAX_BUFFER_M = 10_000.0
+"""Largest --buffer-m (corridor half-width around reached roads)."""
+MIN_CELL_M, MAX_CELL_M = 5.0, 5_000.0
+"""--cell-m range: finer grids do not fit in memory on a municipality, coarser ones say nothing."""
+
 
 
 def _csv(value: str | None) -> list[str]:
@@ -82,11 +90,11 @@ def parse_minutes(value: str) -> list[float]:
               help="Travel from places to the site (commuting) or from the site outwards.")
 @click.option("--access-speed", "access_speed_kph", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
               help="Speed (km/h) of the straight off-road leg from a site or place to the nearest road.")
-@click.option("--max-snap-m", type=click.FloatRange(min=0), default=10_000.0, show_default=True,
+@click.option("--max-snap-m", type=click.FloatRange(min=0, max=MAX_SNAP_M, min_open=True), default=10_000.0, show_default=True,
               help="A site farther than this (m) from an open road is an error.")
-@click.option("--buffer-m", type=click.FloatRange(min=0), default=250.0, show_default=True,
+@click.option("--buffer-m", type=click.FloatRange(min=0, max=MAX_BUFFER_M), default=250.0, show_default=True,
               help="Half-width (m) of the catchment corridor around reached roads.")
-@click.option("--cell-m", type=click.FloatRange(min=1), default=50.0, show_default=True,
+@click.option("--cell-m", type=click.FloatRange(min=MIN_CELL_M, max=MAX_CELL_M), default=50.0, show_default=True,
               help="Grid cell (m) of the approximate polygons.")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Output GeoPackage (.gpkg).")
@@ -103,17 +111,18 @@ def command(sites_layer: str, site_ids: str | None, minutes_text: str, season: s
     import geopandas as gpd
     import pandas as pd
 
-    from jokkgeo.errors import DataSourceError, OutputExistsError
+    from jokkgeo.errors import DataSourceError
     from jokkgeo.io.configs import read_catalogue
     from jokkgeo.io.write import write_gpkg_layers
+    from jokkgeo.io.write import check_output_path
+    from jokkgeo.present.metadata import command_metadata
     from jokkgeo.study.store import LayerStore
     from jokkgeo.workflows.catchments import CatchmentOptions, run_catchments
 
     minutes = parse_minutes(minutes_text)
     if out_path.suffix.lower() != ".gpkg":
         raise DataSourceError(f"--out {out_path}: catchments are written as a GeoPackage; give a .gpkg path")
-    if out_path.exists() and not overwrite:
-        raise OutputExistsError(f"{out_path} exists; pass --overwrite to replace it")
+    check_output_path(out_path, overwrite=overwrite, kind="file")  # a bad --out fails now, not after the run
     settings, catalog = make_settings(catalog_dir, overwrite=overwrite, allow_outside=allow_outside)
     catalogue = read_catalogue(catalog, root=settings.project_root, allow_outside=allow_outside)
     if places_text is None:
@@ -154,7 +163,10 @@ def command(sites_layer: str, site_ids: str | None, minutes_text: str, season: s
         layers["warnings"] = pd.DataFrame({"warning": run.warnings})
     layers["parameters"] = pd.DataFrame({"key": list(params), "value": [json.dumps(v, ensure_ascii=False, default=str)
                                                                          for v in params.values()]})
-    write_gpkg_layers(layers, out_path, overwrite=overwrite)
+    used = [sites_layer, run.roads_layer, *run.places]
+    metadata = command_metadata("catchments", specs=[catalogue[lid] for lid in used if lid in catalogue],
+                                provenance=result.provenance, language=language)
+    write_gpkg_layers(layers, out_path, overwrite=overwrite, metadata=metadata)
     if not is_quiet():
         click.echo(text("cli.wrote_layers", language, path=out_path, layers=", ".join(layers)), err=True)
     for line in summary_lines(result.polygons, run.totals, {pid: catalogue[pid].label(language) for pid in run.places},

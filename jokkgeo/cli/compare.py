@@ -89,21 +89,22 @@ def write_comparison(comp: Any, out: Path, *, language: str = "sv", overwrite: b
         Summary text (default: built from ``comp``).
     """
     from jokkgeo.io.write import write_figure, write_gpkg_layers, write_table, write_text
-    from jokkgeo.render.compare import (comparison_document, comparison_figure_of, comparison_html, pane_titles,
-                                        result_layers)
-    from jokkgeo.present.comparison import summary_text
+    from jokkgeo.present.comparison import comparison_document, pane_titles, result_layers, summary_text
+    from jokkgeo.present.metadata import command_metadata, comparison_specs
+    from jokkgeo.render.compare import comparison_figure_of, comparison_html
 
     paths = output_paths(out, figure=figure)
     existing = [str(p) for p in paths.values() if p.exists()]
     if existing and not overwrite:
         raise OutputExistsError(f"{', '.join(existing)} already exist(s); pass --overwrite to replace")
     layers = {name: gdf for name, gdf in result_layers(comp).items()}
-    write_gpkg_layers(layers, paths["gpkg"], overwrite=overwrite)
+    metadata = command_metadata("compare", specs=comparison_specs(comp), provenance=comp, language=language)
+    write_gpkg_layers(layers, paths["gpkg"], overwrite=overwrite, metadata=metadata)
     for name in TABLES:
-        write_table(pd.DataFrame(comp.tables[name]), paths[name], overwrite=overwrite)
+        write_table(pd.DataFrame(comp.tables[name]), paths[name], overwrite=overwrite, metadata=metadata)
     write_text(paths["summary"], summary or summary_text(comp, language=language), overwrite=overwrite)
     doc = comparison_document(comp, language=language)
-    titles = pane_titles(doc, comp)
+    titles = pane_titles(comp, language)
     write_text(paths["map"], comparison_html(doc, titles=titles), overwrite=overwrite)  # side by side, synced
     if figure:
         fig, _axes = comparison_figure_of(doc, titles=titles)
@@ -134,14 +135,18 @@ def command(baseline: str, scenario: str, scenarios_dir: Path | None, out_path: 
     from jokkgeo.io.configs import read_catalogue, read_scenarios
     from jokkgeo.present.comparison import summary_text
     from jokkgeo.workflows.comparison import run_comparison
+    from jokkgeo.io.write import check_output_path
 
     settings, catalog_dir = make_settings(catalog_dir, overwrite=overwrite, allow_outside=allow_outside,
                                           language=language)
     if out_path is not None:
         paths = output_paths(out_path, figure=not no_figure)
+        check_output_path(out_path, overwrite=True, kind="file")  # name, folder: before any other look at it
         existing = [str(p) for p in paths.values() if p.exists()]
         if existing and not overwrite:  # fail before the (long) run
             raise OutputExistsError(f"{', '.join(existing)} already exist(s); pass --overwrite to replace")
+        for path in paths.values():  # read-only folder, newline or too-long name: now, not after the run
+            check_output_path(path, overwrite=overwrite, kind="file")
     catalogue = read_catalogue(catalog_dir, allow_outside=allow_outside)
     sdir = scenarios_dir if scenarios_dir is not None else settings.project_root / "scenarios"
     scenarios = read_scenarios(sdir, root=settings.project_root, catalogue=catalogue,

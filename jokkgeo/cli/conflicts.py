@@ -60,17 +60,18 @@ def command(rules_path: Path | None, engine: str, scheduler: str | None, n_worke
     """Find where development meets reindeer herding, national parks and other interests."""
     import geopandas as gpd
 
+    from jokkgeo.errors import DataSourceError
     from jokkgeo.io.configs import read_catalogue
-    from jokkgeo.errors import DataSourceError, OutputExistsError
     from jokkgeo.io.write import write_gpkg_layers
+    from jokkgeo.io.write import check_output_path
+    from jokkgeo.present.metadata import command_metadata
     from jokkgeo.study.store import LayerStore
     from jokkgeo.workflows.conflicts import ConflictOptions, run_conflicts
     from jokkgeo.workflows.rules import resolve_rules
 
     if out_path.suffix.lower() != ".gpkg":
         raise DataSourceError(f"--out {out_path}: conflicts are written as a GeoPackage; give a .gpkg path")
-    if out_path.exists() and not overwrite:
-        raise OutputExistsError(f"{out_path} exists; pass --overwrite to replace it")
+    check_output_path(out_path, overwrite=overwrite, kind="file")  # a bad --out fails now, not after the run
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
     if n_jobs is not None and engine != "local":
@@ -96,7 +97,10 @@ def command(rules_path: Path | None, engine: str, scheduler: str | None, n_worke
     out["caveats"] = pd.DataFrame({"caveat": result.caveats})
     if run.skipped:
         out["skipped_rules"] = pd.DataFrame(run.skipped, columns=["rule_id", "missing"])
-    write_gpkg_layers(out, out_path, overwrite=overwrite)
+    used = list(dict.fromkeys([*run.layer_ids, *result.provenance.inputs]))
+    metadata = command_metadata("conflicts", specs=[catalogue[lid] for lid in used if lid in catalogue],
+                                provenance=result.provenance, language=language)
+    write_gpkg_layers(out, out_path, overwrite=overwrite, metadata=metadata)
     for line in result_lines(run, out_path, engine, language):
         click.echo(line)
 

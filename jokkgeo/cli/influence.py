@@ -47,6 +47,8 @@ def command(rules_path: Path | None, resolution_m: float, levels: str, density_w
     from jokkgeo.io.configs import read_catalogue
     from jokkgeo.errors import OutputExistsError
     from jokkgeo.io.write import write_raster, write_table, write_text
+    from jokkgeo.io.write import check_output_path
+    from jokkgeo.present.metadata import command_metadata
     from jokkgeo.study.store import LayerStore
     from jokkgeo.workflows.influence import InfluenceOptions, run_influence
     from jokkgeo.workflows.rules import resolve_rules
@@ -57,6 +59,8 @@ def command(rules_path: Path | None, resolution_m: float, levels: str, density_w
         raise click.BadParameter(f"'{levels}' is not a comma-separated list of numbers", param_hint="--levels")
     if not level_values or any(not 0 < v <= 1 for v in level_values):
         raise click.BadParameter("levels must lie in (0, 1]", param_hint="--levels")
+    # a bad --out (read-only, newline, too long, a file in the way) fails now, not after the run
+    check_output_path(out_dir / "influence.json", overwrite=True, kind="file")
     if (out_dir / "influence.json").exists() and not overwrite:
         raise OutputExistsError(f"{out_dir} already holds influence results; pass --overwrite to replace them")
     settings, catalog = make_settings(catalog_dir, overwrite=overwrite, allow_outside=allow_outside,
@@ -73,14 +77,16 @@ def command(rules_path: Path | None, resolution_m: float, levels: str, density_w
     if not is_quiet():
         click.echo(text("cli.influence.grid", language, w=w, h=h, res=format_number(resolution_m, language, digits=2),
                         bounds=tuple(round(b) for b in res.grid.bounds)), err=True)
+    metadata = command_metadata("influence", specs=[catalogue[lid] for lid in run.layer_ids if lid in catalogue],
+                                provenance=res.provenance, language=language)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, arr in res.surfaces.items():
         path = write_raster(arr, out_dir / f"{name}.tif", transform=res.grid.transform, crs=res.grid.crs,
-                            nodata=res.nodata, overwrite=overwrite)
+                            nodata=res.nodata, overwrite=overwrite, metadata=metadata)
         written.append(path.name)
     if not res.zonal.empty:
-        write_table(res.zonal, out_dir / "sameby_shares.csv", overwrite=overwrite)
+        write_table(res.zonal, out_dir / "sameby_shares.csv", overwrite=overwrite, metadata=metadata)
         written.append("sameby_shares.csv")
     meta = {"params": {**res.params, "bounds": list(res.grid.bounds), "shape": list(res.grid.shape)},
             "nodata": res.nodata, "files": written, "citations": res.citations, "caveats": res.caveats}

@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 
 from jokkgeo.errors import OutputExistsError
+from jokkgeo.errors import DataSourceError
+from jokkgeo.io.write import check_output_path, os_error_message
 from jokkgeo.io.configs import default_rules_path
 from jokkgeo.settings import STUDY_FOLDERS, default_study_root
 
@@ -51,12 +53,21 @@ def write_project(directory: Path, *, overwrite: bool = False) -> list[Path]:
     OutputExistsError
         ``directory`` is a file, or a non-empty folder and ``overwrite`` is not set.
     """
+    # name (newline, length), a file in the way, a read-only parent: refused before anything is copied
+    check_output_path(directory / "README.md", overwrite=True, kind="file")
     if directory.exists() and not directory.is_dir():
         raise OutputExistsError(f"{directory}: exists and is not a folder; choose another path")
     if directory.is_dir() and any(directory.iterdir()) and not overwrite:
         raise OutputExistsError(
             f"{directory}: folder is not empty; choose an empty or new folder, or pass --overwrite"
         )
+    try:
+        return _copy_study(directory)
+    except OSError as exc:
+        raise DataSourceError(os_error_message(directory, exc)) from None
+
+
+def _copy_study(directory: Path) -> list[Path]:
     source = default_study_root()
     directory.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []

@@ -22,6 +22,7 @@ from jokkgeo.i18n import cli as cli_texts
 from jokkgeo.i18n import render as render_texts
 from jokkgeo.i18n import report as report_texts
 from jokkgeo.i18n import workflows as workflows_texts
+from jokkgeo.i18n import present as present_texts
 
 LANGUAGES: tuple[str, ...] = ("sv", "en")
 """Languages of planner-facing text; the first is the default."""
@@ -36,6 +37,7 @@ _TABLES: tuple[Mapping[str, tuple[str, str]], ...] = (
     render_texts.TEXTS,
     report_texts.TEXTS,
     workflows_texts.TEXTS,
+    present_texts.TEXTS,
 )
 
 

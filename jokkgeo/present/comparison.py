@@ -1,10 +1,17 @@
-"""The written summary of a scenario comparison, built from the comparison's tables.
+"""A scenario comparison for people: the written summary and the difference map, from the comparison's data.
 
 :func:`comparison_summary` returns a :class:`ComparisonSummary` (title, description,
 sections of points, caveats); :meth:`ComparisonSummary.text` is the plain text that
 ``jokkgeo compare`` prints and writes (``<out>__summary.txt``) and
 :meth:`ComparisonSummary.notes` the lines the report's index page shows — taken from
 the structure, never parsed back out of the formatted text.
+
+:func:`comparison_document` builds the :class:`~jokkgeo.render.document.MapDocument` both
+renderers draw: one map with three layer groups — *Nuläge/Baseline*, *Scenario* and
+*Skillnader/Differences* (gained and lost catchment areas, new/removed/changed conflicts,
+new/removed migration-route crossings); :func:`pane_titles` gives the title strips of the
+side-by-side panes (from the studies' labels), :func:`result_layers` the difference layers
+for a GeoPackage. Drawing is :mod:`jokkgeo.render.compare`.
 """
 
 from __future__ import annotations
@@ -14,9 +21,52 @@ from typing import Any
 
 import pandas as pd
 
+from collections.abc import Sequence
+from dataclasses import replace
+
+import geopandas as gpd
+import numpy as np
+
+from jokkgeo import i18n
 from jokkgeo.config.rules import SEVERITY_RANK
-from jokkgeo.render.compare import MAX_ROWS, SEVERITY_WORDS, _T, _label, _lang, _minutes, _num, site_names
-from jokkgeo.render.document import text
+from jokkgeo.i18n import format_number
+from jokkgeo.render.compare import comparison_figure_of, comparison_html, group_names
+from jokkgeo.render.document import MapDocument, MapLayer, layer_from_spec, text
+from jokkgeo.render.styles import Categorical, CategoryClass, LayerStyle, band_style
+
+MAX_ROWS = 6
+"""Points shown per summary section (the rest: "… and N more (see table …)")."""
+
+
+def _lang(language: str) -> str:
+    return i18n.lang(language)
+
+
+def _num(value: float, language: str, *, digits: int = 1, signed: bool = False) -> str:
+    return format_number(value, language, digits=digits, signed=signed)
+
+
+def _minutes(value: float, band: float, language: str) -> str:
+    """Minutes with one decimal, or two when one decimal would round onto the band limit."""
+    one = round(float(value), 1)
+    return _num(value, language, digits=2 if one == float(band) and float(value) != float(band) else 1)
+
+
+def _label(study: Any, language: str) -> str:
+    return study.scenario.label(language)
+
+
+def site_names(comp: Any) -> dict[str, str]:
+    """``site_id -> name`` from the studies' site layers (ids where no name is known)."""
+    names: dict[str, str] = {}
+    for res in (comp.baseline, comp.scenario):
+        study = res.study
+        lid = study.parameters.get("catchments", {}).get("site_layer", "investment_sites")
+        if lid in study:
+            gdf = study.layer(lid)
+            if "site_id" in gdf.columns and "name" in gdf.columns:
+                names.update(zip(gdf["site_id"].astype(str), gdf["name"].astype(str)))
+    return names
 
 
 @dataclass(frozen=True)
@@ -94,7 +144,7 @@ def comparison_summary(comp: Any, *, language: str = "sv") -> ComparisonSummary:
         ``"sv"`` (default) or ``"en"``.
     """
     lang = _lang(language)
-    t = _T[lang]
+    t = {key[len("summary."):]: i18n.text(key, lang) for key in i18n.present_texts.TEXTS if key.startswith("summary.")}
     names = site_names(comp)
     base, scen = comp.baseline.study, comp.scenario.study
     b = _Builder(t["head"].format(scen=_label(scen, lang), base=_label(base, lang)))
@@ -174,7 +224,7 @@ def comparison_summary(comp: Any, *, language: str = "sv") -> ComparisonSummary:
     if cc.empty:
         b.point(t['conf_none'])
     else:
-        words = SEVERITY_WORDS[lang]
+        words = {s: i18n.text(f"severity_word.{s}", lang) for s in ("major", "moderate", "minor")}
         new = cc[cc["status"] == "new"]
         sev = ", ".join(f"{int((new['severity_scenario'] == s).sum())} {words[s]}" for s in ("major", "moderate", "minor")
                         if int((new["severity_scenario"] == s).sum()))
@@ -248,9 +298,7 @@ def comparison_summary(comp: Any, *, language: str = "sv") -> ComparisonSummary:
         if spec.caveat_text(lang):
             caveats.append(f"{spec.label(lang)}: {spec.caveat_text(lang)}")
     if any(s.theme == "reindeer_herding" for st in (base, scen) for s in st.specs.values()):
-        from jokkgeo.i18n import text as i18n_text
-
-        caveats.append(i18n_text("caveat.reindeer", lang))
+        caveats.append(i18n.text("caveat.reindeer", lang))
     illus = sorted({spec.label(lang) for res in (comp.baseline, comp.scenario)
                     for lid in res.study.illustrative_layers for spec in
                     [res.study.spec(lid), *res.study.extra_specs.get(lid, ())] if spec.illustrative})
@@ -263,6 +311,214 @@ def comparison_summary(comp: Any, *, language: str = "sv") -> ComparisonSummary:
 
 # ----------------------------------------------------------------------------- map
 
+
+def _status_style(kind: str, *, title: str, language: str, field: str,
+                  values: Sequence[tuple[str, str, str]]) -> LayerStyle:
+    """Categorical style of a status column: ``(value, colour, i18n key of the legend label)``."""
+    lang = _lang(language)
+    classes = tuple(CategoryClass(value=v, color=c, label=i18n.text(key, lang)) for v, c, key in values)
+    return LayerStyle(kind=kind, title=title, color="#333333", fill_color=classes[0].color,
+                      weight=1.0 if kind != "line" else 3.0, fill_opacity=0.6, radius=7.0,
+                      categorical=Categorical(field=field, classes=classes,
+                                              other_label=i18n.text("compare.other", lang)),
+                      z_order=30)
+
+
+def _popup(style: LayerStyle, popup: tuple[tuple[str, str], ...], *, tooltip: str | None) -> LayerStyle:
+    return replace(style, popup=popup, tooltip=tooltip)
+
+
+def comparison_document(comp: Any, *, language: str = "sv", site: str | None = None,
+                        title: str | None = None, extent: tuple[float, float, float, float] | None = None,
+                        context_layers: Sequence[str] = ("boundary", "investment_sites")) -> MapDocument:
+    """The difference map of a comparison (one document for the HTML map and the figure).
+
+    Parameters
+    ----------
+    comp
+        A :class:`~jokkgeo.workflows.comparison.Comparison`.
+    language
+        ``"sv"`` or ``"en"``.
+    site
+        The site whose catchment bands are drawn for baseline and scenario (default: the first
+        site with a changed catchment, else the first site). Gained/lost areas are drawn for all.
+    title, extent
+        Map title (default from the scenario names) and extent in EPSG:3006 (default: the changes).
+    context_layers
+        Baseline layers drawn for orientation (when present and not restricted).
+
+    Returns
+    -------
+    MapDocument
+        Layers grouped as *Nuläge/Baseline*, *Scenario* and *Skillnader/Differences*.
+    """
+    lang = _lang(language)
+    g_base, g_scen, g_diff = group_names(lang)
+    base, scen = comp.baseline.study, comp.scenario.study
+    names = site_names(comp)
+    layers: list[MapLayer] = []
+
+    # differences (top of the legend)
+    cc = comp.layers["catchment_changes"].copy()
+    if len(cc):
+        cc["site_name"] = cc["site_id"].astype(str).map(names).fillna(cc["site_id"].astype(str))
+        cc["area_km2"] = (cc["area_m2"] / 1e6).round(2)
+        t = i18n.text("compare.gained_lost_catchment_area", lang)
+        style = _status_style("polygon", title=t, language=lang, field="change", values=(
+            ("gained", "#1a9850", "compare.status.gained"), ("lost", "#d73027", "compare.status.lost")))
+        style = _popup(style, (("site_name", i18n.text("compare.workplace", lang)),
+                               ("minutes", i18n.text("compare.band_min", lang)),
+                               ("change", i18n.text("compare.change", lang)),
+                               ("area_km2", i18n.text("compare.area_km", lang))), tooltip="site_name")
+        layers.append(MapLayer(id="diff_catchments", title=t, group=g_diff, style=style,
+                               data=cc.sort_values("minutes", ascending=False, kind="stable")))
+    restricted = any(s.restricted for st in (base, scen) for s in st.specs.values() if s.theme == "reindeer_herding")
+    confl = comp.layers["conflict_changes"]
+    if len(confl):
+        layers.extend(_conflict_change_layers(confl, lang, group=g_diff, restricted=restricted))
+    xc = comp.layers["crossing_changes"]
+    if len(xc):
+        t = i18n.text("compare.new_removed_migration_route_crossings", lang)
+        style = _status_style("point", title=t, language=lang, field="status", values=(
+            ("new", "#67001f", "compare.status.new_crossing"),
+            ("removed", "#2166ac", "compare.status.removed_crossing")))
+        style = _popup(style, (("status", i18n.text("compare.status", lang)),
+                               ("route_label", i18n.text("compare.migration_route", lang)),
+                               ("infra_label", i18n.text("compare.infrastructure", lang))), tooltip="route_label")
+        layers.append(MapLayer(id="diff_crossings", title=t, group=g_diff, style=style, data=xc, restricted=restricted))
+
+    layers.extend(_band_layers(comp, site, names, lang, groups=(g_base, g_scen)))
+    layers.extend(_scenario_layers(base, scen, lang, group=g_scen))
+    # context from the baseline
+    for lid in context_layers:
+        if lid in base and not base.spec(lid).restricted:
+            layers.append(layer_from_spec(base.spec(lid), base.layer(lid), language=lang, group=g_base))
+
+    if title is None:
+        title = i18n.text("compare.title", lang, scen=_label(scen, lang), base=_label(base, lang))
+    if extent is None:
+        extent = _changes_extent([lay for lay in layers if lay.group in (g_diff, g_scen)])
+    caveats = [text("approximate", lang)] + [c for c in comp.caveats]
+    return MapDocument(id=f"compare_{base.name}_{scen.name}", title=title,
+                       description=scen.scenario.description_text(lang) or "", layers=layers, extent=extent,
+                       caveats=list(dict.fromkeys(caveats)), language=lang)
+
+
+def _conflict_change_layers(confl: gpd.GeoDataFrame, lang: str, *, group: str, restricted: bool) -> list[MapLayer]:
+    import shapely
+
+    t = i18n.text("compare.new_removed_changed_conflicts", lang)
+    data = confl[confl.geometry.notna() & ~confl.geometry.is_empty].copy()
+    data["severity"] = np.where(data["status"] == "removed", data["severity_baseline"], data["severity_scenario"])
+    style = _status_style("polygon", title=t, language=lang, field="status", values=(
+        ("new", "#b2182b", "compare.status.new_conflict"), ("changed", "#fdae61", "compare.status.changed_conflict"),
+        ("removed", "#4575b4", "compare.status.removed_conflict")))
+    style = _popup(style, (("status", i18n.text("compare.status", lang)), ("rule_id", i18n.text("compare.rule", lang)),
+                           ("dev_label", i18n.text("compare.development", lang)),
+                           ("sens_label", i18n.text("compare.sensitive_feature", lang)),
+                           ("severity", i18n.text("compare.severity", lang))), tooltip="sens_label")
+    kinds = shapely.get_type_id(np.asarray(data.geometry.values, dtype=object))
+    illus = bool(data["illustrative"].astype(bool).any()) if "illustrative" in data.columns else False
+    layers = []
+    for kind, ids, suffix in (("polygon", (3, 6), ""), ("line", (1, 2, 5), "_lines")):
+        part = data[np.isin(kinds, ids)]
+        if len(part):
+            st = style if kind == "polygon" else replace(style, kind="line", weight=4.0)
+            t_part = t if kind == "polygon" else (t + (i18n.text("compare.routes", lang)))
+            layers.append(MapLayer(id=f"diff_conflicts{suffix}", title=t_part, group=group,
+                                   style=st.with_title(t_part), data=part, restricted=restricted, illustrative=illus))
+    return layers
+
+
+def _band_layers(comp: Any, site: str | None, names: dict[str, str], lang: str, *,
+                 groups: tuple[str, str]) -> list[MapLayer]:
+    """Catchment bands of one site, scenario and baseline."""
+    g_base, g_scen = groups
+    if site is None:
+        changed = comp.layers["catchment_changes"]
+        site = str(changed.groupby("site_id")["area_m2"].sum().idxmax()) if len(changed) else (
+            str(comp.layers["catchments_baseline"]["site_id"].iloc[0]) if len(comp.layers["catchments_baseline"]) else None)
+    layers = []
+    for key, group, label in (("catchments_scenario", g_scen, _label(comp.scenario.study, lang)),
+                              ("catchments_baseline", g_base, _label(comp.baseline.study, lang))):
+        bands = comp.layers[key]
+        if site is None or not len(bands):
+            continue
+        bands = bands[bands["site_id"].astype(str) == site].copy()
+        if not len(bands):
+            continue
+        bands["area_km2"] = (bands["area_m2"] / 1e6).round(1)
+        t = i18n.text("compare.travel_time_to", lang, site=names.get(site, site), label=label)
+        style = band_style(sorted(set(bands["minutes"].astype(float))), title=t, language=lang)
+        style = _popup(style, (("minutes", i18n.text("compare.within_minutes", lang)),
+                               ("area_km2", i18n.text("compare.area_km", lang))), tooltip=None)
+        layers.append(MapLayer(id=f"{key}_{site}", title=t, group=group, style=style,
+                               data=bands.sort_values("minutes", ascending=False), show=key == "catchments_scenario"))
+    return layers
+
+
+def _scenario_layers(base: Any, scen: Any, lang: str, *, group: str) -> list[MapLayer]:
+    """What the scenario adds (its own features, with their specs' styles and flags)."""
+    layers = []
+    for lid in scen.layer_ids:
+        extra = scen.extra_specs.get(lid, ())
+        frame = None
+        if lid not in base:
+            frame, specs = scen.layer(lid), [scen.spec(lid)]
+        elif extra:
+            now = scen.layer(lid)
+            if "scenario_layer" in now.columns:
+                frame = now[now["scenario_layer"].notna()]
+            specs = list(extra)
+        if frame is None or not len(frame):
+            continue
+        for spec in specs:
+            part = frame[frame["scenario_layer"] == spec.id] if "scenario_layer" in frame.columns else frame
+            if len(part):
+                layers.append(layer_from_spec(spec, part, language=lang, group=group))
+    return layers
+
+
+def _changes_extent(layers: list[MapLayer], pad: float = 15_000.0) -> tuple[float, float, float, float] | None:
+    boxes = [lay.data.total_bounds for lay in layers if lay.data is not None and len(lay.data)]
+    if not boxes:
+        return None
+    arr = np.asarray(boxes)
+    return (float(arr[:, 0].min() - pad), float(arr[:, 1].min() - pad),
+            float(arr[:, 2].max() + pad), float(arr[:, 3].max() + pad))
+
+
+def pane_titles(comp: Any, language: str = "sv") -> tuple[str, str]:
+    """Title strips of the two panes, from the studies' labels.
+
+    ``"Nuläge: <baseline>"`` (just the label when it already starts with the group name) and
+    ``"Scenario: <scenario> – med skillnader"``.
+    """
+    lang = _lang(language)
+    g_base, g_scen, _g_diff = group_names(lang)
+    b, s = _label(comp.baseline.study, lang), _label(comp.scenario.study, lang)
+    left = b if b.startswith(g_base) else i18n.text("compare.pane_title", lang, group=g_base, label=b)
+    right = i18n.text("compare.pane_title_scenario", lang, group=g_scen, label=s,
+                      with_diff=i18n.text("compare.with_differences", lang))
+    return left, right
+
+
+def comparison_map(comp: Any, *, language: str = "sv", **kwargs: Any) -> str:
+    """The side-by-side difference map as a complete HTML page (:func:`jokkgeo.render.compare.comparison_html`)."""
+    doc = comparison_document(comp, language=language, **kwargs)
+    return comparison_html(doc, titles=pane_titles(comp, language))
+
+
+def comparison_figure(comp: Any, *, language: str = "sv", **kwargs: Any) -> tuple[Any, Any]:
+    """The matching print figure ``(fig, (ax_baseline, ax_scenario))``: two panels, one legend (A4 landscape)."""
+    doc = comparison_document(comp, language=language, **kwargs)
+    return comparison_figure_of(doc, titles=pane_titles(comp, language))
+
+
+def result_layers(comp: Any) -> dict[str, gpd.GeoDataFrame]:
+    """Difference layers for a GeoPackage (EPSG:3006), named as in the CSV tables."""
+    return {name: comp.layers[name] for name in ("catchment_changes", "conflict_changes", "crossing_changes",
+                                                 "catchments_baseline", "catchments_scenario")}
 
 
 def summary_text(comp: Any, *, language: str = "sv") -> str:
@@ -278,4 +534,15 @@ def summary_text(comp: Any, *, language: str = "sv") -> str:
     return comparison_summary(comp, language=language).text()
 
 
-__all__ = ["ComparisonSummary", "SummarySection", "comparison_summary", "summary_text"]
+__all__ = [
+    "ComparisonSummary",
+    "SummarySection",
+    "comparison_document",
+    "comparison_figure",
+    "comparison_map",
+    "comparison_summary",
+    "pane_titles",
+    "result_layers",
+    "site_names",
+    "summary_text",
+]

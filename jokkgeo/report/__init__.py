@@ -10,9 +10,11 @@ catalogue and writes one folder::
     DIR/tables/<id>__<name>.csv    result tables
     DIR/manifest.json        inputs (sha256, licence), parameters, versions, caveats, time
 
-The whole folder is built in a temporary sibling folder and renamed into place,
-so a failed run leaves an earlier bundle untouched; an existing folder is only
-replaced with ``overwrite=True``. With ``public=True`` restricted layers (and
+The whole folder is built in a temporary sibling folder
+(:func:`jokkgeo.io.write.atomic_dir`) and renamed into place, so a failed run leaves an
+earlier bundle untouched; it carries the marker file ``.jokkgeo-bundle``, and an existing
+folder is only replaced with ``overwrite=True`` *and* when it carries that marker (or is
+empty) — ``--out data --overwrite`` is refused and nothing deleted. With ``public=True`` restricted layers (and
 analysis results derived from them) are left out and listed in the manifest.
 
 Analyses are dispatched through the explicit table :data:`~jokkgeo.report.runners.RECIPE_TYPES`
@@ -23,9 +25,6 @@ Analyses are dispatched through the explicit table :data:`~jokkgeo.report.runner
 from __future__ import annotations
 
 import logging
-import os
-import shutil
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -36,6 +35,7 @@ from jokkgeo.config.recipes import Recipe
 from jokkgeo.errors import OutputExistsError
 from jokkgeo.io.configs import read_catalogue, read_recipes
 from jokkgeo.report.bundle import write_bundle
+from jokkgeo.io.write import atomic_dir, check_output_path
 from jokkgeo.report.runners import RECIPE_TYPES, AnalysisOutput, RecipeContext, RecipeRun, Runner, run_recipe
 from jokkgeo.settings import Settings
 from jokkgeo.study.store import LayerStore
@@ -89,10 +89,8 @@ def build_report(
     """
     types = RECIPE_TYPES if recipe_types is None else recipe_types
     out_dir = Path(out_dir)
-    if out_dir.exists() and not settings.overwrite:
-        raise OutputExistsError(f"{out_dir}: already exists; pass --overwrite to replace the report folder")
-    if out_dir.exists() and not out_dir.is_dir():
-        raise OutputExistsError(f"{out_dir}: exists and is not a folder; choose another --out")
+    # before any work: a bad name, a read-only place or a folder jokkgeo did not write fails in a second
+    check_output_path(out_dir, overwrite=settings.overwrite, kind="dir")
     if catalogue is None:
         catalogue = read_catalogue(settings.catalog_dir, root=settings.project_root,
                                    allow_outside=settings.allow_outside)
@@ -111,20 +109,10 @@ def build_report(
                   title=recipe.label(settings.language)))
         runs.append(run_recipe(recipe, ctx, types))
 
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
-    try:
+    # built in a temporary sibling carrying the jokkgeo marker, renamed into place; an existing folder
+    # is replaced only when jokkgeo wrote it; temporary folders of killed runs are removed
+    with atomic_dir(out_dir, overwrite=settings.overwrite) as tmp:
         manifest = write_bundle(tmp, runs, store, settings=settings, public=public, figures=figures, now=now)
-        if out_dir.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-            os.replace(out_dir, old / "bundle")
-            os.replace(tmp, out_dir)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, out_dir)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
     log.info("report written to %s (%d recipes)", out_dir, len(runs))
     return manifest
 

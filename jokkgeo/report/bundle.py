@@ -20,6 +20,10 @@ import pandas as pd
 from jokkgeo.config.layers import LayerSpec
 from jokkgeo.errors import AnalysisError
 from jokkgeo.report.index import index_html
+from jokkgeo.io.write import BUNDLE_MARKER
+from jokkgeo.io.write import LayerMetadata
+from jokkgeo.present.metadata import result_metadata
+from jokkgeo import i18n
 from jokkgeo.report.runners import RecipeRun
 from jokkgeo.settings import WORKING_CRS, Settings
 from jokkgeo.study.store import LayerStore
@@ -106,7 +110,8 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def _write_gpkg(layers: Mapping[str, gpd.GeoDataFrame], path: Path) -> None:
+def _write_gpkg(layers: Mapping[str, gpd.GeoDataFrame], path: Path,
+               metadata: Mapping[str, LayerMetadata] | None = None) -> None:
     import pyogrio
 
     from jokkgeo.io.write import write_gpkg_layers
@@ -114,7 +119,7 @@ def _write_gpkg(layers: Mapping[str, gpd.GeoDataFrame], path: Path) -> None:
     previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": GPKG_DATE})
     try:
-        write_gpkg_layers(dict(layers), path)
+        write_gpkg_layers(dict(layers), path, metadata=metadata)
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
 
@@ -187,6 +192,8 @@ def write_bundle(root: Path, runs: list[RecipeRun], store: LayerStore, *, settin
 
     lang = settings.language
     results: dict[str, gpd.GeoDataFrame] = {"map_extents": _extent_layer(runs)}
+    metadata: dict[str, LayerMetadata] = {"map_extents": LayerMetadata(
+        i18n.text("meta.extents", lang), i18n.text("meta.extents_description", lang))}
     empty_results: list[str] = []
     recipe_records = []
     for run in runs:
@@ -214,6 +221,14 @@ def write_bundle(root: Path, runs: list[RecipeRun], store: LayerStore, *, settin
         analyses = []
         for spec, out in run.outputs:
             written_layers: list[str] = []
+            specs = [store.catalogue[lid] for lid in out.inputs if lid in store.catalogue]
+
+            def meta(name: str, spec: Any = spec, out: Any = out, specs: list[Any] = specs, rid: str = rid,
+                     title: str = run.document.title) -> LayerMetadata:
+                return result_metadata(
+                    i18n.text("meta.title", lang, recipe=title, name=name),
+                    i18n.text("meta.result", lang, name=name, type=spec.type, recipe=rid),
+                    specs=specs, provenance=out.provenance, caveats=out.caveats, language=lang)
             for name, gdf in out.results.items():
                 if not gdf.geometry.notna().any():
                     # an empty layer has no geometry type; QGIS/GDAL show it as "Unknown"
@@ -221,16 +236,17 @@ def write_bundle(root: Path, runs: list[RecipeRun], store: LayerStore, *, settin
                     continue
                 for part_name, part in _split_by_geometry(f"{rid}__{name}", gdf).items():
                     results[part_name] = _gpkg_ready(part_name, part[part.geometry.notna()])
+                    metadata[part_name] = meta(name)
                     written_layers.append(part_name)
             for name, (array, transform, nodata) in out.rasters.items():
                 from jokkgeo.io.write import write_raster
 
                 write_raster(array, root / "rasters" / f"{rid}__{name}.tif", transform=transform, crs=WORKING_CRS,
-                             nodata=nodata)
+                             nodata=nodata, metadata=meta(name))
             for name, table in out.tables.items():
                 frame = pd.DataFrame(table.drop(columns=table.geometry.name)) if isinstance(
                     table, gpd.GeoDataFrame) else table
-                write_table(frame, root / "tables" / f"{rid}__{name}.csv")
+                write_table(frame, root / "tables" / f"{rid}__{name}.csv", metadata=meta(name))
             analyses.append({
                 "type": spec.type,
                 "recipe_parameters": _jsonable(dict(spec.params)),
@@ -254,7 +270,7 @@ def write_bundle(root: Path, runs: list[RecipeRun], store: LayerStore, *, settin
             "analyses": analyses,
             "caveats": run.document.caveat_lines(),
         })
-    _write_gpkg(results, root / "results.gpkg")
+    _write_gpkg(results, root / "results.gpkg", metadata)
     hashes: dict[Path, str] = {}
     inputs = [_input_record(spec, settings.project_root, hashes) for _, spec in sorted(store.used.items())]
     all_caveats: list[str] = []
@@ -262,7 +278,8 @@ def write_bundle(root: Path, runs: list[RecipeRun], store: LayerStore, *, settin
         for c in rec["caveats"]:
             if c not in all_caveats:
                 all_caveats.append(c)
-    outputs = {p.relative_to(root).as_posix(): sha256_file(p) for p in sorted(root.rglob("*")) if p.is_file()}
+    outputs = {p.relative_to(root).as_posix(): sha256_file(p) for p in sorted(root.rglob("*"))
+               if p.is_file() and p.name != BUNDLE_MARKER}  # the marker holds the time of the run
     manifest: dict[str, Any] = {
         "jokkgeo_report": 1,
         "created_utc": (now or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat(timespec="seconds"),

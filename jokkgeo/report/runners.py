@@ -42,14 +42,16 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from jokkgeo import i18n
 from jokkgeo.config.recipes import AnalysisSpec, Recipe
 from jokkgeo.errors import AnalysisError, CatalogueError, JokkgeoError
-from jokkgeo.render.document import MapDocument, MapLayer, RasterImage, layer_from_spec, text, theme_label
-from jokkgeo.render.styles import band_style, raster_style, severity_style, simple_style
+from jokkgeo.render.document import MapDocument, MapLayer, layer_from_spec, text
+from jokkgeo.present.catchments import catchment_layers, catchments_title, labelled_bands, site_names
+from jokkgeo.present.conflicts import citations_caveat, conflict_layers, shown_geometries, skipped_rule_notes
+from jokkgeo.present.influence import DEFAULT_BINS, influence_layer
+from jokkgeo.present.screening import screening_layer
 from jokkgeo.settings import Settings
 from jokkgeo.study.store import LayerStore
 
@@ -72,6 +74,10 @@ class AnalysisOutput:
     """Things the reader must know (skipped parts, omitted restricted inputs)."""
     rasters: dict[str, tuple[Any, Any, float]] = field(default_factory=dict)
     """``name -> (array, transform, nodata)`` written to ``rasters/<recipe>__<name>.tif`` (EPSG:3006)."""
+    inputs: list[str] = field(default_factory=list)
+    """Catalogue layer ids the outputs were derived from (their caveats, sources, restricted flag)."""
+    provenance: Any = None
+    """The analysis result's :class:`~jokkgeo.results.Provenance` (caveats, citations), if any."""
 
 
 @dataclass
@@ -201,21 +207,7 @@ def _flags(ctx: RecipeContext, ids: Sequence[str]) -> tuple[bool, bool]:
     return ctx.store.flags(ids)
 
 
-def _analysis_group(language: str) -> str:
-    return theme_label("analysis", language)
-
-
 # ------------------------------------------------------------------------------ conflicts
-
-_CONFLICT_POPUP = {
-    "sv": {"rule_id": "Regel", "dev_label": "Exploatering", "sens_label": "Känsligt område", "severity": "Allvarlighet",
-           "distance_m": "Avstånd (m)", "zoi_area_m2": "Påverkad yta (m²)", "zoi_length_m": "Påverkad längd (m)",
-           "reference": "Referens"},
-    "en": {"rule_id": "Rule", "dev_label": "Development", "sens_label": "Sensitive feature", "severity": "Severity",
-           "distance_m": "Distance (m)", "zoi_area_m2": "Affected area (m²)", "zoi_length_m": "Affected length (m)",
-           "reference": "Reference"},
-}
-
 
 def conflicts_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     """Land-use conflicts (:func:`jokkgeo.analysis.conflicts.conflicts`) of development × sensitive layers."""
@@ -260,29 +252,16 @@ def conflicts_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
                         layers=layers)
     if run.skipped:  # rules with nothing to run on: said in the bundle (index notes and a table)
         out.tables["skipped_rules"] = pd.DataFrame(run.skipped, columns=["rule_id", "missing"])
-        out.notes.extend(i18n.text("conflicts.skipped_rule", lang, rule=rule_id,
-                                   side=i18n.text(f"conflicts.side.{side}", lang)) for rule_id, side in run.skipped)
+        out.notes.extend(skipped_rule_notes(run.skipped, lang))
     if run.result is None:
         out.notes.append(i18n.text("report.no_conflict_rule_applies_to", lang))
         return out
     result = run.result
-    ids = list(layers)
-    illustrative, restricted = _flags(ctx, ids)
-    group = _analysis_group(lang)
-    title = spec.get("title_en" if lang == "en" else "title") or (i18n.text("report.conflict_areas", lang))
-    geoms = result.geometries
-    popup = tuple((k, v) for k, v in _CONFLICT_POPUP[lang].items())
+    illustrative, restricted = _flags(ctx, list(layers))
+    out.layers.extend(conflict_layers(result, language=lang, title=spec.get("title_en" if lang == "en" else "title"),
+                                      illustrative=illustrative, restricted=restricted))
+    geoms = shown_geometries(result)
     if len(geoms):
-        geoms = geoms[geoms.geometry.notna() & ~geoms.geometry.is_empty]
-        types = geoms.geometry.geom_type.str.replace("Multi", "")
-        for kind, geom_type, suffix in (("polygon", "Polygon", ""), ("line", "LineString", i18n.text("report.routes", lang))):
-            part = geoms[(types == geom_type).to_numpy()]
-            if not len(part):
-                continue
-            style = severity_style(title=title + suffix, kind=kind, language=lang)
-            style = _with_popup(style, popup)
-            out.layers.append(MapLayer(id=f"conflicts_{kind}", title=title + suffix, group=group, style=style,
-                                       data=part, illustrative=illustrative, restricted=restricted))
         out.results["conflicts"] = geoms
     out.tables["conflicts"] = result.table
     if len(result.zones):
@@ -290,30 +269,16 @@ def conflicts_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     for name, table in result.summaries.items():
         out.tables[f"conflicts_by_{name}"] = table
     if result.crossings is not None and len(result.crossings):
-        cross_title = i18n.text("report.migration_route_crossings", lang)
-        style = simple_style("point", title=cross_title, color="#000000", fill_color="#ffd400", radius=5.0,
-                             weight=1.5, fill_opacity=1.0, z_order=40,
-                             popup=(("route_label", i18n.text("report.route", lang)),
-                                    ("infra_label", i18n.text("report.infrastructure", lang)),
-                                    ("infra_type", i18n.text("report.type", lang))),
-                             tooltip="route_label")
-        out.layers.append(MapLayer(id="crossings", title=cross_title, group=group, style=style,
-                                   data=result.crossings, illustrative=illustrative, restricted=restricted))
         out.results["crossings"] = result.crossings
         if result.crossing_counts is not None:
             out.tables["crossing_counts"] = result.crossing_counts
     out.caveats.extend(result.caveats)
-    if result.citations:
-        refs = "; ".join(f"{v}" for _, v in sorted(result.citations.items()))
-        out.caveats.append((i18n.text("report.zones_of_influence_from", lang)) + refs)
+    refs = citations_caveat(result.citations, lang)
+    if refs:
+        out.caveats.append(refs)
     out.parameters = {**result.params, "development": [d for d, _ in dev], "sensitive": [s for s, _ in sens]}
+    out.inputs, out.provenance = list(layers), result.provenance
     return out
-
-
-def _with_popup(style: Any, popup: tuple[tuple[str, str], ...]) -> Any:
-    from dataclasses import replace
-
-    return replace(style, popup=popup, tooltip="sens_label")
 
 
 # ------------------------------------------------------------------------------ catchments
@@ -325,7 +290,6 @@ def catchments_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     The map shows the *nearest-site* split (each area given to the workplace reached
     fastest, bands nested); ``results.gpkg`` also holds every site's own bands.
     """
-    from dataclasses import replace
 
     from jokkgeo.workflows.catchments import CatchmentOptions, run_catchments
 
@@ -357,41 +321,12 @@ def catchments_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
         minutes=tuple(float(m) for m in minutes), season=spec.get("season", "summer"), sites_layer=sites_id,
         sites_where=where, roads_layer=roads_id, place_layers=(), **kwargs))
     result, sites = run.result, run.sites
-    names = dict(zip(sites["site_id"].astype(str), sites["name"].astype(str) if "name" in sites.columns
-                     else sites["site_id"].astype(str)))
-    group = _analysis_group(lang)
-    season = str(spec.get("season", "summer"))
-    if season in ("summer", "winter", "spring", "autumn"):
-        season = i18n.text(f"report.season.{season}", lang)
-    title = spec.get("title_en" if lang == "en" else "title") or i18n.text("report.travel_time_nearest", lang,
-                                                                            season=season)
-
-    def decorate(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-        frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty].copy()
-        frame["site_name"] = frame["site_id"].astype(str).map(names)
-        frame["area_km2"] = (frame["area_m2"] / 1e6).round(1)
-        unit = "min"
-        frame["label"] = frame["site_name"].astype(str) + " ≤ " + frame["minutes"].map(lambda m: f"{m:g}") + f" {unit}"
-        # widest band first, so nearer bands are drawn on top
-        return frame.sort_values(["minutes", "site_id"], ascending=[False, True], kind="stable")
-
-    nearest = decorate(result.nearest)
-    per_site = decorate(result.polygons)
-    style = band_style(sorted({float(m) for m in minutes}), title=title, language=lang)
-    style = replace(style, popup=(("site_name", i18n.text("report.workplace", lang)),
-                                  ("minutes", i18n.text("report.within_minutes", lang)),
-                                  ("area_km2", i18n.text("report.area_km", lang))),
-                    tooltip="label")
-    out.layers.append(MapLayer(id="catchment_bands", title=title, group=group, style=style, data=nearest))
-    site_title = i18n.text("report.workplaces", lang)
-    out.layers.insert(0, MapLayer(
-        id="catchment_sites", title=site_title, group=group,
-        style=simple_style("point", title=site_title, color="#000000", fill_color="#e7298a", radius=7.0, weight=2.0,
-                           fill_opacity=1.0, label_field="name", tooltip="name", z_order=50,
-                           popup=(("name", i18n.text("report.name", lang)),
-                                  ("type", i18n.text("report.type", lang)),
-                                  ("jobs", i18n.text("report.jobs", lang)))),
-        data=sites))
+    names = site_names(sites)
+    title = spec.get("title_en" if lang == "en" else "title") or catchments_title(str(spec.get("season", "summer")),
+                                                                                 lang)
+    nearest = labelled_bands(result.nearest, names, lang)
+    per_site = labelled_bands(result.polygons, names, lang)
+    out.layers.extend(catchment_layers(nearest, sites, minutes=minutes, language=lang, title=title))
     out.results["catchments_nearest"] = nearest
     out.results["catchments_per_site"] = per_site
     if len(result.snaps):
@@ -399,6 +334,7 @@ def catchments_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     table = pd.DataFrame(per_site.drop(columns=per_site.geometry.name))
     out.tables["catchments_per_site"] = table.sort_values(["site_id", "minutes"], kind="stable")
     out.parameters = {**result.params, "sites": sites_id, "roads": roads_id}
+    out.inputs, out.provenance = [sites_id, roads_id], result.provenance
     out.caveats.append(text("approximate", lang))
     out.notes.extend(result.warnings)
     empty = result.polygons[result.polygons["status"] != "ok"]
@@ -435,23 +371,20 @@ def influence_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     name = spec.get("surface", "combined_nearest")
     if name not in result.surfaces:
         raise spec.fail("surface", f"'{name}' is not one of: {', '.join(sorted(result.surfaces))}")
-    bins = [float(b) for b in spec.get("bins", [0.05, 0.25, 0.5, 0.75])]
-    values = np.asarray(result.surfaces[name], dtype=float)
-    shown = np.where(values < bins[0], np.nan, values)  # negligible influence is left transparent (display only)
-    raster = RasterImage.from_transform(shown, result.grid.transform, nodata=result.nodata)
-    title = spec.get("title_en" if lang == "en" else "title") or (i18n.text("report.influence_of_development_index_0", lang))
+    bins = [float(b) for b in spec.get("bins", list(DEFAULT_BINS))]
     illustrative, restricted = _flags(ctx, [lid for lid in run.layer_ids if lid in layers])
-    out.layers.append(MapLayer(id="influence", title=title, group=_analysis_group(lang),
-                               style=raster_style(title=title, bins=bins, language=lang, floor=True), raster=raster,
-                               illustrative=illustrative, restricted=restricted, show=True))
+    out.layers.append(influence_layer(result.surfaces[name], result.grid.transform, result.nodata, bins=bins,
+                                      language=lang, title=spec.get("title_en" if lang == "en" else "title"),
+                                      illustrative=illustrative, restricted=restricted))
     out.rasters[name] = (result.surfaces[name], result.grid.transform, result.nodata)
     if len(result.zonal):
         out.tables["influence_by_zone"] = result.zonal
     out.parameters = {**result.params, "surface": name}
+    out.inputs, out.provenance = [lid for lid in run.layer_ids if lid in layers], result.provenance
     out.caveats.extend(result.caveats)
-    if result.citations:
-        out.caveats.append((i18n.text("report.zones_of_influence_from", lang))
-                           + "; ".join(v for _, v in sorted(result.citations.items())))
+    refs = citations_caveat(result.citations, lang)
+    if refs:
+        out.caveats.append(refs)
     return out
 
 
@@ -464,7 +397,6 @@ def screening_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     ``candidates`` (default ``housing_land``) against ``sensitive`` layers (conflict rules)
     and, when ``influence_layers`` are given, the other developments' influence.
     """
-    from dataclasses import replace
 
     from jokkgeo.workflows.rules import resolve_rules
     from jokkgeo.workflows.screening import run_screening
@@ -493,31 +425,17 @@ def screening_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
         out.notes.append(i18n.text("report.no_conflict_rule_housing", lang))
     res = run.result
     table = res.table
-    title = spec.get("title_en" if lang == "en" else "title") or (i18n.text("report.housing_land_worst_conflict", lang))
-    style = severity_style(title=title, field="worst_severity", language=lang)
-    none_label = i18n.text("report.no_conflict", lang)
-    from jokkgeo.render.styles import CategoryClass
-
-    cat = style.categorical
-    assert cat is not None
-    cat = replace(cat, classes=(*cat.classes, CategoryClass(value="none", color="#1a9850", label=none_label)))
-    popup_fields = [("name", i18n.text("report.name", lang)), ("locality", i18n.text("report.locality", lang)),
-                    ("dwellings", i18n.text("report.dwellings", lang)),
-                    ("worst_severity", i18n.text("report.worst_conflict", lang)),
-                    ("n_conflicts", i18n.text("report.conflicts", lang)),
-                    ("affected_sameby", i18n.text("report.samebyar", lang)),
-                    ("reindeer_distance_m", i18n.text("report.distance_to_reindeer_land_m", lang)),
-                    ("screening_rank", i18n.text("report.rank", lang))]
-    style = replace(style, categorical=cat, popup=tuple(p for p in popup_fields if p[0] in table.columns),
-                    tooltip="name" if "name" in table.columns else None, z_order=25, fill_opacity=0.75)
-    if "worst_severity" in table.columns:
-        spec_c = ctx.store.catalogue[cand_id]
-        out.layers.append(MapLayer(id="screening", title=title, group=_analysis_group(lang), style=style, data=table,
-                                   illustrative=spec_c.illustrative or _flags(ctx, [s for s, _ in sens])[0],
-                                   restricted=_flags(ctx, [s for s, _ in sens])[1]))
+    illustrative, restricted = _flags(ctx, [s for s, _ in sens])
+    layer = screening_layer(table, language=lang, title=spec.get("title_en" if lang == "en" else "title"),
+                            illustrative=ctx.store.catalogue[cand_id].illustrative or illustrative,
+                            restricted=restricted)
+    if layer is not None:
+        out.layers.append(layer)
     out.results["screening"] = table
     out.tables["screening"] = pd.DataFrame(table.drop(columns=table.geometry.name))
     out.parameters = {**res.params, "candidates": cand_id, "sensitive": [s for s, _ in sens]}
+    out.inputs = list(dict.fromkeys([cand_id, *(s for s, _ in sens), *(i for i, _ in infl)]))
+    out.provenance = res.provenance
     out.caveats.extend(res.caveats)
     if conf is not None:
         out.caveats.extend(c for c in conf.caveats if c not in out.caveats)
@@ -534,17 +452,17 @@ def compare_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     """Baseline vs scenario differences (:mod:`jokkgeo.workflows.comparison`) as map layers, results and tables.
 
     Registered in :data:`jokkgeo.report.ANALYSES`. Recipe section::
-    
+
         analyses:
           - type: compare
             scenario: kallak_rail          # required: a scenarios/NAME.yaml, or a scenario mapping written here
             baseline: kallak_road          # default: baseline (the study without changes); also name or mapping
             scenarios: scenarios           # folder of scenario files (default: scenarios/ of the project)
             site: kallak                   # whose catchment bands are drawn (default: the most changed site)
-    
+
     A scenario written inside the recipe uses the keys of a scenario file
     (``{title: ..., season: winter}``; ``name`` defaults to ``scenario_<i>``).
-    
+
     The map shows baseline and scenario side by side (two synchronised panes; the
     scenario pane carries the differences) and the figure has two matching panels; ``results.gpkg``
     the difference layers, ``tables/`` the difference tables, and the index page the
@@ -554,8 +472,7 @@ def compare_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     """
     from jokkgeo.config.scenarios import BASELINE, ScenarioSet, validate_scenario
     from jokkgeo.io.configs import read_scenarios, scenario_from_data
-    from jokkgeo.present.comparison import comparison_summary
-    from jokkgeo.render.compare import comparison_document, pane_titles, result_layers
+    from jokkgeo.present.comparison import comparison_document, comparison_summary, pane_titles, result_layers
     from jokkgeo.workflows.comparison import run_comparison
 
     for key in spec.params:
@@ -627,8 +544,10 @@ def compare_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
         "scenario_season": scen.season,
         "scenario_parameters": scen.parameters,
         "omitted_restricted": sorted(set(ctx.store.catalogue) - set(catalogue)),
-        "pane_titles": list(pane_titles(doc, comp)),
+        "pane_titles": list(pane_titles(comp, lang)),
     }
+    out.inputs = [lid for lid in catalogue if lid in ctx.store.used]
+    out.provenance = getattr(comp, "provenance", None)
     if ctx.store.public and set(ctx.store.catalogue) - set(catalogue):
         out.notes.append((i18n.text("report.restricted_layers_reindeer_herding_are", lang)))
     return out

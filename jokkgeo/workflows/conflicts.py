@@ -17,11 +17,9 @@ import pandas as pd
 
 from jokkgeo.study.store import LayerStore
 from jokkgeo.workflows.rules import rule_layer_ids, rules_apply, skipped_rules
+from jokkgeo.workflows.rules import ZONES_LAYER
 
 log = logging.getLogger(__name__)
-
-ZONES_LAYER = "reindeer_samebyar"
-"""Catalogue id of the reindeer-herding districts (samebyar); conflicts and influence summarise by it."""
 
 
 @dataclass(frozen=True)

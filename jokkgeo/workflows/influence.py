@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jokkgeo.study.store import LayerStore
-from jokkgeo.workflows.conflicts import ZONES_LAYER, load_rule_layers
+from jokkgeo.workflows.conflicts import load_rule_layers
+from jokkgeo.workflows.rules import ZONES_LAYER
 
 log = logging.getLogger(__name__)
 

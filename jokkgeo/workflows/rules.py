@@ -16,6 +16,9 @@ from typing import Any
 
 from jokkgeo.errors import CatalogueError
 
+ZONES_LAYER = "reindeer_samebyar"
+"""The samebyar layer: zones of the influence shares and of the conflicts' per-sameby summary."""
+
 
 def resolve_rules(path: str | Path | None = None, *, root: Path | None = None, origin: str = "rules",
                   allow_outside: bool = False) -> Any:

@@ -185,7 +185,8 @@ def test_default_report_maps(browser, tmp_path):
 def compare_page(scenario_study, tmp_path_factory):
     """The side-by-side comparison page of the toy scenario study (tests/conftest.py)."""
     from jokkgeo.io.configs import read_catalogue, read_scenarios
-    from jokkgeo.render.compare import comparison_document, comparison_html, comparison_panes, pane_titles
+    from jokkgeo.present.comparison import comparison_document, pane_titles
+    from jokkgeo.render.compare import comparison_html, comparison_panes
     from jokkgeo.study.scenario import prepare_studies
     from jokkgeo.workflows.comparison import StudyRunner
 
@@ -195,7 +196,7 @@ def compare_page(scenario_study, tmp_path_factory):
     comp = StudyRunner(root=root, rules_path=root / "rules.yaml").compare(base, scen)
     doc = comparison_document(comp)
     path = tmp_path_factory.mktemp("cmp") / "compare.html"
-    path.write_text(comparison_html(doc, titles=pane_titles(doc, comp)), encoding="utf-8")
+    path.write_text(comparison_html(doc, titles=pane_titles(comp)), encoding="utf-8")
     return path, [[lay.title for lay in d.layers] for d in comparison_panes(doc)]
 
 

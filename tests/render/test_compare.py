@@ -6,8 +6,7 @@ import pytest
 import yaml
 
 from jokkgeo.io.configs import read_catalogue, read_scenarios
-from jokkgeo.present.comparison import comparison_summary, summary_text
-from jokkgeo.render.compare import comparison_document
+from jokkgeo.present.comparison import comparison_document, comparison_summary, pane_titles, summary_text
 from jokkgeo.render.web import render_html, web_map
 from jokkgeo.study.scenario import prepare_studies
 from jokkgeo.workflows.comparison import StudyRunner
@@ -94,7 +93,7 @@ def test_side_by_side_page_two_synced_panes(comparisons):
     # scenario pane: scenario and differences, plus the same context (no baseline bands)
     assert {"Scenario", "Skillnader"} <= {lay.group for lay in scen.layers}
     assert not any(lay.id.startswith("catchments_baseline") for lay in scen.layers)
-    html = comparison_html(doc)
+    html = comparison_html(doc, titles=pane_titles(comp))
     assert html.count('class="jg-pane-map folium-map"') == 2
     assert 'id="jokkgeo_p0"' in html and 'id="jokkgeo_p1"' in html
     assert "jokkgeo.sync([map_p0,map_p1]);" in html and "J.sync = function" in html
@@ -110,15 +109,15 @@ def test_side_by_side_page_two_synced_panes(comparisons):
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "{{ 7*7 }}" in html and ">49<" not in html
     assert "http://" not in html.replace("http://www.w3.org", "") and "<script src" not in html
-    assert comparison_html(comparison_document(comp)) == html  # deterministic
+    assert comparison_html(comparison_document(comp), titles=pane_titles(comp)) == html  # deterministic
 
 
 def test_side_by_side_page_in_english(comparisons):
-    from jokkgeo.render.compare import comparison_html, pane_titles
+    from jokkgeo.render.compare import comparison_html
 
     comp = comparisons["slow"]
     doc = comparison_document(comp, language="en")
-    left, right = pane_titles(doc, comp)
+    left, right = pane_titles(comp, "en")
     assert left.startswith("Baseline") and right.startswith("Scenario:") and right.endswith("with differences")
     html = comparison_html(doc, titles=(left, right))
     assert ">Legend<" in html and ">Caveats<" in html and "Teckenförklaring" not in html
@@ -140,7 +139,7 @@ def test_shared_legend_lists_identical_layers_once(comparisons):
 
 
 def test_two_panel_figure_shares_one_legend(comparisons):
-    from jokkgeo.render.compare import comparison_figure
+    from jokkgeo.present.comparison import comparison_figure
 
     fig, axes = comparison_figure(comparisons["slow"])
     assert len(axes) == 2

@@ -1,0 +1,80 @@
+"""Catchment results -> map layers and the frames the bundle writes (no analysis, no I/O)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+import geopandas as gpd
+
+from jokkgeo import i18n
+from jokkgeo.present.conflicts import analysis_group
+from jokkgeo.render.document import MapLayer
+from jokkgeo.render.styles import band_style, simple_style
+
+_SEASONS = ("summer", "winter", "spring", "autumn")
+
+
+def catchments_title(season: str, language: str) -> str:
+    """Default title: travel time to the nearest workplace in ``season`` (a known season is translated)."""
+    shown = i18n.text(f"report.season.{season}", language) if season in _SEASONS else season
+    return i18n.text("report.travel_time_nearest", language, season=shown)
+
+
+def site_names(sites: gpd.GeoDataFrame) -> dict[str, str]:
+    """``site_id -> name`` of a sites layer (the id where it has no ``name`` column)."""
+    ids = sites["site_id"].astype(str)
+    return dict(zip(ids, sites["name"].astype(str) if "name" in sites.columns else ids, strict=True))
+
+
+def labelled_bands(frame: gpd.GeoDataFrame, names: Mapping[str, str], language: str = "sv") -> gpd.GeoDataFrame:
+    """Band polygons with ``site_name``, ``area_km2`` and ``label`` (``"<site> ≤ 30 min"``), widest first.
+
+    Missing and empty geometries are left out; nearer bands come later, so they are drawn on top.
+    """
+    frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty].copy()
+    frame["site_name"] = frame["site_id"].astype(str).map(names)
+    frame["area_km2"] = (frame["area_m2"] / 1e6).round(1)
+    frame["label"] = (frame["site_name"].astype(str) + " ≤ " + frame["minutes"].map(lambda m: f"{m:g}")
+                      + " " + i18n.text("report.minutes_unit", language))
+    return frame.sort_values(["minutes", "site_id"], ascending=[False, True], kind="stable")
+
+
+def catchment_layers(nearest: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, *, minutes: Sequence[float],
+                     language: str, title: str) -> list[MapLayer]:
+    """The sites (on top) and the nearest-site bands of a catchments run.
+
+    Parameters
+    ----------
+    nearest
+        :func:`labelled_bands` of the result's ``nearest`` split.
+    sites
+        The sites layer (points with ``name``, ``type``, ``jobs``).
+    minutes
+        The band limits (legend classes).
+    language
+        ``"sv"`` or ``"en"``.
+    title
+        Title of the band layer (see :func:`catchments_title`).
+    """
+    lang = language
+    group = analysis_group(lang)
+    style = band_style(sorted({float(m) for m in minutes}), title=title, language=lang)
+    style = replace(style, popup=(("site_name", i18n.text("report.workplace", lang)),
+                                  ("minutes", i18n.text("report.within_minutes", lang)),
+                                  ("area_km2", i18n.text("report.area_km", lang))),
+                    tooltip="label")
+    site_title = i18n.text("report.workplaces", lang)
+    site_layer = MapLayer(
+        id="catchment_sites", title=site_title, group=group,
+        style=simple_style("point", title=site_title, color="#000000", fill_color="#e7298a", radius=7.0, weight=2.0,
+                           fill_opacity=1.0, label_field="name", tooltip="name", z_order=50,
+                           popup=(("name", i18n.text("report.name", lang)),
+                                  ("type", i18n.text("report.type", lang)),
+                                  ("jobs", i18n.text("report.jobs", lang)))),
+        data=sites)
+    return [site_layer, MapLayer(id="catchment_bands", title=title, group=group, style=style, data=nearest)]
+
+
+
+__all__ = ["catchment_layers", "catchments_title", "labelled_bands", "site_names"]
