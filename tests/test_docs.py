@@ -2,7 +2,7 @@
 
 * every ``jokkgeo <command>`` shown in ``README.md`` and ``docs/*.md`` (code blocks and inline
   code) is a real command, and every ``--option`` shown with it is in that command's ``--help``;
-* every relative link in those files points to an existing file;
+* every relative link in those files (and `data/README.md`) points to an existing file;
 * the README's ``python`` example runs on the default study;
 * the layer rows of ``docs/design.md`` are those of ``tests/test_layering.py``.
 """
@@ -20,9 +20,7 @@ import pytest
 from jokkgeo.cli.main import cli as cli_main
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
-# options the top-level group takes (before or after the command) and --help
-GLOBAL_OPTIONS = {"--help", "--version", "--verbose", "--quiet"}
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), ROOT / "data" / "README.md"]
 
 FENCE = re.compile(r"^```[^\n]*\n(.*?)^```", re.S | re.M)
 INLINE = re.compile(r"`([^`\n]+)`")
@@ -89,8 +87,10 @@ def test_documented_command_and_options_exist(doc: str, line: str) -> None:
     path, cmd = _resolve(words)
     assert path, f"{doc}: `{line}`: no command"
     assert cmd is not None, f"{doc}: `{line}`: 'jokkgeo {' '.join(path)}' is not a command"
-    shown = {w.split("=", 1)[0] for w in words if w.startswith("--")}
-    unknown = shown - _options(cmd) - GLOBAL_OPTIONS
+    first = words.index(path[0])
+    before = {w.split("=", 1)[0] for w in words[:first] if w.startswith("--")}
+    after = {w.split("=", 1)[0] for w in words[first:] if w.startswith("--")}
+    unknown = (before - _options(cli_main) - {"--help"}) | (after - _options(cmd) - {"--help"})
     assert not unknown, f"{doc}: `{line}`: options not in 'jokkgeo {' '.join(path)} --help': {sorted(unknown)}"
 
 
