@@ -56,8 +56,17 @@ def _label(study: Any, language: str) -> str:
     return study.scenario.label(language)
 
 
-def site_names(comp: Any) -> dict[str, str]:
-    """``site_id -> name`` from the studies' site layers (ids where no name is known)."""
+def compared_site_names(comp: Any) -> dict[str, str]:
+    """``site_id -> name`` from the site layers of both studies of a comparison.
+
+    Sites whose layer has no ``name`` column are left out (callers fall back on the id);
+    a scenario's name wins over the baseline's.
+
+    Parameters
+    ----------
+    comp
+        A :class:`~jokkgeo.workflows.comparison.Comparison`.
+    """
     names: dict[str, str] = {}
     for res in (comp.baseline, comp.scenario):
         study = res.study
@@ -145,7 +154,7 @@ def comparison_summary(comp: Any, *, language: str = "sv") -> ComparisonSummary:
     """
     lang = _lang(language)
     t = {key[len("summary."):]: i18n.text(key, lang) for key in i18n.present_texts.TEXTS if key.startswith("summary.")}
-    names = site_names(comp)
+    names = compared_site_names(comp)
     base, scen = comp.baseline.study, comp.scenario.study
     b = _Builder(t["head"].format(scen=_label(scen, lang), base=_label(base, lang)))
     desc = scen.scenario.description_text(lang)
@@ -355,7 +364,7 @@ def comparison_document(comp: Any, *, language: str = "sv", site: str | None = N
     lang = _lang(language)
     g_base, g_scen, g_diff = group_names(lang)
     base, scen = comp.baseline.study, comp.scenario.study
-    names = site_names(comp)
+    names = compared_site_names(comp)
     layers: list[MapLayer] = []
 
     # differences (top of the legend)
@@ -493,6 +502,13 @@ def pane_titles(comp: Any, language: str = "sv") -> tuple[str, str]:
 
     ``"Nuläge: <baseline>"`` (just the label when it already starts with the group name) and
     ``"Scenario: <scenario> – med skillnader"``.
+
+    Parameters
+    ----------
+    comp
+        A :class:`~jokkgeo.workflows.comparison.Comparison`.
+    language
+        ``"sv"`` (default) or ``"en"``.
     """
     lang = _lang(language)
     g_base, g_scen, _g_diff = group_names(lang)
@@ -504,19 +520,45 @@ def pane_titles(comp: Any, language: str = "sv") -> tuple[str, str]:
 
 
 def comparison_map(comp: Any, *, language: str = "sv", **kwargs: Any) -> str:
-    """The side-by-side difference map as a complete HTML page (:func:`jokkgeo.render.compare.comparison_html`)."""
+    """The side-by-side difference map as a complete HTML page (:func:`jokkgeo.render.compare.comparison_html`).
+
+    Parameters
+    ----------
+    comp
+        A :class:`~jokkgeo.workflows.comparison.Comparison`.
+    language
+        ``"sv"`` (default) or ``"en"``.
+    kwargs
+        Passed on to :func:`comparison_document` (``site``, ``title``, ``extent``, ``context_layers``).
+    """
     doc = comparison_document(comp, language=language, **kwargs)
     return comparison_html(doc, titles=pane_titles(comp, language))
 
 
 def comparison_figure(comp: Any, *, language: str = "sv", **kwargs: Any) -> tuple[Any, Any]:
-    """The matching print figure ``(fig, (ax_baseline, ax_scenario))``: two panels, one legend (A4 landscape)."""
+    """The matching print figure ``(fig, (ax_baseline, ax_scenario))``: two panels, one legend (A4 landscape).
+
+    Parameters
+    ----------
+    comp
+        A :class:`~jokkgeo.workflows.comparison.Comparison`.
+    language
+        ``"sv"`` (default) or ``"en"``.
+    kwargs
+        Passed on to :func:`comparison_document` (``site``, ``title``, ``extent``, ``context_layers``).
+    """
     doc = comparison_document(comp, language=language, **kwargs)
     return comparison_figure_of(doc, titles=pane_titles(comp, language))
 
 
 def result_layers(comp: Any) -> dict[str, gpd.GeoDataFrame]:
-    """Difference layers for a GeoPackage (EPSG:3006), named as in the CSV tables."""
+    """Difference layers for a GeoPackage (EPSG:3006), named as in the CSV tables.
+
+    Parameters
+    ----------
+    comp
+        A :class:`~jokkgeo.workflows.comparison.Comparison`.
+    """
     return {name: comp.layers[name] for name in ("catchment_changes", "conflict_changes", "crossing_changes",
                                                  "catchments_baseline", "catchments_scenario")}
 
@@ -540,9 +582,9 @@ __all__ = [
     "comparison_document",
     "comparison_figure",
     "comparison_map",
+    "compared_site_names",
     "comparison_summary",
     "pane_titles",
     "result_layers",
-    "site_names",
     "summary_text",
 ]

@@ -140,7 +140,17 @@ class RecipeRun:
 
 
 def run_recipe(recipe: Recipe, ctx: RecipeContext, recipe_types: Mapping[str, Runner] | None = None) -> RecipeRun:
-    """Load the recipe's layers, run its analyses and build its :class:`MapDocument`."""
+    """Load the recipe's layers, run its analyses and build its :class:`MapDocument`.
+
+    Parameters
+    ----------
+    recipe
+        The map recipe (layers, analyses, extent, legend order).
+    ctx
+        The run's settings and layer store.
+    recipe_types
+        ``analyses[].type -> runner`` (default :data:`RECIPE_TYPES`).
+    """
     recipe_types = RECIPE_TYPES if recipe_types is None else recipe_types
     lang = ctx.language
     layers: list[MapLayer] = []
@@ -210,7 +220,15 @@ def _flags(ctx: RecipeContext, ids: Sequence[str]) -> tuple[bool, bool]:
 # ------------------------------------------------------------------------------ conflicts
 
 def conflicts_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
-    """Land-use conflicts (:func:`jokkgeo.analysis.conflicts.conflicts`) of development × sensitive layers."""
+    """Land-use conflicts (:func:`jokkgeo.analysis.conflicts.conflicts`) of development × sensitive layers.
+
+    Parameters
+    ----------
+    spec
+        The recipe's ``analyses[]`` section (``type: conflicts`` and its keys).
+    ctx
+        The run's settings and layer store.
+    """
     from jokkgeo.workflows.conflicts import ConflictOptions, run_conflicts
     from jokkgeo.workflows.rules import resolve_rules
 
@@ -289,6 +307,13 @@ def catchments_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
 
     The map shows the *nearest-site* split (each area given to the workplace reached
     fastest, bands nested); ``results.gpkg`` also holds every site's own bands.
+
+    Parameters
+    ----------
+    spec
+        The recipe's ``analyses[]`` section (``type: catchments`` and its keys).
+    ctx
+        The run's settings and layer store.
     """
 
     from jokkgeo.workflows.catchments import CatchmentOptions, run_catchments
@@ -351,6 +376,13 @@ def influence_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
 
     ``layers``: the development and zone layers to use; ``surface``: which surface to
     show (default ``combined_nearest``, 0–1); ``resolution_m``: cell size (default 250 m).
+
+    Parameters
+    ----------
+    spec
+        The recipe's ``analyses[]`` section (``type: influence`` and its keys).
+    ctx
+        The run's settings and layer store.
     """
     from jokkgeo.workflows.influence import InfluenceOptions, run_influence
     from jokkgeo.workflows.rules import resolve_rules
@@ -396,6 +428,13 @@ def screening_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
 
     ``candidates`` (default ``housing_land``) against ``sensitive`` layers (conflict rules)
     and, when ``influence_layers`` are given, the other developments' influence.
+
+    Parameters
+    ----------
+    spec
+        The recipe's ``analyses[]`` section (``type: screening`` and its keys).
+    ctx
+        The run's settings and layer store.
     """
 
     from jokkgeo.workflows.rules import resolve_rules
@@ -469,6 +508,13 @@ def compare_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     written summary. All comparisons of one report share one
     :class:`~jokkgeo.workflows.comparison.StudyRunner`, so the baseline is analysed once.
     In a public bundle restricted layers (reindeer herding) are left out of both studies.
+
+    Parameters
+    ----------
+    spec
+        The recipe's ``analyses[]`` section (``type: compare`` and its keys).
+    ctx
+        The run's settings and layer store.
     """
     from jokkgeo.config.scenarios import BASELINE, ScenarioSet, validate_scenario
     from jokkgeo.io.configs import read_scenarios, scenario_from_data
