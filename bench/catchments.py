@@ -318,12 +318,12 @@ def main(argv: list[str] | None = None) -> int:
     warnings.simplefilter("ignore")
     import os
 
-    print("load average (1, 5, 15 min) at start: %.2f %.2f %.2f" % os.getloadavg(), flush=True)
+    print("load average (1, 5, 15 min) at start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()), flush=True)
     if args.only_access:
         net = graph_from_lines(synthetic_roads(100_000))
         print(f"synthetic 100k: {net.n_arcs:,} directed edges, {net.n_nodes:,} nodes", flush=True)
         print_accessibility(time_accessibility(net, pick_sites(net, 50), 100_000), 100_000, 50)
-        print("load average (1, 5, 15 min) at end: %.2f %.2f %.2f" % os.getloadavg())
+        print("load average (1, 5, 15 min) at end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
         return 0
     rows = []
     sizes = [10_000] if args.quick else [10_000, 100_000] + ([1_000_000] if args.large else [])
@@ -344,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     table = pd.DataFrame(rows)
     print("\nSummary")
     print(table.to_string(index=False, float_format=lambda v: f"{v:.3g}"))
-    print("load average (1, 5, 15 min) at end: %.2f %.2f %.2f" % os.getloadavg())
+    print("load average (1, 5, 15 min) at end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     return 0
 
 

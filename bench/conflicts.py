@@ -224,7 +224,7 @@ def default_study(repeat: int) -> list[str]:
     for kind in ENGINES:
         which, n_jobs, label = ENGINES[kind]
 
-        def run():
+        def run(which=which, n_jobs=n_jobs):
             t0 = time.perf_counter()
             res = conflicts(layers, rules=rules, engine=which, n_workers=2, n_jobs=n_jobs, with_crossings=False,
                             with_summaries=False)

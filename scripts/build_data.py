@@ -151,7 +151,7 @@ def build_boundary(src: Path) -> tuple[gpd.GeoDataFrame, dict[str, Any]]:
     relation = {study_code: "study_area", **{c: "neighbour" for c in spec["neighbours"]},
                 **{c: "region" for c in spec["region"]}}
     records = []
-    for code, name in zip(sel["kommun_kod"], sel["kommun"]):
+    for code, name in zip(sel["kommun_kod"], sel["kommun"], strict=True):
         records.append(
             {
                 "code": str(code),
@@ -350,7 +350,7 @@ def build_areas(src: Path, study: Any, clip_to: Any) -> dict[str, gpd.GeoDataFra
         ],
         [_shape(r, clip_to) for r in rows],
     )
-    sameby_geom = dict(zip(out["reindeer_samebyar"]["sameby"], out["reindeer_samebyar"].geometry))
+    sameby_geom = dict(zip(out["reindeer_samebyar"]["sameby"], out["reindeer_samebyar"].geometry, strict=True))
     for key, kind in (("reindeer_calving_land", "kalvningsland"), ("reindeer_core_areas", "karnomrade")):
         rows = spec[key]
         out[key] = _gdf(  # kept inside the (schematic) land of their own sameby
@@ -406,7 +406,7 @@ def build_roads(src: Path) -> tuple[str, gpd.GeoDataFrame, dict[str, Any]]:
     next_id = 100001
     for way in ways:
         seq = [node_id[way["path"][0]]]
-        for a, b in zip(way["path"][:-1], way["path"][1:]):
+        for a, b in zip(way["path"][:-1], way["path"][1:], strict=True):
             (lon_a, lat_a), (lon_b, lat_b) = lonlat[a], lonlat[b]
             (xa, ya), (xb, yb) = _xy(lon_a, lat_a), _xy(lon_b, lat_b)
             pieces = max(1, int(np.ceil(np.hypot(xb - xa, yb - ya) / MAX_SEGMENT_M)))

@@ -113,8 +113,7 @@ def command(sites_layer: str, site_ids: str | None, minutes_text: str, season: s
 
     from jokkgeo.errors import DataSourceError
     from jokkgeo.io.configs import read_catalogue
-    from jokkgeo.io.write import write_gpkg_layers
-    from jokkgeo.io.write import check_output_path
+    from jokkgeo.io.write import check_output_path, write_gpkg_layers
     from jokkgeo.present.metadata import command_metadata
     from jokkgeo.study.store import LayerStore
     from jokkgeo.workflows.catchments import CatchmentOptions, run_catchments

@@ -306,8 +306,6 @@ def _read_frame(path: Path, layer: str | None, encoding: str | None, report: Loa
 
 
 def _read_ogr(path: Path, layer: str | None, encoding: str | None, report: LoadReport) -> gpd.GeoDataFrame:
-    from pyogrio.errors import DataLayerError as OgrLayerError
-    from pyogrio.errors import DataSourceError as OgrSourceError
 
     check_content(path)
     if path.suffix.lower() == ".shp":

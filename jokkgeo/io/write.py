@@ -71,7 +71,7 @@ import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -810,7 +810,8 @@ def write_vector(
 
 def _write_gdal(target: Path, write: Any) -> None:
     """Run a pyogrio write; its file errors become DataSourceError naming ``target``."""
-    from pyogrio.errors import DataLayerError, DataSourceError as OgrSourceError, FieldError, GeometryError
+    from pyogrio.errors import DataLayerError, FieldError, GeometryError
+    from pyogrio.errors import DataSourceError as OgrSourceError
 
     try:
         write()
@@ -874,11 +875,13 @@ def write_gpkg_layers(
         with atomic_output(target, overwrite=True) as tmp:
             _copy_gpkg(target, tmp)
             for name, (gdf, meta) in frames.items():  # pyogrio replaces only this layer
-                _write_gdal(target, lambda: _write_frame(gdf, tmp, driver="GPKG", layer=name, metadata=meta))
+                _write_gdal(target, lambda gdf=gdf, name=name, meta=meta: _write_frame(gdf, tmp, driver="GPKG", layer=name,
+                                                                               metadata=meta))
         return target
     with atomic_output(target, overwrite=overwrite) as tmp:
         for name, (gdf, meta) in frames.items():
-            _write_gdal(target, lambda: _write_frame(gdf, tmp, driver="GPKG", layer=name, metadata=meta))
+            _write_gdal(target, lambda gdf=gdf, name=name, meta=meta: _write_frame(gdf, tmp, driver="GPKG", layer=name,
+                                                                               metadata=meta))
     return target
 
 

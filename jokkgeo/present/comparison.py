@@ -16,16 +16,13 @@ for a GeoPackage. Drawing is :mod:`jokkgeo.render.compare`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
-import pandas as pd
-
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 
 from jokkgeo import i18n
 from jokkgeo.config.rules import SEVERITY_RANK
@@ -74,7 +71,7 @@ def compared_site_names(comp: Any) -> dict[str, str]:
         if lid in study:
             gdf = study.layer(lid)
             if "site_id" in gdf.columns and "name" in gdf.columns:
-                names.update(zip(gdf["site_id"].astype(str), gdf["name"].astype(str)))
+                names.update(zip(gdf["site_id"].astype(str), gdf["name"].astype(str), strict=True))
     return names
 
 
@@ -242,11 +239,11 @@ def comparison_summary(comp: Any, *, language: str = "sv") -> ComparisonSummary:
                                                      changed=int((cc["status"] == "changed").sum())))
         layer_titles = {lid: st.spec(lid).label(lang) for st in (base, scen) for lid in st.layer_ids}
         ranked = cc.assign(_r=[SEVERITY_RANK.get(str(s1 if st != "removed" else s0), 0) for st, s0, s1 in
-                               zip(cc["status"], cc["severity_baseline"], cc["severity_scenario"])])
+                               zip(cc["status"], cc["severity_baseline"], cc["severity_scenario"], strict=True)])
         ranked = ranked.sort_values("_r", ascending=False, kind="stable")
         ranked["_dev"] = ranked["dev_label"] if "dev_label" in ranked.columns else ranked["dev_id"]
         ranked["_sens"] = [f"{lab} ({layer_titles.get(lay, lay)})" for lab, lay in zip(
-            ranked["sens_label"] if "sens_label" in ranked.columns else ranked["sens_id"], ranked["sens_layer"])]
+            ranked["sens_label"] if "sens_label" in ranked.columns else ranked["sens_id"], ranked["sens_layer"], strict=True)]
         group_cols = ["status", "_dev", "_sens", "rule_id", "severity_baseline", "severity_scenario"]
         grouped = ranked.astype({c: str for c in group_cols}).groupby(group_cols, sort=False, dropna=False).size().reset_index(name="n")
         for row in grouped.head(MAX_ROWS).itertuples():

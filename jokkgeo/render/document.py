@@ -35,7 +35,7 @@ class RasterImage:
 
     @classmethod
     def from_transform(cls, values: np.ndarray, transform: Any, *, nodata: float | None = None,
-                       crs: str = WORKING_CRS) -> "RasterImage":
+                       crs: str = WORKING_CRS) -> RasterImage:
         """Build from a rasterio/affine ``transform`` (north-up grids only).
 
         Parameters

@@ -47,11 +47,11 @@ import pandas as pd
 from jokkgeo import i18n
 from jokkgeo.config.recipes import AnalysisSpec, Recipe
 from jokkgeo.errors import AnalysisError, CatalogueError, JokkgeoError
-from jokkgeo.render.document import MapDocument, MapLayer, layer_from_spec, text
 from jokkgeo.present.catchments import catchment_layers, catchments_title, labelled_bands, site_names
 from jokkgeo.present.conflicts import citations_caveat, conflict_layers, shown_geometries, skipped_rule_notes
 from jokkgeo.present.influence import DEFAULT_BINS, influence_layer
 from jokkgeo.present.screening import screening_layer
+from jokkgeo.render.document import MapDocument, MapLayer, layer_from_spec, text
 from jokkgeo.settings import Settings
 from jokkgeo.study.store import LayerStore
 
@@ -595,7 +595,7 @@ def compare_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     out.inputs = [lid for lid in catalogue if lid in ctx.store.used]
     out.provenance = getattr(comp, "provenance", None)
     if ctx.store.public and set(ctx.store.catalogue) - set(catalogue):
-        out.notes.append((i18n.text("report.restricted_layers_reindeer_herding_are", lang)))
+        out.notes.append(i18n.text("report.restricted_layers_reindeer_herding_are", lang))
     return out
 
 

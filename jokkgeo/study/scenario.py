@@ -64,7 +64,7 @@ class Study:
         tokens: Mapping[str, str] | None = None,
         extra_specs: Mapping[str, tuple[LayerSpec, ...]] | None = None,
         changes: Sequence[LayerChange] = (),
-        base: "Study | None" = None,
+        base: Study | None = None,
     ) -> None:
         self.name = name
         self.specs = dict(specs)
@@ -88,7 +88,7 @@ class Study:
         loader: Loader | None = None,
         season: str = "summer",
         parameters: Mapping[str, Mapping[str, Any]] | None = None,
-    ) -> "Study":
+    ) -> Study:
         """The baseline study: every catalogue layer, nothing changed.
 
         Parameters
@@ -174,7 +174,7 @@ class Study:
         """
         return [lid for lid, s in self.specs.items() if s.theme == theme]
 
-    def changed_layers(self, other: "Study") -> set[str]:
+    def changed_layers(self, other: Study) -> set[str]:
         """Layer ids whose content differs from ``other`` (including added/removed ones).
 
         Parameters

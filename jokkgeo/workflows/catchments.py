@@ -70,7 +70,7 @@ class CatchmentRun:
         """Site id -> site name (the id when the layer has no ``name``)."""
         ids = self.sites["site_id"].astype(str)
         names = self.sites["name"].astype(str) if "name" in self.sites.columns else ids
-        return dict(zip(ids, names))
+        return dict(zip(ids, names, strict=False))
 
 
 def roads_layer(store: LayerStore, roads: str | None = None) -> str:
@@ -199,7 +199,7 @@ def run_catchments(store: LayerStore, options: CatchmentOptions, *,
     step(text("step.network_summary", lang, nodes=format_number(network.n_nodes, lang),
               arcs=format_number(network.n_arcs, lang), sites=len(sites), season=options.season,
               bands=", ".join(format_number(m, lang, digits=2) for m in options.minutes)))
-    common = dict(minutes=[float(m) for m in options.minutes], profile=options.season, direction=options.direction,
+    common: dict[str, Any] = dict(minutes=[float(m) for m in options.minutes], profile=options.season, direction=options.direction,
                   access_speed_kph=options.access_speed_kph, max_snap_m=options.max_snap_m)
     result = catchments(network, sites, buffer_m=options.buffer_m, cell_m=options.cell_m, site_id_col="site_id",
                         **common)

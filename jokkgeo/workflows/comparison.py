@@ -260,7 +260,7 @@ class StudyRunner:
         chain = _chain(study)
         root = chain[0]
         ids = set(self._road_ids(study))
-        edits = []
+        edits: list[tuple[str | None, ...]] = []
         for st in chain[1:]:
             scen = st.scenario
             edits += [("add", a.append_to, spec_token(a.spec)) for a in scen.add_layers
@@ -477,7 +477,7 @@ class StudyRunner:
 
         sites, site_layer = self._sites(study)
         ckw = self._catchment_kwargs(study)
-        minutes = ckw.get("minutes")
+        minutes = ckw["minutes"]  # _catchment_kwargs sets a default
         akw = {k: v for k, v in study.parameters.get("accessibility", {}).items() if k != "place_layers"}
         for k in ("access_speed_kph", "max_snap_m", "direction"):
             if k in ckw:

@@ -140,7 +140,7 @@ def test_default_study_is_plausible(tmp_path):
     for _, group in summer.reset_index().groupby("site_id"):
         geoms = list(group.sort_values("minutes").geometry)
         assert all(g.is_valid for g in geoms)
-        for small, big in zip(geoms, geoms[1:]):
+        for small, big in zip(geoms, geoms[1:], strict=False):
             assert small.difference(big).area <= 1e-6
     wplaces = gpd.read_file(outs["winter"], layer="places_settlements").set_index("name")
     assert (wplaces["minutes_nearest"] >= places["minutes_nearest"] - 1e-9).all()
