@@ -249,7 +249,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     print(f"load average (1/5/15 min) at start: {load_average()}; {os.cpu_count()} CPUs, {CORES} available to "
           f"this process; medians of {args.repeat} interleaved runs\n")
-    print("| workload | method | seconds (median) | speed-up vs overlay | pieces | total intersection area m² | rel. diff |")
+    print("| workload | method | seconds (median) | speed-up vs overlay | pieces | total intersection area m² "
+          "| rel. diff |")
     print("|---|---|---|---|---|---|---|")
     workloads = [("10k x 1k", 10_000, 1_000, None)]
     if not args.quick:

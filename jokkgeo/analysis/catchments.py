@@ -189,7 +189,8 @@ def site_table(
     dup = pd.Series(ids)[pd.Series(ids).duplicated()].unique()
     if len(dup):
         raise AnalysisError(f"{what}: duplicate site ids {', '.join(map(str, dup))}; ids must be unique")
-    geoms = sites.geometry.values.to_numpy() if hasattr(sites.geometry.values, "to_numpy") else np.asarray(sites.geometry.values)
+    values = sites.geometry.values
+    geoms = values.to_numpy() if hasattr(values, "to_numpy") else np.asarray(values)
     bad = [ids[i] for i, g in enumerate(geoms) if g is None or shapely.is_empty(g)]
     if bad:
         raise AnalysisError(f"{what}: site(s) without geometry: {', '.join(bad)}")
@@ -661,9 +662,10 @@ def catchments(
     wide = float(np.ptp(network.node_x)) + 2 * buffer_m if network.n_nodes else 0.0
     high = float(np.ptp(network.node_y)) + 2 * buffer_m if network.n_nodes else 0.0
     if (wide / cell_m) * (high / cell_m) > MAX_GRID_CELLS:
-        raise AnalysisError(f"catchments: key 'cell_m': {cell_m:g} m is too small for a network {wide / 1000:,.0f} km × "
-                            f"{high / 1000:,.0f} km ({wide * high / cell_m**2:,.0f} cells; at most {MAX_GRID_CELLS:,}); "
-                            f"use cell_m of at least {math.ceil(math.sqrt(wide * high / MAX_GRID_CELLS)):,} m")
+        raise AnalysisError(
+            f"catchments: key 'cell_m': {cell_m:g} m is too small for a network {wide / 1000:,.0f} km × "
+            f"{high / 1000:,.0f} km ({wide * high / cell_m**2:,.0f} cells; at most {MAX_GRID_CELLS:,}); "
+            f"use cell_m of at least {math.ceil(math.sqrt(wide * high / MAX_GRID_CELLS)):,} m")
     prof = get_profile(profile)
     ids, geoms = site_table(sites, site_id_col)
     snaps = snap_sites(network, geoms, ids, profile=prof, max_snap_m=max_snap_m, access_speed_kph=access_speed_kph,
@@ -695,7 +697,8 @@ def catchments(
             t, _ = point_times(network, w, node_t, geom_s, frac_s, direction=direction, snaps=site_snaps)
             poly_rows.extend(_site_bands(ids[site], t, cut_s, mins, samples, buffer_m, x0, y1, cell_m, warnings))
     polygons = gpd.GeoDataFrame(
-        poly_rows or None, columns=["site_id", "minutes", "area_m2", "status", "geometry"], geometry="geometry", crs=WORKING_CRS
+        poly_rows or None, columns=["site_id", "minutes", "area_m2", "status", "geometry"], geometry="geometry",
+        crs=WORKING_CRS,
     )
 
     nearest_rows: list[dict[str, Any]] = []
@@ -824,7 +827,8 @@ def _nearest_bands(ids: tuple[str, ...], t: np.ndarray, owner: np.ndarray, cut_s
 def _row(site_id: str, minutes: float, geom: Any, warnings: list[str], nearest: bool = False) -> dict[str, Any]:
     if geom is None or shapely.is_empty(geom):
         return _empty_row(site_id, minutes, warnings, nearest=nearest)
-    return {"site_id": site_id, "minutes": minutes, "area_m2": float(shapely.area(geom)), "status": "ok", "geometry": geom}
+    return {"site_id": site_id, "minutes": minutes, "area_m2": float(shapely.area(geom)), "status": "ok",
+            "geometry": geom}
 
 
 def _empty_row(site_id: str, minutes: float, warnings: list[str], nearest: bool = False) -> dict[str, Any]:

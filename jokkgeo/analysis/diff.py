@@ -314,7 +314,8 @@ def keyed_changes(
 
     merged = one_side(baseline, "baseline").merge(one_side(scenario, "scenario"), on=full, how="outer", indicator=True)
     which = merged.pop("_merge")
-    status = pd.Series(np.where(which == "left_only", REMOVED, np.where(which == "right_only", NEW, "")), index=merged.index)
+    status = pd.Series(np.where(which == "left_only", REMOVED, np.where(which == "right_only", NEW, "")),
+                       index=merged.index)
     both = which == "both"
     differs = pd.Series(False, index=merged.index)
     for c in compare:

@@ -92,7 +92,8 @@ def check_layers(ctx: click.Context, catalog_dir: Path | None, allow_outside: bo
         rows.append([r.name, status, features, types, r.crs or "-", _bounds(r.bounds),
                      ", ".join(r.repairs) or "-", str(len(r.warnings))])
     click.echo(format_table(
-        ["layer", "status", "features", "geometry types", "source CRS", "bounds EPSG:3006 (m)", "repairs", "warnings"], rows))
+        ["layer", "status", "features", "geometry types", "source CRS", "bounds EPSG:3006 (m)", "repairs",
+         "warnings"], rows))
     for r in results:
         if r.caveat:
             click.echo(f"\n{r.name}: {r.caveat}")

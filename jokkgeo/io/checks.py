@@ -87,7 +87,8 @@ def geometry_type_counts(geoms: np.ndarray | gpd.GeoSeries) -> dict[str, int]:
         "MULTIPOLYGON": "MultiPolygon",
         "GEOMETRYCOLLECTION": "GeometryCollection",
     }
-    return dict(sorted((pretty.get(lookup[int(t)], lookup[int(t)]), int(c)) for t, c in zip(names, counts, strict=False)))
+    return dict(sorted((pretty.get(lookup[int(t)], lookup[int(t)]), int(c))
+                       for t, c in zip(names, counts, strict=False)))
 
 
 def _plain(value: object) -> object:
@@ -223,7 +224,8 @@ def check_geometries(
         report.n_unrepairable_dropped = int(lost.sum())
         report.unrepairable_ids = [_plain(v) for v in gdf.index[np.flatnonzero(keep)[invalid][lost]]]
         if report.n_repaired:
-            report.notes.append(f"repaired {report.n_repaired} invalid geometr{'y' if report.n_repaired == 1 else 'ies'} (make_valid)")
+            noun = "geometry" if report.n_repaired == 1 else "geometries"
+            report.notes.append(f"repaired {report.n_repaired} invalid {noun} (make_valid)")
         if report.n_unrepairable_dropped:
             report.notes.append(
                 f"dropped {report.n_unrepairable_dropped} invalid feature(s) that collapsed to nothing of their type "

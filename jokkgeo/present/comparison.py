@@ -232,8 +232,8 @@ def comparison_summary(comp: Any, *, language: str = "sv") -> ComparisonSummary:
     else:
         words = {s: i18n.text(f"severity_word.{s}", lang) for s in ("major", "moderate", "minor")}
         new = cc[cc["status"] == "new"]
-        sev = ", ".join(f"{int((new['severity_scenario'] == s).sum())} {words[s]}" for s in ("major", "moderate", "minor")
-                        if int((new["severity_scenario"] == s).sum()))
+        sev = ", ".join(f"{int((new['severity_scenario'] == s).sum())} {words[s]}"
+                        for s in ("major", "moderate", "minor") if int((new["severity_scenario"] == s).sum()))
         b.point(t["conf_count"].format(new=len(new), sev=sev or "0",
                                                      removed=int((cc["status"] == "removed").sum()),
                                                      changed=int((cc["status"] == "changed").sum())))
@@ -242,10 +242,12 @@ def comparison_summary(comp: Any, *, language: str = "sv") -> ComparisonSummary:
                                zip(cc["status"], cc["severity_baseline"], cc["severity_scenario"], strict=True)])
         ranked = ranked.sort_values("_r", ascending=False, kind="stable")
         ranked["_dev"] = ranked["dev_label"] if "dev_label" in ranked.columns else ranked["dev_id"]
-        ranked["_sens"] = [f"{lab} ({layer_titles.get(lay, lay)})" for lab, lay in zip(
-            ranked["sens_label"] if "sens_label" in ranked.columns else ranked["sens_id"], ranked["sens_layer"], strict=True)]
+        sens_labels = ranked["sens_label"] if "sens_label" in ranked.columns else ranked["sens_id"]
+        ranked["_sens"] = [f"{lab} ({layer_titles.get(lay, lay)})"
+                           for lab, lay in zip(sens_labels, ranked["sens_layer"], strict=True)]
         group_cols = ["status", "_dev", "_sens", "rule_id", "severity_baseline", "severity_scenario"]
-        grouped = ranked.astype({c: str for c in group_cols}).groupby(group_cols, sort=False, dropna=False).size().reset_index(name="n")
+        grouped = ranked.astype({c: str for c in group_cols}).groupby(group_cols, sort=False, dropna=False).size()
+        grouped = grouped.reset_index(name="n")
         for row in grouped.head(MAX_ROWS).itertuples():
             times = f" ({row.n}×)" if row.n > 1 else ""
             if row.status == "changed":
@@ -288,7 +290,8 @@ def comparison_summary(comp: Any, *, language: str = "sv") -> ComparisonSummary:
                                                       removed=int((xc["status"] == "removed").sum())))
         xg = xc.assign(_route=xc["route_label"] if "route_label" in xc.columns else xc["route_id"],
                        _infra=xc["infra_label"] if "infra_label" in xc.columns else xc["infra_id"])
-        xg = xg.astype({"_route": str, "_infra": str}).groupby(["status", "_route", "_infra"], sort=False, dropna=False).size()
+        xg = xg.astype({"_route": str, "_infra": str})
+        xg = xg.groupby(["status", "_route", "_infra"], sort=False, dropna=False).size()
         xg = xg.reset_index(name="n")
         for row in xg.head(MAX_ROWS).itertuples():
             b.point(t["cross_row"].format(
@@ -442,8 +445,9 @@ def _band_layers(comp: Any, site: str | None, names: dict[str, str], lang: str, 
     g_base, g_scen = groups
     if site is None:
         changed = comp.layers["catchment_changes"]
+        first_bands = comp.layers["catchments_baseline"]
         site = str(changed.groupby("site_id")["area_m2"].sum().idxmax()) if len(changed) else (
-            str(comp.layers["catchments_baseline"]["site_id"].iloc[0]) if len(comp.layers["catchments_baseline"]) else None)
+            str(first_bands["site_id"].iloc[0]) if len(first_bands) else None)
     layers = []
     for key, group, label in (("catchments_scenario", g_scen, _label(comp.scenario.study, lang)),
                               ("catchments_baseline", g_base, _label(comp.baseline.study, lang))):

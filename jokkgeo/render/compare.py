@@ -48,7 +48,8 @@ def comparison_panes(doc: MapDocument) -> tuple[MapDocument, MapDocument]:
     g_base, g_scen, g_diff = group_names(doc.language)
     is_bands = [lay.group == g_base and lay.id.startswith("catchments_baseline") for lay in doc.layers]
     # context: every layer outside the scenario/difference groups (a report recipe adds its own)
-    context = [lay for lay, band in zip(doc.layers, is_bands, strict=True) if not band and lay.group not in (g_scen, g_diff)]
+    context = [lay for lay, band in zip(doc.layers, is_bands, strict=True)
+               if not band and lay.group not in (g_scen, g_diff)]
     left = [replace(lay, show=True) for lay, band in zip(doc.layers, is_bands, strict=True) if band] + context
     right = [lay for lay in doc.layers if lay.group in (g_diff, g_scen)] + context
     base = replace(doc, id=f"{doc.id}_baseline", layers=left)

@@ -442,7 +442,8 @@ def panel_figure(docs: Sequence[MapDocument], *, title: str, description: str = 
     lax = fig.add_axes((legend_x, bottom, legend_w, top - bottom))
     lax.set_axis_off()
     handles = [h if h is not None else Line2D([], [], linestyle="none") for _, h in items]
-    leg = lax.legend(handles, [mpl_text(label) for label, _ in items], loc="upper left", frameon=False, fontsize=fontsize,
+    leg = lax.legend(handles, [mpl_text(label) for label, _ in items], loc="upper left", frameon=False,
+                     fontsize=fontsize,
                      title=mpl_text(text("legend", lang)), title_fontproperties={"weight": "bold", "size": 9},
                      handlelength=2.0, borderaxespad=0, labelspacing=0.35)
     leg._legend_box.align = "left"  # type: ignore[attr-defined]  # private matplotlib attribute, not in its stubs

@@ -173,7 +173,8 @@ class LayerStyle:
             rows = [self._entry(c.label, c.color, base) for c in self.categorical.classes]
             return rows
         if self.graduated is not None:
-            return [self._entry(lab, col, base) for lab, col in zip(self.graduated.labels, self.graduated.colors, strict=False)]
+            graduated = self.graduated
+            return [self._entry(lab, col, base) for lab, col in zip(graduated.labels, graduated.colors, strict=False)]
         return [
             LegendEntry(label=self.legend_label or self.title, color=self.color, fill_color=self.fill_color, **base)
         ]
@@ -288,7 +289,8 @@ def cmap_colors(name: str, n: int, *, origin: str = "cmap", low: float = 0.15,
     try:
         cmap = matplotlib.colormaps[name]
     except KeyError:
-        raise CatalogueError(f"{origin}: '{name}' is not a matplotlib colour map (e.g. viridis, Reds, YlOrRd)") from None
+        raise CatalogueError(f"{origin}: '{name}' is not a matplotlib colour map "
+                             "(e.g. viridis, Reds, YlOrRd)") from None
     if n == 1:
         return (to_hex(cmap(0.7)),)
     return tuple(to_hex(cmap(low + (high - low) * i / (n - 1))) for i in range(n))

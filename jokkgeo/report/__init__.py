@@ -137,4 +137,5 @@ def check_recipe_types(recipes: Sequence[Recipe], recipe_types: Mapping[str, Run
                 )
 
 
-__all__ = ["check_recipe_types", "RECIPE_TYPES", "AnalysisOutput", "RecipeContext", "RecipeRun", "Runner", "build_report", "run_recipe"]
+__all__ = ["check_recipe_types", "RECIPE_TYPES", "AnalysisOutput", "RecipeContext", "RecipeRun", "Runner",
+           "build_report", "run_recipe"]

@@ -208,7 +208,8 @@ def _selectors(spec: AnalysisSpec, key: str, ctx: RecipeContext, *, required: bo
         else:
             raise spec.fail(f"{key}[{i}]", f"expected a layer id or {{layer, where}}, got {item!r}")
         if lid not in set(ctx.store.catalogue):
-            raise spec.fail(f"{key}[{i}]", f"no layer '{lid}' in the catalogue; available: {', '.join(sorted(ctx.store.catalogue))}")
+            raise spec.fail(f"{key}[{i}]", f"no layer '{lid}' in the catalogue; "
+                                           f"available: {', '.join(sorted(ctx.store.catalogue))}")
         out.append((lid, where))
     return out
 
@@ -266,8 +267,8 @@ def conflicts_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     layers: dict[str, gpd.GeoDataFrame] = {}
     for lid, where in [*dev, *sens]:
         layers[lid] = ctx.store.layer(lid, where)
-    run = run_conflicts(ctx.store, rules, ConflictOptions(language=lang, with_crossings=bool(spec.get("crossings", True))),
-                        layers=layers)
+    options = ConflictOptions(language=lang, with_crossings=bool(spec.get("crossings", True)))
+    run = run_conflicts(ctx.store, rules, options, layers=layers)
     if run.skipped:  # rules with nothing to run on: said in the bundle (index notes and a table)
         out.tables["skipped_rules"] = pd.DataFrame(run.skipped, columns=["rule_id", "missing"])
         out.notes.extend(skipped_rule_notes(run.skipped, lang))

@@ -73,7 +73,8 @@ class Study:
         self.parameters = {k: dict(v) for k, v in (parameters or {}).items()}
         self.scenario = scenario
         self._transforms = dict(transforms or {})
-        self._tokens = {lid: tokens[lid] if tokens and lid in tokens else spec_token(s) for lid, s in self.specs.items()}
+        self._tokens = {lid: tokens[lid] if tokens and lid in tokens else spec_token(s)
+                        for lid, s in self.specs.items()}
         self.extra_specs = dict(extra_specs or {})
         self.changes = tuple(changes)
         self.base = base
@@ -229,7 +230,8 @@ def _road_fn(change: RoadChange, origin: str) -> Callable[[Any], Any]:
                 out[column] = out[column].astype(object)  # e.g. a text maxspeed column given a number
             out.loc[sel, column] = value
         if change.close:
-            closed = out["closed"].fillna(False).astype(bool) if "closed" in out.columns else pd.Series(False, index=out.index)
+            closed = (out["closed"].fillna(False).astype(bool) if "closed" in out.columns
+                      else pd.Series(False, index=out.index))
             closed = closed.copy()
             closed.loc[sel] = True
             out["closed"] = closed.to_numpy()

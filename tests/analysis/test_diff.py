@@ -145,7 +145,8 @@ def test_new_features_new_crossings():
         crs=CRS,
     )
     out = diff.new_features(base, scen, keys=["route_id", "infra"], carry=["name"])
-    assert sorted(zip(out["route_id"], out["infra"], out["name"], strict=False)) == [("f1", "spur:0", "y"), ("f2", "spur:0", "z")]
+    rows = zip(out["route_id"], out["infra"], out["name"], strict=True)
+    assert sorted(rows) == [("f1", "spur:0", "y"), ("f2", "spur:0", "z")]
     assert diff.new_features(scen, scen, keys=["route_id", "infra"]).empty
 
 
