@@ -88,7 +88,7 @@ def geometry_type_counts(geoms: np.ndarray | gpd.GeoSeries) -> dict[str, int]:
         "GEOMETRYCOLLECTION": "GeometryCollection",
     }
     return dict(sorted((pretty.get(lookup[int(t)], lookup[int(t)]), int(c))
-                       for t, c in zip(names, counts, strict=False)))
+                       for t, c in zip(names, counts, strict=True)))
 
 
 def _plain(value: object) -> object:

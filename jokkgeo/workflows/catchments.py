@@ -73,7 +73,7 @@ class CatchmentRun:
         """Site id -> site name (the id when the layer has no ``name``)."""
         ids = self.sites["site_id"].astype(str)
         names = self.sites["name"].astype(str) if "name" in self.sites.columns else ids
-        return dict(zip(ids, names, strict=False))
+        return dict(zip(ids, names, strict=True))
 
 
 def roads_layer(store: LayerStore, roads: str | None = None) -> str:
