@@ -86,7 +86,8 @@ def synthetic_roads(n_edges: int, seed: int = 0) -> gpd.GeoDataFrame:
     a = np.concatenate([a_h, a_v])
     b = np.concatenate([b_h, b_v])
     line = np.concatenate([line_h, line_v])
-    hier = np.select([line % 20 == 0, line % 10 == 0, line % 5 == 0], ["primary", "secondary", "tertiary"], "minor").astype(object)
+    hier = np.select([line % 20 == 0, line % 10 == 0, line % 5 == 0], ["primary", "secondary", "tertiary"],
+                     "minor").astype(object)
     minor = hier == "minor"
     hier[minor] = rng.choice(["residential", "unclassified", "track"], size=int(minor.sum()), p=[0.5, 0.35, 0.15])
     keep = (hier != "residential") & (hier != "unclassified") & (hier != "track") | (rng.random(len(a)) > 0.07)
@@ -172,9 +173,10 @@ def time_accessibility(net, sites: gpd.GeoDataFrame, n_places: int, repeat: int 
     """Accessibility of ``n_places`` random places to the nearest site: jokkgeo vs KD-tree + one dijkstra.
 
     Medians of ``repeat`` runs each, after a warm-up call (cached indexes, as for a user's second
-    question; a one-off first call and the index build are timed too). jokkgeo snaps on all cores (``SnapOptions(threads=-1)``) and is
-    also timed on one thread; the baseline (cKDTree node snapping + one multi-source ``dijkstra(min_only=True)``)
-    is timed single-threaded (as written in most scripts) and with ``workers=-1`` (same conditions).
+    question; a one-off first call and the index build are timed too). jokkgeo snaps on all cores
+    (``SnapOptions(threads=-1)``) and is also timed on one thread; the baseline (cKDTree node
+    snapping + one multi-source ``dijkstra(min_only=True)``) is timed single-threaded (as written in
+    most scripts) and with ``workers=-1`` (same conditions).
     """
     places = random_places(net, n_places)
     kw = dict(minutes=MINUTES, per_site=False)
@@ -204,7 +206,8 @@ def time_accessibility(net, sites: gpd.GeoDataFrame, n_places: int, repeat: int 
     both = np.isfinite(base_t) & acc.places["reachable"].to_numpy()
     med_diff = float(np.median(np.abs(acc.places["minutes_nearest"].to_numpy()[both] - base_t[both] / 60)))
     return {
-        "acc_first_s": t_first, "acc_build_s": t_build, "acc_s": t_acc, "acc_1thread_s": t_acc1, "acc_node_s": t_acc_node,
+        "acc_first_s": t_first, "acc_build_s": t_build, "acc_s": t_acc, "acc_1thread_s": t_acc1,
+        "acc_node_s": t_acc_node,
         "acc_base_s": t_base, "acc_base_all_cores_s": t_base_all,
         "acc_ratio": t_acc / t_base, "acc_ratio_same_threads": t_acc / t_base_all,
         "acc_ratio_1thread": t_acc1 / t_base, "acc_node_ratio": t_acc_node / t_base,
@@ -318,12 +321,12 @@ def main(argv: list[str] | None = None) -> int:
     warnings.simplefilter("ignore")
     import os
 
-    print("load average (1, 5, 15 min) at start: %.2f %.2f %.2f" % os.getloadavg(), flush=True)
+    print("load average (1, 5, 15 min) at start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()), flush=True)
     if args.only_access:
         net = graph_from_lines(synthetic_roads(100_000))
         print(f"synthetic 100k: {net.n_arcs:,} directed edges, {net.n_nodes:,} nodes", flush=True)
         print_accessibility(time_accessibility(net, pick_sites(net, 50), 100_000), 100_000, 50)
-        print("load average (1, 5, 15 min) at end: %.2f %.2f %.2f" % os.getloadavg())
+        print("load average (1, 5, 15 min) at end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
         return 0
     rows = []
     sizes = [10_000] if args.quick else [10_000, 100_000] + ([1_000_000] if args.large else [])
@@ -344,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     table = pd.DataFrame(rows)
     print("\nSummary")
     print(table.to_string(index=False, float_format=lambda v: f"{v:.3g}"))
-    print("load average (1, 5, 15 min) at end: %.2f %.2f %.2f" % os.getloadavg())
+    print("load average (1, 5, 15 min) at end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     return 0
 
 

@@ -224,7 +224,7 @@ def default_study(repeat: int) -> list[str]:
     for kind in ENGINES:
         which, n_jobs, label = ENGINES[kind]
 
-        def run():
+        def run(which=which, n_jobs=n_jobs):
             t0 = time.perf_counter()
             res = conflicts(layers, rules=rules, engine=which, n_workers=2, n_jobs=n_jobs, with_crossings=False,
                             with_summaries=False)
@@ -249,7 +249,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     print(f"load average (1/5/15 min) at start: {load_average()}; {os.cpu_count()} CPUs, {CORES} available to "
           f"this process; medians of {args.repeat} interleaved runs\n")
-    print("| workload | method | seconds (median) | speed-up vs overlay | pieces | total intersection area m² | rel. diff |")
+    print("| workload | method | seconds (median) | speed-up vs overlay | pieces | total intersection area m² "
+          "| rel. diff |")
     print("|---|---|---|---|---|---|---|")
     workloads = [("10k x 1k", 10_000, 1_000, None)]
     if not args.quick:

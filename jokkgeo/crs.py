@@ -152,7 +152,8 @@ def _check_area_of_use(bounds: Bounds, crs_obj: CRS, *, origin: str, looks: str 
         return []
     try:
         to_lonlat = Transformer.from_crs(crs_obj, "EPSG:4326", always_xy=True)
-        west, south, east, north = to_lonlat.transform_bounds(*bounds)
+        xmin, ymin, xmax, ymax = bounds
+        west, south, east, north = to_lonlat.transform_bounds(xmin, ymin, xmax, ymax)
     except Exception:  # noqa: BLE001 - an impossible transform means the label is wrong
         west = south = east = north = math.inf
     label = crs_obj.to_string()

@@ -151,7 +151,7 @@ def build_boundary(src: Path) -> tuple[gpd.GeoDataFrame, dict[str, Any]]:
     relation = {study_code: "study_area", **{c: "neighbour" for c in spec["neighbours"]},
                 **{c: "region" for c in spec["region"]}}
     records = []
-    for code, name in zip(sel["kommun_kod"], sel["kommun"]):
+    for code, name in zip(sel["kommun_kod"], sel["kommun"], strict=True):
         records.append(
             {
                 "code": str(code),
@@ -350,7 +350,7 @@ def build_areas(src: Path, study: Any, clip_to: Any) -> dict[str, gpd.GeoDataFra
         ],
         [_shape(r, clip_to) for r in rows],
     )
-    sameby_geom = dict(zip(out["reindeer_samebyar"]["sameby"], out["reindeer_samebyar"].geometry))
+    sameby_geom = dict(zip(out["reindeer_samebyar"]["sameby"], out["reindeer_samebyar"].geometry, strict=True))
     for key, kind in (("reindeer_calving_land", "kalvningsland"), ("reindeer_core_areas", "karnomrade")):
         rows = spec[key]
         out[key] = _gdf(  # kept inside the (schematic) land of their own sameby
@@ -406,7 +406,7 @@ def build_roads(src: Path) -> tuple[str, gpd.GeoDataFrame, dict[str, Any]]:
     next_id = 100001
     for way in ways:
         seq = [node_id[way["path"][0]]]
-        for a, b in zip(way["path"][:-1], way["path"][1:]):
+        for a, b in zip(way["path"][:-1], way["path"][1:], strict=True):
             (lon_a, lat_a), (lon_b, lat_b) = lonlat[a], lonlat[b]
             (xa, ya), (xb, yb) = _xy(lon_a, lat_a), _xy(lon_b, lat_b)
             pieces = max(1, int(np.ceil(np.hypot(xb - xa, yb - ya) / MAX_SEGMENT_M)))
@@ -424,7 +424,8 @@ def build_roads(src: Path) -> tuple[str, gpd.GeoDataFrame, dict[str, Any]]:
     lines = [
         "<?xml version='1.0' encoding='UTF-8'?>",
         '<osm version="0.6" generator="jokkgeo scripts/build_data.py">',
-        f'  <bounds minlat="{min(lats):.7f}" minlon="{min(lons):.7f}" maxlat="{max(lats):.7f}" maxlon="{max(lons):.7f}"/>',
+        f'  <bounds minlat="{min(lats):.7f}" minlon="{min(lons):.7f}" '
+        f'maxlat="{max(lats):.7f}" maxlon="{max(lons):.7f}"/>',
     ]
     for nid in sorted(coords):
         lon, lat = coords[nid]
@@ -515,10 +516,12 @@ def _report(layers: dict[str, gpd.GeoDataFrame], src: Path) -> list[str]:
         out.append(f"{name:28s} {len(gdf):4d} features")
     b = layers["boundary"]
     row = b[b["is_study_area"]].iloc[0]
-    out.append(f"boundary Jokkmokk area {row.geometry.area / 1e6:,.0f} km² (official ≈ {row['official_area_km2']:,.0f})")
+    out.append(f"boundary Jokkmokk area {row.geometry.area / 1e6:,.0f} km² "
+               f"(official ≈ {row['official_area_km2']:,.0f})")
     for _, r in layers["protected_areas"].iterrows():
         a = r.geometry.area / 1e6
-        out.append(f"protected {r['name']:16s} {a:7.0f} km² vs {r['official_area_km2']:6.0f} ({a / r['official_area_km2'] - 1:+.1%})")
+        out.append(f"protected {r['name']:16s} {a:7.0f} km² vs {r['official_area_km2']:6.0f} "
+                   f"({a / r['official_area_km2'] - 1:+.1%})")
     for r in route_lengths_km(layers["roads"], _read_yaml("roads.yaml", src), src):
         out.append(
             f"road {r['route']:6s} {r['from']}→{r['to']}: {r['digitised_km']:.1f} km vs {r['reference_km']} km "

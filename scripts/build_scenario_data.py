@@ -74,8 +74,8 @@ SNAP_MAX_M = 3000.0
 
 def _to_3006(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
     t = Transformer.from_crs("EPSG:4326", WORKING_CRS, always_xy=True)
-    xs, ys = t.transform(*zip(*points))
-    return [(round(float(x), 1), round(float(y), 1)) for x, y in zip(xs, ys)]
+    xs, ys = t.transform(*zip(*points, strict=False))
+    return [(round(float(x), 1), round(float(y), 1)) for x, y in zip(xs, ys, strict=False)]
 
 
 def _nearest_point(target: gpd.GeoDataFrame, point: tuple[float, float]) -> tuple[float, float] | None:

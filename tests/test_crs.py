@@ -30,7 +30,8 @@ def test_swapped_lon_lat():
 
 
 def test_degrees_labelled_sweref():
-    with pytest.raises(CRSError, match=r"look like degrees .*labelled EPSG:3006 \(SWEREF 99 TM, metres\); declare crs: EPSG:4326"):
+    expected = r"look like degrees .*labelled EPSG:3006 \(SWEREF 99 TM, metres\); declare crs: EPSG:4326"
+    with pytest.raises(CRSError, match=expected):
         check_coordinates(LONLAT, "EPSG:3006", origin="f")
 
 

@@ -72,7 +72,7 @@ def layer(name: str) -> gpd.GeoDataFrame:
 
 
 def geodesic_length_m(coords_lonlat: list[tuple[float, float]]) -> float:
-    lons, lats = zip(*coords_lonlat)
+    lons, lats = zip(*coords_lonlat, strict=False)
     return float(GEOD.line_length(lons, lats))
 
 
@@ -112,7 +112,7 @@ def route_distance_km(osm, route_id: str, start: str, end: str) -> float:
     for refs, tags in ways:
         if tags.get("jokkgeo:route") != route_id:
             continue
-        for a, b in zip(refs[:-1], refs[1:]):
+        for a, b in zip(refs[:-1], refs[1:], strict=True):
             d = geodesic_length_m([nodes[a][:2], nodes[b][:2]])
             adj.setdefault(a, []).append((b, d))
             adj.setdefault(b, []).append((a, d))
@@ -145,7 +145,8 @@ def test_catalogue_has_every_issue_theme_and_full_metadata():
             assert str(getattr(spec, key) or "").strip(), f"{spec.id}: {key} empty"
         assert spec.accuracy_m > 0
         if spec.illustrative or spec.restricted:
-            assert spec.caveat and spec.caveat_en, f"{spec.id}: illustrative/restricted layer needs caveat and caveat_en"
+            assert spec.caveat and spec.caveat_en, \
+                f"{spec.id}: illustrative/restricted layer needs caveat and caveat_en"
     for lid in REINDEER:
         spec = cat[lid]
         assert spec.restricted and spec.illustrative
@@ -261,9 +262,9 @@ def test_settlements_populations_are_sourced_or_empty():
     assert set(centres["name"]) == {"Gällivare", "Boden", "Luleå", "Arvidsjaur", "Älvsbyn"}
     assert not centres["in_study_area"].any() and centres["is_regional_centre"].all()
     # Sámi names by language (ISO 639-3): Lule Sámi is the Sámi language of Jokkmokk
-    smj = dict(zip(s["name"], s["name_smj"]))
-    sme = dict(zip(s["name"], s["name_sme"]))
-    sju = dict(zip(s["name"], s["name_sju"]))
+    smj = dict(zip(s["name"], s["name_smj"], strict=False))
+    sme = dict(zip(s["name"], s["name_sme"], strict=False))
+    sju = dict(zip(s["name"], s["name_sju"], strict=False))
     assert smj["Jokkmokk"] == "Jåhkåmåhkke" and smj["Porjus"] == "Bårjås" and smj["Kvikkjokk"] == "Huhttán"
     assert sme["Jokkmokk"] == "Johkamohkki" and sme["Gällivare"] == "Jiellevárri"
     assert sju["Arvidsjaur"] == "Árviesjávrrie" and pd.isna(smj["Arvidsjaur"])  # Ume Sámi, not Lule Sámi
@@ -323,7 +324,8 @@ def test_every_feature_inside_study_area_or_flagged_outside():
         gdf = layer(name)
         assert shapely.within(np.asarray(gdf.geometry.values), region).all(), f"{name} leaves the region"
     nodes, _ = parse_osm(OSM)
-    xy = Transformer.from_crs(4326, 3006, always_xy=True).transform(*zip(*[(lon, lat) for lon, lat, _ in nodes.values()]))
+    lonlat = zip(*[(lon, lat) for lon, lat, _ in nodes.values()], strict=True)
+    xy = Transformer.from_crs(4326, 3006, always_xy=True).transform(*lonlat)
     assert shapely.within(shapely.points(np.column_stack(xy)), region).all()
     kallak = layer("investment_sites").set_index("site_id").loc["kallak"]
     assert kallak["in_study_area"]
@@ -342,7 +344,8 @@ def test_protected_areas_within_15_percent_of_official_area():
         assert geoms[park].within(laponia), park
     # rough placement: Sarek between Kvikkjokk (south-east) and Stora Sjöfallet (north)
     s = layer("settlements").set_index("name").geometry
-    assert geoms["Sarek"].centroid.y > s["Kvikkjokk"].y and geoms["Stora Sjöfallet"].centroid.y > geoms["Sarek"].centroid.y
+    assert geoms["Sarek"].centroid.y > s["Kvikkjokk"].y
+    assert geoms["Stora Sjöfallet"].centroid.y > geoms["Sarek"].centroid.y
     assert geoms["Padjelanta"].centroid.x < geoms["Sarek"].centroid.x
     assert geoms["Muddus"].centroid.x > s["Porjus"].x
 
@@ -386,7 +389,7 @@ def test_roads_form_one_connected_network_with_shared_junctions(osm):
         return a
 
     for refs, _ in ways:
-        for a, b in zip(refs[:-1], refs[1:]):
+        for a, b in zip(refs[:-1], refs[1:], strict=True):
             parent[find(a)] = find(b)
     assert len({find(n) for n in nodes}) == 1, "road network is not connected"
     routes_at = {}
@@ -436,7 +439,7 @@ def test_schematic_migration_routes_cross_main_roads_and_railways(osm):
     to3006 = Transformer.from_crs(4326, 3006, always_xy=True)
 
     def road(ref):
-        geoms = [shapely.LineString(np.column_stack(to3006.transform(*zip(*[nodes[r][:2] for r in refs]))))
+        geoms = [shapely.LineString(np.column_stack(to3006.transform(*zip(*[nodes[r][:2] for r in refs], strict=True))))
                  for refs, t in ways if t.get("ref") == ref]
         return shapely.union_all(geoms)
 

@@ -20,10 +20,6 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "jokkgeo"
 
-# Modules the 'present' engineer is moving into jokkgeo/present (phase 2); their functions get their
-# docstrings where they land. Remove an entry when its module is gone or documented.
-PENDING_MOVE: frozenset[str] = frozenset({"jokkgeo.render.compare", "jokkgeo.report.runners"})
-
 _CLICK_DECORATORS = {"command", "group", "option", "argument", "pass_context", "pass_obj", "version_option"}
 _SKIP_DECORATORS = {"property", "cached_property", "setter", "getter", "deleter", "overload"}
 _SECTION = re.compile(r"^\s*(\w[\w ]*)\n\s*-{3,}\s*$", re.MULTILINE)
@@ -104,8 +100,6 @@ def undocumented() -> list[str]:
     """``module:function: missing names`` for every public function lacking numpydoc parameters."""
     missing = []
     for module, path in public_modules():
-        if module in PENDING_MOVE:
-            continue
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         for qualname, node, method in _functions(tree, cli=module.startswith("jokkgeo.cli.")):
             if _decorator_names(node) & _SKIP_DECORATORS:

@@ -155,7 +155,7 @@ def validate_minutes(minutes: Sequence[float] | float) -> tuple[float, ...]:
     try:
         vals = sorted({float(m) for m in minutes})
     except (TypeError, ValueError):
-        raise AnalysisError(f"minutes must be numbers, e.g. [15, 30, 60, 90]; got {minutes!r}")
+        raise AnalysisError(f"minutes must be numbers, e.g. [15, 30, 60, 90]; got {minutes!r}") from None
     if not vals or any(not math.isfinite(m) or m <= 0 for m in vals):
         raise AnalysisError(f"minutes must be positive numbers, e.g. [15, 30, 60, 90]; got {minutes!r}")
     return tuple(vals)
@@ -189,7 +189,8 @@ def site_table(
     dup = pd.Series(ids)[pd.Series(ids).duplicated()].unique()
     if len(dup):
         raise AnalysisError(f"{what}: duplicate site ids {', '.join(map(str, dup))}; ids must be unique")
-    geoms = sites.geometry.values.to_numpy() if hasattr(sites.geometry.values, "to_numpy") else np.asarray(sites.geometry.values)
+    values = sites.geometry.values
+    geoms = values.to_numpy() if hasattr(values, "to_numpy") else np.asarray(values)
     bad = [ids[i] for i, g in enumerate(geoms) if g is None or shapely.is_empty(g)]
     if bad:
         raise AnalysisError(f"{what}: site(s) without geometry: {', '.join(bad)}")
@@ -441,7 +442,7 @@ def _band_polygons(ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarra
         bounds = np.unique(np.r_[0, shell[shell < len(norm)], len(norm)])
         done_inside = max(rho - 1.0, 0.0) ** 2  # known to be more than a cell inside the edge: value not needed
         act = np.arange(len(ring))
-        for s, e in zip(bounds[:-1], bounds[1:]):
+        for s, e in zip(bounds[:-1], bounds[1:], strict=True):
             if not act.size:
                 break
             nbm = ring[act][:, None] + off[None, s:e]
@@ -486,9 +487,10 @@ def _band_polygons(ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarra
         z[ring_r[sel] - ra, ring_c[sel] - ca] = np.minimum(np.sqrt(best_d2[sel, level - 1]), far)
         gen = contourpy.contour_generator(np.arange(cb - ca, dtype=float), np.arange(rb - ra, dtype=float), z,
                                           name="serial", fill_type="OuterOffset")
-        points, offsets = gen.filled(-1.0, rho)
+        # contourpy's stubs type filled() for every fill type; OuterOffset returns (points, offsets)
+        points, offsets = gen.filled(-1.0, rho)  # type: ignore[misc]
         polys = []
-        for pts, offs in zip(points, offsets):
+        for pts, offs in zip(points, offsets, strict=False):
             xy = np.column_stack([x0 + (c0 + ca + pts[:, 0] + 0.5) * cell, y1 - (r0 + ra + pts[:, 1] + 0.5) * cell])
             rings = [xy[offs[j]:offs[j + 1]] for j in range(len(offs) - 1)]
             polys.append(shapely.Polygon(rings[0], rings[1:]))
@@ -660,9 +662,10 @@ def catchments(
     wide = float(np.ptp(network.node_x)) + 2 * buffer_m if network.n_nodes else 0.0
     high = float(np.ptp(network.node_y)) + 2 * buffer_m if network.n_nodes else 0.0
     if (wide / cell_m) * (high / cell_m) > MAX_GRID_CELLS:
-        raise AnalysisError(f"catchments: key 'cell_m': {cell_m:g} m is too small for a network {wide / 1000:,.0f} km × "
-                            f"{high / 1000:,.0f} km ({wide * high / cell_m**2:,.0f} cells; at most {MAX_GRID_CELLS:,}); "
-                            f"use cell_m of at least {math.ceil(math.sqrt(wide * high / MAX_GRID_CELLS)):,} m")
+        raise AnalysisError(
+            f"catchments: key 'cell_m': {cell_m:g} m is too small for a network {wide / 1000:,.0f} km × "
+            f"{high / 1000:,.0f} km ({wide * high / cell_m**2:,.0f} cells; at most {MAX_GRID_CELLS:,}); "
+            f"use cell_m of at least {math.ceil(math.sqrt(wide * high / MAX_GRID_CELLS)):,} m")
     prof = get_profile(profile)
     ids, geoms = site_table(sites, site_id_col)
     snaps = snap_sites(network, geoms, ids, profile=prof, max_snap_m=max_snap_m, access_speed_kph=access_speed_kph,
@@ -686,7 +689,7 @@ def catchments(
                 batch = np.arange(start, min(start + chunk, len(ids)))
                 times, _ = node_travel_times(network, snaps, profile=prof, direction=direction, limit_s=limit,
                                              sites=batch)
-                yield from zip(batch, times)
+                yield from zip(batch, times, strict=False)
 
         for site, node_t in progress(per_site_times(), total=len(ids), desc="catchments"):
             node_cols[f"minutes_{ids[site]}"] = np.where(node_t <= limit, node_t / 60.0, np.nan)
@@ -694,16 +697,21 @@ def catchments(
             t, _ = point_times(network, w, node_t, geom_s, frac_s, direction=direction, snaps=site_snaps)
             poly_rows.extend(_site_bands(ids[site], t, cut_s, mins, samples, buffer_m, x0, y1, cell_m, warnings))
     polygons = gpd.GeoDataFrame(
-        poly_rows or None, columns=["site_id", "minutes", "area_m2", "status", "geometry"], geometry="geometry", crs=WORKING_CRS
+        poly_rows or None, columns=["site_id", "minutes", "area_m2", "status", "geometry"], geometry="geometry",
+        crs=WORKING_CRS,
     )
 
     nearest_rows: list[dict[str, Any]] = []
     node_t, owner = node_travel_times(network, snaps, profile=prof, direction=direction, limit_s=limit, nearest=True)
+    assert owner is not None  # nearest=True gives every node's nearest site
     node_cols["minutes_nearest"] = np.where(node_t <= limit, node_t / 60.0, np.nan)
-    node_cols["nearest_site_id"] = np.where(owner >= 0, np.array(ids, dtype=object)[np.maximum(owner, 0)], None)
+    site_of_node = np.array(ids, dtype=object)[np.maximum(owner, 0)]
+    # numpy's stubs reject None as a where() branch; at run time it gives an object array with None
+    node_cols["nearest_site_id"] = np.where(owner >= 0, site_of_node, None)  # type: ignore[assignment]
     if nearest:
         t, t_owner = point_times(network, w, node_t, geom_s, frac_s, direction=direction, snaps=snaps.table,
                                  node_owner=owner)
+        assert t_owner is not None  # given node_owner, point_times returns each point's owner
         nearest_rows = _nearest_bands(ids, t, t_owner, cut_s, mins, samples, buffer_m, x0, y1, cell_m, warnings)
     nearest_gdf = gpd.GeoDataFrame(
         nearest_rows or None, columns=["site_id", "minutes", "area_m2", "status", "geometry"], geometry="geometry",
@@ -809,9 +817,9 @@ def _nearest_bands(ids: tuple[str, ...], t: np.ndarray, owner: np.ndarray, cut_s
     for b, m in enumerate(mins):
         sel = nz_level >= len(mins) - b
         per_band[m] = _polygonise_cells(shape, nz[sel], (nz_owner[sel] + 1).astype(np.int32), x0, y1, cell_m, r0, c0)
-    for s, sid in enumerate(ids):
+    for pos, sid in enumerate(ids):
         for m in mins:
-            geom = per_band[m].get(s + 1)
+            geom = per_band[m].get(pos + 1)
             out.append(_row(sid, m, geom, warnings, nearest=bool(per_band[m])))
     return out
 
@@ -819,7 +827,8 @@ def _nearest_bands(ids: tuple[str, ...], t: np.ndarray, owner: np.ndarray, cut_s
 def _row(site_id: str, minutes: float, geom: Any, warnings: list[str], nearest: bool = False) -> dict[str, Any]:
     if geom is None or shapely.is_empty(geom):
         return _empty_row(site_id, minutes, warnings, nearest=nearest)
-    return {"site_id": site_id, "minutes": minutes, "area_m2": float(shapely.area(geom)), "status": "ok", "geometry": geom}
+    return {"site_id": site_id, "minutes": minutes, "area_m2": float(shapely.area(geom)), "status": "ok",
+            "geometry": geom}
 
 
 def _empty_row(site_id: str, minutes: float, warnings: list[str], nearest: bool = False) -> dict[str, Any]:

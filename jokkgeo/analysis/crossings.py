@@ -162,7 +162,8 @@ def crossings(
         i_ids, _ = feature_ids(infra)
         i_label = feature_labels(infra, i_ids)
         if "ref" in infra.columns and "name" in infra.columns:  # roads: "E 45 Inlandsvägen"
-            both = infra["ref"].notna() & infra["name"].notna() & (infra["ref"].astype(str) != infra["name"].astype(str))
+            both = (infra["ref"].notna() & infra["name"].notna()
+                    & (infra["ref"].astype(str) != infra["name"].astype(str)))
             i_label = i_label.where(~both, infra["ref"].astype(str) + " " + infra["name"].astype(str))
         i_type = _infra_type(infra)
         igeom = infra.geometry.to_numpy()

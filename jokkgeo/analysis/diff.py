@@ -302,7 +302,7 @@ def keyed_changes(
         _check_crs(baseline, scenario, what="keyed_changes")
     full = [*keys, "key_occurrence"]
 
-    def side(frame: pd.DataFrame, suffix: str) -> pd.DataFrame:
+    def one_side(frame: pd.DataFrame, suffix: str) -> pd.DataFrame:
         k = _occurrence_keys(frame, keys)
         for c in compare:
             k[f"{c}_{suffix}"] = frame[c].to_numpy()
@@ -312,9 +312,10 @@ def keyed_changes(
             k[f"geometry__{suffix}"] = frame.geometry.to_numpy()
         return k.reset_index(drop=True)
 
-    merged = side(baseline, "baseline").merge(side(scenario, "scenario"), on=full, how="outer", indicator=True)
+    merged = one_side(baseline, "baseline").merge(one_side(scenario, "scenario"), on=full, how="outer", indicator=True)
     which = merged.pop("_merge")
-    status = pd.Series(np.where(which == "left_only", REMOVED, np.where(which == "right_only", NEW, "")), index=merged.index)
+    status = pd.Series(np.where(which == "left_only", REMOVED, np.where(which == "right_only", NEW, "")),
+                       index=merged.index)
     both = which == "both"
     differs = pd.Series(False, index=merged.index)
     for c in compare:

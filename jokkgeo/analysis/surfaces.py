@@ -82,7 +82,7 @@ class Grid:
     crs: str = WORKING_CRS
 
     @classmethod
-    def from_bounds(cls, bounds: Sequence[float], *, resolution_m: float = 100.0) -> "Grid":
+    def from_bounds(cls, bounds: Sequence[float], *, resolution_m: float = 100.0) -> Grid:
         """Grid covering ``(minx, miny, maxx, maxy)``, snapped outwards to multiples of the cell size.
 
         Parameters
@@ -125,7 +125,7 @@ class Grid:
         """Area of one cell in m²."""
         return self.resolution_m**2
 
-    def padded(self, cells: int) -> "Grid":
+    def padded(self, cells: int) -> Grid:
         """The grid grown by ``cells`` on every side.
 
         Parameters
@@ -359,7 +359,7 @@ def _layers_of_zones(geoms: np.ndarray) -> list[np.ndarray]:
         ov = shapely.area(shapely.intersection(geoms[a], geoms[b])) > 0
         a, b = a[ov], b[ov]
     neighbours: dict[int, set[int]] = {}
-    for x, y in zip(a.tolist(), b.tolist()):
+    for x, y in zip(a.tolist(), b.tolist(), strict=False):
         neighbours.setdefault(x, set()).add(y)
         neighbours.setdefault(y, set()).add(x)
     group = np.full(len(geoms), -1)
@@ -437,7 +437,7 @@ def zonal_stats(
     counts = np.zeros(n)
     acc: dict[str, np.ndarray] = {}
     levels = levels or {}
-    for lab, members in zone_labels(zones, grid):
+    for lab, _members in zone_labels(zones, grid):
         flat = lab.ravel()
         counts += np.bincount(flat, minlength=n + 1)[1:]
         for name, arr in surfaces.items():
@@ -653,7 +653,7 @@ def influence_surfaces(
             continue
         used += srule.development.layer_ids(themes)
         src = source_counts(geoms, work)
-        kw = {"resolution_m": resolution_m, "shape": srule.decay, "radius_m": srule.radius_m}
+        kw: dict[str, Any] = {"resolution_m": resolution_m, "shape": srule.decay, "radius_m": srule.radius_m}
         near = nearest_influence(src, **kw)[crop]
         cum = cumulative_influence(src, **kw)[crop]
         surfaces[f"{srule.id}_nearest"] = near

@@ -90,7 +90,8 @@ def parse_minutes(value: str) -> list[float]:
               help="Travel from places to the site (commuting) or from the site outwards.")
 @click.option("--access-speed", "access_speed_kph", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
               help="Speed (km/h) of the straight off-road leg from a site or place to the nearest road.")
-@click.option("--max-snap-m", type=click.FloatRange(min=0, max=MAX_SNAP_M, min_open=True), default=10_000.0, show_default=True,
+@click.option("--max-snap-m", type=click.FloatRange(min=0, max=MAX_SNAP_M, min_open=True), default=10_000.0,
+              show_default=True,
               help="A site farther than this (m) from an open road is an error.")
 @click.option("--buffer-m", type=click.FloatRange(min=0, max=MAX_BUFFER_M), default=250.0, show_default=True,
               help="Half-width (m) of the catchment corridor around reached roads.")
@@ -113,8 +114,7 @@ def command(sites_layer: str, site_ids: str | None, minutes_text: str, season: s
 
     from jokkgeo.errors import DataSourceError
     from jokkgeo.io.configs import read_catalogue
-    from jokkgeo.io.write import write_gpkg_layers
-    from jokkgeo.io.write import check_output_path
+    from jokkgeo.io.write import check_output_path, write_gpkg_layers
     from jokkgeo.present.metadata import command_metadata
     from jokkgeo.study.store import LayerStore
     from jokkgeo.workflows.catchments import CatchmentOptions, run_catchments
@@ -155,8 +155,8 @@ def command(sites_layer: str, site_ids: str | None, minutes_text: str, season: s
         layers[f"places_{pid}"] = acc.places
     if run.totals:
         table = pd.concat(run.totals, ignore_index=True)
-        layers["band_totals"] = table[["layer", "season", "scope", "site_id", "minutes",
-                                       *[c for c in table.columns if c not in ("layer", "season", "scope", "site_id", "minutes")]]]
+        first = ["layer", "season", "scope", "site_id", "minutes"]
+        layers["band_totals"] = table[[*first, *[c for c in table.columns if c not in first]]]
     params = {**result.params, "sites_layer": sites_layer, "roads_layer": run.roads_layer,
               "places_layers": list(run.places), "warnings": run.warnings}
     if run.warnings:  # unreachable places and empty bands: in the GeoPackage, not only on stderr
@@ -202,7 +202,8 @@ def summary_lines(polygons: Any, totals: list[Any], labels: dict[str, str], lang
                       area=format_number(row.area_m2 / 1e6, lang)) if row.status == "ok"
                  else text("cli.catchments.empty", lang, site=row.site_id, minutes=minutes)]
         if reach is not None:
-            sel = reach[(reach["scope"] == "site") & (reach["site_id"] == row.site_id) & (reach["minutes"] == row.minutes)]
+            sel = reach[(reach["scope"] == "site") & (reach["site_id"] == row.site_id)
+                        & (reach["minutes"] == row.minutes)]
             for r in sel.itertuples():
                 bits = [text("cli.catchments.places", lang, layer=labels.get(r.layer, r.layer), n=int(r.n_places))]
                 if "population" in sel and pd.notna(getattr(r, "population", None)) and r.population:

@@ -20,10 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import click
-
-from jokkgeo import i18n
 import pandas as pd
 
+from jokkgeo import i18n
 from jokkgeo.cli.options import (
     allow_outside_option,
     catalog_option,
@@ -133,9 +132,9 @@ def command(baseline: str, scenario: str, scenarios_dir: Path | None, out_path: 
             catalog_dir: Path | None, overwrite: bool, allow_outside: bool, language: str) -> None:
     """Compare a scenario with the baseline (or another scenario) and print the differences."""
     from jokkgeo.io.configs import read_catalogue, read_scenarios
+    from jokkgeo.io.write import check_output_path
     from jokkgeo.present.comparison import summary_text
     from jokkgeo.workflows.comparison import run_comparison
-    from jokkgeo.io.write import check_output_path
 
     settings, catalog_dir = make_settings(catalog_dir, overwrite=overwrite, allow_outside=allow_outside,
                                           language=language)

@@ -62,8 +62,7 @@ def command(rules_path: Path | None, engine: str, scheduler: str | None, n_worke
 
     from jokkgeo.errors import DataSourceError
     from jokkgeo.io.configs import read_catalogue
-    from jokkgeo.io.write import write_gpkg_layers
-    from jokkgeo.io.write import check_output_path
+    from jokkgeo.io.write import check_output_path, write_gpkg_layers
     from jokkgeo.present.metadata import command_metadata
     from jokkgeo.study.store import LayerStore
     from jokkgeo.workflows.conflicts import ConflictOptions, run_conflicts
@@ -119,7 +118,7 @@ def result_lines(run: Any, out_path: Path, engine: str, language: str) -> list[s
     language
         ``"sv"`` or ``"en"``.
     """
-    from jokkgeo.i18n import format_number, text
+    from jokkgeo.i18n import format_number
 
     lang = language
     result = run.result

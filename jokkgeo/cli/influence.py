@@ -44,10 +44,9 @@ from jokkgeo.i18n import format_number, text
 def command(rules_path: Path | None, resolution_m: float, levels: str, density_window_m: float, out_dir: Path,
             catalog_dir: Path | None, overwrite: bool, allow_outside: bool, language: str) -> None:
     """Rasterise zones of influence (nearest and cumulative) and linear-infrastructure density."""
-    from jokkgeo.io.configs import read_catalogue
     from jokkgeo.errors import OutputExistsError
-    from jokkgeo.io.write import write_raster, write_table, write_text
-    from jokkgeo.io.write import check_output_path
+    from jokkgeo.io.configs import read_catalogue
+    from jokkgeo.io.write import check_output_path, write_raster, write_table, write_text
     from jokkgeo.present.metadata import command_metadata
     from jokkgeo.study.store import LayerStore
     from jokkgeo.workflows.influence import InfluenceOptions, run_influence
@@ -56,7 +55,8 @@ def command(rules_path: Path | None, resolution_m: float, levels: str, density_w
     try:
         level_values = tuple(float(v) for v in levels.split(",") if v.strip())
     except ValueError:
-        raise click.BadParameter(f"'{levels}' is not a comma-separated list of numbers", param_hint="--levels")
+        raise click.BadParameter(f"'{levels}' is not a comma-separated list of numbers",
+                                 param_hint="--levels") from None
     if not level_values or any(not 0 < v <= 1 for v in level_values):
         raise click.BadParameter("levels must lie in (0, 1]", param_hint="--levels")
     # a bad --out (read-only, newline, too long, a file in the way) fails now, not after the run

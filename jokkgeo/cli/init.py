@@ -7,10 +7,9 @@ from pathlib import Path
 
 import click
 
-from jokkgeo.errors import OutputExistsError
-from jokkgeo.errors import DataSourceError
-from jokkgeo.io.write import check_output_path, os_error_message
+from jokkgeo.errors import DataSourceError, OutputExistsError
 from jokkgeo.io.configs import default_rules_path
+from jokkgeo.io.write import check_output_path, os_error_message
 from jokkgeo.settings import STUDY_FOLDERS, default_study_root
 
 README = """\

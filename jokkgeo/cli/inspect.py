@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from jokkgeo.cli.options import verbosity_options
-
 from jokkgeo.errors import JokkgeoError
 
 

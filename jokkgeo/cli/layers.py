@@ -20,9 +20,9 @@ def format_table(header: list[str], rows: list[list[str]]) -> str:
         Cells per row, as text, in the order of ``header``.
     """
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(str(h).ljust(w) for h, w in zip(header, widths)).rstrip()]
+    lines = ["  ".join(str(h).ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
-    lines.extend("  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows)
+    lines.extend("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=False)).rstrip() for row in rows)
     return "\n".join(lines)
 
 
@@ -92,7 +92,8 @@ def check_layers(ctx: click.Context, catalog_dir: Path | None, allow_outside: bo
         rows.append([r.name, status, features, types, r.crs or "-", _bounds(r.bounds),
                      ", ".join(r.repairs) or "-", str(len(r.warnings))])
     click.echo(format_table(
-        ["layer", "status", "features", "geometry types", "source CRS", "bounds EPSG:3006 (m)", "repairs", "warnings"], rows))
+        ["layer", "status", "features", "geometry types", "source CRS", "bounds EPSG:3006 (m)", "repairs",
+         "warnings"], rows))
     for r in results:
         if r.caveat:
             click.echo(f"\n{r.name}: {r.caveat}")

@@ -59,7 +59,9 @@ class LazyGroup(click.Group):
             return None
         return importlib.import_module(module_name).command
 
-    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
         """Resolve the command of ``args``; an unknown name fails with "did you mean" suggestions.
 
         Parameters

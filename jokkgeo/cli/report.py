@@ -34,8 +34,8 @@ def command(recipes_dir: Path | None, out_dir: Path, public: bool, no_figures: b
             overwrite: bool, allow_outside: bool, language: str) -> None:
     """Run the map recipes and write maps, figures, results and a manifest to OUT."""
     from jokkgeo.io.configs import read_catalogue
-    from jokkgeo.report import build_report
     from jokkgeo.io.write import check_output_path
+    from jokkgeo.report import build_report
 
     check_output_path(out_dir, overwrite=overwrite, kind="dir")  # before any work: a bad --out fails in a second
     settings, catalog = make_settings(catalog_dir, overwrite=overwrite, allow_outside=allow_outside,

@@ -162,7 +162,8 @@ def check_keys(data: Mapping[Any, Any], allowed: Iterable[str], path: Origin, ke
     allowed = frozenset(allowed)
     for k in data:
         if k not in allowed:
-            raise fail(path, join(key, k), f"unknown key {short(str(k), 80)}", f"allowed keys are: {', '.join(sorted(allowed))}")
+            raise fail(path, join(key, k), f"unknown key {short(str(k), 80)}",
+                       f"allowed keys are: {', '.join(sorted(allowed))}")
 
 
 def require(data: Mapping[Any, Any], required: Iterable[str], path: Origin, key: str = "") -> None:

@@ -80,7 +80,7 @@ class _Constructor(SafeConstructor):
                         f"and {line}); keep one"
                     )
                 seen[key] = line
-        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+        return super().construct_mapping(node, deep=deep)
 
 
 _Constructor.add_constructor(
@@ -110,7 +110,7 @@ class _Composer(Composer):
             self._depth -= 1
 
 
-class HardenedLoader(Reader, Scanner, Parser, _Composer, _Constructor, _Resolver):  # type: ignore[misc]
+class HardenedLoader(Reader, Scanner, Parser, _Composer, _Constructor, _Resolver):
     """A safe YAML loader without aliases, duplicate keys or YAML 1.1 typing surprises."""
 
     def __init__(self, stream: str, origin: str = "<yaml>") -> None:

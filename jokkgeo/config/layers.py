@@ -268,7 +268,12 @@ def parse_layer_spec(
         sensitivity=sensitivity,
         illustrative=illustrative,
         **texts,
-        **opt,
+        title_en=opt["title_en"],
+        description=opt["description"],
+        description_en=opt["description_en"],
+        consent=opt["consent"],
+        caveat=opt["caveat"],
+        caveat_en=opt["caveat_en"],
     )
 
 

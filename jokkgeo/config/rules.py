@@ -272,7 +272,7 @@ def parse_rules(data: Any, path: Path | str = "<rules>") -> RuleSet:
         if not zones:
             raise v.fail(path, f"{key}.zones_m", "empty list", "give at least one distance in metres")
         zones_f = tuple(_positive(path, f"{key}.zones_m", z) for z in zones)
-        if any(b <= a for a, b in zip(zones_f, zones_f[1:])):
+        if any(b <= a for a, b in zip(zones_f, zones_f[1:], strict=False)):
             raise v.fail(path, f"{key}.zones_m", f"distances {v.short(zones)} are not strictly ascending",
                          "list the zone limits from the nearest to the farthest")
         ref, cit = _reference(path, f"{key}.reference", raw["reference"], references)

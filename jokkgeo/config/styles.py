@@ -107,7 +107,7 @@ def _graduated(raw: Any, path: v.Origin, key: str) -> ColourRule:
     if not isinstance(bins, list) or not bins:
         raise v.fail(path, bkey, f"expected a list of numbers, got {v.short(bins)}")
     nums = [v.number(b, path, bkey) for b in bins]
-    if any(b <= a for a, b in zip(nums, nums[1:])):
+    if any(b <= a for a, b in zip(nums, nums[1:], strict=False)):
         raise v.fail(path, bkey, f"{v.short(bins)} is not strictly increasing", "list the class limits in order")
     if raw.get("colors") is not None:
         colors = raw["colors"]

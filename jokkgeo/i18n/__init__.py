@@ -19,10 +19,10 @@ from typing import Any
 # One subject module per line; each holds ``TEXTS: dict[key, (sv, en)]``.
 from jokkgeo.i18n import caveats, common
 from jokkgeo.i18n import cli as cli_texts
+from jokkgeo.i18n import present as present_texts
 from jokkgeo.i18n import render as render_texts
 from jokkgeo.i18n import report as report_texts
 from jokkgeo.i18n import workflows as workflows_texts
-from jokkgeo.i18n import present as present_texts
 
 LANGUAGES: tuple[str, ...] = ("sv", "en")
 """Languages of planner-facing text; the first is the default."""

@@ -87,7 +87,8 @@ def geometry_type_counts(geoms: np.ndarray | gpd.GeoSeries) -> dict[str, int]:
         "MULTIPOLYGON": "MultiPolygon",
         "GEOMETRYCOLLECTION": "GeometryCollection",
     }
-    return dict(sorted((pretty.get(lookup[int(t)], lookup[int(t)]), int(c)) for t, c in zip(names, counts)))
+    return dict(sorted((pretty.get(lookup[int(t)], lookup[int(t)]), int(c))
+                       for t, c in zip(names, counts, strict=True)))
 
 
 def _plain(value: object) -> object:
@@ -158,7 +159,9 @@ def check_geometries(
     report.n_empty_dropped = int(empty.sum())
     keep = ~(null | empty)
     nonfinite = np.zeros(len(geoms), dtype=bool)
-    coords, owner = shapely.get_coordinates(np.where(keep, geoms, None), include_z=False, return_index=True)
+    # numpy's stubs reject None as a where() branch; at run time it gives an object array with None
+    kept = np.where(keep, geoms, None)  # type: ignore[call-overload]
+    coords, owner = shapely.get_coordinates(kept, include_z=False, return_index=True)
     bad_rows = ~np.isfinite(coords).all(axis=1)
     if bad_rows.any():
         nonfinite[np.unique(owner[bad_rows])] = True
@@ -221,7 +224,8 @@ def check_geometries(
         report.n_unrepairable_dropped = int(lost.sum())
         report.unrepairable_ids = [_plain(v) for v in gdf.index[np.flatnonzero(keep)[invalid][lost]]]
         if report.n_repaired:
-            report.notes.append(f"repaired {report.n_repaired} invalid geometr{'y' if report.n_repaired == 1 else 'ies'} (make_valid)")
+            noun = "geometry" if report.n_repaired == 1 else "geometries"
+            report.notes.append(f"repaired {report.n_repaired} invalid {noun} (make_valid)")
         if report.n_unrepairable_dropped:
             report.notes.append(
                 f"dropped {report.n_unrepairable_dropped} invalid feature(s) that collapsed to nothing of their type "

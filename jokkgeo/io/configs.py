@@ -13,7 +13,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -311,7 +311,7 @@ def read_scenarios(
     directory: str | Path,
     *,
     root: str | Path | None = None,
-    catalogue: Catalogue | None = None,
+    catalogue: Mapping[str, LayerSpec] | None = None,
     allow_outside: bool = False,
     check_exists: bool = True,
 ) -> ScenarioSet:

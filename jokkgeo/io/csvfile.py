@@ -176,7 +176,8 @@ def read_csv_geometries(
             repaired = failed & ~shapely.is_missing(fixed)
             geoms = np.where(repaired, fixed, geoms)
             if repaired.any():
-                notes.append(f"closed {int(repaired.sum())} polygon ring(s) that were not closed on line(s) {_rows(repaired)}")
+                notes.append(f"closed {int(repaired.sum())} polygon ring(s) that were not closed "
+                             f"on line(s) {_rows(repaired)}")
         bad = ~blank & shapely.is_missing(geoms)
         if bad.any():
             raise GeometryError(

@@ -1,10 +1,10 @@
 """Read road networks from files: OSM XML (osmnx), OSM PBF (pyrosm) or a line layer.
 
 All readers return a :class:`jokkgeo.network.arrays.RoadNetwork` in EPSG:3006
-with planar EPSG:3006 lengths (one definition for every input), are not simplified (every OSM segment keeps its own ``maxspeed``: osmnx's
-simplification merges tags of joined segments into lists, whose mean is not
-length-weighted), and keep every connected component (osmnx's default ``retain_all=False``
-keeps only the largest one, and a site on a road island would then snap
+with planar EPSG:3006 lengths (one definition for every input), are not simplified
+(every OSM segment keeps its own ``maxspeed``: osmnx's simplification merges tags of joined
+segments into lists, whose mean is not length-weighted), and keep every connected component
+(osmnx's default ``retain_all=False`` keeps only the largest one, and a site on a road island would then snap
 kilometres away). Non-drivable ways (footway, cycleway, path, ...) are left
 out by the speed model's class mapping and counted in the log.
 """

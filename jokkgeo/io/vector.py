@@ -55,7 +55,8 @@ from jokkgeo.settings import WORKING_CRS
 
 log = logging.getLogger(__name__)
 
-OGR_SUFFIXES = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON", ".shp": "ESRI Shapefile", ".fgb": "FlatGeobuf"}
+OGR_SUFFIXES = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON", ".shp": "ESRI Shapefile",
+                ".fgb": "FlatGeobuf"}
 CSV_SUFFIXES = (".csv", ".txt")
 VECTOR_SUFFIXES = (*OGR_SUFFIXES, ".zip", *CSV_SUFFIXES, *OSM_SUFFIXES)
 """Every suffix :func:`read_vector` opens."""
@@ -74,8 +75,8 @@ class LoadReport:
     + n_nonfinite_dropped`` and filtering ``n_filtered`` (spec ``where``). Malformed
     geometries GEOS refuses (ring not closed: repaired, counted in ``n_repaired``;
     a line/ring with too few points: dropped) and features with NaN/infinite
-    coordinates (dropped) are listed by 0-based feature number in ``*_ids``. ``geometry_types`` and ``bounds`` (EPSG:3006
-    metres) describe the features returned (after filtering).
+    coordinates (dropped) are listed by 0-based feature number in ``*_ids``. ``geometry_types`` and
+    ``bounds`` (EPSG:3006 metres) describe the features returned (after filtering).
     """
 
     path: Path
@@ -221,7 +222,8 @@ def _check_shapefile(path: Path) -> None:
             "a Shapefile is .shp + .shx + .dbf (+ .prj, .cpg): include all its parts"
         )
     if shx is None:
-        raise DataSourceError(f"{path}: the Shapefile's index file {path.with_suffix('.shx').name} is missing; include all its parts")
+        raise DataSourceError(f"{path}: the Shapefile's index file {path.with_suffix('.shx').name} is missing; "
+                              "include all its parts")
     size = path.stat().st_size
     with open(path, "rb") as fh:
         head = fh.read(100)
@@ -306,8 +308,6 @@ def _read_frame(path: Path, layer: str | None, encoding: str | None, report: Loa
 
 
 def _read_ogr(path: Path, layer: str | None, encoding: str | None, report: LoadReport) -> gpd.GeoDataFrame:
-    from pyogrio.errors import DataLayerError as OgrLayerError
-    from pyogrio.errors import DataSourceError as OgrSourceError
 
     check_content(path)
     if path.suffix.lower() == ".shp":
@@ -368,7 +368,8 @@ def _read_zip(path: Path, layer: str | None, encoding: str | None, report: LoadR
 
     with extracted_zip(path) as folder:
         members = sorted(
-            p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in _ZIP_MEMBER_SUFFIXES and not p.name.startswith(".")
+            p for p in folder.rglob("*")
+            if p.is_file() and p.suffix.lower() in _ZIP_MEMBER_SUFFIXES and not p.name.startswith(".")
         )
         if not members:
             raise DataSourceError(f"{path}: holds no .shp/.gpkg/.geojson/.fgb file")
@@ -380,7 +381,8 @@ def _read_zip(path: Path, layer: str | None, encoding: str | None, report: LoadR
                 raise DataLayerError(f"{path}: no member named '{layer}'; members: {names}")
         if len(chosen) > 1:
             names = ", ".join(m.relative_to(folder).as_posix() for m in chosen)
-            raise DataLayerError(f"{path}: holds {len(chosen)} datasets ({names}); name one with source.layer (CLI --layer)")
+            raise DataLayerError(f"{path}: holds {len(chosen)} datasets ({names}); "
+                                 "name one with source.layer (CLI --layer)")
         member = chosen[0]
         inner_layer = layer if member.suffix.lower() == ".gpkg" else None
         report.notes.append(f"read zip member {member.relative_to(folder).as_posix()}")
@@ -452,7 +454,8 @@ def read_vector(
         from jokkgeo.io.osm import OSM_KINDS, read_osm_features
 
         if layer is None:
-            raise DataLayerError(f"{path}: OSM data needs a layer (source.layer / --layer): one of {', '.join(OSM_KINDS)}")
+            raise DataLayerError(f"{path}: OSM data needs a layer (source.layer / --layer): "
+                                 f"one of {', '.join(OSM_KINDS)}")
         check_content(path)  # an XML VRT named .osm would otherwise be opened by the VRT driver
         with gdal_local_path(path) as gdal_path:
             _ogr_layers(path, gdal_path)  # checks the driver GDAL picks is OSM
@@ -541,7 +544,8 @@ def read_layer(spec: LayerSpec) -> LoadedLayer:
         The catalogue layer spec (path, CRS, attributes).
     """
     if spec.geometry_type == "Raster":
-        raise DataLayerError(f"{spec.spec_path}: layer '{spec.id}' is a raster; read it with jokkgeo.io.raster.read_raster")
+        raise DataLayerError(f"{spec.spec_path}: layer '{spec.id}' is a raster; "
+                             "read it with jokkgeo.io.raster.read_raster")
     src = spec.source
     loaded = read_vector(
         src.path,
@@ -565,7 +569,8 @@ def read_layer(spec: LayerSpec) -> LoadedLayer:
         if missing:
             available = ", ".join(str(c) for c in frame.columns if c != geom_name)
             raise DataLayerError(
-                f"{spec.spec_path}: key '{key}': column(s) {', '.join(missing)} not in {src.path.name}; available: {available}"
+                f"{spec.spec_path}: key '{key}': column(s) {', '.join(missing)} not in {src.path.name}; "
+                f"available: {available}"
             )
 
     require(list(spec.rename), "attributes.rename", gdf)

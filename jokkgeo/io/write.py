@@ -2,10 +2,12 @@
 
 Public API
 ----------
-- ``write_vector(gdf, path, *, layer=None, overwrite=False, metadata=None)`` — ``.gpkg``, ``.geojson``/``.json``, ``.fgb``
+- ``write_vector(gdf, path, *, layer=None, overwrite=False, metadata=None)`` — ``.gpkg``,
+  ``.geojson``/``.json``, ``.fgb``
 - ``write_gpkg_layers(layers: dict[str, GeoDataFrame], path, *, overwrite=False, update=False, metadata=None)``
 - ``write_table(df, path, *, overwrite=False, sep=",", metadata=None)`` — CSV, UTF-8; geometry as WKT
-- ``write_raster(array, path, *, transform, crs, nodata, overwrite=False, metadata=None)`` — see :mod:`jokkgeo.io.raster`
+- ``write_raster(array, path, *, transform, crs, nodata, overwrite=False, metadata=None)`` — see
+  :mod:`jokkgeo.io.raster`
 - ``write_text(path, text, *, overwrite=False, encoding="utf-8")``, ``write_bytes(path, data, *, overwrite=False)``
 - ``write_figure(fig, stem, *, formats=("png", "svg", "pdf"), dpi=300, overwrite=False)`` — matplotlib figures
 - ``atomic_output(path, *, overwrite=False)`` — context manager yielding a temporary path to write to
@@ -38,8 +40,9 @@ Guarantees (decisions recorded here)
   one family share a layer, promoted to Multi*). Object columns holding only booleans are
   written as GeoPackage booleans (not ``'True'``/``'False'`` text).
 * **Metadata travels with the data.** With ``metadata=LayerMetadata(...)`` a GeoPackage layer
-  gets ``gpkg_contents.identifier`` (``<title> (<layer>)``, identifiers must be unique) and ``gpkg_contents.description`` (description,
-  caveats, sources, restricted flag — QGIS shows it) and the GeoPackage metadata extension
+  gets ``gpkg_contents.identifier`` (``<title> (<layer>)``, identifiers must be unique) and
+  ``gpkg_contents.description`` (description, caveats, sources, restricted flag — QGIS shows it) and
+  the GeoPackage metadata extension
   (``gpkg_metadata`` + ``gpkg_metadata_reference``, keys ``title``, ``description``,
   ``caveats``, ``sources``, ``restricted``, ``written_by``); a GeoTIFF gets the same keys as
   dataset tags; a CSV table gets a sidecar ``<stem>.metadata.txt`` (first line
@@ -71,7 +74,7 @@ import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -179,7 +182,8 @@ class LayerMetadata:
         caveat_text = getattr(spec, "caveat_text", None)
         own_caveats = [caveat_text(language)] if callable(caveat_text) and caveat_text(language) else []
         if getattr(spec, "illustrative", False):
-            own_caveats.insert(0, "Illustrative / schematic data" if language == "en" else "Illustrativa / schematiska data")
+            own_caveats.insert(0, "Illustrative / schematic data" if language == "en"
+                               else "Illustrativa / schematiska data")
         own_sources = [
             f"{key}: {value}" for key in ("attribution", "licence", "provenance") if (value := getattr(spec, key, None))
         ]
@@ -420,7 +424,8 @@ def check_output_path(
     if target.suffix.lower() == ".gpkg" and not target.is_symlink() and not _is_geopackage(target):
         raise OutputExistsError(f"{target}: exists but is not a GeoPackage; refusing to modify or delete it")
     if not overwrite:
-        raise OutputExistsError(f"{target}: output already exists; pass overwrite=True (CLI: --overwrite) to replace it")
+        raise OutputExistsError(f"{target}: output already exists; "
+                                "pass overwrite=True (CLI: --overwrite) to replace it")
     return target
 
 
@@ -810,7 +815,8 @@ def write_vector(
 
 def _write_gdal(target: Path, write: Any) -> None:
     """Run a pyogrio write; its file errors become DataSourceError naming ``target``."""
-    from pyogrio.errors import DataLayerError, DataSourceError as OgrSourceError, FieldError, GeometryError
+    from pyogrio.errors import DataLayerError, FieldError, GeometryError
+    from pyogrio.errors import DataSourceError as OgrSourceError
 
     try:
         write()
@@ -865,7 +871,8 @@ def write_gpkg_layers(
         try:
             existing = set(_gpkg_layers(target))
         except Exception as exc:  # a damaged SQLite file: refuse, do not replace
-            raise OutputExistsError(f"{target}: exists but cannot be read as a GeoPackage ({exc}); refusing to replace it") from None
+            raise OutputExistsError(f"{target}: exists but cannot be read as a GeoPackage ({exc}); "
+                                    "refusing to replace it") from None
         clashes = sorted(existing.intersection(frames))
         if clashes and not overwrite:
             raise OutputExistsError(
@@ -874,11 +881,13 @@ def write_gpkg_layers(
         with atomic_output(target, overwrite=True) as tmp:
             _copy_gpkg(target, tmp)
             for name, (gdf, meta) in frames.items():  # pyogrio replaces only this layer
-                _write_gdal(target, lambda: _write_frame(gdf, tmp, driver="GPKG", layer=name, metadata=meta))
+                _write_gdal(target, lambda gdf=gdf, name=name, meta=meta:
+                            _write_frame(gdf, tmp, driver="GPKG", layer=name, metadata=meta))
         return target
     with atomic_output(target, overwrite=overwrite) as tmp:
         for name, (gdf, meta) in frames.items():
-            _write_gdal(target, lambda: _write_frame(gdf, tmp, driver="GPKG", layer=name, metadata=meta))
+            _write_gdal(target, lambda gdf=gdf, name=name, meta=meta: _write_frame(gdf, tmp, driver="GPKG", layer=name,
+                                                                               metadata=meta))
     return target
 
 

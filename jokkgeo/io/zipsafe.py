@@ -86,7 +86,8 @@ def extracted_zip(path: str | Path) -> Iterator[Path]:
             total = sum(i.file_size for i in infos)
             if total > MAX_TOTAL_BYTES:
                 raise DataSourceError(
-                    f"{archive}: would expand to {total / 1024**3:.1f} GiB (limit {MAX_TOTAL_BYTES / 1024**3:.0f} GiB); "
+                    f"{archive}: would expand to {total / 1024**3:.1f} GiB "
+                    f"(limit {MAX_TOTAL_BYTES / 1024**3:.0f} GiB); "
                     "refusing (possible zip bomb)"
                 )
             root = tmp.resolve()

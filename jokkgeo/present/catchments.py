@@ -16,13 +16,28 @@ _SEASONS = ("summer", "winter", "spring", "autumn")
 
 
 def catchments_title(season: str, language: str) -> str:
-    """Default title: travel time to the nearest workplace in ``season`` (a known season is translated)."""
+    """Default title: travel time to the nearest workplace in ``season``.
+
+    Parameters
+    ----------
+    season
+        The season of the run; a known season (summer, winter, spring, autumn) is translated,
+        any other name is shown as it is.
+    language
+        ``"sv"`` or ``"en"``.
+    """
     shown = i18n.text(f"report.season.{season}", language) if season in _SEASONS else season
     return i18n.text("report.travel_time_nearest", language, season=shown)
 
 
 def site_names(sites: gpd.GeoDataFrame) -> dict[str, str]:
-    """``site_id -> name`` of a sites layer (the id where it has no ``name`` column)."""
+    """``site_id -> name`` of a sites layer (the id where it has no ``name`` column).
+
+    Parameters
+    ----------
+    sites
+        The sites layer (a ``site_id`` column, optionally ``name``).
+    """
     ids = sites["site_id"].astype(str)
     return dict(zip(ids, sites["name"].astype(str) if "name" in sites.columns else ids, strict=True))
 
@@ -31,6 +46,15 @@ def labelled_bands(frame: gpd.GeoDataFrame, names: Mapping[str, str], language: 
     """Band polygons with ``site_name``, ``area_km2`` and ``label`` (``"<site> ≤ 30 min"``), widest first.
 
     Missing and empty geometries are left out; nearer bands come later, so they are drawn on top.
+
+    Parameters
+    ----------
+    frame
+        Band polygons with ``site_id``, ``minutes`` and ``area_m2`` (a split of a catchments result).
+    names
+        ``site_id -> name`` (see :func:`site_names`).
+    language
+        ``"sv"`` (default) or ``"en"`` (the minutes unit of the label).
     """
     frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty].copy()
     frame["site_name"] = frame["site_id"].astype(str).map(names)

@@ -16,16 +16,13 @@ for a GeoPackage. Drawing is :mod:`jokkgeo.render.compare`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
-import pandas as pd
-
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 
 from jokkgeo import i18n
 from jokkgeo.config.rules import SEVERITY_RANK
@@ -56,8 +53,17 @@ def _label(study: Any, language: str) -> str:
     return study.scenario.label(language)
 
 
-def site_names(comp: Any) -> dict[str, str]:
-    """``site_id -> name`` from the studies' site layers (ids where no name is known)."""
+def compared_site_names(comp: Any) -> dict[str, str]:
+    """``site_id -> name`` from the site layers of both studies of a comparison.
+
+    Sites whose layer has no ``name`` column are left out (callers fall back on the id);
+    a scenario's name wins over the baseline's.
+
+    Parameters
+    ----------
+    comp
+        A :class:`~jokkgeo.workflows.comparison.Comparison`.
+    """
     names: dict[str, str] = {}
     for res in (comp.baseline, comp.scenario):
         study = res.study
@@ -65,7 +71,7 @@ def site_names(comp: Any) -> dict[str, str]:
         if lid in study:
             gdf = study.layer(lid)
             if "site_id" in gdf.columns and "name" in gdf.columns:
-                names.update(zip(gdf["site_id"].astype(str), gdf["name"].astype(str)))
+                names.update(zip(gdf["site_id"].astype(str), gdf["name"].astype(str), strict=True))
     return names
 
 
@@ -145,7 +151,7 @@ def comparison_summary(comp: Any, *, language: str = "sv") -> ComparisonSummary:
     """
     lang = _lang(language)
     t = {key[len("summary."):]: i18n.text(key, lang) for key in i18n.present_texts.TEXTS if key.startswith("summary.")}
-    names = site_names(comp)
+    names = compared_site_names(comp)
     base, scen = comp.baseline.study, comp.scenario.study
     b = _Builder(t["head"].format(scen=_label(scen, lang), base=_label(base, lang)))
     desc = scen.scenario.description_text(lang)
@@ -226,20 +232,22 @@ def comparison_summary(comp: Any, *, language: str = "sv") -> ComparisonSummary:
     else:
         words = {s: i18n.text(f"severity_word.{s}", lang) for s in ("major", "moderate", "minor")}
         new = cc[cc["status"] == "new"]
-        sev = ", ".join(f"{int((new['severity_scenario'] == s).sum())} {words[s]}" for s in ("major", "moderate", "minor")
-                        if int((new["severity_scenario"] == s).sum()))
+        sev = ", ".join(f"{int((new['severity_scenario'] == s).sum())} {words[s]}"
+                        for s in ("major", "moderate", "minor") if int((new["severity_scenario"] == s).sum()))
         b.point(t["conf_count"].format(new=len(new), sev=sev or "0",
                                                      removed=int((cc["status"] == "removed").sum()),
                                                      changed=int((cc["status"] == "changed").sum())))
         layer_titles = {lid: st.spec(lid).label(lang) for st in (base, scen) for lid in st.layer_ids}
         ranked = cc.assign(_r=[SEVERITY_RANK.get(str(s1 if st != "removed" else s0), 0) for st, s0, s1 in
-                               zip(cc["status"], cc["severity_baseline"], cc["severity_scenario"])])
+                               zip(cc["status"], cc["severity_baseline"], cc["severity_scenario"], strict=True)])
         ranked = ranked.sort_values("_r", ascending=False, kind="stable")
         ranked["_dev"] = ranked["dev_label"] if "dev_label" in ranked.columns else ranked["dev_id"]
-        ranked["_sens"] = [f"{lab} ({layer_titles.get(lay, lay)})" for lab, lay in zip(
-            ranked["sens_label"] if "sens_label" in ranked.columns else ranked["sens_id"], ranked["sens_layer"])]
+        sens_labels = ranked["sens_label"] if "sens_label" in ranked.columns else ranked["sens_id"]
+        ranked["_sens"] = [f"{lab} ({layer_titles.get(lay, lay)})"
+                           for lab, lay in zip(sens_labels, ranked["sens_layer"], strict=True)]
         group_cols = ["status", "_dev", "_sens", "rule_id", "severity_baseline", "severity_scenario"]
-        grouped = ranked.astype({c: str for c in group_cols}).groupby(group_cols, sort=False, dropna=False).size().reset_index(name="n")
+        grouped = ranked.astype({c: str for c in group_cols}).groupby(group_cols, sort=False, dropna=False).size()
+        grouped = grouped.reset_index(name="n")
         for row in grouped.head(MAX_ROWS).itertuples():
             times = f" ({row.n}×)" if row.n > 1 else ""
             if row.status == "changed":
@@ -282,7 +290,8 @@ def comparison_summary(comp: Any, *, language: str = "sv") -> ComparisonSummary:
                                                       removed=int((xc["status"] == "removed").sum())))
         xg = xc.assign(_route=xc["route_label"] if "route_label" in xc.columns else xc["route_id"],
                        _infra=xc["infra_label"] if "infra_label" in xc.columns else xc["infra_id"])
-        xg = xg.astype({"_route": str, "_infra": str}).groupby(["status", "_route", "_infra"], sort=False, dropna=False).size()
+        xg = xg.astype({"_route": str, "_infra": str})
+        xg = xg.groupby(["status", "_route", "_infra"], sort=False, dropna=False).size()
         xg = xg.reset_index(name="n")
         for row in xg.head(MAX_ROWS).itertuples():
             b.point(t["cross_row"].format(
@@ -355,7 +364,7 @@ def comparison_document(comp: Any, *, language: str = "sv", site: str | None = N
     lang = _lang(language)
     g_base, g_scen, g_diff = group_names(lang)
     base, scen = comp.baseline.study, comp.scenario.study
-    names = site_names(comp)
+    names = compared_site_names(comp)
     layers: list[MapLayer] = []
 
     # differences (top of the legend)
@@ -436,8 +445,9 @@ def _band_layers(comp: Any, site: str | None, names: dict[str, str], lang: str, 
     g_base, g_scen = groups
     if site is None:
         changed = comp.layers["catchment_changes"]
+        first_bands = comp.layers["catchments_baseline"]
         site = str(changed.groupby("site_id")["area_m2"].sum().idxmax()) if len(changed) else (
-            str(comp.layers["catchments_baseline"]["site_id"].iloc[0]) if len(comp.layers["catchments_baseline"]) else None)
+            str(first_bands["site_id"].iloc[0]) if len(first_bands) else None)
     layers = []
     for key, group, label in (("catchments_scenario", g_scen, _label(comp.scenario.study, lang)),
                               ("catchments_baseline", g_base, _label(comp.baseline.study, lang))):
@@ -493,6 +503,13 @@ def pane_titles(comp: Any, language: str = "sv") -> tuple[str, str]:
 
     ``"Nuläge: <baseline>"`` (just the label when it already starts with the group name) and
     ``"Scenario: <scenario> – med skillnader"``.
+
+    Parameters
+    ----------
+    comp
+        A :class:`~jokkgeo.workflows.comparison.Comparison`.
+    language
+        ``"sv"`` (default) or ``"en"``.
     """
     lang = _lang(language)
     g_base, g_scen, _g_diff = group_names(lang)
@@ -504,19 +521,45 @@ def pane_titles(comp: Any, language: str = "sv") -> tuple[str, str]:
 
 
 def comparison_map(comp: Any, *, language: str = "sv", **kwargs: Any) -> str:
-    """The side-by-side difference map as a complete HTML page (:func:`jokkgeo.render.compare.comparison_html`)."""
+    """The side-by-side difference map as a complete HTML page (:func:`jokkgeo.render.compare.comparison_html`).
+
+    Parameters
+    ----------
+    comp
+        A :class:`~jokkgeo.workflows.comparison.Comparison`.
+    language
+        ``"sv"`` (default) or ``"en"``.
+    kwargs
+        Passed on to :func:`comparison_document` (``site``, ``title``, ``extent``, ``context_layers``).
+    """
     doc = comparison_document(comp, language=language, **kwargs)
     return comparison_html(doc, titles=pane_titles(comp, language))
 
 
 def comparison_figure(comp: Any, *, language: str = "sv", **kwargs: Any) -> tuple[Any, Any]:
-    """The matching print figure ``(fig, (ax_baseline, ax_scenario))``: two panels, one legend (A4 landscape)."""
+    """The matching print figure ``(fig, (ax_baseline, ax_scenario))``: two panels, one legend (A4 landscape).
+
+    Parameters
+    ----------
+    comp
+        A :class:`~jokkgeo.workflows.comparison.Comparison`.
+    language
+        ``"sv"`` (default) or ``"en"``.
+    kwargs
+        Passed on to :func:`comparison_document` (``site``, ``title``, ``extent``, ``context_layers``).
+    """
     doc = comparison_document(comp, language=language, **kwargs)
     return comparison_figure_of(doc, titles=pane_titles(comp, language))
 
 
 def result_layers(comp: Any) -> dict[str, gpd.GeoDataFrame]:
-    """Difference layers for a GeoPackage (EPSG:3006), named as in the CSV tables."""
+    """Difference layers for a GeoPackage (EPSG:3006), named as in the CSV tables.
+
+    Parameters
+    ----------
+    comp
+        A :class:`~jokkgeo.workflows.comparison.Comparison`.
+    """
     return {name: comp.layers[name] for name in ("catchment_changes", "conflict_changes", "crossing_changes",
                                                  "catchments_baseline", "catchments_scenario")}
 
@@ -540,9 +583,9 @@ __all__ = [
     "comparison_document",
     "comparison_figure",
     "comparison_map",
+    "compared_site_names",
     "comparison_summary",
     "pane_titles",
     "result_layers",
-    "site_names",
     "summary_text",
 ]

@@ -14,12 +14,24 @@ _POPUP_FIELDS = ("rule_id", "dev_label", "sens_label", "severity", "distance_m",
 
 
 def analysis_group(language: str) -> str:
-    """The legend group of analysis layers (*Analys*/*Analysis*)."""
+    """The legend group of analysis layers (*Analys*/*Analysis*).
+
+    Parameters
+    ----------
+    language
+        ``"sv"`` or ``"en"``.
+    """
     return theme_label("analysis", language)
 
 
 def conflict_popup(language: str) -> tuple[tuple[str, str], ...]:
-    """Popup fields of a conflict layer: ``(column, label)`` (labels from :mod:`jokkgeo.i18n.report`)."""
+    """Popup fields of a conflict layer: ``(column, label)`` (labels from :mod:`jokkgeo.i18n.report`).
+
+    Parameters
+    ----------
+    language
+        ``"sv"`` or ``"en"``.
+    """
     return tuple((f, i18n.text(f"report.popup.{f}", language)) for f in _POPUP_FIELDS)
 
 
@@ -77,7 +89,13 @@ def conflict_layers(result: Any, *, language: str, title: str | None = None, ill
 
 
 def shown_geometries(result: Any) -> Any:
-    """The result's conflict geometries without missing or empty ones."""
+    """The result's conflict geometries without missing or empty ones.
+
+    Parameters
+    ----------
+    result
+        A conflicts result (its ``geometries`` frame).
+    """
     geoms = result.geometries
     if len(geoms):
         geoms = geoms[geoms.geometry.notna() & ~geoms.geometry.is_empty]
@@ -85,7 +103,15 @@ def shown_geometries(result: Any) -> Any:
 
 
 def citations_caveat(citations: dict[str, str], language: str) -> str | None:
-    """``"Påverkanszoner enligt: <refs>"`` from a result's citations (sorted by key), or ``None``."""
+    """``"Påverkanszoner enligt: <refs>"`` from a result's citations (sorted by key), or ``None``.
+
+    Parameters
+    ----------
+    citations
+        ``key -> reference`` of a result; ``None`` is returned when it is empty.
+    language
+        ``"sv"`` or ``"en"``.
+    """
     if not citations:
         return None
     return i18n.text("report.zones_of_influence_from", language) + "; ".join(
@@ -93,7 +119,16 @@ def citations_caveat(citations: dict[str, str], language: str) -> str | None:
 
 
 def skipped_rule_notes(skipped: list[tuple[str, str]], language: str) -> list[str]:
-    """One note per rule that had nothing to run on (rule id, which side was missing)."""
+    """One note per rule that had nothing to run on.
+
+    Parameters
+    ----------
+    skipped
+        ``(rule_id, side)`` pairs; ``side`` is ``"development"``, ``"sensitive"`` or
+        ``"development+sensitive"`` (the input(s) that were missing).
+    language
+        ``"sv"`` or ``"en"``.
+    """
     return [i18n.text("conflicts.skipped_rule", language, rule=rule_id,
                       side=i18n.text(f"conflicts.side.{side}", language)) for rule_id, side in skipped]
 

@@ -85,7 +85,13 @@ def command_metadata(command: str, *, specs: Sequence[Any] = (), provenance: Any
 
 
 def comparison_specs(comp: Any) -> list[Any]:
-    """The layer specs both studies of a comparison used (each id once; scenario additions included)."""
+    """The layer specs both studies of a comparison used (each id once; scenario additions included).
+
+    Parameters
+    ----------
+    comp
+        A :class:`~jokkgeo.workflows.comparison.Comparison`.
+    """
     found: dict[str, Any] = {}
     for res in (comp.baseline, comp.scenario):
         study = res.study

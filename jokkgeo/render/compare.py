@@ -21,7 +21,13 @@ from jokkgeo.render.document import MapDocument
 
 
 def group_names(language: str) -> tuple[str, str, str]:
-    """The three layer groups of a comparison map: baseline, scenario, differences."""
+    """The three layer groups of a comparison map: baseline, scenario, differences.
+
+    Parameters
+    ----------
+    language
+        ``"sv"`` or ``"en"``.
+    """
     return (i18n.text("compare.group.baseline", language), i18n.text("compare.group.scenario", language),
             i18n.text("compare.group.differences", language))
 
@@ -32,12 +38,19 @@ def comparison_panes(doc: MapDocument) -> tuple[MapDocument, MapDocument]:
     Left: the *Nuläge/Baseline* group (baseline catchment bands, shown, and context).
     Right: the *Scenario* and *Skillnader/Differences* groups plus the same context layers.
     The layer objects are shared, so both renderers draw them with the same styles.
+
+    Parameters
+    ----------
+    doc
+        The comparison document (:func:`jokkgeo.present.comparison.comparison_document`); its
+        ``language`` names the groups.
     """
     g_base, g_scen, g_diff = group_names(doc.language)
     is_bands = [lay.group == g_base and lay.id.startswith("catchments_baseline") for lay in doc.layers]
     # context: every layer outside the scenario/difference groups (a report recipe adds its own)
-    context = [lay for lay, band in zip(doc.layers, is_bands) if not band and lay.group not in (g_scen, g_diff)]
-    left = [replace(lay, show=True) for lay, band in zip(doc.layers, is_bands) if band] + context
+    context = [lay for lay, band in zip(doc.layers, is_bands, strict=True)
+               if not band and lay.group not in (g_scen, g_diff)]
+    left = [replace(lay, show=True) for lay, band in zip(doc.layers, is_bands, strict=True) if band] + context
     right = [lay for lay in doc.layers if lay.group in (g_diff, g_scen)] + context
     base = replace(doc, id=f"{doc.id}_baseline", layers=left)
     scen = replace(doc, id=f"{doc.id}_scenario", layers=right)

@@ -35,7 +35,7 @@ class RasterImage:
 
     @classmethod
     def from_transform(cls, values: np.ndarray, transform: Any, *, nodata: float | None = None,
-                       crs: str = WORKING_CRS) -> "RasterImage":
+                       crs: str = WORKING_CRS) -> RasterImage:
         """Build from a rasterio/affine ``transform`` (north-up grids only).
 
         Parameters
@@ -157,7 +157,10 @@ class MapDocument:
         return (xmin - dx * pad_fraction, ymin - dy * pad_fraction, xmax + dx * pad_fraction, ymax + dy * pad_fraction)
 
     def drawing_order(self) -> list[MapLayer]:
-        """Layers bottom to top: rasters, polygons, lines, points; within a kind by ``z_order``, then legend order reversed."""
+        """Layers bottom to top: rasters, polygons, lines, points.
+
+        Within a kind by ``z_order``, then legend order reversed.
+        """
         rank = {"raster": 0, "polygon": 1, "line": 2, "point": 3}
         indexed = list(enumerate(self.layers))
         indexed.sort(key=lambda p: (rank[p[1].style.kind], p[1].style.z_order, -p[0]))

@@ -109,7 +109,7 @@ def _draw_vector(ax: Any, layer: MapLayer, zorder: float, min_size_m: float = 0.
         if style.label_field and style.label_field in gdf.columns and len(gdf) <= _MAX_LABELS:
             import matplotlib.patheffects as pe
 
-            for (x, y), label in zip(pts, gdf[style.label_field].tolist()):
+            for (x, y), label in zip(pts, gdf[style.label_field].tolist(), strict=False):
                 if label is None or (isinstance(label, float) and math.isnan(label)):
                     continue
                 ann = ax.annotate(mpl_text(str(label)), (x, y), xytext=(4, 3), textcoords="offset points", fontsize=6.5,
@@ -331,7 +331,7 @@ def static_figure(doc: MapDocument, *, size_in: tuple[float, float] = A4_LANDSCA
     box_w, box_h = map_box[2] * size_in[0], map_box[3] * size_in[1]
     extent = _fit_extent(doc.full_extent(), box_w / box_h)
     _draw_map(ax, doc, extent)
-    ax.jokkgeo_north_angle = _north_arrow(ax, extent, lang)
+    ax.jokkgeo_north_angle = _north_arrow(ax, extent, lang)  # type: ignore[attr-defined]  # tag read by tests
 
     fig.text(0.075, 0.955, mpl_text(doc.title), fontsize=15, fontweight="bold", va="top")
     if doc.description:
@@ -350,11 +350,11 @@ def static_figure(doc: MapDocument, *, size_in: tuple[float, float] = A4_LANDSCA
                      title=mpl_text(text("legend", lang)), title_fontproperties={"weight": "bold", "size": 9},
                      handlelength=2.0 if ncol == 1 else 1.6, borderaxespad=0, labelspacing=0.35,
                      columnspacing=0.8)
-    leg._legend_box.align = "left"
-    for (label, handle), txt in zip(items, leg.get_texts()):
+    leg._legend_box.align = "left"  # type: ignore[attr-defined]  # private matplotlib attribute, not in its stubs
+    for (_label, handle), txt in zip(items, leg.get_texts(), strict=False):
         if handle is None:
             txt.set_fontweight("bold")
-    fig.jokkgeo_legend = leg
+    fig.jokkgeo_legend = leg  # type: ignore[attr-defined]  # tag read by tests
 
     fig.text(_MAP_BOX[0], 0.035 + footer_h, mpl_text(footer), fontsize=footer_size, va="top", color="#222222",
              linespacing=1.4)
@@ -427,10 +427,10 @@ def panel_figure(docs: Sequence[MapDocument], *, title: str, description: str = 
     box_w, box_h = width * size_in[0], (top - bottom) * size_in[1]
     extent = _fit_extent(union, box_w / box_h)
     axes = []
-    for j, (doc, panel_title) in enumerate(zip(docs, titles)):
+    for j, (doc, panel_title) in enumerate(zip(docs, titles, strict=False)):
         ax = fig.add_axes((left + j * (width + gap), bottom, width, top - bottom))
         _draw_map(ax, doc, extent, tick_size=6)
-        ax.jokkgeo_north_angle = _north_arrow(ax, extent, lang)
+        ax.jokkgeo_north_angle = _north_arrow(ax, extent, lang)  # type: ignore[attr-defined]  # tag read by tests
         ax.set_title(mpl_text(textwrap.shorten(panel_title, 70, placeholder="…")), fontsize=9.5, fontweight="bold",
                      loc="left", pad=4)
         axes.append(ax)
@@ -442,14 +442,15 @@ def panel_figure(docs: Sequence[MapDocument], *, title: str, description: str = 
     lax = fig.add_axes((legend_x, bottom, legend_w, top - bottom))
     lax.set_axis_off()
     handles = [h if h is not None else Line2D([], [], linestyle="none") for _, h in items]
-    leg = lax.legend(handles, [mpl_text(label) for label, _ in items], loc="upper left", frameon=False, fontsize=fontsize,
+    leg = lax.legend(handles, [mpl_text(label) for label, _ in items], loc="upper left", frameon=False,
+                     fontsize=fontsize,
                      title=mpl_text(text("legend", lang)), title_fontproperties={"weight": "bold", "size": 9},
                      handlelength=2.0, borderaxespad=0, labelspacing=0.35)
-    leg._legend_box.align = "left"
-    for (label, handle), txt in zip(items, leg.get_texts()):
+    leg._legend_box.align = "left"  # type: ignore[attr-defined]  # private matplotlib attribute, not in its stubs
+    for (_label, handle), txt in zip(items, leg.get_texts(), strict=False):
         if handle is None:
             txt.set_fontweight("bold")
-    fig.jokkgeo_legend = leg
+    fig.jokkgeo_legend = leg  # type: ignore[attr-defined]  # tag read by tests
     fig.text(left, 0.035 + footer_h, mpl_text(footer), fontsize=footer_size, va="top", color="#222222", linespacing=1.4)
     return fig, axes
 

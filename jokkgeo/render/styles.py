@@ -161,7 +161,7 @@ class LayerStyle:
 
     def legend_entries(self) -> list[LegendEntry]:
         """Legend rows: one per class for categorical/graduated styles, else one."""
-        base = dict(
+        base: dict[str, Any] = dict(
             kind=self.kind,
             weight=self.weight,
             fill_opacity=self.fill_opacity,
@@ -173,7 +173,8 @@ class LayerStyle:
             rows = [self._entry(c.label, c.color, base) for c in self.categorical.classes]
             return rows
         if self.graduated is not None:
-            return [self._entry(lab, col, base) for lab, col in zip(self.graduated.labels, self.graduated.colors)]
+            graduated = self.graduated
+            return [self._entry(lab, col, base) for lab, col in zip(graduated.labels, graduated.colors, strict=False)]
         return [
             LegendEntry(label=self.legend_label or self.title, color=self.color, fill_color=self.fill_color, **base)
         ]
@@ -216,7 +217,7 @@ class LayerStyle:
             return classify_colors(frame[grad.field].to_numpy(), grad)
         return np.full(n, single, dtype=object)
 
-    def with_title(self, title: str) -> "LayerStyle":
+    def with_title(self, title: str) -> LayerStyle:
         """A copy of the style with another title.
 
         Parameters
@@ -262,7 +263,7 @@ def graduated_labels(bins: Sequence[float], *, unit: str = "", language: str = "
     fmt = [format_number(b, language, digits=LEGEND_DIGITS) for b in bins]
     suffix = f" {unit}" if unit else ""
     labels = [f"< {fmt[0]}{suffix}"]
-    labels += [f"{a}–{b}{suffix}" for a, b in zip(fmt[:-1], fmt[1:])]
+    labels += [f"{a}–{b}{suffix}" for a, b in zip(fmt[:-1], fmt[1:], strict=True)]
     labels.append(f"≥ {fmt[-1]}{suffix}")
     return tuple(labels)
 
@@ -288,7 +289,8 @@ def cmap_colors(name: str, n: int, *, origin: str = "cmap", low: float = 0.15,
     try:
         cmap = matplotlib.colormaps[name]
     except KeyError:
-        raise CatalogueError(f"{origin}: '{name}' is not a matplotlib colour map (e.g. viridis, Reds, YlOrRd)") from None
+        raise CatalogueError(f"{origin}: '{name}' is not a matplotlib colour map "
+                             "(e.g. viridis, Reds, YlOrRd)") from None
     if n == 1:
         return (to_hex(cmap(0.7)),)
     return tuple(to_hex(cmap(low + (high - low) * i / (n - 1))) for i in range(n))
@@ -480,7 +482,7 @@ def band_style(minutes: Sequence[float], *, title: str, language: str = "sv") ->
     unit = "min"
     labels = tuple(f"≤ {format_number(m, language, digits=LEGEND_DIGITS)} {unit}" for m in ordered)
     # classes at the band limits: value m_i falls in class i (bins between limits)
-    bins = tuple((a + b) / 2 for a, b in zip(ordered[:-1], ordered[1:]))
+    bins = tuple((a + b) / 2 for a, b in zip(ordered[:-1], ordered[1:], strict=True))
     if not bins:
         bins = (ordered[0] + 1.0,)
         colors = (colors[0], colors[0])

@@ -148,8 +148,9 @@ def _element_class() -> Any:
             self.body_part = body
             self.script_part = script
 
-        def render(self, **kwargs: Any) -> None:
-            figure = self.get_root()
+        # branca's stubs give Element.render() -> str; MacroElement.render() returns None, as here
+        def render(self, **kwargs: Any) -> None:  # type: ignore[override]
+            figure: Any = self.get_root()  # the branca Figure (header/html/script)
             if self.header_part:
                 figure.header.add_child(_Raw.make(self.header_part), name=self.get_name())
             if self.body_part:
@@ -164,8 +165,9 @@ def _element_class() -> Any:
 
 def _offline_map_class() -> Any:
     folium = _folium()
+    folium_map: Any = folium.Map  # folium is imported lazily (a value here, not a module)
 
-    class OfflineMap(folium.Map):
+    class OfflineMap(folium_map):
         """folium.Map without CDN links (Leaflet is inlined by :func:`web_map`)."""
 
         default_js: list[tuple[str, str]] = []
@@ -259,7 +261,7 @@ def feature_collection(layer: MapLayer, *, simplify_m: float, language: str = "s
     geo_json = shapely.to_geojson(geoms.to_numpy()[keep])
     positions = np.flatnonzero(keep)
     features = []
-    for geo, i in zip(geo_json, positions):
+    for geo, i in zip(geo_json, positions, strict=False):
         props: dict[str, Any] = {}
         if fields:
             props["p"] = [col[i] for col in values]
@@ -660,7 +662,6 @@ def synced_maps_html(docs: Sequence[MapDocument], *, title: str, description: st
     titles = list(pane_titles) if pane_titles is not None else [d.title for d in docs]
     if len(titles) != len(docs):
         raise ValueError("give one pane title per document")
-    first = docs[0]
     extents = np.asarray([d.full_extent() for d in docs])
     extent = (float(extents[:, 0].min()), float(extents[:, 1].min()),
               float(extents[:, 2].max()), float(extents[:, 3].max()))
@@ -669,7 +670,7 @@ def synced_maps_html(docs: Sequence[MapDocument], *, title: str, description: st
     combined, keys = merge_documents(docs, title=title, description=description, extent=extent)
     css, js = inline_assets()
     panes, scripts = [], []
-    for j, (doc, pane_title) in enumerate(zip(docs, titles)):
+    for j, (doc, pane_title) in enumerate(zip(docs, titles, strict=True)):
         container, name = f"jokkgeo_p{j}", f"map_p{j}"
         panes.append(f'<section class="jg-pane"><div class="jg-pane-title" id="jg-pane-title-{j}"'
                      f' title="{escape(pane_title)}">'

@@ -32,10 +32,9 @@ from typing import Any
 
 from jokkgeo.config.layers import Catalogue
 from jokkgeo.config.recipes import Recipe
-from jokkgeo.errors import OutputExistsError
 from jokkgeo.io.configs import read_catalogue, read_recipes
-from jokkgeo.report.bundle import write_bundle
 from jokkgeo.io.write import atomic_dir, check_output_path
+from jokkgeo.report.bundle import write_bundle
 from jokkgeo.report.runners import RECIPE_TYPES, AnalysisOutput, RecipeContext, RecipeRun, Runner, run_recipe
 from jokkgeo.settings import Settings
 from jokkgeo.study.store import LayerStore
@@ -138,4 +137,5 @@ def check_recipe_types(recipes: Sequence[Recipe], recipe_types: Mapping[str, Run
                 )
 
 
-__all__ = ["check_recipe_types", "RECIPE_TYPES", "AnalysisOutput", "RecipeContext", "RecipeRun", "Runner", "build_report", "run_recipe"]
+__all__ = ["check_recipe_types", "RECIPE_TYPES", "AnalysisOutput", "RecipeContext", "RecipeRun", "Runner",
+           "build_report", "run_recipe"]

@@ -10,20 +10,19 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 
+from jokkgeo import i18n
 from jokkgeo.config.layers import LayerSpec
 from jokkgeo.errors import AnalysisError
-from jokkgeo.report.index import index_html
-from jokkgeo.io.write import BUNDLE_MARKER
-from jokkgeo.io.write import LayerMetadata
+from jokkgeo.io.write import BUNDLE_MARKER, LayerMetadata
 from jokkgeo.present.metadata import result_metadata
-from jokkgeo import i18n
+from jokkgeo.report.index import index_html
 from jokkgeo.report.runners import RecipeRun
 from jokkgeo.settings import WORKING_CRS, Settings
 from jokkgeo.study.store import LayerStore
@@ -195,7 +194,7 @@ def write_bundle(root: Path, runs: list[RecipeRun], store: LayerStore, *, settin
     metadata: dict[str, LayerMetadata] = {"map_extents": LayerMetadata(
         i18n.text("meta.extents", lang), i18n.text("meta.extents_description", lang))}
     empty_results: list[str] = []
-    recipe_records = []
+    recipe_records: list[dict[str, Any]] = []
     for run in runs:
         rid = run.recipe.id
         titles = next((out.parameters["pane_titles"] for _spec, out in run.outputs
@@ -282,7 +281,7 @@ def write_bundle(root: Path, runs: list[RecipeRun], store: LayerStore, *, settin
                if p.is_file() and p.name != BUNDLE_MARKER}  # the marker holds the time of the run
     manifest: dict[str, Any] = {
         "jokkgeo_report": 1,
-        "created_utc": (now or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat(timespec="seconds"),
+        "created_utc": (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds"),
         "reproducibility": "Re-running with the same inputs gives the same files; only created_utc differs.",
         "language": lang,
         "public": public,

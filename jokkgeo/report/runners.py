@@ -47,11 +47,11 @@ import pandas as pd
 from jokkgeo import i18n
 from jokkgeo.config.recipes import AnalysisSpec, Recipe
 from jokkgeo.errors import AnalysisError, CatalogueError, JokkgeoError
-from jokkgeo.render.document import MapDocument, MapLayer, layer_from_spec, text
 from jokkgeo.present.catchments import catchment_layers, catchments_title, labelled_bands, site_names
 from jokkgeo.present.conflicts import citations_caveat, conflict_layers, shown_geometries, skipped_rule_notes
 from jokkgeo.present.influence import DEFAULT_BINS, influence_layer
 from jokkgeo.present.screening import screening_layer
+from jokkgeo.render.document import MapDocument, MapLayer, layer_from_spec, text
 from jokkgeo.settings import Settings
 from jokkgeo.study.store import LayerStore
 
@@ -140,7 +140,17 @@ class RecipeRun:
 
 
 def run_recipe(recipe: Recipe, ctx: RecipeContext, recipe_types: Mapping[str, Runner] | None = None) -> RecipeRun:
-    """Load the recipe's layers, run its analyses and build its :class:`MapDocument`."""
+    """Load the recipe's layers, run its analyses and build its :class:`MapDocument`.
+
+    Parameters
+    ----------
+    recipe
+        The map recipe (layers, analyses, extent, legend order).
+    ctx
+        The run's settings and layer store.
+    recipe_types
+        ``analyses[].type -> runner`` (default :data:`RECIPE_TYPES`).
+    """
     recipe_types = RECIPE_TYPES if recipe_types is None else recipe_types
     lang = ctx.language
     layers: list[MapLayer] = []
@@ -198,7 +208,8 @@ def _selectors(spec: AnalysisSpec, key: str, ctx: RecipeContext, *, required: bo
         else:
             raise spec.fail(f"{key}[{i}]", f"expected a layer id or {{layer, where}}, got {item!r}")
         if lid not in set(ctx.store.catalogue):
-            raise spec.fail(f"{key}[{i}]", f"no layer '{lid}' in the catalogue; available: {', '.join(sorted(ctx.store.catalogue))}")
+            raise spec.fail(f"{key}[{i}]", f"no layer '{lid}' in the catalogue; "
+                                           f"available: {', '.join(sorted(ctx.store.catalogue))}")
         out.append((lid, where))
     return out
 
@@ -210,7 +221,15 @@ def _flags(ctx: RecipeContext, ids: Sequence[str]) -> tuple[bool, bool]:
 # ------------------------------------------------------------------------------ conflicts
 
 def conflicts_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
-    """Land-use conflicts (:func:`jokkgeo.analysis.conflicts.conflicts`) of development × sensitive layers."""
+    """Land-use conflicts (:func:`jokkgeo.analysis.conflicts.conflicts`) of development × sensitive layers.
+
+    Parameters
+    ----------
+    spec
+        The recipe's ``analyses[]`` section (``type: conflicts`` and its keys).
+    ctx
+        The run's settings and layer store.
+    """
     from jokkgeo.workflows.conflicts import ConflictOptions, run_conflicts
     from jokkgeo.workflows.rules import resolve_rules
 
@@ -248,8 +267,8 @@ def conflicts_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     layers: dict[str, gpd.GeoDataFrame] = {}
     for lid, where in [*dev, *sens]:
         layers[lid] = ctx.store.layer(lid, where)
-    run = run_conflicts(ctx.store, rules, ConflictOptions(language=lang, with_crossings=bool(spec.get("crossings", True))),
-                        layers=layers)
+    options = ConflictOptions(language=lang, with_crossings=bool(spec.get("crossings", True)))
+    run = run_conflicts(ctx.store, rules, options, layers=layers)
     if run.skipped:  # rules with nothing to run on: said in the bundle (index notes and a table)
         out.tables["skipped_rules"] = pd.DataFrame(run.skipped, columns=["rule_id", "missing"])
         out.notes.extend(skipped_rule_notes(run.skipped, lang))
@@ -289,6 +308,13 @@ def catchments_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
 
     The map shows the *nearest-site* split (each area given to the workplace reached
     fastest, bands nested); ``results.gpkg`` also holds every site's own bands.
+
+    Parameters
+    ----------
+    spec
+        The recipe's ``analyses[]`` section (``type: catchments`` and its keys).
+    ctx
+        The run's settings and layer store.
     """
 
     from jokkgeo.workflows.catchments import CatchmentOptions, run_catchments
@@ -351,6 +377,13 @@ def influence_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
 
     ``layers``: the development and zone layers to use; ``surface``: which surface to
     show (default ``combined_nearest``, 0–1); ``resolution_m``: cell size (default 250 m).
+
+    Parameters
+    ----------
+    spec
+        The recipe's ``analyses[]`` section (``type: influence`` and its keys).
+    ctx
+        The run's settings and layer store.
     """
     from jokkgeo.workflows.influence import InfluenceOptions, run_influence
     from jokkgeo.workflows.rules import resolve_rules
@@ -396,6 +429,13 @@ def screening_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
 
     ``candidates`` (default ``housing_land``) against ``sensitive`` layers (conflict rules)
     and, when ``influence_layers`` are given, the other developments' influence.
+
+    Parameters
+    ----------
+    spec
+        The recipe's ``analyses[]`` section (``type: screening`` and its keys).
+    ctx
+        The run's settings and layer store.
     """
 
     from jokkgeo.workflows.rules import resolve_rules
@@ -469,6 +509,13 @@ def compare_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     written summary. All comparisons of one report share one
     :class:`~jokkgeo.workflows.comparison.StudyRunner`, so the baseline is analysed once.
     In a public bundle restricted layers (reindeer herding) are left out of both studies.
+
+    Parameters
+    ----------
+    spec
+        The recipe's ``analyses[]`` section (``type: compare`` and its keys).
+    ctx
+        The run's settings and layer store.
     """
     from jokkgeo.config.scenarios import BASELINE, ScenarioSet, validate_scenario
     from jokkgeo.io.configs import read_scenarios, scenario_from_data
@@ -549,7 +596,7 @@ def compare_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     out.inputs = [lid for lid in catalogue if lid in ctx.store.used]
     out.provenance = getattr(comp, "provenance", None)
     if ctx.store.public and set(ctx.store.catalogue) - set(catalogue):
-        out.notes.append((i18n.text("report.restricted_layers_reindeer_herding_are", lang)))
+        out.notes.append(i18n.text("report.restricted_layers_reindeer_herding_are", lang))
     return out
 
 

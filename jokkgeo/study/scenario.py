@@ -64,7 +64,7 @@ class Study:
         tokens: Mapping[str, str] | None = None,
         extra_specs: Mapping[str, tuple[LayerSpec, ...]] | None = None,
         changes: Sequence[LayerChange] = (),
-        base: "Study | None" = None,
+        base: Study | None = None,
     ) -> None:
         self.name = name
         self.specs = dict(specs)
@@ -73,7 +73,8 @@ class Study:
         self.parameters = {k: dict(v) for k, v in (parameters or {}).items()}
         self.scenario = scenario
         self._transforms = dict(transforms or {})
-        self._tokens = {lid: tokens[lid] if tokens and lid in tokens else spec_token(s) for lid, s in self.specs.items()}
+        self._tokens = {lid: tokens[lid] if tokens and lid in tokens else spec_token(s)
+                        for lid, s in self.specs.items()}
         self.extra_specs = dict(extra_specs or {})
         self.changes = tuple(changes)
         self.base = base
@@ -88,7 +89,7 @@ class Study:
         loader: Loader | None = None,
         season: str = "summer",
         parameters: Mapping[str, Mapping[str, Any]] | None = None,
-    ) -> "Study":
+    ) -> Study:
         """The baseline study: every catalogue layer, nothing changed.
 
         Parameters
@@ -174,7 +175,7 @@ class Study:
         """
         return [lid for lid, s in self.specs.items() if s.theme == theme]
 
-    def changed_layers(self, other: "Study") -> set[str]:
+    def changed_layers(self, other: Study) -> set[str]:
         """Layer ids whose content differs from ``other`` (including added/removed ones).
 
         Parameters
@@ -229,7 +230,8 @@ def _road_fn(change: RoadChange, origin: str) -> Callable[[Any], Any]:
                 out[column] = out[column].astype(object)  # e.g. a text maxspeed column given a number
             out.loc[sel, column] = value
         if change.close:
-            closed = out["closed"].fillna(False).astype(bool) if "closed" in out.columns else pd.Series(False, index=out.index)
+            closed = (out["closed"].fillna(False).astype(bool) if "closed" in out.columns
+                      else pd.Series(False, index=out.index))
             closed = closed.copy()
             closed.loc[sel] = True
             out["closed"] = closed.to_numpy()

@@ -155,7 +155,8 @@ class LayerStore:
         for column, values in (where or {}).items():
             if column not in gdf.columns:
                 raise AnalysisError(
-                    f"layer '{layer_id}': no column '{column}' to filter on; columns: {', '.join(map(str, gdf.columns))}"
+                    f"layer '{layer_id}': no column '{column}' to filter on; "
+                    f"columns: {', '.join(map(str, gdf.columns))}"
                 )
             gdf = gdf[gdf[column].isin(list(values))]
         return gdf

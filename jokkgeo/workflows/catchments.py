@@ -39,7 +39,10 @@ class CatchmentOptions:
     roads_layer: str | None = None
     """``None``: the catalogue's one roads-theme line layer (else ``roads``)."""
     place_layers: tuple[str, ...] | None = ()
-    """Place layers to rate with :func:`~jokkgeo.analysis.accessibility.accessibility`; ``None``: :data:`DEFAULT_PLACES`."""
+    """Place layers to rate with :func:`~jokkgeo.analysis.accessibility.accessibility`.
+
+    ``None``: :data:`DEFAULT_PLACES`.
+    """
     direction: str = "to_site"
     access_speed_kph: float = 30.0
     max_snap_m: float = 10_000.0
@@ -70,7 +73,7 @@ class CatchmentRun:
         """Site id -> site name (the id when the layer has no ``name``)."""
         ids = self.sites["site_id"].astype(str)
         names = self.sites["name"].astype(str) if "name" in self.sites.columns else ids
-        return dict(zip(ids, names))
+        return dict(zip(ids, names, strict=True))
 
 
 def roads_layer(store: LayerStore, roads: str | None = None) -> str:
@@ -86,7 +89,8 @@ def roads_layer(store: LayerStore, roads: str | None = None) -> str:
     catalogue = store.catalogue
     if roads is not None:
         if not store.has(roads):
-            raise CatalogueError(f"--roads '{roads}' is not a layer of the catalogue; layers: {', '.join(sorted(catalogue))}")
+            raise CatalogueError(f"--roads '{roads}' is not a layer of the catalogue; "
+                                 f"layers: {', '.join(sorted(catalogue))}")
         return roads
     candidates = [spec for spec in catalogue.values() if spec.theme == "roads" and spec.geometry_type == "LineString"]
     if len(candidates) == 1:
@@ -167,7 +171,8 @@ def place_layers(store: LayerStore, options: CatchmentOptions) -> list[str]:
         return [p for p in DEFAULT_PLACES if store.has(p)]
     missing = [p for p in options.place_layers if not store.has(p)]
     if missing:
-        raise CatalogueError(f"--places: {', '.join(missing)} not in the catalogue; layers: {', '.join(sorted(store.catalogue))}")
+        raise CatalogueError(f"--places: {', '.join(missing)} not in the catalogue; "
+                             f"layers: {', '.join(sorted(store.catalogue))}")
     return list(options.place_layers)
 
 
@@ -199,8 +204,9 @@ def run_catchments(store: LayerStore, options: CatchmentOptions, *,
     step(text("step.network_summary", lang, nodes=format_number(network.n_nodes, lang),
               arcs=format_number(network.n_arcs, lang), sites=len(sites), season=options.season,
               bands=", ".join(format_number(m, lang, digits=2) for m in options.minutes)))
-    common = dict(minutes=[float(m) for m in options.minutes], profile=options.season, direction=options.direction,
-                  access_speed_kph=options.access_speed_kph, max_snap_m=options.max_snap_m)
+    common: dict[str, Any] = dict(minutes=[float(m) for m in options.minutes], profile=options.season,
+                                  direction=options.direction, access_speed_kph=options.access_speed_kph,
+                                  max_snap_m=options.max_snap_m)
     result = catchments(network, sites, buffer_m=options.buffer_m, cell_m=options.cell_m, site_id_col="site_id",
                         **common)
     run = CatchmentRun(result=result, sites=sites, network=network, roads_layer=roads_id, options=options,

@@ -260,7 +260,7 @@ class StudyRunner:
         chain = _chain(study)
         root = chain[0]
         ids = set(self._road_ids(study))
-        edits = []
+        edits: list[tuple[str | None, ...]] = []
         for st in chain[1:]:
             scen = st.scenario
             edits += [("add", a.append_to, spec_token(a.spec)) for a in scen.add_layers
@@ -436,7 +436,8 @@ class StudyRunner:
         nb, na = base_net.n_nodes, base_net.n_arcs
         aligned = (net.n_nodes >= nb and net.n_arcs >= na and tuple(net.edits[:len(base_net.edits)]) == base_net.edits
                    and np.array_equal(net.node_id[:nb], base_net.node_id)
-                   and np.array_equal(net.arc_u[:na], base_net.arc_u) and np.array_equal(net.arc_v[:na], base_net.arc_v))
+                   and np.array_equal(net.arc_u[:na], base_net.arc_u)
+                   and np.array_equal(net.arc_v[:na], base_net.arc_v))
         if not aligned:
             return np.zeros(n, dtype=bool)
         prof = get_profile(season)
@@ -477,12 +478,13 @@ class StudyRunner:
 
         sites, site_layer = self._sites(study)
         ckw = self._catchment_kwargs(study)
-        minutes = ckw.get("minutes")
+        minutes = ckw["minutes"]  # _catchment_kwargs sets a default
         akw = {k: v for k, v in study.parameters.get("accessibility", {}).items() if k != "place_layers"}
         for k in ("access_speed_kph", "max_snap_m", "direction"):
             if k in ckw:
                 akw[k] = ckw[k]
-        place_layers = [lid for lid in _param(study, "accessibility", "place_layers", DEFAULT_PLACE_LAYERS) if lid in study]
+        place_layers = [lid for lid in _param(study, "accessibility", "place_layers", DEFAULT_PLACE_LAYERS)
+                        if lid in study]
         net = self.network(study)
         site_ids = [str(s) for s in sites["site_id"]]
         parts = []
@@ -554,7 +556,8 @@ class StudyRunner:
                     "housing_area_m2": float(long["area_m2"].to_numpy()[housing].sum()),
                     "n_places": int(inside.sum()),
                 })
-        return pd.DataFrame(rows, columns=["site_id", "minutes", "population", "dwellings", "housing_area_m2", "n_places"])
+        return pd.DataFrame(rows, columns=["site_id", "minutes", "population", "dwellings", "housing_area_m2",
+                                           "n_places"])
 
     # ------------------------------------------------------------- conflicts
     def rules(self, study: Study) -> Any:
@@ -572,7 +575,8 @@ class StudyRunner:
             if raw is None:
                 return None
             if not isinstance(raw, str):
-                raise CatalogueError(f"{_origin(study, f'parameters.conflicts.{key}')}: expected a path to a rules YAML")
+                raise CatalogueError(f"{_origin(study, f'parameters.conflicts.{key}')}: "
+                                     "expected a path to a rules YAML")
             p = Path(raw)
             p = p if p.is_absolute() else self.root / p
             p = p.resolve()
@@ -728,7 +732,8 @@ class StudyRunner:
         bounds = None
         if "boundary" not in study:  # no study area: one grid over every layer, the same for all rules
             allb = np.array([self._layer(study, lid).total_bounds for lid in themes if len(self._layer(study, lid))])
-            bounds = (float(allb[:, 0].min()), float(allb[:, 1].min()), float(allb[:, 2].max()), float(allb[:, 3].max()))
+            bounds = (float(allb[:, 0].min()), float(allb[:, 1].min()),
+                      float(allb[:, 2].max()), float(allb[:, 3].max()))
         per_rule_keys = {}
         for srule in rules.surfaces:
             ids = srule.development.layer_ids(themes)
@@ -874,7 +879,8 @@ def compare_results(base: StudyResults, scen: StudyResults) -> Comparison:
     tables: dict[str, pd.DataFrame] = {}
     layers: dict[str, gpd.GeoDataFrame] = {}
     values = ["area_m2", "population", "dwellings", "housing_area_m2"]
-    tables["catchment_totals"] = diff.table_changes(base.totals, scen.totals, keys=["site_id", "minutes"], values=values)
+    tables["catchment_totals"] = diff.table_changes(base.totals, scen.totals, keys=["site_id", "minutes"],
+                                                    values=values)
     bp = base.catchments[base.catchments.geometry.notna()]
     sp = scen.catchments[scen.catchments.geometry.notna()]
     layers["catchment_changes"] = diff.area_changes(bp, sp, keys=["site_id", "minutes"], min_area_m2=AREA_TOLERANCE_M2)
@@ -891,7 +897,8 @@ def compare_results(base: StudyResults, scen: StudyResults) -> Comparison:
     tables["access_changes"] = acc[["site_id", "band_minutes", "change", "place_layer", "place_id", "place",
                                     "place_status", "minutes_baseline", "minutes_scenario"]]
     carry = [c for c in ("dev_label", "sens_label", "dev_theme", "sens_theme", "zoi_area_m2", "weighted_area_m2",
-                         "distance_m", "reference", "illustrative") if c in base.conflicts.columns or c in scen.conflicts.columns]
+                         "distance_m", "reference", "illustrative")
+             if c in base.conflicts.columns or c in scen.conflicts.columns]
     cc = diff.keyed_changes(base.conflicts, scen.conflicts, keys=KEY_COLUMNS, compare=["severity"], carry=carry)
     zb = _zoi(base.conflicts)
     zs = _zoi(scen.conflicts)

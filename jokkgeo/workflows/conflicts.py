@@ -16,8 +16,7 @@ from typing import Any
 import pandas as pd
 
 from jokkgeo.study.store import LayerStore
-from jokkgeo.workflows.rules import rule_layer_ids, rules_apply, skipped_rules
-from jokkgeo.workflows.rules import ZONES_LAYER
+from jokkgeo.workflows.rules import ZONES_LAYER, rule_layer_ids, rules_apply, skipped_rules
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +104,7 @@ def read_travel_times(path: Path, housing: Any, *, root: Path) -> pd.DataFrame:
                            suffixes=(".csv",), must_exist=True)
     tt = read_table(tt_file, index_col=0)
     ids, id_col = feature_ids(housing)
-    by_id = {v: k for k, v in zip(ids.index, ids)}
+    by_id = {v: k for k, v in zip(ids.index, ids, strict=True)}
     unknown = [str(v) for v in tt.index if str(v) not in by_id]
     if unknown:
         raise AnalysisError(f"--travel-times {path}: ids {unknown[:5]} are not housing areas "

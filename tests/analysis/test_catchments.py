@@ -48,7 +48,7 @@ def assert_nested_and_valid(gdf):
         for g in geoms:
             assert g.is_valid and not g.is_empty and g.area > 0
             assert g.geom_type in ("Polygon", "MultiPolygon")
-        for small, big in zip(geoms, geoms[1:]):
+        for small, big in zip(geoms, geoms[1:], strict=False):
             assert small.difference(big).area == pytest.approx(0.0, abs=1e-6)
             assert big.area >= small.area
 
@@ -161,7 +161,7 @@ def test_winter_catchments_within_summer():
     site = sites_at((5100, 2900))  # 100 m from the track, 2.9 km from the main road
     summer = catchments(net, site, minutes=[5, 10, 15], profile="summer")
     winter = catchments(net, site, minutes=[5, 10, 15], profile="winter")
-    for (_, s), (_, w) in zip(summer.polygons.iterrows(), winter.polygons.iterrows()):
+    for (_, s), (_, w) in zip(summer.polygons.iterrows(), winter.polygons.iterrows(), strict=False):
         assert s.minutes == w.minutes
         if w.geometry is None:
             continue
@@ -212,8 +212,8 @@ def test_disk_dilation_paths_agree(rho):
     a[20, 20], a[5, 7], a[21, 22] = 3, 2, 1
     dy, dx = _disk_offsets(rho)
     expected = np.zeros_like(a)
-    for r, c in zip(*np.nonzero(a)):
-        for y, x in zip(dy, dx):
+    for r, c in zip(*np.nonzero(a), strict=False):
+        for y, x in zip(dy, dx, strict=False):
             expected[r + y, c + x] = max(expected[r + y, c + x], a[r, c])
     assert (_disk_max_filter(a, rho) == expected).all()
     cells = np.flatnonzero(a)

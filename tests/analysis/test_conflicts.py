@@ -14,8 +14,8 @@ from scipy.integrate import quad
 from shapely.geometry import LineString, Point, box
 
 from jokkgeo.analysis.conflicts import KEY_COLUMNS, EngineOptions, conflicts, rule_pairs
-from jokkgeo.config.rules import DECAY_SHAPES, parse_rules
 from jokkgeo.analysis.decay import decay
+from jokkgeo.config.rules import DECAY_SHAPES, parse_rules
 from jokkgeo.errors import AnalysisError, CRSError
 
 from .helpers_conflicts import ngon_area, one_rule, spec
@@ -267,8 +267,7 @@ def test_no_pairs_gives_empty_table_with_columns():
 def default_study():
     if not (ROOT / "data" / "jokkmokk.gpkg").exists():
         pytest.skip("default data not built")
-    from jokkgeo.io.configs import load_rules
-    from jokkgeo.io.configs import read_catalogue
+    from jokkgeo.io.configs import load_rules, read_catalogue
     from jokkgeo.workflows.conflicts import load_rule_layers
 
     rules = load_rules()
@@ -374,13 +373,13 @@ def test_pairs_engine_matches_geopandas_overlay_with_holes_lines_and_multi_parts
     assert len(res["dev_pos"]) == len(ov)
     assert res["area_m2"][:, -1].sum() == pytest.approx(ov.area.sum(), rel=1e-9)
     # per pair: the same pieces
-    got = dict(zip(zip(res["dev_pos"], res["sens_pos"]), res["area_m2"][:, -1]))
+    got = dict(zip(zip(res["dev_pos"], res["sens_pos"], strict=False), res["area_m2"][:, -1], strict=False))
     ov_pairs = rule_pairs(dev, sens, [15.0], want_geometry=False)
-    assert set(got) == set(zip(ov_pairs["dev_pos"], ov_pairs["sens_pos"]))
+    assert set(got) == set(zip(ov_pairs["dev_pos"], ov_pairs["sens_pos"], strict=False))
     tree = shapely.STRtree(sens)
     i, j = tree.query(a.geometry.values, predicate="intersects")
     areas = shapely.area(shapely.intersection(a.geometry.values[i], sens[j]))
-    want = {(int(p), int(q)): ar for p, q, ar in zip(i, j, areas) if ar > 0}
+    want = {(int(p), int(q)): ar for p, q, ar in zip(i, j, areas, strict=False) if ar > 0}
     assert set(want) == set(got)
     np.testing.assert_allclose([got[key] for key in sorted(want)], [want[key] for key in sorted(want)], rtol=1e-9)
 
@@ -392,7 +391,7 @@ def test_one_rule_job_rows_follow_the_text_order_of_ids_and_measures_by_kind():
     sens = gdf([box(-50, -50, 200, 50), box(-20, -20, 150, 30), LineString([(-40, 20), (160, 20)]), Point(55, 5)],
                name=["z", "a", "line", "pt"], id=["z", "a", "m", "p"])
     res = conflicts({"dev": dev, "sens": sens}, rules=one_rule([50]))
-    keys = list(zip(res.table["dev_id"], res.table["sens_id"]))
+    keys = list(zip(res.table["dev_id"], res.table["sens_id"], strict=False))
     assert keys == [("10", "a"), ("10", "m"), ("10", "p"), ("10", "z"), ("9", "a"), ("9", "m"), ("9", "p"), ("9", "z")]
     t = res.table.set_index(["dev_id", "sens_id"])
     # whole-feature measures by kind: area of polygons (250 x 100, 170 x 50), length of the line (200 m), else 0
@@ -401,7 +400,7 @@ def test_one_rule_job_rows_follow_the_text_order_of_ids_and_measures_by_kind():
     assert t.loc[("9", "p"), ["sens_area_m2", "sens_length_m"]].tolist() == [0.0, 0.0]
     assert np.isnan(t.loc[("9", "p"), "zoi_share"])
     # the zone table follows the same order, two bands (overlap, z1) per conflict
-    assert list(zip(res.zones["dev_id"], res.zones["sens_id"]))[::2] == keys
+    assert list(zip(res.zones["dev_id"], res.zones["sens_id"], strict=False))[::2] == keys
     assert res.zones["band"].tolist() == ["overlap", "z1"] * 8
 
 

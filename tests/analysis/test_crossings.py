@@ -64,8 +64,7 @@ def test_default_study_crossings_by_e45_rv97_and_railways():
     if not (ROOT / "data" / "jokkmokk.gpkg").exists():
         pytest.skip("default data not built")
     from jokkgeo.analysis.crossings import crossings_for_rules
-    from jokkgeo.io.configs import load_rules
-    from jokkgeo.io.configs import read_catalogue
+    from jokkgeo.io.configs import load_rules, read_catalogue
     from jokkgeo.workflows.conflicts import load_rule_layers
 
     rules = load_rules()

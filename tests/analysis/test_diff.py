@@ -97,7 +97,7 @@ def test_access_changes_band_crossings_by_hand():
     base = pd.DataFrame({"site_id": "k", "place": ["p1", "p2", "p3", "p4"], "minutes": [40, np.nan, 20, 10]})
     scen = pd.DataFrame({"site_id": "k", "place": ["p1", "p2", "p3", "p4"], "minutes": [25, 50, 35, 12]})
     out = diff.access_changes(base, scen, keys=["site_id", "place"], bands_minutes=[30, 60])
-    got = sorted(zip(out["place"], out["band_minutes"], out["change"]))
+    got = sorted(zip(out["place"], out["band_minutes"], out["change"], strict=False))
     assert got == [("p1", 30.0, "gained"), ("p2", 60.0, "gained"), ("p3", 30.0, "lost")]
     assert out.loc[out["place"] == "p2", "minutes_baseline"].isna().all()
     assert diff.access_changes(base, base, keys=["site_id", "place"], bands_minutes=[30, 60]).empty
@@ -145,7 +145,8 @@ def test_new_features_new_crossings():
         crs=CRS,
     )
     out = diff.new_features(base, scen, keys=["route_id", "infra"], carry=["name"])
-    assert sorted(zip(out["route_id"], out["infra"], out["name"])) == [("f1", "spur:0", "y"), ("f2", "spur:0", "z")]
+    rows = zip(out["route_id"], out["infra"], out["name"], strict=True)
+    assert sorted(rows) == [("f1", "spur:0", "y"), ("f2", "spur:0", "z")]
     assert diff.new_features(scen, scen, keys=["route_id", "infra"]).empty
 
 

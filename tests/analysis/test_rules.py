@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from scipy.integrate import quad
 
-from jokkgeo.config.rules import DECAY_SHAPES, parse_rules
 from jokkgeo.analysis.decay import band_mean_influence, decay
-from jokkgeo.io.configs import default_rules_path, load_rules
+from jokkgeo.config.rules import DECAY_SHAPES, parse_rules
 from jokkgeo.errors import CatalogueError
+from jokkgeo.io.configs import default_rules_path, load_rules
 
 
 def minimal(**rule_overrides):

@@ -9,9 +9,9 @@ import pytest
 from shapely.geometry import LineString, box
 
 from jokkgeo.analysis.conflicts import conflicts
-from jokkgeo.config.rules import parse_rules
 from jokkgeo.analysis.screening import screen_housing
 from jokkgeo.analysis.surfaces import influence_surfaces
+from jokkgeo.config.rules import parse_rules
 from jokkgeo.errors import AnalysisError
 
 from .helpers_conflicts import spec

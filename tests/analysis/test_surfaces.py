@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 from shapely.geometry import LineString, Point, box
 
-from jokkgeo.config.rules import parse_rules
 from jokkgeo.analysis.surfaces import (
     NODATA,
     Grid,
@@ -21,6 +20,7 @@ from jokkgeo.analysis.surfaces import (
     study_area_of,
     zonal_stats,
 )
+from jokkgeo.config.rules import parse_rules
 from jokkgeo.errors import AnalysisError
 
 from .helpers_conflicts import spec

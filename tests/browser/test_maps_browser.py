@@ -210,7 +210,7 @@ def test_compare_page_side_by_side_and_synced(browser, compare_page):
                 onMap: s.overlays.filter(o => s.map.hasLayer(o.layer)).length,
                 width: s.map.getContainer().clientWidth, left: s.map.getContainer().getBoundingClientRect().left};
     })""")
-    for pane, titles in zip(panes, expected):
+    for pane, titles in zip(panes, expected, strict=False):
         assert sorted(pane["titles"]) == sorted(titles)
         assert pane["onMap"] == len(titles)  # every layer of each pane is shown when the page opens
         assert pane["width"] > 300

@@ -34,7 +34,8 @@ def project(tmp_path: Path) -> Path:
     frames = {
         "roads": gpd.GeoDataFrame(
             {"highway": ["primary", "tertiary"], "maxspeed": ["60", "60"], "oneway": ["no", "no"]},
-            geometry=[LineString([(X0, Y0), (X0 + 5000, Y0), (X0 + 20_000, Y0)]), LineString([(X0 + 5000, Y0), (X0 + 5000, Y0 + 5000)])],
+            geometry=[LineString([(X0, Y0), (X0 + 5000, Y0), (X0 + 20_000, Y0)]),
+                      LineString([(X0 + 5000, Y0), (X0 + 5000, Y0 + 5000)])],
             crs=CRS),
         "investment_sites": gpd.GeoDataFrame(
             {"site_id": ["mine", "far"], "name": ["Gruvan", "Långt bort"]},
@@ -51,7 +52,8 @@ def project(tmp_path: Path) -> Path:
     specs = [_spec("roads", "roads", "LineString"), _spec("investment_sites", "investment_sites", "Point"),
              _spec("settlements", "settlements", "Point"), _spec("housing_land", "housing_land", "Polygon")]
     for spec in specs:
-        (tmp_path / "layers" / f"{spec['id']}.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+        (tmp_path / "layers" / f"{spec['id']}.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True),
+                                                                encoding="utf-8")
     return tmp_path
 
 
@@ -97,7 +99,8 @@ def test_existing_output_needs_overwrite(project):
     [
         (["--site-ids", "nope"], "nope not in layer 'investment_sites'"),
         ([], "'far' (75,166 m)"),  # the far site is beyond the snap distance: error names it
-        (["--site-ids", "mine", "--season", "spring"], "'spring' is not one of 'summer', 'winter', 'winter_open_tracks'"),
+        (["--site-ids", "mine", "--season", "spring"],
+         "'spring' is not one of 'summer', 'winter', 'winter_open_tracks'"),
         (["--site-ids", "mine", "--minutes", "10,x"], "'x' is not a number"),
         (["--site-ids", "mine", "--roads", "rivers"], "--roads 'rivers'"),
         (["--site-ids", "mine", "--places", "schools"], "--places: schools"),
@@ -140,7 +143,7 @@ def test_default_study_is_plausible(tmp_path):
     for _, group in summer.reset_index().groupby("site_id"):
         geoms = list(group.sort_values("minutes").geometry)
         assert all(g.is_valid for g in geoms)
-        for small, big in zip(geoms, geoms[1:]):
+        for small, big in zip(geoms, geoms[1:], strict=False):
             assert small.difference(big).area <= 1e-6
     wplaces = gpd.read_file(outs["winter"], layer="places_settlements").set_index("name")
     assert (wplaces["minutes_nearest"] >= places["minutes_nearest"] - 1e-9).all()

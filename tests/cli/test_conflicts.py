@@ -72,8 +72,8 @@ def test_conflicts_cli_writes_layers_and_prints_citations(project, tmp_path):
     assert res.exit_code == 0, res.output
     layers = set(pyogrio.list_layers(out)[:, 0])
     # one geometry type per GeoPackage layer: conflicts are split into _polygons and _lines (issue 12)
-    assert {"conflicts_polygons", "conflicts_lines", "conflict_zones", "summary_sameby", "summary_investment_site", "crossings",
-            "crossing_counts", "housing_screening", "citations", "caveats"} <= layers
+    assert {"conflicts_polygons", "conflicts_lines", "conflict_zones", "summary_sameby", "summary_investment_site",
+            "crossings", "crossing_counts", "housing_screening", "citations", "caveats"} <= layers
     c = gpd.read_file(out, layer="conflicts_polygons")
     kallak = c[(c["dev_id"] == "kallak") & (c["sens_layer"] == "reindeer_samebyar")].iloc[0]
     assert kallak["overlap_area_m2"] == pytest.approx(4e6) and kallak["rule_id"] == "mine_reindeer"

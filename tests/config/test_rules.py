@@ -18,7 +18,8 @@ RULE = {"id": "a", "development": {"theme": "roads"}, "sensitive": {"layer": "x"
         ({"zones_m": [0]}, r"key 'rules\[0\] \(a\).zones_m': must be positive, got 0"),
         ({"decay": "cubic"}, r"key 'rules\[0\] \(a\).decay': 'cubic' is not a decay shape; use one of: step"),
         ({"reference": "q"}, r"key 'rules\[0\] \(a\).reference': 'q' is not a key of 'references'; use one of: r"),
-        ({"development": {"theme": "roads", "layer": "y"}}, r"key 'rules\[0\] \(a\).development': needs exactly one of 'layer' and"),
+        ({"development": {"theme": "roads", "layer": "y"}},
+         r"key 'rules\[0\] \(a\).development': needs exactly one of 'layer' and"),
     ],
 )
 def test_messages(changes, message):

@@ -27,7 +27,7 @@ def make_points() -> gpd.GeoDataFrame:
 def _csv_semicolon_comma(path: Path, gdf: gpd.GeoDataFrame) -> None:
     """Swedish Excel export: ';' delimiter, decimal comma, cp1252."""
     lines = ["namn;befolkning;X;Y"]
-    for name, pop, x, y in zip(gdf["name"], gdf["population"], gdf.geometry.x, gdf.geometry.y):
+    for name, pop, x, y in zip(gdf["name"], gdf["population"], gdf.geometry.x, gdf.geometry.y, strict=False):
         lines.append(f"{name};{pop};{str(x).replace('.', ',')};{str(y).replace('.', ',')}")
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
 

@@ -11,7 +11,8 @@ from jokkgeo.io.checks import check_geometries, geometry_type_counts
 
 
 def _frame(geoms):
-    return gpd.GeoDataFrame({"i": range(len(geoms))}, geometry=geoms, crs="EPSG:3006", index=[10 + k for k in range(len(geoms))])
+    return gpd.GeoDataFrame({"i": range(len(geoms))}, geometry=geoms, crs="EPSG:3006",
+                            index=[10 + k for k in range(len(geoms))])
 
 
 def test_clean_data_is_unchanged_and_input_not_mutated():
@@ -65,8 +66,10 @@ def test_multi_variant_accepted_mixed_types_refused_with_counts():
     multi = shapely.MultiPolygon([shapely.box(0, 0, 1, 1), shapely.box(2, 2, 3, 3)])
     out, rep = check_geometries(_frame([shapely.box(0, 0, 1, 1), multi]), geometry_type="Polygon")
     assert rep.geometry_types == {"MultiPolygon": 1, "Polygon": 1}
-    mixed = _frame([shapely.box(0, 0, 1, 1), shapely.Point(0, 0), shapely.Point(1, 1), shapely.LineString([(0, 0), (1, 1)])])
-    with pytest.raises(GeometryError, match=r"found 1 LineString, 2 Point, 1 Polygon; 3 feature\(s\) are 1 LineString, 2 Point"):
+    mixed = _frame([shapely.box(0, 0, 1, 1), shapely.Point(0, 0), shapely.Point(1, 1),
+                    shapely.LineString([(0, 0), (1, 1)])])
+    expected = r"found 1 LineString, 2 Point, 1 Polygon; 3 feature\(s\) are 1 LineString, 2 Point"
+    with pytest.raises(GeometryError, match=expected):
         check_geometries(mixed, geometry_type="Polygon", origin="f.gpkg")
 
 

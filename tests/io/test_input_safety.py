@@ -99,7 +99,8 @@ def _geojson(tmp_path: Path, geometries: list[dict], name: str = "bad.geojson") 
     return path
 
 
-GOOD_POLY = {"type": "Polygon", "coordinates": [[[715000, 7395000], [716000, 7395000], [716000, 7396000], [715000, 7395000]]]}
+GOOD_POLY = {"type": "Polygon",
+             "coordinates": [[[715000, 7395000], [716000, 7395000], [716000, 7396000], [715000, 7395000]]]}
 
 
 def test_unclosed_ring_is_repaired_and_counted(tmp_path):

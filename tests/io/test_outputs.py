@@ -67,7 +67,7 @@ def test_booleans_stay_booleans(tmp_path):
     path = tmp_path / "cmp.gpkg"
     w.write_vector(gdf, path, layer="cmp")
     info = pyogrio.read_info(path, layer="cmp")
-    subtypes = dict(zip(info["fields"], info["ogr_subtypes"]))
+    subtypes = dict(zip(info["fields"], info["ogr_subtypes"], strict=False))
     assert subtypes["illustrative"] == "OFSTBoolean" and subtypes["shared_stretch"] == "OFSTBoolean"
     assert subtypes["concat_gap"] == "OFSTBoolean"
     assert "True" not in pyogrio.read_dataframe(path, layer="cmp")["shared_stretch"].astype(str).tolist()[1:2]

@@ -10,12 +10,11 @@ import numpy as np
 import pyogrio
 import pytest
 import shapely
-
-from jokkgeo.io.configs import layer_spec_from_data
-from jokkgeo.errors import CRSError, DataLayerError, DataSourceError, GeometryError
-from jokkgeo.io.vector import read_layer, read_vector
-
 from iosample import NAMES, POPULATION, XS, YS, make_points
+
+from jokkgeo.errors import CRSError, DataLayerError, DataSourceError, GeometryError
+from jokkgeo.io.configs import layer_spec_from_data
+from jokkgeo.io.vector import read_layer, read_vector
 
 FORMATS = ["gpkg", "geojson", "geojson_wgs84", "shp", "zip", "fgb", "csv_xy", "csv_lonlat", "csv_wkt", "csv_excel"]
 

@@ -158,6 +158,7 @@ def test_summary_notes_come_from_the_structure(comparisons):
     notes = summary.notes()
     assert notes[0] == summary.title and summary.text().startswith(summary.title + "\n")
     results = [s for s in summary.sections if s.kind != "caveats" and s.points]
-    assert len(notes) == 1 + len(results) and all(n.startswith(s.head + ": ") for n, s in zip(notes[1:], results))
+    assert len(notes) == 1 + len(results)
+    assert all(n.startswith(s.head + ": ") for n, s in zip(notes[1:], results, strict=True))
     assert all(f"{s.head}:" in summary.text() and f"- {s.points[0]}" in summary.text() for s in results)
     assert summary.caveats and all(c not in " ".join(notes) for c in summary.caveats)

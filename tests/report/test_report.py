@@ -174,7 +174,8 @@ def test_skipped_rules_are_in_the_bundle(project, tmp_path):
     """Issue 12: rules that had no layer to run on are named in the bundle (table + index note), not only on stderr."""
     (project / "maps3").mkdir(exist_ok=True)
     (project / "maps3" / "s.yaml").write_text(
-        "title: S\nanalyses: [{type: conflicts, development: [investment_areas], sensitive: [reindeer_calving_land]}]\n",
+        "title: S\nanalyses: [{type: conflicts, development: [investment_areas], "
+        "sensitive: [reindeer_calving_land]}]\n",
         encoding="utf-8")
     out = tmp_path / "s"
     manifest = build_report(out, settings=Settings(project_root=project), recipes_dir=project / "maps3", figures=False)

@@ -244,8 +244,9 @@ def test_unchanged_layer_is_the_same_object_and_loaded_once(project):
 
 def test_filter_and_empty_selection_errors_name_key(project):
     base = Study.from_catalogue(catalogue(project))
-    path = write_yaml(project / "scenarios" / "f.yaml", {"title": "x", "filter_layers": {"power_lines": {"where": {"voltage_kv": 400}}},
-                                                         "road_changes": [{"select": {"ref": "999"}, "set": {"maxspeed": 50}}]})
+    path = write_yaml(project / "scenarios" / "f.yaml",
+                      {"title": "x", "filter_layers": {"power_lines": {"where": {"voltage_kv": 400}}},
+                       "road_changes": [{"select": {"ref": "999"}, "set": {"maxspeed": 50}}]})
     study = apply_scenario(base, read_scenario(path, root=project))
     assert study.layer("power_lines")["name"].tolist() == ["a"]
     with pytest.raises(DataLayerError, match=r"f.yaml: key 'road_changes\[0\].select': no feature"):

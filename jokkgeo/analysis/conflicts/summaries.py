@@ -48,10 +48,10 @@ def _sameby_names(rein: pd.DataFrame, inputs: Mapping[str, InputLayer], sameby_f
         gdf = inputs[lid].gdf
         if sameby_field in gdf.columns:
             ids, _ = feature_ids(gdf)
-            for fid, name in zip(ids, gdf[sameby_field].astype(str)):
+            for fid, name in zip(ids, gdf[sameby_field].astype(str), strict=False):
                 label_by_id[(lid, fid)] = name
     return pd.Series([label_by_id.get((lay, fid), lab) for lay, fid, lab in
-                      zip(rein["sens_layer"], rein["sens_id"], rein["sens_label"])], index=rein.index)
+                      zip(rein["sens_layer"], rein["sens_id"], rein["sens_label"], strict=True)], index=rein.index)
 
 
 def _by_sameby(frame: pd.DataFrame, inputs: Mapping[str, InputLayer], have_geom: bool, sameby_layer: str | None,
@@ -60,15 +60,15 @@ def _by_sameby(frame: pd.DataFrame, inputs: Mapping[str, InputLayer], have_geom:
     if not len(rein):
         return None
     names = rein["sens_label"]
-    with_layer = sameby_layer is not None and sameby_layer in inputs
-    if with_layer and sameby_field in inputs[sameby_layer].gdf.columns:
+    sameby_input = inputs.get(sameby_layer) if sameby_layer is not None else None
+    if sameby_input is not None and sameby_field in sameby_input.gdf.columns:
         names = _sameby_names(rein, inputs, sameby_field)
     rows = []
     for name, grp in rein.groupby(names, sort=True):
         row = {"sameby": name, **_group_summary(grp, False)}
         row["sens_layers"] = ", ".join(sorted(grp["sens_layer"].unique()))
-        if have_geom and with_layer:
-            sb = inputs[sameby_layer].gdf
+        if have_geom and sameby_input is not None:
+            sb = sameby_input.gdf
             polys = grp[grp["sens_layer"] == sameby_layer]
             total = float(sb.loc[sb[sameby_field].astype(str) == name].geometry.union_all().area) \
                 if sameby_field in sb.columns else np.nan

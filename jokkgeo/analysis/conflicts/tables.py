@@ -199,7 +199,7 @@ def assemble(jobs: list[Job], raws: list[pd.DataFrame], inputs: Mapping[str, Inp
     table, zones : pandas.DataFrame
     """
     tables, zones, dev_rank, sens_rank = [], [], [], []
-    for job, raw in zip(jobs, raws):
+    for job, raw in zip(jobs, raws, strict=False):
         t, z, dr, sr = _assemble(job, raw, inputs, want_geometry, lookups)
         tables.append(t)
         zones.append(z)
