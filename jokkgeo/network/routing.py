@@ -235,6 +235,26 @@ def snap_sites(
     """
     check_direction(direction)
     prof = get_profile(profile)
+    # the snaps are a pure function of the network and these inputs: kept for the next call with the same
+    # sites (a few recent site sets per network; a copy of the table is handed out)
+    memo = network._cache.setdefault("snap_sites", {})
+    key = (prof.key, float(max_snap_m), float(access_speed_kph), direction, tuple(site_ids),
+           tuple(shapely.to_wkb(geoms)))
+    if key not in memo:
+        memo[key] = _snap_sites(network, geoms, tuple(site_ids), prof, max_snap_m, access_speed_kph, direction)
+        while len(memo) > SNAP_MEMO_SIZE:
+            memo.pop(next(iter(memo)))
+    table = memo[key]
+    return Snaps(table=table.copy(), site_ids=tuple(site_ids), site_geoms=geoms)
+
+
+SNAP_MEMO_SIZE = 8
+"""Site sets whose snaps are kept per network (:func:`snap_sites`)."""
+
+
+def _snap_sites(network: RoadNetwork, geoms: np.ndarray, site_ids: tuple[str, ...], prof: SpeedProfile,
+                max_snap_m: float, access_speed_kph: float, direction: str) -> pd.DataFrame:
+    """The access-point table of :func:`snap_sites` (computed)."""
     tree, open_geoms = _open_tree(network, prof)
     if len(open_geoms) == 0:
         raise AnalysisError(f"no road is open under profile '{prof.name}'; nothing to route on")
@@ -264,7 +284,7 @@ def snap_sites(
     if not is_ref.all():
         table["access_s"] = _no_shortcuts(network, geoms, site_ids, table, ~is_ref, ref, lifted, direction,
                                           access_speed_kph)
-    return Snaps(table=table, site_ids=tuple(site_ids), site_geoms=geoms)
+    return table
 
 
 def _no_shortcuts(network: RoadNetwork, geoms: np.ndarray, site_ids: tuple[str, ...], table: pd.DataFrame,
