@@ -333,8 +333,12 @@ def snap_places(
 
 
 def _place_access(network: RoadNetwork, xy: np.ndarray, *, prof: SpeedProfile, max_snap_m: float,
-                  step_m: float, stable: bool = True, snap_options: SnapOptions | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[np.ndarray, ...]]]:
+                  step_m: float, stable: bool = True, snap_options: SnapOptions | None = None,
+                  tagged: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[np.ndarray, ...]]]:
     """Access points of places: the nearest open road, and extra candidates ``(place positions, geom, frac, dist)``.
+
+    With ``tagged`` each candidate tuple ends with ``True`` for a stable-class road, ``False`` for an
+    older generation's road.
 
     Extra access points (the same rule as for sites, :func:`jokkgeo.network.routing.snap_sites`): the
     nearest road of a class no season closes (only needed where the nearest road is of a seasonal
@@ -359,7 +363,7 @@ def _place_access(network: RoadNetwork, xy: np.ndarray, *, prof: SpeedProfile, m
                                       max_generation=gen, snap_options=snap_options)
                 cur[sub] = g
                 keep = g >= 0
-                cands.append((sub[keep], g[keep], f[keep], d[keep]))
+                cands.append((sub[keep], g[keep], f[keep], d[keep], False))
         seasonal_near = (cur >= 0) & np.isin(network.arc_class[first_arc[np.maximum(cur, 0)]], seasonal)
         stale = (cur_stable < 0) | (gen_of[np.maximum(cur_stable, 0)] > gen)
         ss = np.flatnonzero(seasonal_near & stale)
@@ -369,8 +373,8 @@ def _place_access(network: RoadNetwork, xy: np.ndarray, *, prof: SpeedProfile, m
                                      snap_options=snap_options)
             cur_stable[ss] = g2
             keep = g2 >= 0
-            cands.append((ss[keep], g2[keep], f2[keep], d2[keep]))
-    return g1, f1, d1, cands
+            cands.append((ss[keep], g2[keep], f2[keep], d2[keep], True))
+    return g1, f1, d1, (cands if tagged else [c[:4] for c in cands])
 
 
 def accessibility(
@@ -461,20 +465,32 @@ def accessibility(
     w = network.travel_time(prof)
     xy, kinds = place_points(places)
     max_place = place_max_snap_m or max_snap_m
-    g1, f1, d1, cands = _place_access(network, xy, prof=prof, max_snap_m=max_place, step_m=step_m,
-                                      snap_options=snap_options)
-    snapped = g1 >= 0
     speed_ms = access_speed_kph / 3.6
-
+    lifted = lifted_profile(prof)
     # no off-road leg is a shortcut (the rule of jokkgeo.network.routing.snap_sites): a place with a leg to a
     # farther road never gets a shorter time than the roads offer from its reference access (its nearest road
-    # as if no season closed one), with the profile's speeds and the closures lifted
-    if prof.closed:  # the nearest open road may differ from the reference one: every place
+    # as if no season closed one, and before each road addition), with the profile's speeds and the closures
+    # lifted.
+    no_closures = lifted.key == prof.key
+    if no_closures:
+        # The reference access is the place's own access (nearest open road, and the nearest roads before each
+        # road addition) and the lifted roads are the roads: the rule reduces to "the time through those roads
+        # wherever they reach a site; a leg to the nearest stable-class road only where they reach none". So
+        # no second snapping or Dijkstra; the stable-class legs are snapped only for the places left
+        # unreached (all places when per-site times are asked, as any site may leave them unreached).
+        g1, f1, d1, tagged = _place_access(network, xy, prof=prof, max_snap_m=max_place, step_m=step_m,
+                                           stable=per_site, snap_options=snap_options, tagged=True)
+        cands = [c[:4] for c in tagged if not c[4]]
+        fallback = [c[:4] for c in tagged if c[4]]
+        ref_sub = np.zeros(0, np.int64)
+    else:
+        g1, f1, d1, cands = _place_access(network, xy, prof=prof, max_snap_m=max_place, step_m=step_m,
+                                          snap_options=snap_options)
+        fallback = []
+        # the nearest open road may differ from the reference one: every place
         ref_sub = np.flatnonzero(np.isfinite(xy).all(axis=1))
-    else:  # only places with a leg to a farther road
-        ref_sub = np.unique(np.concatenate([c[0] for c in cands])) if cands else np.zeros(0, np.int64)
+    snapped = g1 >= 0
     if ref_sub.size:
-        lifted = lifted_profile(prof)
         snaps_l = snap_sites(network, geoms, ids, profile=lifted, max_snap_m=max_snap_m,
                              access_speed_kph=access_speed_kph, direction=direction)
         # reference access of the places: nearest road with closures lifted, and before each road addition
@@ -491,14 +507,9 @@ def accessibility(
                 out[sub] = np.minimum(out[sub], t2 + d2 / speed_ms)
             return out
 
-    def place_time(node_t: np.ndarray, node_owner: np.ndarray | None, site_snaps: Any,
-                   bound: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
-        t, o = point_times(network, w, node_t, np.maximum(g1, 0), f1, direction=direction, snaps=site_snaps,
-                           node_owner=node_owner)
-        best = np.where(snapped, t + d1 / speed_ms, np.inf)
-        best_owner = o if o is not None else np.full(len(xy), -1, dtype=np.int64)
-        best_dist = np.where(snapped, d1, np.nan)
-        for sub, g2, f2, d2 in cands:
+    def take_better(best: np.ndarray, best_owner: np.ndarray, best_dist: np.ndarray, extra: list,
+                    node_t: np.ndarray, node_owner: np.ndarray | None, site_snaps: Any) -> None:
+        for sub, g2, f2, d2 in extra:
             t2, o2 = point_times(network, w, node_t, g2, f2, direction=direction, snaps=site_snaps,
                                  node_owner=node_owner)
             tot2 = t2 + d2 / speed_ms
@@ -507,9 +518,23 @@ def accessibility(
             best_dist[sub[better]] = d2[better]
             if o2 is not None:
                 best_owner[sub[better]] = o2[better]
+
+    def place_time(node_t: np.ndarray, node_owner: np.ndarray | None, site_snaps: Any,
+                   bound: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+        t, o = point_times(network, w, node_t, np.maximum(g1, 0), f1, direction=direction, snaps=site_snaps,
+                           node_owner=node_owner)
+        best = np.where(snapped, t + d1 / speed_ms, np.inf)
+        best_owner = o if o is not None else np.full(len(xy), -1, dtype=np.int64)
+        best_dist = np.where(snapped, d1, np.nan)
+        take_better(best, best_owner, best_dist, cands, node_t, node_owner, site_snaps)
         if bound is not None:
             raise_to = np.isfinite(bound) & (bound > best[ref_sub])
             best[ref_sub[raise_to]] = bound[raise_to]
+        if fallback:  # stable-class legs where the reference access reaches no site
+            unreached = ~np.isfinite(best)
+            extra = [tuple(v[unreached[c[0]]] for v in c) for c in fallback]
+            take_better(best, best_owner, best_dist, [c for c in extra if len(c[0])], node_t, node_owner,
+                        site_snaps)
         return best, best_owner, best_dist
 
     node_t, owner = node_travel_times(network, snaps, profile=prof, direction=direction, nearest=True)
@@ -518,6 +543,13 @@ def accessibility(
         node_t_l, _ = node_travel_times(network, snaps_l, profile=lifted, direction=direction, nearest=True)
         bound = bound_of(node_t_l, snaps_l.table)
     total, t_owner, snap_dist = place_time(node_t, owner, snaps.table, bound)
+    if no_closures and not per_site:  # stable-class legs of the places the reference access leaves unreached
+        need = np.flatnonzero(snapped & ~np.isfinite(total))
+        if need.size:
+            _, _, _, tagged = _place_access(network, xy[need], prof=prof, max_snap_m=max_place, step_m=step_m,
+                                            snap_options=snap_options, tagged=True)
+            take_better(total, t_owner, snap_dist, [(need[c[0]], *c[1:4]) for c in tagged if c[4]], node_t,
+                        owner, snaps.table)
     reachable = np.isfinite(total)
     minutes_nearest = np.where(reachable, total / 60.0, np.nan)
     cut = np.array(mins)

@@ -235,6 +235,26 @@ def snap_sites(
     """
     check_direction(direction)
     prof = get_profile(profile)
+    # the snaps are a pure function of the network and these inputs: kept for the next call with the same
+    # sites (a few recent site sets per network; a copy of the table is handed out)
+    memo = network._cache.setdefault("snap_sites", {})
+    key = (prof.key, float(max_snap_m), float(access_speed_kph), direction, tuple(site_ids),
+           tuple(shapely.to_wkb(geoms)))
+    if key not in memo:
+        memo[key] = _snap_sites(network, geoms, tuple(site_ids), prof, max_snap_m, access_speed_kph, direction)
+        while len(memo) > SNAP_MEMO_SIZE:
+            memo.pop(next(iter(memo)))
+    table = memo[key]
+    return Snaps(table=table.copy(), site_ids=tuple(site_ids), site_geoms=geoms)
+
+
+SNAP_MEMO_SIZE = 8
+"""Site sets whose snaps are kept per network (:func:`snap_sites`)."""
+
+
+def _snap_sites(network: RoadNetwork, geoms: np.ndarray, site_ids: tuple[str, ...], prof: SpeedProfile,
+                max_snap_m: float, access_speed_kph: float, direction: str) -> pd.DataFrame:
+    """The access-point table of :func:`snap_sites` (computed)."""
     tree, open_geoms = _open_tree(network, prof)
     if len(open_geoms) == 0:
         raise AnalysisError(f"no road is open under profile '{prof.name}'; nothing to route on")
@@ -254,14 +274,17 @@ def snap_sites(
     table = _legs_table(network, geoms, pairs[:, 0], pairs[:, 1], access_speed_kph)
     # reference access: the nearest roads with seasonal closures lifted
     lifted = lifted_profile(prof)
-    sr, gr = _snap_pairs(network, geoms, lifted, max_snap_m, stable=False, every_generation=True)
+    if lifted.key == prof.key:  # nothing closed: the reference roads are the nearest open roads
+        sr, gr = s1, g1
+    else:
+        sr, gr = _snap_pairs(network, geoms, lifted, max_snap_m, stable=False, every_generation=True)
     ref = np.unique(np.stack([sr, gr], axis=1), axis=0)
     is_ref = (pd.MultiIndex.from_arrays([table["site"], table["geom"]])
               .isin(pd.MultiIndex.from_arrays([ref[:, 0], ref[:, 1]])))
     if not is_ref.all():
         table["access_s"] = _no_shortcuts(network, geoms, site_ids, table, ~is_ref, ref, lifted, direction,
                                           access_speed_kph)
-    return Snaps(table=table, site_ids=tuple(site_ids), site_geoms=geoms)
+    return table
 
 
 def _no_shortcuts(network: RoadNetwork, geoms: np.ndarray, site_ids: tuple[str, ...], table: pd.DataFrame,
@@ -276,14 +299,13 @@ def _no_shortcuts(network: RoadNetwork, geoms: np.ndarray, site_ids: tuple[str, 
     w = network.travel_time(lifted)
     access = table["access_s"].to_numpy().copy()
     rows = np.flatnonzero(extra)
-    site_of = table["site"].to_numpy()
-    for k, s in enumerate(sites):
-        r = rows[site_of[rows] == s]
-        own = ref_snaps.table[ref_snaps.table["site"] == s]
-        t, _ = point_times(network, w, node_t[k], table["geom"].to_numpy()[r], table["frac"].to_numpy()[r],
-                           direction=direction, snaps=own)
-        finite = np.isfinite(t)
-        access[r[finite]] = np.maximum(access[r[finite]], t[finite])
+    # all extra legs at once, each on its site's row of node_t; an extra leg's road is never one of its
+    # site's reference roads (those are not extra), so the direct way along a reference road never applies
+    k = np.searchsorted(sites, table["site"].to_numpy()[rows])
+    t, _ = point_times(network, w, node_t, table["geom"].to_numpy()[rows], table["frac"].to_numpy()[rows],
+                       direction=direction, node_rows=k)
+    finite = np.isfinite(t)
+    access[rows[finite]] = np.maximum(access[rows[finite]], t[finite])
     return access
 
 
@@ -377,12 +399,12 @@ def node_travel_times(
 
 
 def _via_ends(network: RoadNetwork, node_t: np.ndarray, a: np.ndarray, b: np.ndarray, wa: np.ndarray,
-              wb: np.ndarray, frac: np.ndarray, direction: str) -> tuple[np.ndarray, ...]:
+              wb: np.ndarray, frac: np.ndarray, direction: str, offset: Any = 0) -> tuple[np.ndarray, ...]:
     if direction == "to_site":
         na, nb = network.arc_v[np.maximum(a, 0)], network.arc_v[np.maximum(b, 0)]
-        return node_t[na] + (1 - frac) * wa, node_t[nb] + frac * wb, na, nb
+        return node_t[na + offset] + (1 - frac) * wa, node_t[nb + offset] + frac * wb, na, nb
     na, nb = network.arc_u[np.maximum(a, 0)], network.arc_u[np.maximum(b, 0)]
-    return node_t[na] + frac * wa, node_t[nb] + (1 - frac) * wb, na, nb
+    return node_t[na + offset] + frac * wa, node_t[nb + offset] + (1 - frac) * wb, na, nb
 
 
 def point_times(
@@ -395,6 +417,7 @@ def point_times(
     direction: str,
     snaps: pd.DataFrame | None = None,
     node_owner: np.ndarray | None = None,
+    node_rows: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Travel time (s) at points on segments (``geom``, ``frac``), from node times.
 
@@ -420,13 +443,21 @@ def point_times(
         Access-point rows of the sites concerned (direct way along their own segments).
     node_owner
         Site position that gave each node its time (returns the owner of each point too).
+    node_rows
+        With a 2-D ``node_t`` (one row of node times per site): the row of each point.
     """
+    if node_rows is not None:  # point i reads node_t[node_rows[i], node] (a flat view: one gather per end)
+        n_nodes = node_t.shape[1]
+        node_t = np.ascontiguousarray(node_t).ravel()
+        offset = np.asarray(node_rows, dtype=np.int64) * n_nodes
+    else:
+        offset = 0
     fwd, bwd = network.geometry_arcs()
     a, b = fwd[geom], bwd[geom]
     wa = np.where(a >= 0, w[np.maximum(a, 0)], np.inf)
     wb = np.where(b >= 0, w[np.maximum(b, 0)], np.inf)
     with np.errstate(invalid="ignore"):
-        ta, tb, na, nb = _via_ends(network, node_t, a, b, wa, wb, frac, direction)
+        ta, tb, na, nb = _via_ends(network, node_t, a, b, wa, wb, frac, direction, offset)
     ta = np.where(np.isnan(ta), np.inf, ta)  # 0 * inf where an arc is missing or closed
     tb = np.where(np.isnan(tb), np.inf, tb)
     use_b = tb < ta
@@ -436,7 +467,7 @@ def point_times(
     g_start, g_end = network.geometry_nodes()
     for at_end, nodes in ((frac <= 1e-12, g_start[geom]), (frac >= 1 - 1e-12, g_end[geom])):
         if at_end.any():
-            tn = np.where(at_end, node_t[nodes], np.inf)
+            tn = np.where(at_end, node_t[nodes + offset], np.inf)
             better = tn < t
             t = np.where(better, tn, t)
             nearest_node = np.where(better, nodes, nearest_node)

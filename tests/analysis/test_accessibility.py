@@ -242,3 +242,23 @@ def test_accessibility_options_and_provenance(toy_network, site):
     res = accessibility(toy_network, site, places((0, 300), (10500, 0)), minutes=[5])
     assert isinstance(res.provenance, Provenance) and res.params["snap_index"] == "auto"
     assert res.warnings == list(res.provenance.warnings) and "unreachable" in res.warnings[0]
+
+
+def test_raised_leg_reports_the_leg_that_gives_the_time():
+    """A place 50 m from a track and 2.9 km from the main road, with a fast off-road leg (60 km/h).
+
+    The 2.9 km leg would be a shortcut (174 s against the track route), so the time is the route
+    through the track; the place's snap distance and nearest site are those of that route (the bug:
+    they were those of the 2.9 km leg, whose time had been raised to the track route).
+    """
+    roads = gpd.GeoDataFrame({"highway": ["primary", "primary", "track"], "maxspeed": ["90", "90", None]},
+                             geometry=[L([(0, 0), (5000, 0)]), L([(5000, 0), (20000, 0)]),
+                                       L([(5000, 0), (5000, 3000)])], crs="EPSG:3006")
+    net = graph_from_lines(roads)
+    sites = gpd.GeoDataFrame({"site_id": ["s"]}, geometry=[P(0, 0)], crs="EPSG:3006")
+    res = accessibility(net, sites, places((5050, 2900), (5000, 2900)), minutes=[30], access_speed_kph=60).places
+    leg_s = 50 / (60 / 3.6)
+    assert res["snap_distance_m"].tolist() == pytest.approx([50, 0])
+    assert res["minutes_nearest"]["p0"] == pytest.approx(res["minutes_nearest"]["p1"] + leg_s / 60)
+    assert res["minutes_nearest"]["p0"] * 60 > 2900 / (60 / 3.6) + 5050 / 25  # not the shortcut
+    assert res["nearest_site_id"].tolist() == ["s", "s"]
