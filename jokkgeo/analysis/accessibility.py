@@ -351,7 +351,7 @@ def _place_access(network: RoadNetwork, xy: np.ndarray, *, prof: SpeedProfile, m
     seasonal = list(seasonal_classes())
     first_arc = np.where(fwd_arc >= 0, fwd_arc, bwd_arc)
     gen_of = network.geometry_generation()
-    cands: list[tuple[np.ndarray, ...]] = []
+    cands: list[tuple[Any, ...]] = []  # (places, arcs, fractions, distances_m, stable)
     last = n_generations(network) - 1
     cur = g1.copy()  # per place: nearest road of the current generation prefix (-1: none)
     cur_stable = np.full(len(xy), -1, dtype=np.int64)  # nearest stable-class road found so far (-1: none yet)
