@@ -92,6 +92,35 @@ class Result(Protocol):
     provenance: Provenance
 
 
+class ProvenanceFields:
+    """Read-only shortcuts to a result's :class:`Provenance` (``params``, ``citations``, ``caveats``, ``warnings``).
+
+    Mixed into the analysis result dataclasses, whose ``provenance`` field holds the data.
+    """
+
+    provenance: Provenance
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The parameters of the run (``provenance.parameters``)."""
+        return self.provenance.parameters  # type: ignore[return-value]
+
+    @property
+    def citations(self) -> dict[str, str]:
+        """Reference key -> full citation (``provenance.citations``)."""
+        return self.provenance.citations  # type: ignore[return-value]
+
+    @property
+    def caveats(self) -> list[str]:
+        """Texts every output using this result must show (``provenance.caveats``)."""
+        return list(self.provenance.caveats)
+
+    @property
+    def warnings(self) -> list[str]:
+        """What went wrong without stopping the run (``provenance.warnings``)."""
+        return list(self.provenance.warnings)
+
+
 def _unique(*groups: Iterable[str]) -> tuple[str, ...]:
     out: list[str] = []
     for group in groups:

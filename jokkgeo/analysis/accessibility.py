@@ -43,7 +43,7 @@ from jokkgeo.network.nearest import PieceIndex
 from jokkgeo.network.profiles import SpeedProfile, get_profile, seasonal_classes
 from jokkgeo.network.routing import (_open_tree, check_direction, lifted_profile, n_generations, node_travel_times,
                                      open_mask, point_times, snap_sites)
-from jokkgeo.results import Provenance
+from jokkgeo.results import Provenance, ProvenanceFields
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ VALUE_COLUMNS: tuple[str, ...] = ("population", "dwellings")
 
 
 @dataclass
-class AccessibilityResult:
+class AccessibilityResult(ProvenanceFields):
     """Per-place travel times and per-band totals.
 
     Attributes
@@ -79,15 +79,7 @@ class AccessibilityResult:
     n_unreachable: int = 0
     provenance: Provenance = field(default_factory=Provenance)
 
-    @property
-    def params(self) -> dict[str, Any]:
-        """The parameters (``provenance.parameters``)."""
-        return dict(self.provenance.parameters)
 
-    @property
-    def warnings(self) -> list[str]:
-        """The warnings (``provenance.warnings``)."""
-        return list(self.provenance.warnings)
 
 
 SNAP_INDEXES = ("auto", "tree", "quadtree")

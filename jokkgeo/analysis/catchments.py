@@ -38,7 +38,7 @@ from jokkgeo.errors import AnalysisError
 from jokkgeo.network.arrays import RoadNetwork
 from jokkgeo.network.profiles import SpeedProfile, get_profile
 from jokkgeo.network.routing import check_direction, node_travel_times, point_times, snap_sites
-from jokkgeo.results import Provenance
+from jokkgeo.results import Provenance, ProvenanceFields
 from jokkgeo.settings import WORKING_CRS
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ DEFAULT_BUFFER_M = 250.0
 
 
 @dataclass
-class CatchmentResult:
+class CatchmentResult(ProvenanceFields):
     """Catchment polygons plus the provenance that made them.
 
     Attributes
@@ -85,15 +85,7 @@ class CatchmentResult:
     snaps: gpd.GeoDataFrame
     provenance: Provenance = field(default_factory=Provenance)
 
-    @property
-    def params(self) -> dict[str, Any]:
-        """The parameters (``provenance.parameters``)."""
-        return dict(self.provenance.parameters)
 
-    @property
-    def warnings(self) -> list[str]:
-        """The warnings (``provenance.warnings``)."""
-        return list(self.provenance.warnings)
 
 
 LIMITS: dict[str, tuple[float, float, bool]] = {

@@ -27,7 +27,7 @@ import shapely
 from jokkgeo.analysis._common import InputLayer, as_inputs, caveats_for, feature_ids, feature_labels, select
 from jokkgeo.config.rules import RuleSet
 from jokkgeo.errors import AnalysisError
-from jokkgeo.results import Provenance
+from jokkgeo.results import Provenance, ProvenanceFields
 from jokkgeo.settings import WORKING_CRS
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ _TYPE_FIELDS: tuple[str, ...] = ("highway", "voltage_kv", "line", "kind", "type"
 
 
 @dataclass
-class CrossingResult:
+class CrossingResult(ProvenanceFields):
     """Crossing points and counts per route of a rule set's ``crossings`` section, with provenance.
 
     Attributes
@@ -63,30 +63,14 @@ class CrossingResult:
         """Ids of the route and infrastructure layers used (``provenance.inputs``)."""
         return list(self.provenance.inputs)
 
-    @property
-    def citations(self) -> dict[str, str]:
-        """Reference key -> full citation (``provenance.citations``)."""
-        return self.provenance.citations  # type: ignore[return-value]
 
     @property
     def citation(self) -> str | None:
         """The full citation of the crossing rule, if any."""
         return next(iter(self.provenance.citations.values()), None)
 
-    @property
-    def caveats(self) -> list[str]:
-        """Texts every output using this result must show (``provenance.caveats``)."""
-        return list(self.provenance.caveats)
 
-    @property
-    def params(self) -> dict[str, Any]:
-        """The parameters of the run (``provenance.parameters``)."""
-        return self.provenance.parameters  # type: ignore[return-value]
 
-    @property
-    def warnings(self) -> list[str]:
-        """Warnings of the run (``provenance.warnings``)."""
-        return list(self.provenance.warnings)
 
 
 def _infra_type(gdf: gpd.GeoDataFrame) -> pd.Series:

@@ -35,13 +35,13 @@ from jokkgeo.analysis._common import feature_ids
 from jokkgeo.config.rules import SEVERITY_RANK
 from jokkgeo.crs import check_working_crs
 from jokkgeo.errors import AnalysisError
-from jokkgeo.results import Provenance
+from jokkgeo.results import Provenance, ProvenanceFields
 
 _SEVERITY_NAME = {0: "none", **{v: k for k, v in SEVERITY_RANK.items()}}
 
 
 @dataclass
-class ScreeningResult:
+class ScreeningResult(ProvenanceFields):
     """The screening table (indexed like the housing areas, with geometry) and its provenance.
 
     ``params``, ``citations``, ``caveats`` and ``warnings`` read ``provenance``.
@@ -50,25 +50,9 @@ class ScreeningResult:
     table: gpd.GeoDataFrame
     provenance: Provenance = field(default_factory=Provenance)
 
-    @property
-    def params(self) -> dict[str, Any]:
-        """The parameters of the run (``provenance.parameters``)."""
-        return self.provenance.parameters  # type: ignore[return-value]
 
-    @property
-    def citations(self) -> dict[str, str]:
-        """Reference key -> full citation (``provenance.citations``)."""
-        return self.provenance.citations  # type: ignore[return-value]
 
-    @property
-    def caveats(self) -> list[str]:
-        """Texts every output using this result must show (``provenance.caveats``)."""
-        return list(self.provenance.caveats)
 
-    @property
-    def warnings(self) -> list[str]:
-        """Warnings carried over from the conflict and surface results (``provenance.warnings``)."""
-        return list(self.provenance.warnings)
 
 
 def screen_housing(

@@ -55,7 +55,7 @@ from jokkgeo.config.layers import LayerSpec
 from jokkgeo.config.rules import RuleSet, SurfaceRule
 from jokkgeo.errors import AnalysisError
 from jokkgeo.i18n import text
-from jokkgeo.results import Provenance
+from jokkgeo.results import Provenance, ProvenanceFields
 from jokkgeo.settings import WORKING_CRS
 
 log = logging.getLogger(__name__)
@@ -139,7 +139,7 @@ class Grid:
 
 
 @dataclass
-class SurfaceResult:
+class SurfaceResult(ProvenanceFields):
     """Influence surfaces and zonal shares, with the grid and provenance.
 
     ``surfaces`` maps names to float32 arrays on ``grid`` (``NODATA`` outside the study area):
@@ -156,25 +156,9 @@ class SurfaceResult:
     provenance: Provenance = field(default_factory=Provenance)
     nodata: float = NODATA
 
-    @property
-    def params(self) -> dict[str, Any]:
-        """The parameters of the run (``provenance.parameters``)."""
-        return self.provenance.parameters  # type: ignore[return-value]
 
-    @property
-    def citations(self) -> dict[str, str]:
-        """Reference key -> full citation (``provenance.citations``)."""
-        return self.provenance.citations  # type: ignore[return-value]
 
-    @property
-    def caveats(self) -> list[str]:
-        """Texts every output using this result must show (``provenance.caveats``)."""
-        return list(self.provenance.caveats)
 
-    @property
-    def warnings(self) -> list[str]:
-        """Surface rules that had no features, and similar (``provenance.warnings``)."""
-        return list(self.provenance.warnings)
 
 
 # ----------------------------------------------------------------------------- building blocks

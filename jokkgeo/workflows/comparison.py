@@ -53,6 +53,7 @@ from jokkgeo.analysis import diff
 from jokkgeo.analysis.catchments import DEFAULT_MINUTES
 from jokkgeo.config.layers import LayerSpec
 from jokkgeo.errors import AnalysisError, CatalogueError
+from jokkgeo.results import Provenance
 from jokkgeo.settings import WORKING_CRS
 from jokkgeo.study.scenario import Study, spec_token
 
@@ -143,6 +144,12 @@ class StudyResults:
     params: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
 
+    @property
+    def provenance(self) -> Provenance:
+        """The result contract (:class:`jokkgeo.results.Provenance`) built from these fields."""
+        return Provenance(parameters=self.params, inputs=tuple(self.study.layer_ids), caveats=tuple(self.caveats),
+                          citations=self.citations)
+
 
 @dataclass
 class Comparison:
@@ -170,6 +177,13 @@ class Comparison:
     caveats: list[str] = field(default_factory=list)
     citations: dict[str, str] = field(default_factory=dict)
     params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def provenance(self) -> Provenance:
+        """The result contract (:class:`jokkgeo.results.Provenance`): both studies' inputs, caveats, citations."""
+        inputs = (*self.baseline.study.layer_ids, *self.scenario.study.layer_ids)
+        return Provenance(parameters=self.params, inputs=tuple(dict.fromkeys(inputs)), caveats=tuple(self.caveats),
+                          citations=self.citations)
 
     @property
     def n_differences(self) -> int:

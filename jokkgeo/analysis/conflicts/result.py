@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 
-from jokkgeo.results import Provenance
+from jokkgeo.results import Provenance, ProvenanceFields
 
 KEY_COLUMNS: list[str] = ["rule_id", "dev_layer", "dev_id", "sens_layer", "sens_id"]
 """Columns that identify a conflict; stable between runs (used to diff baseline and scenario)."""
@@ -23,7 +22,7 @@ def _no_skipped() -> pd.DataFrame:
 
 
 @dataclass
-class ConflictResult:
+class ConflictResult(ProvenanceFields):
     """Everything :func:`~jokkgeo.analysis.conflicts.conflicts` computed, with its provenance.
 
     Attributes
@@ -65,22 +64,6 @@ class ConflictResult:
     skipped_rules: pd.DataFrame = field(default_factory=_no_skipped)
     provenance: Provenance = field(default_factory=Provenance)
 
-    @property
-    def params(self) -> dict[str, Any]:
-        """The parameters of the run (``provenance.parameters``)."""
-        return self.provenance.parameters  # type: ignore[return-value]
 
-    @property
-    def citations(self) -> dict[str, str]:
-        """Reference key -> full citation (``provenance.citations``)."""
-        return self.provenance.citations  # type: ignore[return-value]
 
-    @property
-    def caveats(self) -> list[str]:
-        """Texts every output using this result must show (``provenance.caveats``)."""
-        return list(self.provenance.caveats)
 
-    @property
-    def warnings(self) -> list[str]:
-        """What did not run or went wrong without stopping the run (``provenance.warnings``)."""
-        return list(self.provenance.warnings)
