@@ -41,8 +41,16 @@ from jokkgeo.errors import AnalysisError
 from jokkgeo.network.arrays import RoadNetwork
 from jokkgeo.network.nearest import PieceIndex
 from jokkgeo.network.profiles import SpeedProfile, get_profile, seasonal_classes
-from jokkgeo.network.routing import (_open_tree, check_direction, lifted_profile, n_generations, node_travel_times,
-                                     open_mask, point_times, snap_sites)
+from jokkgeo.network.routing import (
+    _open_tree,
+    check_direction,
+    lifted_profile,
+    n_generations,
+    node_travel_times,
+    open_mask,
+    point_times,
+    snap_sites,
+)
 from jokkgeo.results import Provenance, ProvenanceFields
 
 log = logging.getLogger(__name__)
@@ -125,7 +133,8 @@ class SnapOptions:
         if self.index not in SNAP_INDEXES:
             raise AnalysisError(f"snap options: key 'index': got {self.index!r}; allowed: {', '.join(SNAP_INDEXES)}")
         if not (self.threads == -1 or self.threads >= 1):
-            raise AnalysisError(f"snap options: key 'threads': got {self.threads!r}; allowed: -1 (all cores) or 1, 2, ...")
+            raise AnalysisError(f"snap options: key 'threads': got {self.threads!r}; "
+                                "allowed: -1 (all cores) or 1, 2, ...")
         if not self.max_candidates >= 1 or not self.min_cell_m > 0:
             raise AnalysisError("snap options: keys 'max_candidates' (>= 1) and 'min_cell_m' (> 0) out of range")
 
@@ -301,7 +310,7 @@ def snap_places(
         if n_threads > 1:  # numpy releases the GIL in the index's array work: chunks run side by side
             with ThreadPoolExecutor(n_threads) as pool:
                 parts = list(pool.map(lambda c: index.nearest(c[:, 0], c[:, 1]), np.array_split(xy, n_threads)))
-            piece, t, d = (np.concatenate(p) for p in zip(*parts))
+            piece, t, d = (np.concatenate(p) for p in zip(*parts, strict=False))
         else:
             piece, t, d = index.nearest(xy[:, 0], xy[:, 1])
         a = first_sample[np.maximum(piece, 0)]

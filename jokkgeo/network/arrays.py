@@ -250,7 +250,7 @@ class RoadNetwork:
         return out
 
     # ----------------------------------------------------------------- edits
-    def _replace(self, edit: str, **changes: Any) -> "RoadNetwork":
+    def _replace(self, edit: str, **changes: Any) -> RoadNetwork:
         return dataclasses.replace(self, edits=(*self.edits, edit), _cache={}, **changes)
 
     def arc_index(self, arcs: Any) -> np.ndarray:
@@ -271,7 +271,7 @@ class RoadNetwork:
             raise AnalysisError(f"arc positions must be in 0..{self.n_arcs - 1}")
         return arr
 
-    def with_speeds(self, arcs: Any, speed_kph: float | np.ndarray, *, label: str = "speed change") -> "RoadNetwork":
+    def with_speeds(self, arcs: Any, speed_kph: float | np.ndarray, *, label: str = "speed change") -> RoadNetwork:
         """A copy where the selected arcs have a new base speed (km/h), source ``"scenario"``.
 
         Parameters
@@ -293,7 +293,7 @@ class RoadNetwork:
         source[idx] = "scenario"
         return self._replace(f"{label}: {idx.size} arcs", arc_speed_kph=speed, arc_speed_source=source)
 
-    def with_closed(self, arcs: Any, *, label: str = "closure") -> "RoadNetwork":
+    def with_closed(self, arcs: Any, *, label: str = "closure") -> RoadNetwork:
         """A copy where the selected arcs are closed (no travel, no snapping).
 
         Parameters
@@ -309,7 +309,7 @@ class RoadNetwork:
         return self._replace(f"{label}: {idx.size} arcs", arc_closed=closed)
 
     # ------------------------------------------------------------ conversion
-    def edges(self, profile: str | SpeedProfile | None = "summer") -> "Any":
+    def edges(self, profile: str | SpeedProfile | None = "summer") -> Any:
         """All arcs as a GeoDataFrame (index = arc position) in the osmnx vocabulary.
 
         Columns: ``u``, ``v`` (original node ids), ``length`` (m), ``speed_kph``
@@ -347,7 +347,7 @@ class RoadNetwork:
         df = pd.concat([df, extra[[c for c in extra.columns if c not in df.columns]]], axis=1)
         return gpd.GeoDataFrame(df, geometry=geoms, crs=self.crs)
 
-    def nodes(self) -> "Any":
+    def nodes(self) -> Any:
         """Nodes as a GeoDataFrame indexed by original node id, with ``x``, ``y`` (m)."""
         import geopandas as gpd
 
@@ -373,7 +373,7 @@ class RoadNetwork:
         is_open = self.open_geometries(profile)
         return np.bincount(np.concatenate([start[is_open], end[is_open]]), minlength=self.n_nodes)
 
-    def to_networkx(self, profile: str | SpeedProfile | None = "summer") -> "Any":
+    def to_networkx(self, profile: str | SpeedProfile | None = "summer") -> Any:
         """An osmnx-style ``networkx.MultiDiGraph`` (``length``, ``speed_kph``, ``travel_time``, ``geometry``).
 
         Closed arcs are left out; node ``x``/``y`` in the network CRS and
@@ -392,10 +392,10 @@ class RoadNetwork:
         count = self.street_count(profile).tolist()
         G.add_nodes_from((nid, {"x": x, "y": y, "street_count": c})
                          for nid, x, y, c in zip(self.node_id.tolist(), self.node_x.tolist(), self.node_y.tolist(),
-                                                 count))
+                                                 count, strict=False))
         cols = [c for c in edges.columns if c not in ("u", "v", "closed")]
         records = edges[cols].to_dict("records")
-        G.add_edges_from(zip(edges["u"].tolist(), edges["v"].tolist(), records))
+        G.add_edges_from(zip(edges["u"].tolist(), edges["v"].tolist(), records, strict=False))
         return G
 
 
@@ -449,7 +449,7 @@ def csr_with_sources(
     n = base.shape[0]
     k = len(targets)
     dedup_t, dedup_w = [], []
-    for t, w in zip(targets, weights):  # k is the number of sites: small
+    for t, w in zip(targets, weights, strict=False):  # k is the number of sites: small
         t = np.asarray(t, dtype=np.int64)
         w = np.asarray(w, dtype=float)
         ok = np.isfinite(w)

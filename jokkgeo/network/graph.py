@@ -29,7 +29,8 @@ from jokkgeo.settings import WORKING_CRS
 
 log = logging.getLogger(__name__)
 
-CLASS_COLUMNS = ("highway", "road_class", "funktionell_vagklass", "funktionell_vägklass", "vagklass", "vägklass", "klass")
+CLASS_COLUMNS = ("highway", "road_class", "funktionell_vagklass", "funktionell_vägklass", "vagklass", "vägklass",
+                 "klass")
 SPEED_COLUMNS = ("maxspeed", "speed_limit", "hastighetsgrans", "hastighetsgräns", "hastighet", "speed_kph")
 ONEWAY_COLUMNS = ("oneway", "korriktning", "körriktning")
 SURFACE_COLUMNS = ("surface", "slitlager")
@@ -71,7 +72,8 @@ def _pick(columns: Any, wanted: str | None, candidates: tuple[str, ...], what: s
     """Column for ``what``: the one given, or the first candidate present (case-insensitive)."""
     if wanted is not None and wanted != "auto":
         if wanted not in columns:
-            raise DataLayerError(f"road layer has no column '{wanted}' for {what}; columns are: {', '.join(map(str, columns))}")
+            raise DataLayerError(f"road layer has no column '{wanted}' for {what}; "
+                                 f"columns are: {', '.join(map(str, columns))}")
         return wanted
     lower = {str(c).lower(): c for c in columns}
     for cand in candidates:
@@ -138,7 +140,8 @@ def _build(
     keep = road_class != "excluded"
     if not keep.all():
         log.info("left out %d non-drivable arc(s) (footway, path, cycleway, ...)", int((~keep).sum()))
-    surface = normalise_surface(raw_surface) if raw_surface is not None else np.full(len(arc_u), "unknown", dtype=object)
+    surface = (normalise_surface(raw_surface) if raw_surface is not None
+               else np.full(len(arc_u), "unknown", dtype=object))
     raw_list = None if raw_maxspeed is None else pd.Series(list(raw_maxspeed), dtype=object)[keep].tolist()
     speed, source, report = assign_speeds(raw_list, road_class[keep], fallback_kph=fallback_kph, max_kph=max_kph)
     # re-index geometries to those still used
@@ -264,7 +267,8 @@ def graph_from_lines(
     gtypes = set(shapely.get_type_id(lines.geometry.values[~lines.geometry.isna().to_numpy()]).tolist())
     if not gtypes <= {1, 5}:
         raise GeometryError(f"{layer_name} must hold LineStrings; found geometry type ids {sorted(gtypes)}")
-    exploded = lines[~lines.geometry.isna() & ~lines.geometry.is_empty].explode(index_parts=False).reset_index(drop=True)
+    present = lines[~lines.geometry.isna() & ~lines.geometry.is_empty]
+    exploded = present.explode(index_parts=False).reset_index(drop=True)
     n_dropped = len(lines) - int((~lines.geometry.isna() & ~lines.geometry.is_empty).sum())
     if n_dropped:
         log.warning("%s: left out %d feature(s) with missing or empty geometry", layer_name, n_dropped)
@@ -498,8 +502,10 @@ def add_lines(
     fresh = np.flatnonzero(~merged)
     new_pos[fresh] = n_old + np.arange(len(fresh))
     if not merged.any():
-        log.warning("%s: no end of the new roads lies within %.0f m of the network; they are not connected", label, connect_m)
-    node_id = np.concatenate([network.node_id, -(np.arange(len(fresh), dtype=np.int64) + 1)]) if len(fresh) else network.node_id
+        log.warning("%s: no end of the new roads lies within %.0f m of the network; they are not connected",
+                    label, connect_m)
+    new_ids = -(np.arange(len(fresh), dtype=np.int64) + 1)
+    node_id = np.concatenate([network.node_id, new_ids]) if len(fresh) else network.node_id
     g0 = len(network.geometries)
     attrs = pd.concat([network.arc_attrs, new.arc_attrs.assign(scenario=label)], ignore_index=True)
     from jokkgeo.network.speeds import SpeedReport

@@ -116,7 +116,9 @@ class PieceIndex:
     @classmethod
     def build(cls, ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarray, *,
               max_candidates: int | None = None, min_cell_m: float | None = None) -> PieceIndex:
-        """Index the pieces (coordinates in metres; at least one piece); defaults :data:`MAX_CANDIDATES`, :data:`MIN_CELL_M`.
+        """Index the pieces (coordinates in metres; at least one piece).
+
+        Defaults: :data:`MAX_CANDIDATES`, :data:`MIN_CELL_M`.
 
         Parameters
         ----------

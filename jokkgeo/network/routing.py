@@ -262,10 +262,11 @@ def _snap_sites(network: RoadNetwork, geoms: np.ndarray, site_ids: tuple[str, ..
     missing = np.setdiff1d(np.arange(len(geoms)), site_idx)
     if missing.size:
         _, dist = tree.query_nearest(geoms[missing], return_distance=True, all_matches=False)
-        names = ", ".join(f"'{site_ids[i]}' ({d:,.0f} m)" for i, d in zip(missing, dist))
+        names = ", ".join(f"'{site_ids[i]}' ({d:,.0f} m)" for i, d in zip(missing, dist, strict=False))
         raise AnalysisError(
             f"site(s) farther than the maximum snap distance {max_snap_m:,.0f} m from any open road "
-            f"(profile '{prof.name}'): {names}; check the site coordinates (EPSG:3006) or raise max_snap_m / --max-snap-m"
+            f"(profile '{prof.name}'): {names}; check the site coordinates (EPSG:3006) "
+            "or raise max_snap_m / --max-snap-m"
         )
     # nearest open roads per generation prefix, and the nearest road of a class no season closes
     s1, g1 = _snap_pairs(network, geoms, prof, max_snap_m, stable=False, every_generation=True)
@@ -326,7 +327,8 @@ def _source_arcs(
 
 
 def _source_targets(network: RoadNetwork, snaps: Snaps, a: np.ndarray, b: np.ndarray, wa: np.ndarray,
-                    wb: np.ndarray, f: np.ndarray, acc: np.ndarray, direction: str) -> tuple[list[np.ndarray], list[np.ndarray]]:
+                    wb: np.ndarray, f: np.ndarray, acc: np.ndarray,
+                    direction: str) -> tuple[list[np.ndarray], list[np.ndarray]]:
     t = snaps.table
     if direction == "to_site":
         # reversed graph: virtual arcs site -> start (via fwd arc), site -> end (via bwd arc)

@@ -28,7 +28,8 @@ def site():
 
 
 def places(*pts, **cols):
-    return gpd.GeoDataFrame(cols, geometry=[P(p) for p in pts], crs="EPSG:3006", index=[f"p{i}" for i in range(len(pts))])
+    return gpd.GeoDataFrame(cols, geometry=[P(p) for p in pts], crs="EPSG:3006",
+                            index=[f"p{i}" for i in range(len(pts))])
 
 
 def test_place_times_by_hand(toy_network, site):
@@ -156,7 +157,8 @@ def test_fast_snap_equals_shapely_nearest(max_candidates, index):
     mid = start + rng.uniform(-400, 400, (n, 2))
     end = mid + rng.uniform(-600, 600, (n, 2))
     roads = gpd.GeoDataFrame({"highway": ["primary"] * n},
-                             geometry=[L([tuple(a), tuple(b), tuple(c)]) for a, b, c in zip(start, mid, end)],
+                             geometry=[L([tuple(a), tuple(b), tuple(c)])
+                                        for a, b, c in zip(start, mid, end, strict=True)],
                              crs="EPSG:3006")
     net = graph_from_lines(roads)
     pts = rng.uniform(-3000, 8000, (3000, 2))  # some beyond the index's square (STR-tree), some too far
@@ -186,7 +188,8 @@ def test_threaded_snapping_gives_the_same_snaps():
     start = rng.uniform(0, 5000, (n, 2))
     end = start + rng.uniform(-800, 800, (n, 2))
     roads = gpd.GeoDataFrame({"highway": ["primary"] * n},
-                             geometry=[L([tuple(a), tuple(b)]) for a, b in zip(start, end)], crs="EPSG:3006")
+                             geometry=[L([tuple(a), tuple(b)]) for a, b in zip(start, end, strict=True)],
+                              crs="EPSG:3006")
     net = graph_from_lines(roads)
     pts = rng.uniform(-3000, 8000, (2001, 2))
     pts[7] = np.nan  # a place without a point
@@ -196,7 +199,7 @@ def test_threaded_snapping_gives_the_same_snaps():
                            snap_options=SnapOptions(index="quadtree", threads=3, thread_min_places=1))
     assert (plain[0] >= 0).sum() > 500 and (plain[0] < 0).sum() > 100  # both reached and too-far places
     assert plain[0][7] == -1
-    for a, b in zip(plain, threaded):
+    for a, b in zip(plain, threaded, strict=False):
         np.testing.assert_array_equal(a, b)
 
 
@@ -221,7 +224,7 @@ def test_snapping_method_does_not_depend_on_earlier_calls():
     forced = snap_places(net, pts, profile="summer", max_snap_m=1000, step_m=100.0,
                          snap_options=SnapOptions(index="quadtree"))
     for r in results[1:] + [forced]:
-        for a, b in zip(results[0], r):
+        for a, b in zip(results[0], r, strict=False):
             np.testing.assert_allclose(a, b, atol=1e-9)
     np.testing.assert_allclose(results[0][2], 100.0)
     # prepare_snapping builds both indexes at once (all roads; roads no season closes)

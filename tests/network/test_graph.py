@@ -45,7 +45,8 @@ def test_graph_from_lines_splits_osm_style_ways_at_shared_vertices():
 def test_graph_from_lines_oneway_tolerance_and_nvdb_columns():
     roads = lines(
         [L([(0, 0), (1000, 0)]), L([(1000.2, 0.1), (2000, 0)]), L([(2000, 0), (3000, 0)])],
-        Hastighetsgrans=[36, 72, 36], Korriktning=["Med", "Mot", None], Klass=[3, 4, 9], Slitlager=["belagd", "grus", "grus"],
+        Hastighetsgrans=[36, 72, 36], Korriktning=["Med", "Mot", None], Klass=[3, 4, 9],
+        Slitlager=["belagd", "grus", "grus"],
     )
     net = graph_from_lines(roads, node_tolerance_m=0.5)
     assert net.n_nodes == 4  # ends 0.22 m apart joined

@@ -54,7 +54,8 @@ def test_winter_weights_by_hand():
     net = graph_from_lines(roads)
     summer = net.travel_time("summer")
     winter = net.travel_time("winter")
-    by_class = {c: (summer[net.arc_class == c][0], winter[net.arc_class == c][0]) for c in ("trunk", "tertiary", "track")}
+    by_class = {c: (summer[net.arc_class == c][0], winter[net.arc_class == c][0])
+                for c in ("trunk", "tertiary", "track")}
     assert by_class["trunk"] == pytest.approx((40.0, 40.0 / 0.9))
     # tertiary factor 0.85 but gravel 0.8: the smaller applies
     assert by_class["tertiary"] == pytest.approx((1000 / (70 / 3.6), 1000 / (70 * 0.8 / 3.6)))

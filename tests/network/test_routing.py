@@ -41,7 +41,7 @@ SITE = np.array([shapely.Point(0, 300)], dtype=object)
 def times(net, direction="to_site", profile="summer"):
     snaps = snap_sites(net, SITE, ("s",), profile=profile, max_snap_m=5000, access_speed_kph=30)
     t, _ = node_travel_times(net, snaps, profile=profile, direction=direction)
-    return {(float(x), float(y)): float(v) for x, y, v in zip(net.node_x, net.node_y, t[0])}
+    return {(float(x), float(y)): float(v) for x, y, v in zip(net.node_x, net.node_y, t[0], strict=False)}
 
 
 @pytest.mark.parametrize("direction", ["to_site", "from_site"])
@@ -74,7 +74,8 @@ def test_network_built_in_one_go_snaps_to_the_nearest_road_only():
 def test_adding_random_roads_never_lengthens_a_trip():
     rng = np.random.default_rng(7)
     xs = np.arange(0, 5000, 500.0)
-    grid = [L([(x, y), (x + 500, y)]) for x in xs[:-1] for y in xs] + [L([(x, y), (x, y + 500)]) for x in xs for y in xs[:-1]]
+    grid = ([L([(x, y), (x + 500, y)]) for x in xs[:-1] for y in xs]
+            + [L([(x, y), (x, y + 500)]) for x in xs for y in xs[:-1]])
     keep = rng.random(len(grid)) > 0.25
     roads = gpd.GeoDataFrame({"highway": rng.choice(["primary", "residential", "track"], len(grid)),
                               "oneway": rng.choice(["no", "no", "yes"], len(grid))},
@@ -89,7 +90,8 @@ def test_adding_random_roads_never_lengthens_a_trip():
         x0, y0 = base.node_x[start], base.node_y[start]
         ends = site_xy[rng.integers(0, 6, 8)] + rng.uniform(-60, 60, (8, 2))
         new = gpd.GeoDataFrame({"highway": rng.choice(["track", "residential"], 8)},
-                               geometry=[L([(a, b), tuple(e)]) for a, b, e in zip(x0, y0, ends)], crs="EPSG:3006")
+                               geometry=[L([(a, b), tuple(e)]) for a, b, e in zip(x0, y0, ends, strict=True)],
+                               crs="EPSG:3006")
         bigger = add_lines(net, new, connect_m=1, label=f"layer {layer}")
         for profile in ("summer", "winter"):
             for direction in ("to_site", "from_site"):

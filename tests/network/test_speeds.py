@@ -70,7 +70,8 @@ def test_assign_speeds_provenance_and_counts():
     speed, source, report = assign_speeds(raw, cls)
     assert speed.tolist() == [80.0, 70.0, DEFAULT_FALLBACK_KPH["track"], DEFAULT_FALLBACK_KPH["secondary"],
                               DEFAULT_FALLBACK_KPH["residential"]]
-    assert source.tolist() == ["maxspeed", "maxspeed_implicit", "fallback_class", "fallback_invalid", "fallback_invalid"]
+    assert source.tolist() == ["maxspeed", "maxspeed_implicit", "fallback_class", "fallback_invalid",
+                               "fallback_invalid"]
     assert report.counts == {"maxspeed": 1, "maxspeed_implicit": 1, "fallback_class": 1, "fallback_invalid": 2}
     assert report.invalid_values == {"5000": 1, "signals": 1}
     # never the osmnx behaviour: no value far above the plausible range
