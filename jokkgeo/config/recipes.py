@@ -31,7 +31,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,6 +102,18 @@ class AnalysisSpec:
         """
         text = f"{self.origin}.{key}': {problem}"
         return CatalogueError(text if len(text) <= v.MAX_MESSAGE else text[: v.MAX_MESSAGE - 1] + "…")
+
+    def check_keys(self, allowed: Collection[str]) -> None:
+        """Refuse a parameter that the section's ``type`` does not know.
+
+        Parameters
+        ----------
+        allowed
+            The keys this analysis type accepts.
+        """
+        for key in self.params:
+            if key not in allowed:
+                raise self.fail(key, f"unknown key for type {self.type}; allowed: {', '.join(sorted(allowed))}")
 
 
 @dataclass(frozen=True)

@@ -235,9 +235,7 @@ def conflicts_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
 
     lang = ctx.language
     known = {"development", "sensitive", "rules", "rule_ids", "crossings", "title", "title_en"}
-    for key in spec.params:
-        if key not in known:
-            raise spec.fail(key, f"unknown key for type conflicts; allowed: {', '.join(sorted(known))}")
+    spec.check_keys(known)
     dev = _selectors(spec, "development", ctx)
     sens = _selectors(spec, "sensitive", ctx)
     out = AnalysisOutput()
@@ -322,9 +320,7 @@ def catchments_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     lang = ctx.language
     known = {"sites", "site_ids", "minutes", "season", "roads", "direction", "cell_m", "buffer_m", "title",
              "title_en"}
-    for key in spec.params:
-        if key not in known:
-            raise spec.fail(key, f"unknown key for type catchments; allowed: {', '.join(sorted(known))}")
+    spec.check_keys(known)
     out = AnalysisOutput()
     minutes = spec.get("minutes", [30, 45, 60, 90])
     if not isinstance(minutes, Sequence) or not minutes or not all(
@@ -390,9 +386,7 @@ def influence_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
 
     lang = ctx.language
     known = {"layers", "surface", "resolution_m", "title", "title_en", "bins"}
-    for key in spec.params:
-        if key not in known:
-            raise spec.fail(key, f"unknown key for type influence; allowed: {', '.join(sorted(known))}")
+    spec.check_keys(known)
     out = AnalysisOutput()
     chosen = [(lid, w) for lid, w in _selectors(spec, "layers", ctx) if ctx.store.allowed(lid)]
     layers = {lid: ctx.store.layer(lid, w) for lid, w in chosen}
@@ -443,9 +437,7 @@ def screening_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
 
     lang = ctx.language
     known = {"candidates", "sensitive", "influence_layers", "resolution_m", "title", "title_en"}
-    for key in spec.params:
-        if key not in known:
-            raise spec.fail(key, f"unknown key for type screening; allowed: {', '.join(sorted(known))}")
+    spec.check_keys(known)
     out = AnalysisOutput()
     cand_id = spec.get("candidates", "housing_land")
     if cand_id not in set(ctx.store.catalogue):
@@ -522,9 +514,7 @@ def compare_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     from jokkgeo.present.comparison import comparison_document, comparison_summary, pane_titles, result_layers
     from jokkgeo.workflows.comparison import run_comparison
 
-    for key in spec.params:
-        if key not in _COMPARE_KEYS:
-            raise spec.fail(key, f"unknown key for type compare; allowed: {', '.join(sorted(_COMPARE_KEYS))}")
+    spec.check_keys(_COMPARE_KEYS)
     root = ctx.settings.project_root
     inline: dict[str, Any] = {}
 
