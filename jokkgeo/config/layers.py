@@ -65,6 +65,8 @@ THEMES: tuple[str, ...] = (
     "reindeer_herding",
     "protected_areas",
     "housing_land",
+    "services",
+    "context",
     "other",
 )
 """Layer themes; rules and analyses select layers by theme."""
