@@ -23,6 +23,10 @@ built-in scenario with no changes. Example::
         bbox: [650000, 7390000, 760000, 7420000]   # optional (EPSG:3006 m)
         set: {maxspeed: 70, traffic: ore_trucks}
         close: false
+    feature_changes:                  # set attributes of selected features of any layer
+      - layer: investment_sites
+        select: {site_id: kallak}
+        set: {jobs_operation: 400, full_operation_year: 2031}
     parameters:                       # keyword arguments per analysis (PARAMETER_KEYS)
       catchments: {minutes: [15, 30, 60]}
 
@@ -71,12 +75,14 @@ PARAMETER_SECTIONS: tuple[str, ...] = tuple(PARAMETER_KEYS)
 SCENARIO_KEYS: frozenset[str] = frozenset(
     {
         "name", "title", "title_en", "description", "description_en", "extends", "illustrative", "season",
-        "add_layers", "remove_layers", "filter_layers", "road_changes", "parameters",
+        "add_layers", "remove_layers", "filter_layers", "road_changes", "feature_changes", "parameters",
     }
 )
 """Top-level keys of a scenario."""
 ROAD_CHANGE_KEYS: frozenset[str] = frozenset({"layer", "select", "bbox", "set", "close", "description"})
 """Keys of one ``road_changes`` entry."""
+FEATURE_CHANGE_KEYS: frozenset[str] = frozenset({"layer", "select", "bbox", "set", "description"})
+"""Keys of one ``feature_changes`` entry."""
 FILTER_KEYS: frozenset[str] = frozenset({"where", "exclude"})
 """Keys of one ``filter_layers`` entry."""
 SPEC_ITEM_KEYS: frozenset[str] = frozenset({"spec", "append_to"})
@@ -110,29 +116,27 @@ class LayerFilter:
 
 
 @dataclass(frozen=True)
-class RoadChange:
-    """Set attributes on (or close) the road features that match ``select``.
+class FeatureChange:
+    """Set attributes on the features of one layer that match ``select`` (and ``bbox``).
 
-    ``set`` values are written into the layer's columns (``maxspeed`` in km/h);
-    ``close`` sets the boolean column ``closed``. The same selection is applied to
-    the edges of a road graph by :func:`select_mask` (osmnx edge attributes).
+    ``feature_changes`` entries are these; a scenario uses them to change jobs, years or
+    status of an investment site, the dwellings of housing land, the capacity of a service.
     """
 
     layer: str
     select: Selector
     set: Mapping[str, Any] = field(default_factory=dict)
-    close: bool = False
     description: str | None = None
-    key: str = "road_changes"
+    key: str = "feature_changes"
     bbox: tuple[float, float, float, float] | None = None
 
-    def mask(self, frame: Any, *, origin: str = "road_changes") -> pd.Series:
-        """Rows of ``frame`` (a road layer or osmnx-style edge table) this change selects.
+    def mask(self, frame: Any, *, origin: str = "feature_changes") -> pd.Series:
+        """Rows of ``frame`` (a layer or osmnx-style edge table) this change selects.
 
         Parameters
         ----------
         frame
-            A road layer or an osmnx-style edge table (needs ``geometry`` with ``bbox``).
+            A layer or an osmnx-style edge table (needs ``geometry`` with ``bbox``).
         origin
             The scenario file, for messages.
         """
@@ -145,8 +149,21 @@ class RoadChange:
 
 
 @dataclass(frozen=True)
+class RoadChange(FeatureChange):
+    """A :class:`FeatureChange` on a road layer that may also close the roads.
+
+    ``set`` values are written into the layer's columns (``maxspeed`` in km/h);
+    ``close`` sets the boolean column ``closed``. The same selection is applied to
+    the edges of a road graph by :func:`select_mask` (osmnx edge attributes).
+    """
+
+    close: bool = False
+    key: str = "road_changes"
+
+
+@dataclass(frozen=True)
 class Scenario:
-    """One validated scenario. Changes apply in order: add, filter, road changes, remove."""
+    """One validated scenario. Changes apply in order: add, filter, road changes, feature changes, remove."""
 
     name: str
     title: str
@@ -161,6 +178,7 @@ class Scenario:
     remove_layers: tuple[str, ...] = ()
     filter_layers: tuple[LayerFilter, ...] = ()
     road_changes: tuple[RoadChange, ...] = ()
+    feature_changes: tuple[FeatureChange, ...] = ()
     parameters: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def label(self, language: str = "sv") -> str:
@@ -191,6 +209,7 @@ class Scenario:
             or self.remove_layers
             or self.filter_layers
             or self.road_changes
+            or self.feature_changes
             or self.parameters
             or (self.season not in (None, "summer"))
         )
@@ -226,18 +245,49 @@ def _added_layer(item: Any, i: int, path: v.Origin, resolve: Resolver | None,
     return AddedLayer(spec=spec, append_to=append_to, key=key)
 
 
-def _road_change(item: Any, i: int, path: v.Origin) -> RoadChange:
-    key = f"road_changes[{i}]"
-    v.mapping(item, path, key, "a mapping with 'select' and 'set' and/or 'close'")
-    v.check_keys(item, ROAD_CHANGE_KEYS, path, key)
-    if not item.get("select"):
-        raise v.fail(path, f"{key}.select", "missing (required)", "say which roads, e.g. {ref: ['805', '97']}")
-    select = v.value_filter(item["select"], path, f"{key}.select")
+def _set_values(item: Mapping[str, Any], path: v.Origin, key: str) -> dict[str, Any]:
     set_values = item.get("set") or {}
     v.mapping(set_values, path, f"{key}.set", "a mapping column: value")
     for col, value in set_values.items():
         if isinstance(value, (Mapping, list)):
             raise v.fail(path, f"{key}.set.{col}", f"expected one plain value, got {v.short(value)}")
+    return dict(set_values)
+
+
+def _select(item: Mapping[str, Any], path: v.Origin, key: str, example: str) -> Selector:
+    if not item.get("select"):
+        raise v.fail(path, f"{key}.select", "missing (required)", f"say which features, e.g. {example}")
+    return v.value_filter(item["select"], path, f"{key}.select")
+
+
+def _feature_change(item: Any, i: int, path: v.Origin) -> FeatureChange:
+    key = f"feature_changes[{i}]"
+    v.mapping(item, path, key, "a mapping with 'layer', 'select' and 'set'")
+    v.check_keys(item, FEATURE_CHANGE_KEYS, path, key)
+    if item.get("layer") is None:
+        raise v.fail(path, f"{key}.layer", "missing (required)", "name the layer whose features change")
+    select = _select(item, path, key, "{site_id: kallak}")
+    set_values = _set_values(item, path, key)
+    if not set_values:
+        raise v.fail(path, f"{key}.set", "changes nothing", "give column: value pairs, e.g. {jobs_operation: 400}")
+    bbox = item.get("bbox")
+    return FeatureChange(
+        layer=v.ident(item["layer"], path, f"{key}.layer"),
+        select=select,
+        set=set_values,
+        description=v.opt_text(item.get("description"), path, f"{key}.description"),
+        key=key,
+        bbox=None if bbox is None else v.bbox(bbox, path, f"{key}.bbox"),
+    )
+
+
+def _road_change(item: Any, i: int, path: v.Origin) -> RoadChange:
+    key = f"road_changes[{i}]"
+    v.mapping(item, path, key, "a mapping with 'select' and 'set' and/or 'close'")
+    v.check_keys(item, ROAD_CHANGE_KEYS, path, key)
+    select = _select(item, path, key, "{ref: ['805', '97']}")
+    set_values = _set_values(item, path, key)
+    for col, value in set_values.items():
         if col == "maxspeed":
             lo, hi = MAXSPEED_RANGE
             speed = v.number(value, path, f"{key}.set.maxspeed", what="a speed in km/h")
@@ -253,7 +303,7 @@ def _road_change(item: Any, i: int, path: v.Origin) -> RoadChange:
     return RoadChange(
         layer=v.ident(item.get("layer", "roads"), path, f"{key}.layer"),
         select=select,
-        set=dict(set_values),
+        set=set_values,
         close=close,
         description=v.opt_text(item.get("description"), path, f"{key}.description"),
         key=key,
@@ -360,10 +410,14 @@ def parse_scenario(
     if not isinstance(raw_roads, list):
         raise v.fail(p, "road_changes", f"got {v.short(raw_roads)}", "give a list of {layer, select, set, close}")
     road_changes = [_road_change(item, i, p) for i, item in enumerate(raw_roads)]
+    raw_features = data.get("feature_changes") or []
+    if not isinstance(raw_features, list):
+        raise v.fail(p, "feature_changes", f"got {v.short(raw_features)}", "give a list of {layer, select, set}")
+    feature_changes = [_feature_change(item, i, p) for i, item in enumerate(raw_features)]
 
     illustrative = data.get("illustrative")
     if illustrative is None:
-        illustrative = any(a.spec.illustrative for a in added) or bool(road_changes)
+        illustrative = any(a.spec.illustrative for a in added) or bool(road_changes) or bool(feature_changes)
     return Scenario(
         name=scen_name,
         title=v.text_value(data["title"], p, "title"),
@@ -378,6 +432,7 @@ def parse_scenario(
         remove_layers=removed,
         filter_layers=tuple(filters),
         road_changes=tuple(road_changes),
+        feature_changes=tuple(feature_changes),
         parameters=_parameters(data.get("parameters"), p),
     )
 
@@ -462,6 +517,7 @@ def merge_scenarios(base: Scenario, child: Scenario) -> Scenario:
         remove_layers=base.remove_layers + child.remove_layers,
         filter_layers=base.filter_layers + child.filter_layers,
         road_changes=base.road_changes + child.road_changes,
+        feature_changes=base.feature_changes + child.feature_changes,
         parameters=params,
     )
 
@@ -516,6 +572,14 @@ def validate_scenario(scenario: Scenario, catalogue: Mapping[str, LayerSpec]) ->
                 f"layer '{change.layer}' is theme '{spec.theme}' ({spec.geometry_type}); road changes need a "
                 "LineString layer of theme 'roads'",
             )
+    for fchange in scenario.feature_changes:
+        spec = need(fchange.layer, f"{fchange.key}.layer")
+        if spec.geometry_type == "Raster":
+            raise v.fail(path, f"{fchange.key}.layer", f"layer '{fchange.layer}' is a raster; feature changes need "
+                         "a vector layer")
+        if spec.theme in ROAD_THEMES:
+            raise v.fail(path, f"{fchange.key}.layer", f"layer '{fchange.layer}' is a road layer",
+                         "change roads with road_changes (they also update the road network)")
     for i, layer_id in enumerate(scenario.remove_layers):
         need(layer_id, f"remove_layers[{i}]")
 

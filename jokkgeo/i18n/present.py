@@ -15,6 +15,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "summary.appended": ('tillägg i lagret', 'features added to layer'),
     "summary.filtered": ('lagret filtrerat', 'layer filtered'),
     "summary.roads_changed": ('vägar ändrade', 'roads changed'),
+    "summary.features_changed": ('objekt ändrade', 'features changed'),
     "summary.removed": ('lager borttaget', 'layer removed'),
     "summary.catch": ('Restidsområden per arbetsplats (ungefärliga)', 'Travel-time catchments per workplace (approximate)'),
     "summary.catch_none": ('Inga förändringar av restidsområdenas yta, befolkning, bostäder eller bostadsmark.', 'No change in catchment area, population, dwellings or housing land.'),

@@ -21,6 +21,7 @@ from jokkgeo.config.layers import LayerSpec
 from jokkgeo.config.scenarios import (
     BASELINE,
     BASELINE_SCENARIO,
+    FeatureChange,
     LayerFilter,
     RoadChange,
     Scenario,
@@ -39,7 +40,7 @@ class LayerChange:
     """What a scenario did to one layer (for reports and caching)."""
 
     layer: str
-    kind: str  # added | appended | filtered | roads_changed | removed
+    kind: str  # added | appended | filtered | roads_changed | features_changed | removed
     detail: str
     n_features: int | None = None
 
@@ -211,14 +212,17 @@ def _filter_fn(flt: LayerFilter, origin: str) -> Callable[[Any], Any]:
     return apply
 
 
-def _road_fn(change: RoadChange, origin: str) -> Callable[[Any], Any]:
+def _set_fn(change: FeatureChange, origin: str) -> Callable[[Any], Any]:
+    """Set ``change.set`` on the selected features (and close them for a closing road change)."""
+    close = isinstance(change, RoadChange) and change.close
+
     def apply(frame: Any) -> Any:
         mask = change.mask(frame, origin=origin)
         n = int(mask.sum())
         if n == 0:
             raise DataLayerError(
                 f"{origin}: key '{change.key}.select': no feature of layer '{change.layer}' matches "
-                f"{dict(change.select)}; check the values (e.g. ref '805', highway 'primary')"
+                f"{dict(change.select)}; check the values (e.g. ref '805', site_id 'kallak')"
             )
         out = frame.copy()
         sel = mask.to_numpy()
@@ -229,13 +233,13 @@ def _road_fn(change: RoadChange, origin: str) -> Callable[[Any], Any]:
             if not (numeric_value and pd.api.types.is_numeric_dtype(out[column])):
                 out[column] = out[column].astype(object)  # e.g. a text maxspeed column given a number
             out.loc[sel, column] = value
-        if change.close:
+        if close:
             closed = (out["closed"].fillna(False).astype(bool) if "closed" in out.columns
                       else pd.Series(False, index=out.index))
             closed = closed.copy()
             closed.loc[sel] = True
             out["closed"] = closed.to_numpy()
-        log.info("%s: %s changes %d road features of layer %s", origin, change.key, n, change.layer)
+        log.info("%s: %s changes %d features of layer %s", origin, change.key, n, change.layer)
         return out
 
     return apply
@@ -266,7 +270,7 @@ def _append_fn(spec: LayerSpec, store: LayerStore, scenario_name: str) -> Callab
 def apply_scenario(study: Study, scenario: Scenario) -> Study:
     """Return the study ``scenario`` describes, built on ``study`` (usually the baseline).
 
-    Order: add layers, filter layers, change roads, remove layers; then season and
+    Order: add layers, filter layers, change roads, change features, remove layers; then season and
     parameters (scenario values override the base's, per keyword). Unchanged layers are
     shared with ``study`` (not copied, not reloaded). Nothing is loaded until a layer is
     asked for; column errors then name the scenario file and key.
@@ -309,12 +313,17 @@ def apply_scenario(study: Study, scenario: Scenario) -> Study:
         tokens[flt.layer] = f"{tokens[flt.layer]}|filter:{flt!r}"
         changes.append(LayerChange(flt.layer, "filtered", f"where={dict(flt.where)} exclude={dict(flt.exclude)}"))
     for change in scenario.road_changes:
-        transforms.setdefault(change.layer, []).append(_road_fn(change, origin))
+        transforms.setdefault(change.layer, []).append(_set_fn(change, origin))
         tokens[change.layer] = f"{tokens[change.layer]}|roads:{change!r}"
         what = ", ".join(f"{k}={v}" for k, v in change.set.items())
         if change.close:
             what = f"{what}, closed" if what else "closed"
         changes.append(LayerChange(change.layer, "roads_changed", f"{dict(change.select)}: {what}"))
+    for fchange in scenario.feature_changes:
+        transforms.setdefault(fchange.layer, []).append(_set_fn(fchange, origin))
+        tokens[fchange.layer] = f"{tokens[fchange.layer]}|features:{fchange!r}"
+        what = ", ".join(f"{k}={v}" for k, v in fchange.set.items())
+        changes.append(LayerChange(fchange.layer, "features_changed", f"{dict(fchange.select)}: {what}"))
     for layer_id in scenario.remove_layers:
         specs.pop(layer_id, None)
         tokens.pop(layer_id, None)

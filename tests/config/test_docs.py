@@ -30,6 +30,7 @@ SECTIONS = {
     "rules.CROSSING_KEYS": "Conflict rules",
     "scenarios.SCENARIO_KEYS": "Scenarios",
     "scenarios.ROAD_CHANGE_KEYS": "Scenarios",
+    "scenarios.FEATURE_CHANGE_KEYS": "Scenarios",
     "scenarios.FILTER_KEYS": "Scenarios",
     "scenarios.SPEC_ITEM_KEYS": "Scenarios",
     "scenarios.PARAMETER_KEYS": "Scenarios",

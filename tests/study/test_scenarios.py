@@ -298,3 +298,45 @@ def test_default_ore_truck_change_selects_805_and_97_roads():
     # only the 805 east of Kallak (the bbox), not towards Kvikkjokk
     assert trucks.loc[trucks["ref"] == "805"].geometry.bounds["minx"].min() >= 682_000
     assert (roads["scenario_layer"] == "kallak_access_road").sum() == 1
+
+
+def test_feature_changes_set_attributes_of_selected_features(project):
+    base = Study.from_catalogue(catalogue(project))
+    path = write_yaml(project / "scenarios" / "j.yaml", {
+        "title": "x",
+        "feature_changes": [{"layer": "housing_land", "select": {"area_id": "h1"},
+                             "set": {"dwellings": 25, "status": "planned", "start_year": 2030}}],
+    })
+    scen = read_scenario(path, root=project)
+    assert scen.illustrative
+    study = apply_scenario(base, scen)
+    housing = study.layer("housing_land")
+    assert housing[["dwellings", "status", "start_year"]].values.tolist() == [[25, "planned", 2030]]
+    assert base.layer("housing_land")["dwellings"].tolist() == [10]           # base untouched
+    assert study.changed_layers(base) == {"housing_land"}
+    assert [c.kind for c in study.changes] == ["features_changed"]
+    assert study.layer("roads") is base.layer("roads")
+
+
+@pytest.mark.parametrize(("change", "fragment"), [
+    ({"select": {"area_id": "h1"}, "set": {"dwellings": 1}}, r"feature_changes\[0\].layer': missing"),
+    ({"layer": "housing_land", "set": {"dwellings": 1}}, r"feature_changes\[0\].select': missing"),
+    ({"layer": "housing_land", "select": {"area_id": "h1"}}, r"feature_changes\[0\].set': changes nothing"),
+    ({"layer": "housing_land", "select": {"area_id": "h1"}, "set": {"d": [1]}},
+     r"feature_changes\[0\].set.d': expected one plain value"),
+    ({"layer": "housing", "select": {"area_id": "h1"}, "set": {"d": 1}}, r"feature_changes\[0\].layer': no layer"),
+    ({"layer": "roads", "select": {"ref": "97"}, "set": {"maxspeed": 50}},
+     r"feature_changes\[0\].layer': layer 'roads' is a road layer; change roads with road_changes"),
+])
+def test_feature_change_errors_name_file_and_key(project, change, fragment):
+    path = write_yaml(project / "scenarios" / "bad.yaml", {"title": "x", "feature_changes": [change]})
+    with pytest.raises(CatalogueError, match=fragment):
+        apply_scenario(Study.from_catalogue(catalogue(project)), read_scenario(path, root=project))
+
+
+def test_feature_change_selecting_nothing_names_the_key(project):
+    path = write_yaml(project / "scenarios" / "none.yaml", {
+        "title": "x", "feature_changes": [{"layer": "housing_land", "select": {"area_id": "zz"}, "set": {"d": 1}}]})
+    study = apply_scenario(Study.from_catalogue(catalogue(project)), read_scenario(path, root=project))
+    with pytest.raises(DataLayerError, match=r"none.yaml: key 'feature_changes\[0\].select': no feature"):
+        study.layer("housing_land")
