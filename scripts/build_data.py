@@ -303,6 +303,22 @@ def build_power_lines(src: Path, study: Any) -> gpd.GeoDataFrame:
     return gdf
 
 
+def _investment_areas(rows: list[dict[str, Any]], clip_to: Any,
+                      inventory: dict[str, dict[str, Any]]) -> gpd.GeoDataFrame:
+    """Investment extents with the inventory columns of the site with the same site_id."""
+    unknown = [r["site_id"] for r in rows if r["site_id"] not in inventory]
+    if unknown:
+        raise ValueError(f"areas.yaml: investment_areas with a site_id missing from investment_sites.csv: {unknown}")
+    areas = _gdf(  # the inventory columns come from the site (one source of truth), `source` is the extent's
+        [{**{k: r[k] for k in ("site_id", "name", "type")}, **inventory[r["site_id"]], "source": r["source"]}
+         for r in rows],
+        [_shape(r, clip_to) for r in rows],
+    )
+    for f in FIGURES:
+        areas[f] = areas[f].astype("Int64")
+    return areas
+
+
 def build_areas(src: Path, study: Any, clip_to: Any,
                 inventory: dict[str, dict[str, Any]]) -> dict[str, gpd.GeoDataFrame]:
     """Authored polygons and lines; ``inventory`` maps site_id -> the site's inventory columns."""
@@ -338,18 +354,7 @@ def build_areas(src: Path, study: Any, clip_to: Any,
         [pa_geoms[r["name"]] for r in rows],
     )
 
-    rows = spec["investment_areas"]
-    unknown = [r["site_id"] for r in rows if r["site_id"] not in inventory]
-    if unknown:
-        raise ValueError(f"areas.yaml: investment_areas with a site_id missing from investment_sites.csv: {unknown}")
-    areas = _gdf(  # the inventory columns come from the site (one source of truth), `source` is the extent's
-        [{**{k: r[k] for k in ("site_id", "name", "type")}, **inventory[r["site_id"]], "source": r["source"]}
-         for r in rows],
-        [_shape(r, clip_to) for r in rows],
-    )
-    for f in FIGURES:
-        areas[f] = areas[f].astype("Int64")
-    out["investment_areas"] = areas
+    out["investment_areas"] = _investment_areas(spec["investment_areas"], clip_to, inventory)
 
     rows = spec["housing_land"]
     housing = _gdf(

@@ -6,8 +6,9 @@ Everything is tiny and built in code (no file of the repository is read):
   ``maps/*.yaml``, ``scenarios/*.yaml`` and ``rules.yaml``. Its layers cover every theme the
   analyses select (roads, settlements, sites, housing land, sameby, calving land, migration route,
   power line, boundary, population, services), with attribute values that try injection
-  (:data:`INJECTIONS`), and two recipes (``overview``; ``kallak`` with a conflicts analysis). ``make_project`` is the factory
-  behind it, for tests that need a variant (other recipes, extra layers, a far site);
+  (:data:`INJECTIONS`), and two recipes (``overview``; ``kallak`` with a conflicts analysis).
+  ``make_project`` is the factory behind it, for tests that need a variant (other recipes, extra
+  layers, a far site);
   ``project_factory`` is the same for module-scoped fixtures.
 * ``scenario_study`` — the toy *scenario* study, a variant of the project (other geometry with
   hand-solved travel times; scenarios ``shortcut``, ``no_power``, ``slow``), see
@@ -148,7 +149,8 @@ def toy_layers() -> dict[str, tuple[dict[str, Any], gpd.GeoDataFrame]]:
             {"title": "Service", "title_en": "Services", "theme": "services", "geometry_type": "Point",
              "illustrative": True, "caveat": "Illustrativa lägen", "caveat_en": "Illustrative positions",
              "style": {"color": "#1f78b4", "popup": ["name", "kind"]}},
-            _frame({"service_id": ["school", "hc"], "name": ["Skola", "Hälsocentral"], "kind": ["school", "health_centre"],
+            _frame({"service_id": ["school", "hc"], "name": ["Skola", "Hälsocentral"],
+                    "kind": ["school", "health_centre"],
                     "locality": ["Jåhkåmåhkke", "Jåhkåmåhkke"], "capacity": [200, None], "source": ["toy", "toy"],
                     "accuracy_m": [500.0, 500.0], "illustrative": [True, True]},
                    [Point(20_500, 20_000), Point(19_500, 20_000)]),

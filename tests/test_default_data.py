@@ -266,7 +266,8 @@ def test_inventory_statuses_are_valid_and_every_figure_has_a_source_or_is_flagge
             assert (pd.isna(a) and pd.isna(s)) or a == s, (sid, col)
     # the public figures stay sourced, not assumed
     assert sites.loc["kallak", "jobs_operation"] == 250 and not sites.loc["kallak", "jobs_operation_assumed"]
-    assert sites.loc["boden_stegra", "jobs_operation"] == 1500 and sites.loc["boden_stegra", "status"] == "under_construction"
+    stegra = sites.loc["boden_stegra"]
+    assert stegra["jobs_operation"] == 1500 and stegra["status"] == "under_construction"
 
 
 def test_northvolt_ett_is_in_skelleftea_paused_with_its_bankruptcy_and_buyer():
