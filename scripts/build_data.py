@@ -59,7 +59,16 @@ LAYER_ORDER = (
     "protected_areas",
     "housing_land",
     "airports",
+    "population",
+    "services",
 )
+
+STATUSES = ("planned", "under_construction", "operating", "paused", "cancelled")
+"""Allowed ``status`` of an investment site (the inventory contract)."""
+FIGURES = ("jobs_construction", "jobs_operation", "start_year", "full_operation_year")
+"""Inventory figures; each has a ``<name>_source`` and a ``<name>_assumed`` column."""
+INVENTORY_COLUMNS = ("status", "status_note", *(c for f in FIGURES for c in (f, f"{f}_source", f"{f}_assumed")))
+"""Inventory columns shared by ``investment_sites`` and ``investment_areas`` (joined by ``site_id``)."""
 
 
 # --------------------------------------------------------------------------- helpers
@@ -213,6 +222,23 @@ def build_hydropower(src: Path, study: Any) -> gpd.GeoDataFrame:
     return _flag_points(gdf, study, "Lule River plant just outside the municipality (river-system context)")
 
 
+def _inventory(r: dict[str, str]) -> dict[str, Any]:
+    """Status and the four figures of one inventory row, each with its source and assumed flag."""
+    if r["status"] not in STATUSES:
+        raise ValueError(f"investment_sites.csv: site {r['site_id']}: status {r['status']!r} not in {STATUSES}")
+    out: dict[str, Any] = {"status": r["status"], "status_note": _none(r["status_note"])}
+    for f in FIGURES:
+        source = (r[f"{f}_source"] or "").strip()
+        if not source:
+            raise ValueError(f"investment_sites.csv: site {r['site_id']}: {f}_source is empty "
+                             "(give a public source, 'assumption: ...' or 'no figure: ...')")
+        assumed = source.lower().startswith("assumption:")
+        if assumed and r[f] in (None, ""):
+            raise ValueError(f"investment_sites.csv: site {r['site_id']}: {f} is an assumption without a figure")
+        out.update({f: _int_or_none(r[f]), f"{f}_source": source, f"{f}_assumed": assumed})
+    return out
+
+
 def build_investment_sites(src: Path, study: Any) -> gpd.GeoDataFrame:
     rows = _read_csv("investment_sites.csv", src)
     records = [
@@ -220,9 +246,7 @@ def build_investment_sites(src: Path, study: Any) -> gpd.GeoDataFrame:
             "site_id": r["site_id"],
             "name": r["name"],
             "type": r["type"],
-            "status": r["status"],
-            "jobs": _int_or_none(r["jobs"]),
-            "jobs_note": _none(r["jobs_note"]),
+            **_inventory(r),
             "source": r["source"],
             "accuracy_m": float(r["accuracy_m"]),
             "outside_reason": _none(r["outside_reason"]),
@@ -230,7 +254,8 @@ def build_investment_sites(src: Path, study: Any) -> gpd.GeoDataFrame:
         for r in rows
     ]
     gdf = _gdf(records, [Point(_xy(r["lon"], r["lat"])) for r in rows])
-    gdf["jobs"] = gdf["jobs"].astype("Int64")
+    for f in FIGURES:
+        gdf[f] = gdf[f].astype("Int64")
     return _flag_points(gdf, study, None)
 
 
@@ -278,7 +303,25 @@ def build_power_lines(src: Path, study: Any) -> gpd.GeoDataFrame:
     return gdf
 
 
-def build_areas(src: Path, study: Any, clip_to: Any) -> dict[str, gpd.GeoDataFrame]:
+def _investment_areas(rows: list[dict[str, Any]], clip_to: Any,
+                      inventory: dict[str, dict[str, Any]]) -> gpd.GeoDataFrame:
+    """Investment extents with the inventory columns of the site with the same site_id."""
+    unknown = [r["site_id"] for r in rows if r["site_id"] not in inventory]
+    if unknown:
+        raise ValueError(f"areas.yaml: investment_areas with a site_id missing from investment_sites.csv: {unknown}")
+    areas = _gdf(  # the inventory columns come from the site (one source of truth), `source` is the extent's
+        [{**{k: r[k] for k in ("site_id", "name", "type")}, **inventory[r["site_id"]], "source": r["source"]}
+         for r in rows],
+        [_shape(r, clip_to) for r in rows],
+    )
+    for f in FIGURES:
+        areas[f] = areas[f].astype("Int64")
+    return areas
+
+
+def build_areas(src: Path, study: Any, clip_to: Any,
+                inventory: dict[str, dict[str, Any]]) -> dict[str, gpd.GeoDataFrame]:
+    """Authored polygons and lines; ``inventory`` maps site_id -> the site's inventory columns."""
     spec = _read_yaml("areas.yaml", src)
     out: dict[str, gpd.GeoDataFrame] = {}
 
@@ -311,15 +354,7 @@ def build_areas(src: Path, study: Any, clip_to: Any) -> dict[str, gpd.GeoDataFra
         [pa_geoms[r["name"]] for r in rows],
     )
 
-    rows = spec["investment_areas"]
-    out["investment_areas"] = _gdf(
-        [
-            {k: r.get(k) for k in ("site_id", "name", "type", "status", "jobs", "source")}
-            for r in rows
-        ],
-        [_shape(r, clip_to) for r in rows],
-    )
-    out["investment_areas"]["jobs"] = out["investment_areas"]["jobs"].astype("Int64")
+    out["investment_areas"] = _investment_areas(spec["investment_areas"], clip_to, inventory)
 
     rows = spec["housing_land"]
     housing = _gdf(
@@ -361,6 +396,107 @@ def build_areas(src: Path, study: Any, clip_to: Any) -> dict[str, gpd.GeoDataFra
         if key not in ("protected_areas",):
             gdf["in_study_area"] = shapely.intersects(np.asarray(gdf.geometry.values), study)
     return out
+
+
+# --------------------------------------------------------------------------- population and services
+AGE_COLUMNS = ("working_age", "age_1_5", "age_6_15", "age_65_plus")
+
+
+def age_shares(bands: dict[str, float]) -> dict[str, float]:
+    """Shares of the contract's age groups from SCB's 0–15/16–24/25–44/45–64/65+ bands.
+
+    ``age_65_plus`` is exact; the others assume each band spreads evenly over its one-year ages
+    (1–5 and 6–15 are 5 and 10 of the 16 years 0–15; 20–24 is 5 of the 9 years 16–24).
+    """
+    total = float(sum(bands.values()))
+    return {
+        "working_age": (bands["age_16_24"] * 5 / 9 + bands["age_25_44"] + bands["age_45_64"]) / total,
+        "age_1_5": bands["age_0_15"] * 5 / 16 / total,
+        "age_6_15": bands["age_0_15"] * 10 / 16 / total,
+        "age_65_plus": bands["age_65_plus"] / total,
+    }
+
+
+def _road_points(roads: gpd.GeoDataFrame, study: Any, clear: Any, spacing_m: float,
+                 exclude: list[str]) -> np.ndarray:
+    """Points every ``spacing_m`` along the roads inside ``study`` (outside ``clear``), in a stable order."""
+    kept = roads[~roads["highway"].isin(exclude)]
+    inside = shapely.intersection(shapely.line_merge(shapely.union_all(np.asarray(kept.geometry.values))), study)
+    parts = [g for g in shapely.get_parts(inside) if g.geom_type == "LineString" and g.length >= spacing_m / 2]
+    parts.sort(key=lambda g: (round(g.coords[0][0]), round(g.coords[0][1]), round(g.length)))
+    pts = [shapely.line_interpolate_point(g, np.arange(spacing_m / 2, g.length, spacing_m)) for g in parts]
+    flat = np.concatenate(pts) if pts else np.empty(0, dtype=object)
+    flat = shapely.set_precision(flat, 0.01)
+    return flat[~shapely.intersects(flat, clear)]
+
+
+def build_population(src: Path, study: Any, settlements: gpd.GeoDataFrame,
+                     roads: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Residents of the municipality: SCB tätorter plus the rest spread over villages and roads (modelled)."""
+    spec = _read_yaml("population.yaml", src)
+    shares = age_shares(spec["age_bands_2023"])
+    if sum(spec["age_bands_2023"].values()) != spec["municipal_total"]:
+        raise ValueError("population.yaml: age_bands_2023 do not add up to municipal_total")
+    s = settlements[settlements["in_study_area"]].set_index("name")
+    tatorter = s[s["kind"] == "tatort"]
+    villages = spec["villages"]
+    missing = sorted(set(villages) - set(s.index))
+    if missing:
+        raise ValueError(f"population.yaml: villages not in settlements.csv (inside Jokkmokk): {missing}")
+    total = float(spec["municipal_total"])
+    n_tatort = float(tatorter["population"].sum())
+    n_village = float(sum(v["population"] for v in villages.values()))
+    rest = total - n_tatort - n_village
+    if rest <= 0:
+        raise ValueError("population.yaml: tätorter and villages already exceed the municipal total")
+    records: list[dict[str, Any]] = []
+    geoms: list[Any] = []
+    for name, row in tatorter.iterrows():
+        records.append({"name": name, "kind": "tatort", "population": float(row["population"]), "modelled": False,
+                        "population_year": int(row["population_year"]), "accuracy_m": float(row["accuracy_m"]),
+                        "source": "SCB Tätorter 2020 (CC0); age groups: municipal shares 2023 (SCB via Regionfakta)"})
+        geoms.append(row.geometry)
+    for name, v in villages.items():
+        records.append({"name": name, "kind": "village", "population": float(v["population"]), "modelled": True,
+                        "population_year": int(spec["municipal_total_year"]),
+                        "accuracy_m": float(s.loc[name, "accuracy_m"]),
+                        "source": f"modelled (stated weight): {v['note']}"})
+        geoms.append(s.loc[name, "geometry"])
+    rp = spec["road_points"]
+    clear = shapely.union_all(shapely.buffer(np.asarray(geoms, dtype=object), float(rp["clear_m"])))
+    pts = _road_points(roads, study, clear, float(rp["spacing_m"]), list(rp["exclude_highway"]))
+    each = rest / len(pts)
+    for i, pt in enumerate(pts, start=1):
+        records.append({"name": f"vägpunkt {i}", "kind": "modelled_road", "population": each, "modelled": True,
+                        "population_year": int(spec["municipal_total_year"]), "accuracy_m": float(rp["spacing_m"]),
+                        "source": (f"modelled: the remainder {rest:,.0f} of the municipal total spread evenly on "
+                                   f"{len(pts)} points every {rp['spacing_m'] / 1000:g} km along the roads")})
+        geoms.append(pt)
+    gdf = _gdf(records, geoms)
+    for col in AGE_COLUMNS:
+        gdf[col] = (gdf["population"] * shares[col]).round(2)
+    gdf["municipal_total"] = total
+    gdf["municipal_total_source"] = spec["municipal_total_source"].strip()
+    gdf["in_study_area"] = shapely.contains(study, np.asarray(gdf.geometry.values))
+    if not gdf["in_study_area"].all():
+        raise ValueError("population: every resident point must lie inside the municipality")
+    cols = ["name", "kind", "population", *AGE_COLUMNS, "modelled", "population_year", "source", "accuracy_m",
+            "municipal_total", "municipal_total_source", "in_study_area", "geometry"]
+    return gdf[cols]
+
+
+def build_services(src: Path, study: Any) -> gpd.GeoDataFrame:
+    """Public services (schools, preschools, health care, pharmacy, grocery, fuel, hospitals)."""
+    rows = _read_csv("services.csv", src)
+    records = [
+        {"service_id": r["service_id"], "name": r["name"], "kind": r["kind"], "locality": r["locality"],
+         "capacity": _int_or_none(r["capacity"]), "source": r["source"], "accuracy_m": float(r["accuracy_m"]),
+         "illustrative": r["illustrative"].strip().lower() == "true"}
+        for r in rows
+    ]
+    gdf = _gdf(records, [Point(_xy(r["lon"], r["lat"])) for r in rows])
+    gdf["capacity"] = gdf["capacity"].astype("Int64")
+    return _flag_points(gdf, study, "hospital outside the municipality that serves its residents")
 
 
 # --------------------------------------------------------------------------- roads (OSM XML)
@@ -487,8 +623,12 @@ def build(out_dir: Path, *, src: Path = SRC, overwrite: bool = False) -> dict[st
     layers["power_lines"] = build_power_lines(src, study)
     layers["investment_sites"] = build_investment_sites(src, study)
     layers["airports"] = build_airports(src, study)
-    layers.update(build_areas(src, study, region))
+    sites = layers["investment_sites"]
+    inventory = {sid: {c: row[c] for c in INVENTORY_COLUMNS} for sid, row in sites.set_index("site_id").iterrows()}
+    layers.update(build_areas(src, study, region, inventory))
     osm_text, roads, _ = build_roads(src)
+    layers["population"] = build_population(src, study, layers["settlements"], roads)
+    layers["services"] = build_services(src, study)
 
     # write atomically: temp files in the same folder, then rename into place
     fd, tmp_gpkg = tempfile.mkstemp(suffix=".gpkg", dir=out_dir)

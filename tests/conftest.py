@@ -5,9 +5,10 @@ Everything is tiny and built in code (no file of the repository is read):
 * ``toy_project`` — a project folder in ``tmp_path``: ``data/toy.gpkg``, ``layers/*.yaml``,
   ``maps/*.yaml``, ``scenarios/*.yaml`` and ``rules.yaml``. Its layers cover every theme the
   analyses select (roads, settlements, sites, housing land, sameby, calving land, migration route,
-  power line, boundary), with attribute values that try injection (:data:`INJECTIONS`), and two
-  recipes (``overview``; ``kallak`` with a conflicts analysis). ``make_project`` is the factory
-  behind it, for tests that need a variant (other recipes, extra layers, a far site);
+  power line, boundary, population, services), with attribute values that try injection
+  (:data:`INJECTIONS`), and two recipes (``overview``; ``kallak`` with a conflicts analysis).
+  ``make_project`` is the factory behind it, for tests that need a variant (other recipes, extra
+  layers, a far site);
   ``project_factory`` is the same for module-scoped fixtures.
 * ``scenario_study`` — the toy *scenario* study, a variant of the project (other geometry with
   hand-solved travel times; scenarios ``shortcut``, ``no_power``, ``slow``), see
@@ -43,6 +44,15 @@ META = {"provenance": "Toy data built in tests", "licence": "CC0 1.0", "attribut
 
 # --------------------------------------------------------------------------- the toy project
 
+TOY_INVENTORY: dict[str, list[Any]] = {
+    "status_note": ["toy"], "jobs_construction": [300], "jobs_construction_source": ["assumption: toy"],
+    "jobs_construction_assumed": [True], "jobs_operation": [250], "jobs_operation_source": ["toy source"],
+    "jobs_operation_assumed": [False], "start_year": [2028], "start_year_source": ["assumption: toy"],
+    "start_year_assumed": [True], "full_operation_year": [2030], "full_operation_year_source": ["assumption: toy"],
+    "full_operation_year_assumed": [True],
+}
+"""Inventory columns of the toy site (investment inventory contract: figures with source and assumed flag)."""
+
 
 def _frame(data: Mapping[str, Sequence[Any]], geoms: Sequence[Any]) -> gpd.GeoDataFrame:
     moved = [affinity.translate(g, X0, Y0) for g in geoms]
@@ -55,7 +65,8 @@ def toy_layers() -> dict[str, tuple[dict[str, Any], gpd.GeoDataFrame]]:
     Geometry (toy metres): study area 0..40 km square, neighbour north of it; roads along y = 20 km
     (E45, trunk 90) and x = 20 km (97, primary 70); village ``Jåhkåmåhkke`` at the crossing; site
     ``kallak`` at (25 km, 25 km) inside the calving land (22..32 km square) and the sameby (20..40 km,
-    20..40 km); a power line at x = 30 km crossing the migration route along y = 30 km.
+    20..40 km); a power line at x = 30 km crossing the migration route along y = 30 km; population points
+    (tätort at the crossing, a village, a modelled road point) and two services beside the crossing.
     """
     return {
         "boundary": (
@@ -87,14 +98,14 @@ def toy_layers() -> dict[str, tuple[dict[str, Any], gpd.GeoDataFrame]]:
         "investment_sites": (
             {"title": "Investeringsplatser", "theme": "investment_sites", "geometry_type": "Point",
              "style": {"color": "#e377c2", "popup": ["name", "type"]}},
-            _frame({"site_id": ["kallak"], "name": ["Kallak/Gállok"], "type": ["mine"], "jobs": [250]},
-                   [Point(25_000, 25_000)]),
+            _frame({"site_id": ["kallak"], "name": ["Kallak/Gállok"], "type": ["mine"], "status": ["planned"],
+                    **TOY_INVENTORY}, [Point(25_000, 25_000)]),
         ),
         "investment_areas": (
             {"title": "Investeringsområden", "theme": "investment_sites", "geometry_type": "Polygon",
              "style": {"color": "#e377c2", "popup": ["name", "type"]}},
-            _frame({"site_id": ["kallak"], "name": ["Kallak/Gállok"], "type": ["mine"], "status": ["concession"],
-                    "jobs": [250], "source": ["toy"]}, [box(24_000, 24_000, 26_000, 26_000)]),
+            _frame({"site_id": ["kallak"], "name": ["Kallak/Gállok"], "type": ["mine"], "status": ["planned"],
+                    **TOY_INVENTORY, "source": ["toy"]}, [box(24_000, 24_000, 26_000, 26_000)]),
         ),
         "housing_land": (
             {"title": "Bostadsmark", "theme": "housing_land", "geometry_type": "Polygon", "illustrative": True,
@@ -122,6 +133,27 @@ def toy_layers() -> dict[str, tuple[dict[str, Any], gpd.GeoDataFrame]]:
         "power_lines": (
             {"title": "Kraftledningar", "theme": "power", "geometry_type": "LineString", "style": {"color": "#7f7f7f"}},
             _frame({"name": ["p"], "voltage_kv": [130]}, [LineString([(30_000, 10_000), (30_000, 39_000)])]),
+        ),
+        "population": (
+            {"title": "Befolkning", "title_en": "Population", "theme": "population", "geometry_type": "Point",
+             "illustrative": True, "caveat": "Modellerad", "caveat_en": "Modelled",
+             "style": {"color": "#542788", "popup": ["name", "population"]}},
+            _frame({"name": ["Jåhkåmåhkke", "by", "vägpunkt 1"], "kind": ["tatort", "village", "modelled_road"],
+                    "population": [2766.0, 100.0, 8.0], "working_age": [1432.0, 51.8, 4.14],
+                    "age_1_5": [128.0, 4.63, 0.37], "age_6_15": [256.0, 9.25, 0.74],
+                    "age_65_plus": [838.0, 30.29, 2.42], "modelled": [False, True, True],
+                    "source": ["SCB (toy)", "modelled (toy)", "modelled (toy)"]},
+                   [Point(20_000, 20_000), Point(5_000, 20_000), Point(30_000, 20_000)]),
+        ),
+        "services": (
+            {"title": "Service", "title_en": "Services", "theme": "services", "geometry_type": "Point",
+             "illustrative": True, "caveat": "Illustrativa lägen", "caveat_en": "Illustrative positions",
+             "style": {"color": "#1f78b4", "popup": ["name", "kind"]}},
+            _frame({"service_id": ["school", "hc"], "name": ["Skola", "Hälsocentral"],
+                    "kind": ["school", "health_centre"],
+                    "locality": ["Jåhkåmåhkke", "Jåhkåmåhkke"], "capacity": [200, None], "source": ["toy", "toy"],
+                    "accuracy_m": [500.0, 500.0], "illustrative": [True, True]},
+                   [Point(20_500, 20_000), Point(19_500, 20_000)]),
         ),
     }
 

@@ -39,14 +39,20 @@ TO_WGS84 = Transformer.from_crs("EPSG:3006", "EPSG:4326", always_xy=True)
 
 ISSUE_THEMES = {
     "boundary", "settlements", "population", "roads", "rail", "power", "hydropower",
-    "investment_sites", "reindeer_herding", "protected_areas", "housing_land",
+    "investment_sites", "reindeer_herding", "protected_areas", "housing_land", "services",
 }
 REINDEER = ("reindeer_samebyar", "reindeer_migration_routes", "reindeer_calving_land", "reindeer_core_areas")
 HAND_MADE = (  # layers drawn or placed by hand (wholly or partly): illustrative, with caveat and accuracy
     "settlements", "roads", "rail", "rail_stations", "power_lines", "investment_sites", "investment_areas",
-    "protected_areas", "housing_land", *REINDEER,
+    "protected_areas", "housing_land", "population", "services", *REINDEER,
 )
-MEASURED = ("boundary", "population", "hydropower", "airports")  # real data sets, positions not hand-made
+MEASURED = ("boundary", "hydropower", "airports")  # real data sets, positions not hand-made
+STATUSES = {"planned", "under_construction", "operating", "paused", "cancelled"}
+FIGURES = ("jobs_construction", "jobs_operation", "start_year", "full_operation_year")
+INVENTORY = {"site_id", "name", "type", "status", "status_note", "source",
+             *(c for f in FIGURES for c in (f, f"{f}_source", f"{f}_assumed"))}
+SCB_TATORTER_2020 = {"Jokkmokk": 2766, "Vuollerim": 623, "Porjus": 265}  # SCB Tätorter 2020 (DOMAIN.md)
+MUNICIPAL_TOTAL_2023 = 4728  # SCB folkmängd 31 Dec 2023 via Regionfakta (data/README.md)
 CONTRACT = {  # layer id -> fields promised to the other modules (team brief)
     "boundary": {"code", "name", "is_study_area"},
     "settlements": {"name", "name_smj", "name_sme", "name_sju", "kind", "population", "population_year",
@@ -55,8 +61,8 @@ CONTRACT = {  # layer id -> fields promised to the other modules (team brief)
     "rail_stations": {"name", "line"},
     "hydropower": {"name", "capacity_mw", "type", "annual_gwh"},
     "power_lines": {"name", "voltage_kv", "kind"},
-    "investment_sites": {"site_id", "name", "type", "status", "jobs", "source", "in_study_area"},
-    "investment_areas": {"site_id", "name", "type", "status", "jobs", "source"},
+    "investment_sites": INVENTORY | {"in_study_area"},
+    "investment_areas": INVENTORY,
     "reindeer_samebyar": {"sameby", "sameby_type", "kind"},
     "reindeer_migration_routes": {"route_id", "sameby", "name", "kind"},
     "reindeer_calving_land": {"sameby", "kind"},
@@ -64,6 +70,10 @@ CONTRACT = {  # layer id -> fields promised to the other modules (team brief)
     "protected_areas": {"name", "designation", "official_area_km2", "established"},
     "housing_land": {"area_id", "name", "locality", "dwellings", "status"},
     "airports": {"icao", "name", "in_study_area"},
+    "population": {"name", "kind", "population", "working_age", "age_1_5", "age_6_15", "age_65_plus", "modelled",
+                   "source"},
+    "services": {"service_id", "name", "kind", "locality", "capacity", "source", "accuracy_m", "illustrative",
+                 "in_study_area"},
 }
 
 
@@ -233,6 +243,103 @@ def test_layers_keep_the_field_contract():
     assert set(layer("reindeer_samebyar")["sameby"]) == {"Sirges", "Jåhkågasska tjiellde", "Tuorpon", "Udtja", "Slakka"}
 
 
+# --------------------------------------------------------------------------- investment inventory
+def test_inventory_statuses_are_valid_and_every_figure_has_a_source_or_is_flagged_assumed():
+    for name in ("investment_sites", "investment_areas"):
+        gdf = layer(name)
+        assert set(gdf["status"]) <= STATUSES, (name, set(gdf["status"]) - STATUSES)
+        assert "jobs" not in gdf.columns, f"{name}: the old `jobs` column is gone (read jobs_operation)"
+        for f in FIGURES:
+            source = gdf[f"{f}_source"]
+            assert source.notna().all() and (source.str.strip() != "").all(), (name, f)
+            assumed = gdf[f"{f}_assumed"].astype(bool)
+            # the flag is exactly "the source says assumption:", and an assumption always has a figure
+            assert (assumed == source.str.lower().str.startswith("assumption:")).all(), (name, f)
+            assert gdf.loc[assumed, f].notna().all(), (name, f)
+        has_years = gdf["start_year"].notna() & gdf["full_operation_year"].notna()
+        assert (gdf.loc[has_years, "start_year"] <= gdf.loc[has_years, "full_operation_year"]).all(), name
+    sites = layer("investment_sites").set_index("site_id")
+    areas = layer("investment_areas").set_index("site_id")
+    for sid in areas.index:  # an area repeats its site's inventory
+        for col in ("status", "jobs_operation", "jobs_operation_source", "start_year", "full_operation_year"):
+            a, s = areas.loc[sid, col], sites.loc[sid, col]
+            assert (pd.isna(a) and pd.isna(s)) or a == s, (sid, col)
+    # the public figures stay sourced, not assumed
+    assert sites.loc["kallak", "jobs_operation"] == 250 and not sites.loc["kallak", "jobs_operation_assumed"]
+    stegra = sites.loc["boden_stegra"]
+    assert stegra["jobs_operation"] == 1500 and stegra["status"] == "under_construction"
+
+
+def test_northvolt_ett_is_in_skelleftea_paused_with_its_bankruptcy_and_buyer():
+    nv = layer("investment_sites").set_index("site_id").loc["northvolt_ett"]
+    assert nv["status"] == "paused" and not nv["in_study_area"]
+    note = nv["status_note"]
+    assert "bankruptcy" in note and "March 2025" in note and "Lyten" in note and "2025" in note
+    s = layer("settlements").set_index("name").geometry
+    assert nv.geometry.distance(s["Skellefteå"]) < 15_000
+    spec = (ROOT / "layers" / "investment_sites.yaml").read_text(encoding="utf-8")
+    assert "scenarioparametrar, inte prognoser" in spec and "scenario parameters, not forecasts" in spec
+
+
+def test_skelleftea_and_northvolt_are_reachable_from_jokkmokk_on_the_default_network():
+    """Computed with jokkgeo's own network code (no minutes hard-coded: the speed model may change)."""
+    from jokkgeo import accessibility, read_layer, read_road_network
+    from jokkgeo.io.configs import read_catalogue
+
+    cat = read_catalogue(ROOT / "layers")
+    network = read_road_network(cat["roads"])
+    sites = read_layer(cat["investment_sites"]).gdf
+    places = read_layer(cat["settlements"]).gdf
+    result = accessibility(network, sites[sites["site_id"] == "northvolt_ett"], places, minutes=[60, 600],
+                           per_site=False)
+    t = result.places.set_index("name")["minutes_nearest"]
+    assert result.places["reachable"].all() and np.isfinite(t.to_numpy()).all()
+    # the E4 runs Luleå – Piteå – Skellefteå, so the trip from Jokkmokk passes Luleå and Piteå
+    assert t["Skellefteå"] < t["Piteå"] < t["Luleå"] < t["Jokkmokk"]
+
+
+# --------------------------------------------------------------------------- population and services
+def test_population_adds_up_to_the_stated_municipal_total_with_scb_tatorter():
+    pop = layer("population")
+    b = layer("boundary")
+    study = b.loc[b["is_study_area"], "geometry"].iloc[0]
+    assert shapely.contains(study, np.asarray(pop.geometry.values)).all()  # the municipality's residents only
+    assert pop["population"].sum() == pytest.approx(MUNICIPAL_TOTAL_2023, abs=0.5)
+    assert (pop["municipal_total"] == MUNICIPAL_TOTAL_2023).all()
+    tatorter = pop[pop["kind"] == "tatort"].set_index("name")["population"]
+    assert tatorter.to_dict() == {k: float(v) for k, v in SCB_TATORTER_2020.items()}
+    assert not pop.loc[pop["kind"] == "tatort", "modelled"].any()
+    assert pop.loc[pop["kind"] != "tatort", "modelled"].all()
+    assert set(pop["kind"]) == {"tatort", "village", "modelled_road"}
+    # the village weights and the remainder as stated in data/src/population.yaml and the caveat
+    spec = yaml.safe_load((SRC / "population.yaml").read_text(encoding="utf-8"))
+    villages = pop[pop["kind"] == "village"].set_index("name")["population"]
+    assert villages.to_dict() == {k: float(v["population"]) for k, v in spec["villages"].items()}
+    road = pop[pop["kind"] == "modelled_road"]["population"]
+    rest = MUNICIPAL_TOTAL_2023 - sum(SCB_TATORTER_2020.values()) - villages.sum()
+    assert road.sum() == pytest.approx(rest, abs=0.5) and np.allclose(road, road.iloc[0])
+    caveat = yaml.safe_load((ROOT / "layers" / "population.yaml").read_text(encoding="utf-8"))["caveat_en"]
+    assert "4,728" in caveat and f"{villages.sum():,.0f}" in caveat and f"{rest:,.0f}" in caveat
+    # age groups: the municipality's 2023 shares (SCB bands 0–15 700, 16–24 334, 25–44 1,038, 45–64 1,224, 65+ 1,432)
+    share = pop[["working_age", "age_1_5", "age_6_15", "age_65_plus"]].sum() / pop["population"].sum()
+    assert share["age_65_plus"] == pytest.approx(1432 / 4728, abs=1e-3)
+    assert share["age_1_5"] == pytest.approx(700 * 5 / 16 / 4728, abs=1e-3)
+    assert share["age_6_15"] == pytest.approx(700 * 10 / 16 / 4728, abs=1e-3)
+    assert share["working_age"] == pytest.approx((334 * 5 / 9 + 1038 + 1224) / 4728, abs=1e-3)
+
+
+def test_services_cover_the_tatorter_and_hospitals():
+    s = layer("services")
+    assert s["service_id"].is_unique and s["illustrative"].all() and s["source"].notna().all()
+    assert {"preschool", "school", "health_centre", "hospital", "pharmacy", "grocery", "fuel"} <= set(s["kind"])
+    for locality in ("Jokkmokk", "Vuollerim", "Porjus"):
+        assert {"school", "preschool", "grocery"} <= set(s.loc[s["locality"] == locality, "kind"]), locality
+    assert s["name"].str.contains("Sameskolan").any()
+    hospitals = s[s["kind"] == "hospital"]
+    assert set(hospitals["name"].str.split().str[0]) == {"Gällivare", "Sunderby"}
+    assert not hospitals["in_study_area"].any()
+
+
 # --------------------------------------------------------------------------- boundary
 def test_boundary_is_jokkmokk_and_area_within_3_percent_of_scb():
     b = layer("boundary")
@@ -259,7 +366,7 @@ def test_settlements_populations_are_sourced_or_empty():
     for village in ("Kvikkjokk", "Vaikijaur", "Randijaur", "Murjek", "Björkholmen"):
         assert village in set(s["name"])
     centres = s[s["kind"] == "regional_centre"]
-    assert set(centres["name"]) == {"Gällivare", "Boden", "Luleå", "Arvidsjaur", "Älvsbyn"}
+    assert set(centres["name"]) == {"Gällivare", "Boden", "Luleå", "Arvidsjaur", "Älvsbyn", "Piteå", "Skellefteå"}
     assert not centres["in_study_area"].any() and centres["is_regional_centre"].all()
     # Sámi names by language (ISO 639-3): Lule Sámi is the Sámi language of Jokkmokk
     smj = dict(zip(s["name"], s["name_smj"], strict=False))
@@ -279,8 +386,20 @@ def _facts(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+def _scb_tatorter_outside_norrbotten() -> dict[str, dict[str, str]]:
+    """Skellefteå (Västerbotten) from the SCB tätorter 2020 GeoPackage, shaped like the facts rows."""
+    path = REAL / "settlements" / "se_tatorter_scb2020_swemapdata.gpkg"
+    if not path.exists():
+        pytest.skip(f"{path} absent (../shared not available)")
+    t = gpd.read_file(path, layer="tatorter")
+    t = t[(t["name"] == "Skellefteå") & (t["mun_code"] == "2482")].to_crs(4326)
+    return {n: {"lon": g.x, "lat": g.y, "population_2020": p, "municipality_code": c}
+            for n, g, p, c in zip(t["name"], t.geometry, t["pop"], t["mun_code"], strict=True)}
+
+
 def test_tatorter_match_scb_points_and_populations():
     facts = {r["name"]: r for r in _facts("norrbotten_tatorter_2020.csv")}
+    facts.update(_scb_tatorter_outside_norrbotten())
     s = layer("settlements").to_crs(4326)
     checked = 0
     for _, row in s[s["kind"].isin(["tatort", "regional_centre"])].iterrows():
@@ -291,7 +410,7 @@ def test_tatorter_match_scb_points_and_populations():
         checked += 1
     jokkmokk_facts = {n for n, r in facts.items() if r["municipality_code"] == "2510"}
     assert jokkmokk_facts <= set(s["name"])  # every SCB tätort of the municipality is present
-    assert checked >= 8
+    assert checked >= 10
 
 
 def test_hydropower_plants_within_1_km_of_jrc_points():
@@ -313,7 +432,7 @@ def test_every_feature_inside_study_area_or_flagged_outside():
     b = layer("boundary")
     study = b.loc[b["is_study_area"], "geometry"].iloc[0]
     region = shapely.union_all(np.asarray(b.geometry.values)).buffer(1000)
-    for name in ("settlements", "hydropower", "investment_sites", "rail_stations", "airports"):
+    for name in ("settlements", "hydropower", "investment_sites", "rail_stations", "airports", "services"):
         gdf = layer(name)
         inside = shapely.contains(study, np.asarray(gdf.geometry.values))
         assert (gdf["in_study_area"].to_numpy(bool) == inside).all(), name
@@ -353,7 +472,7 @@ def test_protected_areas_within_15_percent_of_official_area():
 def test_road_routes_within_10_percent_of_reference_distances(osm):
     spec = yaml.safe_load((SRC / "roads.yaml").read_text(encoding="utf-8"))
     refs = [(r["route_id"], ref) for r in spec["routes"] for ref in r.get("references") or []]
-    assert {rid for rid, _ in refs} >= {"e45", "rv97", "lv805", "ritsem"}
+    assert {rid for rid, _ in refs} >= {"e45", "rv97", "lv805", "ritsem", "e4"}
     for route_id, ref in refs:
         assert ref["source"].strip() and ref["quality"] in ("sourced", "approximate")
         km = route_distance_km(osm, route_id, ref["from"], ref["to"])
@@ -400,6 +519,7 @@ def test_roads_form_one_connected_network_with_shared_junctions(osm):
     assert {"E 45", "97"} <= routes_at[by_wp["jokkmokk_n"]]    # E45 meets rv97 in Jokkmokk
     assert {"E 45", "805"} <= routes_at[by_wp["j805"]]         # 805 leaves E45 north of Jokkmokk
     assert {"E 45", "827"} <= routes_at[by_wp["p827_j"]]       # Ritsem road at Porjus
+    assert {"E 4", "97"} <= routes_at[by_wp["lulea"]]          # the E4 meets rv97 in Luleå
 
 
 def test_road_tags_cover_speed_and_surface_cases(osm):
@@ -407,7 +527,7 @@ def test_road_tags_cover_speed_and_surface_cases(osm):
     tags = [t for _, t in ways]
     assert all(t.get("highway") for t in tags)
     refs = {t.get("ref") for t in tags}
-    assert {"E 45", "97", "805"} <= refs
+    assert {"E 45", "97", "805", "E 4"} <= refs
     speeds = [t.get("maxspeed") for t in tags]
     assert any(s is None for s in speeds), "some ways must lack maxspeed (fallback speeds)"
     assert "SE:rural" in speeds

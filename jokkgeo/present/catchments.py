@@ -73,7 +73,7 @@ def catchment_layers(nearest: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, *, minu
     nearest
         :func:`labelled_bands` of the result's ``nearest`` split.
     sites
-        The sites layer (points with ``name``, ``type``, ``jobs``).
+        The sites layer (points with ``name``, ``type``, ``jobs_operation``).
     minutes
         The band limits (legend classes).
     language
@@ -95,7 +95,7 @@ def catchment_layers(nearest: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, *, minu
                            fill_opacity=1.0, label_field="name", tooltip="name", z_order=50,
                            popup=(("name", i18n.text("report.name", lang)),
                                   ("type", i18n.text("report.type", lang)),
-                                  ("jobs", i18n.text("report.jobs", lang)))),
+                                  ("jobs_operation", i18n.text("report.jobs", lang)))),
         data=sites)
     return [site_layer, MapLayer(id="catchment_bands", title=title, group=group, style=style, data=nearest)]
 
