@@ -429,8 +429,8 @@ def balance(demand: np.ndarray, weights: np.ndarray, capacity: np.ndarray, *, ma
     load = alloc.sum(axis=1)
     fit = np.where(load > cap, np.divide(cap, load, out=np.zeros_like(load), where=load > 0), 1.0)
     housed = alloc * fit[:, None, :]
-    unhoused = dem - housed.sum(axis=2)
-    return housed, unhoused
+    unhoused = dem - housed.sum(axis=2)  # exact residual: housed + unhoused == demand
+    return housed, np.where(np.abs(unhoused) <= 1e-9 * np.maximum(dem, 1.0), 0.0, unhoused)
 
 
 def in_migration(jobs: pd.DataFrame, destinations: pd.DataFrame, minutes: pd.DataFrame, *,
