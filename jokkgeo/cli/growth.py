@@ -96,7 +96,7 @@ def command(out_path: Path, scenario: str | None, scenarios_dir: Path | None, ye
     from jokkgeo.errors import DataSourceError
     from jokkgeo.io.configs import read_catalogue
     from jokkgeo.io.write import check_output_path, write_gpkg_layers
-    from jokkgeo.present.growth import growth_frames, summary_lines
+    from jokkgeo.present.growth import growth_frames, growth_summary_lines
     from jokkgeo.present.metadata import command_metadata
     from jokkgeo.study.store import LayerStore
     from jokkgeo.workflows.growth import GrowthOptions, run_growth
@@ -149,7 +149,7 @@ def command(out_path: Path, scenario: str | None, scenarios_dir: Path | None, ye
     write_gpkg_layers(layers, out_path, overwrite=overwrite, metadata=metadata)
     if not is_quiet():
         click.echo(text("cli.wrote_layers", language, path=out_path, layers=", ".join(layers)), err=True)
-    for line in summary_lines(result, language=language):
+    for line in growth_summary_lines(result, language=language):
         click.echo(line)
     click.echo(text("cli.caveats", language))
     for c in result.caveats:

@@ -51,6 +51,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "site {site} is more than {km} km from any road; its in-migrants are reported as unhoused",
         "site {site} is more than {km} km from any road; its in-migrants are reported as unhoused",
     ),
+    "growth.references": ("Modellens form bygger på:", "The model's form draws on:"),
     # table headers
     "growth.col.settlement_id": ("Ort-id", "Settlement id"),
     "growth.col.name": ("Namn", "Name"),

@@ -3,7 +3,7 @@
 :func:`growth_frames` gives the layers ``jokkgeo growth`` and the report write (settlement and site
 points per year, flow lines from settlement to site); :func:`growth_layers` the map layers of one year
 (settlements sized by their new residents in classes, the sites with new jobs); :func:`growth_tables`
-the tables with Swedish (or English) headers; :func:`summary_lines` what the CLI prints.
+the tables with Swedish (or English) headers; :func:`growth_summary_lines` what the CLI prints.
 """
 
 from __future__ import annotations
@@ -196,7 +196,7 @@ def growth_tables(result: Any, *, language: str = "sv", digits: int = 1) -> dict
             for name, frame in (("growth_settlements", sett), ("growth_sites", sites), ("growth_flows", flows))}
 
 
-def summary_lines(result: Any, *, language: str = "sv", top: int = 6) -> list[str]:
+def growth_summary_lines(result: Any, *, language: str = "sv", top: int = 6) -> list[str]:
     """Per year: jobs, in-migrant workers, new residents and unhoused; then the settlements with most newcomers.
 
     Parameters
@@ -305,5 +305,5 @@ def growth_summary_points(table: pd.DataFrame, unhoused: Sequence[tuple[int, flo
 
 
 __all__ = ["NEWCOMER_CLASSES", "SETTLEMENT_COLUMNS", "SITE_COLUMNS", "default_year", "growth_changes",
-           "growth_frames", "growth_layers", "growth_summary_points", "growth_tables", "summary_lines",
+           "growth_frames", "growth_layers", "growth_summary_points", "growth_tables", "growth_summary_lines",
            "translated", "unhoused_by_year"]
