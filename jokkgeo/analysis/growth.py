@@ -609,5 +609,29 @@ def in_migration(jobs: pd.DataFrame, destinations: pd.DataFrame, minutes: pd.Dat
                                               warnings=tuple(dict.fromkeys(warn))))
 
 
+def growth_changes(base: Any, scen: Any) -> pd.DataFrame:
+    """Per settlement and year: new residents and dwelling shortfall in two growth results, and the change.
+
+    Parameters
+    ----------
+    base, scen
+        :class:`~jokkgeo.analysis.growth.GrowthResult` of the baseline and the scenario (or ``None``).
+    """
+    keys = ["settlement_id", "name", "year"]
+    values = ["new_residents", "dwellings_needed", "shortfall_dwellings"]
+
+    def part(res: Any) -> pd.DataFrame:
+        if res is None:
+            return pd.DataFrame(columns=[*keys, *values])
+        return res.settlements[[*keys, *values]]
+
+    out = part(base).merge(part(scen), on=keys, how="outer", suffixes=("_baseline", "_scenario"))
+    for v in values:
+        out[f"{v}_baseline"] = pd.to_numeric(out[f"{v}_baseline"], errors="coerce").fillna(0.0)
+        out[f"{v}_scenario"] = pd.to_numeric(out[f"{v}_scenario"], errors="coerce").fillna(0.0)
+        out[f"{v}_change"] = out[f"{v}_scenario"] - out[f"{v}_baseline"]
+    return out.sort_values(["year", "settlement_id"], kind="stable").reset_index(drop=True)
+
+
 __all__ = ["CITATIONS", "PARAMETER_SOURCES", "STATUSES", "GrowthParameters", "GrowthResult", "attractiveness",
-           "balance", "in_migration", "jobs_by_year"]
+           "balance", "growth_changes", "in_migration", "jobs_by_year"]

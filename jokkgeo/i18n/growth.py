@@ -108,5 +108,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{name}: nyinflyttade {r0} → {r1} ({dr}); bostadsunderskott {s0} → {s1}",
         "{name}: new residents {r0} → {r1} ({dr}); dwelling shortfall {s0} → {s1}",
     ),
+    "growth.summary.not_run": ("Inflyttningsmodellen kördes inte: {reason}", "The in-migration model was not run: {reason}"),
     "growth.summary.unhoused": ("utan bostad: {u0} → {u1} personer", "unhoused: {u0} → {u1} persons"),
 }

@@ -230,30 +230,6 @@ def growth_summary_lines(result: Any, *, language: str = "sv", top: int = 6) -> 
     return lines
 
 
-def growth_changes(base: Any, scen: Any) -> pd.DataFrame:
-    """Per settlement and year: new residents and dwelling shortfall in two growth results, and the change.
-
-    Parameters
-    ----------
-    base, scen
-        :class:`~jokkgeo.analysis.growth.GrowthResult` of the baseline and the scenario (or ``None``).
-    """
-    keys = ["settlement_id", "name", "year"]
-    values = ["new_residents", "dwellings_needed", "shortfall_dwellings"]
-
-    def part(res: Any) -> pd.DataFrame:
-        if res is None:
-            return pd.DataFrame(columns=[*keys, *values])
-        return res.settlements[[*keys, *values]]
-
-    out = part(base).merge(part(scen), on=keys, how="outer", suffixes=("_baseline", "_scenario"))
-    for v in values:
-        out[f"{v}_baseline"] = pd.to_numeric(out[f"{v}_baseline"], errors="coerce").fillna(0.0)
-        out[f"{v}_scenario"] = pd.to_numeric(out[f"{v}_scenario"], errors="coerce").fillna(0.0)
-        out[f"{v}_change"] = out[f"{v}_scenario"] - out[f"{v}_baseline"]
-    return out.sort_values(["year", "settlement_id"], kind="stable").reset_index(drop=True)
-
-
 def unhoused_by_year(result: Any) -> dict[int, float]:
     """Unhoused persons per year (all sites).
 
@@ -274,7 +250,7 @@ def growth_summary_points(table: pd.DataFrame, unhoused: Sequence[tuple[int, flo
     Parameters
     ----------
     table
-        :func:`growth_changes` of the two studies.
+        :func:`jokkgeo.analysis.growth.growth_changes` of the two studies.
     unhoused
         ``(year, baseline persons, scenario persons)``.
     language
@@ -304,6 +280,5 @@ def growth_summary_points(table: pd.DataFrame, unhoused: Sequence[tuple[int, flo
     return i18n.text("growth.summary.head", lang, year=i18n.format_year(year)), points
 
 
-__all__ = ["NEWCOMER_CLASSES", "SETTLEMENT_COLUMNS", "SITE_COLUMNS", "default_year", "growth_changes",
-           "growth_frames", "growth_layers", "growth_summary_points", "growth_tables", "growth_summary_lines",
+__all__ = ["NEWCOMER_CLASSES", "SETTLEMENT_COLUMNS", "SITE_COLUMNS", "default_year", "growth_frames", "growth_layers", "growth_summary_points", "growth_tables", "growth_summary_lines",
            "translated", "unhoused_by_year"]

@@ -149,3 +149,22 @@ def test_scenario_growth_keys_are_checked() -> None:
     with pytest.raises(AnalysisError, match="years"):
         GrowthOptions().with_scenario({"years": ["soon"]})
     assert GrowthOptions().with_scenario({"years": [2031, 2029], "local_share": 0.1}).years == (2029, 2031)
+
+
+def test_compare_shows_growth_changes(growth_project: Path) -> None:
+    from jokkgeo.io.configs import read_catalogue, read_scenarios
+    from jokkgeo.present.comparison import summary_text
+    from jokkgeo.workflows.comparison import run_comparison
+
+    catalogue = read_catalogue(growth_project / "layers", root=growth_project)
+    scenarios = read_scenarios(growth_project / "scenarios", root=growth_project, catalogue=catalogue)
+    comp, _b, _s = run_comparison(catalogue, scenarios, scenario="fewer_jobs", root=growth_project, language="en")
+    table = comp.tables["growth_changes"]
+    assert set(table["year"]) == {2026, 2028, 2030, 2035}
+    # more long-distance commuting in operation: fewer newcomers in operating years, nowhere more
+    assert (table["new_residents_change"] <= 1e-9).all()
+    assert (table.loc[table["year"] == 2030, "new_residents_change"] < 0).any()
+    assert comp.n_differences > 0
+    text = summary_text(comp, language="en")
+    assert "New residents per settlement (in-migration model, year 2035)" in text
+    assert "Not a forecast" in " ".join(comp.caveats)
