@@ -308,6 +308,8 @@ def comparison_summary(comp: Any, *, language: str = "sv") -> ComparisonSummary:
     for spec in (a.spec for a in scen.scenario.add_layers):
         if spec.caveat_text(lang):
             caveats.append(f"{spec.label(lang)}: {spec.caveat_text(lang)}")
+    if any(r.growth is not None and (r.growth.sites["jobs"] > 0).any() for r in (comp.baseline, comp.scenario)):
+        caveats.append(i18n.text("growth.caveat.not_forecast", lang))
     if any(s.theme == "reindeer_herding" for st in (base, scen) for s in st.specs.values()):
         caveats.append(i18n.text("caveat.reindeer", lang))
     illus = sorted({spec.label(lang) for res in (comp.baseline, comp.scenario)

@@ -280,5 +280,6 @@ def growth_summary_points(table: pd.DataFrame, unhoused: Sequence[tuple[int, flo
     return i18n.text("growth.summary.head", lang, year=i18n.format_year(year)), points
 
 
-__all__ = ["NEWCOMER_CLASSES", "SETTLEMENT_COLUMNS", "SITE_COLUMNS", "default_year", "growth_frames", "growth_layers", "growth_summary_points", "growth_tables", "growth_summary_lines",
-           "translated", "unhoused_by_year"]
+__all__ = ["NEWCOMER_CLASSES", "SETTLEMENT_COLUMNS", "SITE_COLUMNS", "default_year", "growth_frames",
+           "growth_layers", "growth_summary_lines", "growth_summary_points", "growth_tables", "translated",
+           "unhoused_by_year"]

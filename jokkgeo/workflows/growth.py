@@ -155,8 +155,11 @@ class _Source:
             self.used.append(lid)
         return self.source.layer(lid)
 
-    def allowed(self, lid: str) -> bool:
-        return not self.is_store or self.source.allowed(lid)
+    def optional(self, lid: str | None) -> gpd.GeoDataFrame | None:
+        """The layer when the run has it (and may use it: restricted layers stay out of public runs)."""
+        if lid is None or not self.has(lid) or (self.is_store and not self.source.allowed(lid)):
+            return None
+        return self.layer(lid)
 
 
 def _settlement_ids(settlements: gpd.GeoDataFrame) -> pd.Series:
@@ -243,6 +246,74 @@ def _reachable_sites(network: Any, sites: gpd.GeoDataFrame, max_snap_m: float) -
     return ok
 
 
+def _destinations(src: _Source, opts: GrowthOptions) -> tuple[gpd.GeoDataFrame, Any, Any]:
+    """Settlements with ``settlement_id``, ``housing_capacity``, ``services``, ``in_study_area``, ``population``."""
+    settlements = src.layer(opts.settlements_layer).copy()
+    settlements["settlement_id"] = _settlement_ids(settlements).to_numpy()
+    housing = src.optional(opts.housing_layer)
+    services = src.optional(opts.services_layer)
+    settlements["housing_capacity"] = housing_capacity(settlements, housing)
+    settlements["services"] = _services_count(settlements, services)
+    settlements["in_study_area"] = _in_study_area(settlements, src)
+    if "population" not in settlements.columns:
+        settlements["population"] = np.nan
+    return settlements, housing, services
+
+
+def _travel_minutes(src: _Source, network: Any, run_sites: gpd.GeoDataFrame, settlements: gpd.GeoDataFrame,
+                    opts: GrowthOptions, warnings: list[str],
+                    step: Callable[[str], None]) -> tuple[pd.DataFrame, dict[str, float]]:
+    """Minutes settlements × sites (NaN: unreachable) and the working-age people within reach of each site."""
+    from jokkgeo.analysis.accessibility import accessibility
+    from jokkgeo.i18n import text
+
+    p = opts.parameters
+    minutes = pd.DataFrame(index=settlements["settlement_id"].to_numpy())
+    working_age: dict[str, float] = {}
+    if not len(run_sites):
+        return minutes, working_age
+    ok = _reachable_sites(network, run_sites, opts.max_snap_m)
+    for sid in run_sites["site_id"].astype(str)[~ok]:
+        warnings.append(text("growth.warn.site_far", "en", site=sid, km=f"{opts.max_snap_m / 1000:g}"))
+    routed = run_sites[ok]
+    step(f"growth: {len(routed)} site(s) x {len(settlements)} settlement(s), season {opts.season}")
+    if not len(routed):
+        return minutes, working_age
+    common: dict[str, Any] = dict(profile=opts.season, direction="to_site", access_speed_kph=opts.access_speed_kph,
+                                  max_snap_m=opts.max_snap_m)
+    acc = accessibility(network, routed, settlements, minutes=[p.max_commute_minutes], **common)
+    ids = routed["site_id"].astype(str).tolist()
+    for sid in ids:
+        minutes[sid] = acc.places[f"minutes_{sid}"].to_numpy(dtype=float)
+    pop = src.optional(opts.population_layer)
+    if pop is None or not len(pop):
+        return minutes, working_age
+    if "working_age" not in pop.columns:
+        warnings.append(f"layer '{opts.population_layer}' has no 'working_age' column: local hires are not capped "
+                        "by the labour pool within reach")
+        return minutes, working_age
+    pacc = accessibility(network, routed, pop, minutes=[p.reach_minutes], value_columns=(), **common)
+    wa = pd.to_numeric(pop["working_age"], errors="coerce").fillna(0.0).to_numpy()
+    for sid in ids:
+        t = np.nan_to_num(pacc.places[f"minutes_{sid}"].to_numpy(dtype=float), nan=np.inf)
+        working_age[sid] = float(wa[t <= p.reach_minutes].sum())
+    return minutes, working_age
+
+
+def _select_sites(src: _Source, opts: GrowthOptions) -> gpd.GeoDataFrame:
+    sites = src.layer(opts.sites_layer)
+    if "site_id" not in sites.columns:
+        raise DataLayerError(f"layer '{opts.sites_layer}': no 'site_id' field; columns: "
+                             f"{', '.join(map(str, sites.columns))}")
+    if opts.site_ids:
+        unknown = sorted(set(opts.site_ids) - set(sites["site_id"].astype(str)))
+        if unknown:
+            raise DataLayerError(f"layer '{opts.sites_layer}': no site(s) {', '.join(unknown)}; available: "
+                                 f"{', '.join(sites['site_id'].astype(str))}")
+        sites = sites[sites["site_id"].astype(str).isin(opts.site_ids)]
+    return sites
+
+
 def run_growth(source: Any, options: GrowthOptions | None = None, *, network: Any = None,
                on_step: Callable[[str], None] | None = None) -> GrowthRun:
     """Jobs -> in-migrants -> settlements, on the layers of a store or a (scenario) study.
@@ -259,7 +330,6 @@ def run_growth(source: Any, options: GrowthOptions | None = None, *, network: An
     on_step
         Called with a one-line message per step.
     """
-    from jokkgeo.analysis.accessibility import accessibility
     from jokkgeo.i18n import text
 
     opts = options or GrowthOptions()
@@ -275,16 +345,7 @@ def run_growth(source: Any, options: GrowthOptions | None = None, *, network: An
         network = road_network(source, rid)
         src.used.append(rid)
     warnings: list[str] = []
-    sites = src.layer(opts.sites_layer)
-    if "site_id" not in sites.columns:
-        raise DataLayerError(f"layer '{opts.sites_layer}': no 'site_id' field; columns: "
-                             f"{', '.join(map(str, sites.columns))}")
-    if opts.site_ids:
-        unknown = sorted(set(opts.site_ids) - set(sites["site_id"].astype(str)))
-        if unknown:
-            raise DataLayerError(f"layer '{opts.sites_layer}': no site(s) {', '.join(unknown)}; available: "
-                                 f"{', '.join(sites['site_id'].astype(str))}")
-        sites = sites[sites["site_id"].astype(str).isin(opts.site_ids)]
+    sites = _select_sites(src, opts)
     p = opts.parameters
     try:
         jobs = jobs_by_year(sites, list(opts.years), paused_share=p.paused_share,
@@ -298,42 +359,8 @@ def run_growth(source: Any, options: GrowthOptions | None = None, *, network: An
     active = sorted(set(jobs.loc[jobs["jobs"] > 0, "site_id"]))
     run_sites = sites[sites["site_id"].astype(str).isin(active)]
 
-    settlements = src.layer(opts.settlements_layer).copy()
-    settlements["settlement_id"] = _settlement_ids(settlements).to_numpy()
-    housing = src.layer(opts.housing_layer) if src.has(opts.housing_layer) else None
-    services = src.layer(opts.services_layer) if src.has(opts.services_layer) and src.allowed(
-        opts.services_layer) else None
-    settlements["housing_capacity"] = housing_capacity(settlements, housing)
-    settlements["services"] = _services_count(settlements, services)
-    settlements["in_study_area"] = _in_study_area(settlements, src)
-    if "population" not in settlements.columns:
-        settlements["population"] = np.nan
-
-    minutes = pd.DataFrame(index=settlements["settlement_id"].to_numpy())
-    working_age: dict[str, float] = {}
-    if len(run_sites):
-        ok = _reachable_sites(network, run_sites, opts.max_snap_m)
-        for sid in run_sites["site_id"].astype(str)[~ok]:
-            warnings.append(text("growth.warn.site_far", "en", site=sid, km=f"{opts.max_snap_m / 1000:g}"))
-        routed = run_sites[ok]
-        step(f"growth: {len(routed)} site(s) x {len(settlements)} settlement(s), season {opts.season}")
-        if len(routed):
-            common: dict[str, Any] = dict(profile=opts.season, direction="to_site",
-                                          access_speed_kph=opts.access_speed_kph, max_snap_m=opts.max_snap_m)
-            acc = accessibility(network, routed, settlements, minutes=[p.max_commute_minutes], **common)
-            for sid in routed["site_id"].astype(str):
-                minutes[sid] = acc.places[f"minutes_{sid}"].to_numpy(dtype=float)
-            if src.has(opts.population_layer) and src.allowed(opts.population_layer):
-                pop = src.layer(opts.population_layer)
-                if "working_age" in pop.columns and len(pop):
-                    pacc = accessibility(network, routed, pop, minutes=[p.reach_minutes], value_columns=(), **common)
-                    wa = pd.to_numeric(pop["working_age"], errors="coerce").fillna(0.0).to_numpy()
-                    for sid in routed["site_id"].astype(str):
-                        t = pacc.places[f"minutes_{sid}"].to_numpy(dtype=float)
-                        working_age[sid] = float(wa[np.nan_to_num(t, nan=np.inf) <= p.reach_minutes].sum())
-                else:
-                    warnings.append(f"layer '{opts.population_layer}' has no 'working_age' column: local hires "
-                                    "are not capped by the labour pool within reach")
+    settlements, housing, services = _destinations(src, opts)
+    minutes, working_age = _travel_minutes(src, network, run_sites, settlements, opts, warnings, step)
     dest = pd.DataFrame(settlements.drop(columns=settlements.geometry.name))
     result = in_migration(jobs, dest, minutes, working_age_within_reach=working_age or None, params=p,
                           language=opts.language, warnings=warnings)

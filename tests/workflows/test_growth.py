@@ -116,7 +116,7 @@ def test_workflow_feeds_the_model_what_the_layers_say(growth_project: Path) -> N
 
 def test_scenario_layers_and_parameters_reach_the_model(growth_project: Path) -> None:
     from jokkgeo.io.configs import read_scenarios
-    from jokkgeo.study.scenario import apply_scenario, Study
+    from jokkgeo.study.scenario import Study, apply_scenario
     from jokkgeo.workflows.catchments import road_network
     from jokkgeo.workflows.growth import GrowthOptions, run_growth
 
