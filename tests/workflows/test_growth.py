@@ -168,3 +168,31 @@ def test_compare_shows_growth_changes(growth_project: Path) -> None:
     text = summary_text(comp, language="en")
     assert "New residents per settlement (in-migration model, year 2035)" in text
     assert "Not a forecast" in " ".join(comp.caveats)
+
+
+def test_report_growth_recipe(growth_project: Path, tmp_path: Path) -> None:
+    from jokkgeo.io.configs import read_recipe
+    from jokkgeo.report import build_report
+    from jokkgeo.settings import Settings
+    from tests.conftest import write_yaml
+
+    recipe = write_yaml(tmp_path / "maps" / "growth.yaml", {
+        "title": "Var kan nyinflyttade bo?", "title_en": "Where could newcomers live?", "layers": ["roads"],
+        "analyses": [{"type": "growth", "years": [2027, 2030], "year": 2030,
+                      "parameters": {"local_share": 0.2}}]})
+    manifest = build_report(tmp_path / "rep", settings=Settings(project_root=growth_project),
+                            recipes=[read_recipe(recipe)], figures=False)
+    rec = manifest["recipes"][0]
+    assert any("Inte en prognos" in c for c in rec["caveats"])
+    table = pd.read_csv(next((tmp_path / "rep" / "tables").glob("*growth_settlements.csv")), sep=None,
+                        engine="python", encoding="utf-8-sig")
+    assert {"Namn", "År", "Nyinflyttade", "Bostadskapacitet", "Underskott bostäder"} <= set(table.columns)
+    assert set(table["År"]) == {2027, 2030}
+    html = (tmp_path / "rep" / rec["map"]).read_text(encoding="utf-8")
+    assert "Nyinflyttade 2030" in html and "Arbetsplatser med nya jobb" in html
+    bad = write_yaml(tmp_path / "maps" / "bad.yaml", {"title": "x", "analyses": [{"type": "growth", "year": 2040}]})
+    from jokkgeo.errors import CatalogueError
+
+    with pytest.raises(CatalogueError, match="analyses\\[0\\].year"):
+        build_report(tmp_path / "rep2", settings=Settings(project_root=growth_project),
+                     recipes=[read_recipe(bad)], figures=False)
