@@ -86,7 +86,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "growth.col.jobs_operation": ("Arbetstillfällen drift", "Operation jobs"),
     # map
     "growth.map.newcomers": ("Nyinflyttade {year}", "New residents {year}"),
-    "growth.map.class": ("{label} nyinflyttade", "{label} new residents"),
+    "growth.map.class": ("{label} personer", "{label} persons"),
     "growth.map.sites": ("Arbetsplatser med nya jobb", "Sites with new jobs"),
     "growth.map.group": ("Inflyttning", "In-migration"),
     # CLI and comparison summary
