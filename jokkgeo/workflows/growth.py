@@ -8,7 +8,8 @@ and roads all come through its layers):
 * ``settlements`` -> destinations (``name``, ``population``, ``in_study_area``), with
   housing capacity = the sum of ``housing_land.dwellings`` grouped by ``housing_land.locality ==
   settlements.name`` (a housing layer without ``locality``: each area counts for its nearest
-  settlement within 10 km) and the number of services per ``services.locality`` when that layer exists;
+  settlement within 10 km), the number of services per ``services.locality`` when that layer exists, and
+  missing settlement populations filled from the population layer (:func:`fill_population`);
 * the road network (:func:`jokkgeo.workflows.catchments.road_network`, or the study's network) ->
   travel minutes settlements × sites (:func:`jokkgeo.analysis.accessibility.accessibility`, per site);
 * ``population`` (when present, with ``working_age``) -> working-age people within
@@ -36,6 +37,8 @@ DEFAULT_YEARS: tuple[int, ...] = (2026, 2028, 2030, 2035)
 """Years evaluated when none are given."""
 HOUSING_NEAREST_M = 10_000.0
 """A housing area without ``locality`` counts for the nearest settlement within this distance (m)."""
+POPULATION_NEAREST_M = 5_000.0
+"""A settlement without a population figure gets the population-layer points nearest to it within this distance (m)."""
 OPTION_KEYS: frozenset[str] = frozenset({"years", "site_ids", "sites_layer", "settlements_layer", "housing_layer",
                                          "population_layer", "services_layer"})
 """Keys of a scenario's ``parameters.growth`` that choose inputs (the rest are :class:`GrowthParameters`)."""
@@ -257,7 +260,37 @@ def _destinations(src: _Source, opts: GrowthOptions) -> tuple[gpd.GeoDataFrame, 
     settlements["in_study_area"] = _in_study_area(settlements, src)
     if "population" not in settlements.columns:
         settlements["population"] = np.nan
+    settlements["population"] = fill_population(settlements, src.optional(opts.population_layer))
     return settlements, housing, services
+
+
+def fill_population(settlements: gpd.GeoDataFrame, population: gpd.GeoDataFrame | None) -> np.ndarray:
+    """Settlement populations; missing figures filled from the population layer where it has points near them.
+
+    Every population point counts for its nearest settlement within :data:`POPULATION_NEAREST_M`;
+    only settlements without a figure of their own take the sum (e.g. villages with modelled
+    population points). Figures the settlements layer has are kept.
+
+    Parameters
+    ----------
+    settlements
+        Destinations (points) with ``population`` (NaN: no figure).
+    population
+        The population layer (``population`` per feature), or ``None``.
+    """
+    own = pd.to_numeric(settlements["population"], errors="coerce").to_numpy(dtype=float)
+    missing = ~np.isfinite(own)
+    if population is None or not len(population) or "population" not in population.columns or not missing.any():
+        return own
+    import shapely
+
+    pts = shapely.point_on_surface(np.asarray(population.geometry.values, dtype=object))
+    tree = shapely.STRtree(np.asarray(settlements.geometry.values, dtype=object))
+    (qi, ti), _ = tree.query_nearest(pts, return_distance=True, all_matches=False, max_distance=POPULATION_NEAREST_M)
+    values = pd.to_numeric(population["population"], errors="coerce").fillna(0.0).to_numpy()
+    sums = np.bincount(ti, weights=values[qi], minlength=len(settlements))
+    hit = np.bincount(ti, minlength=len(settlements)) > 0
+    return np.where(missing & hit, sums, own)
 
 
 def _travel_minutes(src: _Source, network: Any, run_sites: gpd.GeoDataFrame, settlements: gpd.GeoDataFrame,
@@ -373,5 +406,5 @@ def run_growth(source: Any, options: GrowthOptions | None = None, *, network: An
                      inputs=list(src.used))
 
 
-__all__ = ["DEFAULT_YEARS", "OPTION_KEYS", "GrowthOptions", "GrowthRun", "check_years",
-           "housing_capacity", "run_growth"]
+__all__ = ["DEFAULT_YEARS", "HOUSING_NEAREST_M", "OPTION_KEYS", "POPULATION_NEAREST_M", "GrowthOptions", "GrowthRun",
+           "check_years", "fill_population", "housing_capacity", "run_growth"]

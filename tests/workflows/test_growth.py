@@ -34,9 +34,9 @@ def growth_layers() -> dict[str, tuple[dict[str, Any], Any]]:
         ),
         "settlements": (
             {"title": "Orter", "theme": "settlements", "geometry_type": "Point"},
-            _frame({"name": ["Jokk", "Väst", "Öst"], "kind": ["tatort", "by", "regional_centre"],
-                    "population": [2766, 623, 9500], "in_study_area": [True, True, False]},
-                   [Point(20_000, 20_000), Point(5_000, 20_000), Point(35_000, 20_000)]),
+            _frame({"name": ["Jokk", "Väst", "Öst", "Norr"], "kind": ["tatort", "by", "regional_centre", "by"],
+                    "population": [2766, 623, 9500, NAN], "in_study_area": [True, True, False, True]},
+                   [Point(20_000, 20_000), Point(5_000, 20_000), Point(35_000, 20_000), Point(20_000, 36_000)]),
         ),
         "housing_land": (
             {"title": "Bostadsmark", "theme": "housing_land", "geometry_type": "Polygon", "illustrative": True},
@@ -45,8 +45,10 @@ def growth_layers() -> dict[str, tuple[dict[str, Any], Any]]:
         ),
         "population": (
             {"title": "Befolkning", "theme": "population", "geometry_type": "Point", "illustrative": True},
-            _frame({"population": [2766.0, 623.0], "working_age": [1500.0, 300.0], "kind": ["tatort", "village"],
-                    "modelled": [False, True]}, [Point(20_000, 20_000), Point(5_000, 20_000)]),
+            _frame({"population": [2766.0, 623.0, 40.0, 20.0], "working_age": [1500.0, 300.0, 25.0, 10.0],
+                    "kind": ["tatort", "village", "modelled_road", "modelled_road"],
+                    "modelled": [False, True, True, True]},
+                   [Point(20_000, 20_000), Point(5_000, 20_000), Point(20_000, 37_000), Point(20_000, 34_000)]),
         ),
         "services": (
             {"title": "Service", "theme": "services", "geometry_type": "Point", "illustrative": True},
@@ -97,12 +99,14 @@ def test_workflow_feeds_the_model_what_the_layers_say(growth_project: Path) -> N
     kallak = sites[sites["site_id"] == "kallak"]
     t = accessibility(net, kallak, places, minutes=[90]).places["minutes_kallak"].to_numpy()
     tp = accessibility(net, kallak, store.layer("population"), minutes=[45]).places["minutes_kallak"].to_numpy()
-    wa = float(np.where(tp <= 45, [1500.0, 300.0], 0.0).sum())
+    wa = float(np.where(tp <= 45, [1500.0, 300.0, 25.0, 10.0], 0.0).sum())
     assert res.sites["working_age_within_reach"].iloc[0] == pytest.approx(wa)
     jobs = jobs_by_year(sites, [2027, 2030], include_operating=False)
-    dest = pd.DataFrame({"settlement_id": ["Jokk", "Väst", "Öst"], "name": ["Jokk", "Väst", "Öst"],
-                         "population": [2766, 623, 9500], "services": [2, 0, 0],
-                         "housing_capacity": [10, 5, NAN], "in_study_area": [True, True, False]})
+    # Norr has no figure: the two modelled points 1 and 2 km from it (nearer to it than to any other place)
+    assert sett.loc["Norr", "population"] == 40.0 + 20.0 and sett.loc["Jokk", "population"] == 2766
+    dest = pd.DataFrame({"settlement_id": ["Jokk", "Väst", "Öst", "Norr"], "name": ["Jokk", "Väst", "Öst", "Norr"],
+                         "population": [2766, 623, 9500, 60], "services": [2, 0, 0, 0],
+                         "housing_capacity": [10, 5, NAN, NAN], "in_study_area": [True, True, False, True]})
     by_hand = in_migration(jobs, dest, pd.DataFrame({"kallak": t}, index=dest["settlement_id"]),
                            working_age_within_reach={"kallak": wa}, params=params)
     cols = ["new_residents", "dwellings_needed", "shortfall_dwellings"]
