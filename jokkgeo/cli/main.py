@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "influence": "jokkgeo.cli.influence",
     "report": "jokkgeo.cli.report",
     "compare": "jokkgeo.cli.compare",
+    "growth": "jokkgeo.cli.growth",
     "init": "jokkgeo.cli.init",
 }
 

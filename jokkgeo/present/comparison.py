@@ -301,11 +301,15 @@ def comparison_summary(comp: Any, *, language: str = "sv") -> ComparisonSummary:
             b.line(t["more"].format(n=len(xg) - MAX_ROWS, table="crossing_changes"))
     b.blank()
 
+    _growth_section(b, comp, lang)
+
     b.head(t["caveats"], kind="caveats")
     caveats = [t["approx"]]
     for spec in (a.spec for a in scen.scenario.add_layers):
         if spec.caveat_text(lang):
             caveats.append(f"{spec.label(lang)}: {spec.caveat_text(lang)}")
+    if any(r.growth is not None and (r.growth.sites["jobs"] > 0).any() for r in (comp.baseline, comp.scenario)):
+        caveats.append(i18n.text("growth.caveat.not_forecast", lang))
     if any(s.theme == "reindeer_herding" for st in (base, scen) for s in st.specs.values()):
         caveats.append(i18n.text("caveat.reindeer", lang))
     illus = sorted({spec.label(lang) for res in (comp.baseline, comp.scenario)
@@ -316,6 +320,29 @@ def comparison_summary(comp: Any, *, language: str = "sv") -> ComparisonSummary:
     for c in dict.fromkeys(caveats):
         b.point(c)
     return b.summary()
+
+
+def _growth_section(b: _Builder, comp: Any, lang: str) -> None:
+    """New residents and dwelling shortfall per settlement (the in-migration model), last year of the run."""
+    from jokkgeo.present.growth import growth_summary_points, unhoused_by_year
+
+    base, scen = comp.baseline, comp.scenario
+    if base.growth is None and scen.growth is None:
+        note = scen.growth_note or base.growth_note
+        if note:
+            b.head(i18n.text("growth.summary.head", lang, year="–"))
+            b.point(i18n.text("growth.summary.not_run", lang, reason=note))
+            b.blank()
+        return
+    if all(r.growth is None or not (r.growth.sites["jobs"] > 0).any() for r in (base, scen)):
+        return  # no new jobs in either study: nothing to say
+    u0, u1 = unhoused_by_year(base.growth), unhoused_by_year(scen.growth)
+    unhoused = [(y, u0.get(y, 0.0), u1.get(y, 0.0)) for y in sorted(set(u0) | set(u1))]
+    head, points = growth_summary_points(comp.tables["growth_changes"], unhoused, language=lang, top=MAX_ROWS)
+    b.head(head)
+    for p in points:
+        b.point(p)
+    b.blank()
 
 
 # ----------------------------------------------------------------------------- map

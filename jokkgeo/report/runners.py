@@ -590,12 +590,77 @@ def compare_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     return out
 
 
+# ------------------------------------------------------------------------------ growth
+
+_GROWTH_KEYS = frozenset({"years", "year", "season", "site_ids", "parameters", "title", "title_en"})
+
+
+def growth_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
+    """Where newcomers could live (:func:`jokkgeo.workflows.growth.run_growth`): map of one year, tables.
+
+    Recipe section::
+
+        - type: growth
+          years: [2026, 2028, 2030, 2035]   # default: jokkgeo.workflows.growth.DEFAULT_YEARS
+          year: 2030                          # shown on the map (default: the year with most newcomers)
+          season: summer
+          site_ids: [kallak]                  # default: every site with new jobs
+          parameters: {local_share: 0.3}      # GrowthParameters (docs/growth.md)
+
+    Parameters
+    ----------
+    spec
+        The recipe's ``analyses[]`` section (``type: growth`` and its keys).
+    ctx
+        The run's settings and layer store.
+    """
+    from jokkgeo.analysis.growth import GrowthParameters
+    from jokkgeo.present.growth import growth_frames, growth_layers, growth_tables
+    from jokkgeo.workflows.growth import DEFAULT_YEARS, GrowthOptions, check_years, run_growth
+
+    lang = ctx.language
+    spec.check_keys(_GROWTH_KEYS)
+    try:
+        years = check_years(spec.get("years", list(DEFAULT_YEARS)), origin=f"{spec.origin}.years'")
+        raw = spec.get("parameters", {}) or {}
+        if not isinstance(raw, Mapping):
+            raise spec.fail("parameters", f"expected a mapping of growth parameters, got {raw!r}")
+        params = GrowthParameters.from_mapping(raw, origin=f"{spec.origin}.parameters'")
+    except AnalysisError as exc:
+        raise CatalogueError(str(exc)) from None
+    site_ids = spec.get("site_ids")
+    options = GrowthOptions(years=tuple(years), season=str(spec.get("season", "summer")), parameters=params,
+                            site_ids=tuple(str(s) for s in site_ids) if site_ids else None, language=lang)
+    run = run_growth(ctx.store, options)
+    result = run.result
+    year = spec.get("year")
+    if year is not None and int(year) not in result.years:
+        raise spec.fail("year", f"{year} is not one of the years {', '.join(map(str, result.years))}")
+    inputs = [lid for lid in run.inputs if lid in set(ctx.store.catalogue)]
+    illustrative, _restricted = _flags(ctx, inputs)
+    out = AnalysisOutput()
+    out.layers.extend(growth_layers(run, year=year, language=lang, illustrative=illustrative,
+                                    title=spec.get("title_en" if lang == "en" else "title")))
+    frames = growth_frames(run)
+    out.results.update({k: v for k, v in frames.items() if isinstance(v, gpd.GeoDataFrame) and len(v)})
+    out.tables.update(growth_tables(result, language=lang))
+    out.tables["jobs_by_year"] = frames["jobs_by_year"]
+    out.parameters = {**result.params, "years": years}
+    out.inputs, out.provenance = inputs, result.provenance
+    out.caveats.extend(result.caveats)
+    out.caveats.append(i18n.text("growth.references", lang) + " " + "; ".join(
+        result.citations[k] for k in sorted(result.citations)))
+    out.notes.extend(result.warnings)
+    return out
+
+
 RECIPE_TYPES: Mapping[str, Runner] = {
     "catchments": catchments_recipe,
     "conflicts": conflicts_recipe,
     "influence": influence_recipe,
     "screening": screening_recipe,
     "compare": compare_recipe,
+    "growth": growth_recipe,
 }
 """Recipe ``analyses[].type`` -> runner (the one table of recipe types)."""
 
@@ -608,6 +673,7 @@ __all__ = [
     "catchments_recipe",
     "compare_recipe",
     "conflicts_recipe",
+    "growth_recipe",
     "influence_recipe",
     "run_recipe",
     "screening_recipe",

@@ -143,6 +143,10 @@ class StudyResults:
     citations: dict[str, str] = field(default_factory=dict)
     params: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    growth: Any = None
+    """:class:`~jokkgeo.analysis.growth.GrowthResult` of the study (``None`` when it could not run)."""
+    growth_note: str | None = None
+    """Why the growth model did not run (missing layers, bad inventory), or ``None``."""
 
     @property
     def provenance(self) -> Provenance:
@@ -164,7 +168,9 @@ class Comparison:
         baseline/scenario/change), ``access_changes`` (places entering or leaving a band),
         ``conflict_changes`` (new/removed/changed conflicts with severity), ``sameby_changes``
         (influenced share and linear-infrastructure density per sameby), ``crossing_changes``
-        (new/removed migration-route crossings), ``layer_changes`` (what the scenario did).
+        (new/removed migration-route crossings), ``layer_changes`` (what the scenario did),
+        ``growth_changes`` (new residents, dwellings needed and shortfall per settlement and year, from the
+        in-migration model; empty when it did not run).
     layers
         ``catchment_changes`` (gained/lost polygons), ``conflict_changes``, ``crossing_changes``,
         and for maps ``catchments_baseline``, ``catchments_scenario``.
@@ -191,8 +197,8 @@ class Comparison:
         t = self.tables
         n = len(t["access_changes"]) + len(t["conflict_changes"]) + len(t["crossing_changes"])
         n += len(self.layers["catchment_changes"])
-        for name in ("catchment_totals", "sameby_changes"):
-            frame = t[name]
+        for name in ("catchment_totals", "sameby_changes", "growth_changes"):
+            frame = t.get(name, pd.DataFrame())
             change_cols = [c for c in frame.columns if c.endswith("_change")]
             if change_cols:
                 n += int((frame[change_cols].abs() > 0).any(axis=1).sum())
@@ -798,6 +804,39 @@ class StudyRunner:
             out[f"density_share_ge_{lev:g}"] = zonal[f"share_density_ge_{lev:g}"].to_numpy()
         return out, list(caveats)
 
+    # ------------------------------------------------------------------- growth
+    def growth(self, study: Study) -> tuple[Any, str | None]:
+        """The in-migration model of a study (:func:`jokkgeo.workflows.growth.run_growth`) and why not, if not.
+
+        Runs when the study has its sites and settlements layers; a site inventory the model cannot use
+        (e.g. unknown statuses) gives ``(None, reason)`` instead of stopping the comparison. Parameters
+        come from the study's ``parameters.growth``.
+
+        Parameters
+        ----------
+        study
+            The study.
+        """
+        from jokkgeo.errors import DataLayerError
+        from jokkgeo.workflows.growth import GrowthOptions, run_growth
+
+        opts = GrowthOptions(season=study.season, language=self.language).with_scenario(
+            study.parameters.get("growth", {}), origin=_origin(study, "parameters.growth").split(": key")[0])
+        if opts.sites_layer not in study or opts.settlements_layer not in study:
+            return None, f"no layer '{opts.sites_layer}' or '{opts.settlements_layer}'"
+        ids = [lid for lid in (opts.sites_layer, opts.settlements_layer, opts.housing_layer, opts.population_layer,
+                               opts.services_layer, "boundary") if lid is not None and lid in study]
+        net = self.network(study)
+
+        def compute() -> tuple[Any, str | None]:
+            try:
+                return run_growth(study, opts, network=net).result, None
+            except (AnalysisError, DataLayerError) as exc:
+                log.warning("growth model not run for study %s: %s", study.name, exc)
+                return None, str(exc)
+
+        return self._cached("growth", (id(net), study.season, self._tokens(study, ids), repr(opts)), compute)
+
     # ------------------------------------------------------------------- run
     def run(self, study: Study) -> StudyResults:
         """All analyses of one study (cached pieces are reused).
@@ -821,6 +860,7 @@ class StudyRunner:
         table, citations, rules = timed("conflicts", lambda: self.conflicts(study))
         cross = timed("crossings", lambda: self.crossings(study))
         sameby, s_caveats = timed("surfaces", lambda: self.sameby(study))
+        growth, growth_note = timed("growth", lambda: self.growth(study))
         area = polys[["site_id", "minutes", "area_m2"]].copy()
         area["minutes"] = area["minutes"].astype(float)
         totals = totals.merge(area, on=["site_id", "minutes"], how="left")
@@ -835,6 +875,9 @@ class StudyRunner:
                 caveats.append(c)
         if rules.crossings is not None and len(cross):
             citations[rules.crossings.reference] = rules.crossings.citation
+        if growth is not None:  # the in-migration model's caveats ("not a forecast") and sources travel with it
+            caveats.extend(c for c in growth.caveats if c not in caveats)
+            citations.update(growth.citations)
         return StudyResults(
             study=study,
             network=net,
@@ -853,6 +896,8 @@ class StudyRunner:
                 "layers": study.layer_ids,
             },
             timings=timings,
+            growth=growth,
+            growth_note=growth_note,
         )
 
     def compare(self, baseline: Study, scenario: Study) -> Comparison:
@@ -954,6 +999,9 @@ def compare_results(base: StudyResults, scen: StudyResults) -> Comparison:
     rows += [{"layer": c.layer, "change": c.kind, "detail": c.detail, "only_in": "baseline"}
              for c in b_changes if c not in s_changes]
     tables["layer_changes"] = pd.DataFrame(rows, columns=["layer", "change", "detail", "only_in"])
+    from jokkgeo.analysis.growth import growth_changes
+
+    tables["growth_changes"] = growth_changes(base.growth, scen.growth)
     # one consolidated illustrative note comes from the map/summary; drop the per-analysis lists
     prefixes = ("Illustrativa (schematiska) data", "Illustrative (schematic) data")
     caveats = [c for c in dict.fromkeys(base.caveats + scen.caveats) if not c.startswith(prefixes)]
