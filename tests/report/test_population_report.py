@@ -1,0 +1,108 @@
+"""People within reach in the report's catchments recipe, and disclosure control in public bundles.
+
+A toy project of its own (built in code): a site on a road, and four population points along the roads —
+2 people 500 m from the site, 3 at the road crossing 6 km away, 4 and 120 farther out. Within 2 minutes
+only the 2 people are reached (500 m by road); within 90 minutes all 129 (at most ~26 km by road).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pyogrio
+import pytest
+from shapely.geometry import Point
+
+from jokkgeo.report import build_report
+from jokkgeo.settings import Settings
+
+from conftest import _frame  # tests/conftest.py (rootdir on sys.path)
+
+
+def _layers():
+    return {
+        "investment_sites": (
+            {"title": "Platser", "theme": "investment_sites", "geometry_type": "Point",
+             "style": {"color": "#e377c2", "popup": ["name"]}},
+            _frame({"site_id": ["s1"], "name": ["Gruvan"], "type": ["mine"]}, [Point(20_000, 26_000)])),
+        "population": (
+            {"title": "Befolkning", "theme": "population", "geometry_type": "Point", "illustrative": True,
+             "style": {"color": "#542788", "popup": ["name", "population", "working_age"]}},
+            _frame({"name": ["Stugan", "Korset", "Västby", "Östby"], "population": [2.0, 3.0, 4.0, 120.0],
+                    "working_age": [1.0, 2.0, 3.0, 70.0], "kind": ["village"] * 4, "modelled": [True] * 4},
+                   [Point(20_000, 26_500), Point(20_000, 20_000), Point(5_000, 20_000), Point(35_000, 20_000)])),
+    }
+
+
+RECIPES = {"people": {
+    "title": "Befolkning inom räckhåll", "layers": ["roads", "population"],
+    "analyses": [{"type": "catchments", "sites": "investment_sites", "minutes": [2, 90], "cell_m": 200}],
+    "figure": {"formats": ["png"], "dpi": 60},
+}}
+
+
+@pytest.fixture(scope="module")
+def project(project_factory):
+    return project_factory("popproj", layers=_layers(), only=["roads", "investment_sites", "population", "boundary"],
+                           recipes=RECIPES, scenarios={})
+
+
+@pytest.fixture(scope="module")
+def bundles(project, tmp_path_factory):
+    root = tmp_path_factory.mktemp("bundles")
+    settings = Settings(project_root=project)
+    internal = build_report(root / "internal", settings=settings, figures=False)
+    public = build_report(root / "public", settings=settings, public=True, figures=False)
+    return root, internal, public
+
+
+def _people(path):
+    return pd.read_csv(path, dtype=str, encoding="utf-8-sig", sep=None, engine="python")
+
+
+def test_people_and_working_age_per_site_band_and_season(bundles):
+    root, internal, _ = bundles
+    table = _people(root / "internal" / "tables" / "people__people_within_reach.csv")
+    assert table["layer"].tolist() == ["population", "population"]
+    assert table["season"].tolist() == ["summer", "summer"] and table["site_name"].tolist() == ["Gruvan"] * 2
+    assert table["minutes"].astype(float).tolist() == [2, 90]
+    assert table["population"].astype(float).tolist() == [2, 129]
+    assert table["working_age"].astype(float).tolist() == [1, 76]
+    per_site = _people(root / "internal" / "tables" / "people__catchments_per_site.csv")
+    assert per_site["population"].astype(float).tolist() == [2, 129]
+    rec = internal["recipes"][0]["analyses"][0]
+    assert rec["parameters"]["places"] == ["population"]
+    assert internal["disclosure"] is None
+
+
+def test_public_bundle_never_shows_small_counts(bundles):
+    root, _, public = bundles
+    table = _people(root / "public" / "tables" / "people__people_within_reach.csv")
+    assert table["population"].tolist() == ["< 5", "129"]  # 2 people within 2 min: not shown exactly
+    assert table["working_age"].tolist() == ["< 5", "76"]
+    bands = pyogrio.read_dataframe(root / "public" / "results.gpkg", layer="people__catchments_per_site")
+    small = bands[bands["minutes"] == 2]
+    assert small["population"].isna().all() and bands.loc[bands["minutes"] == 90, "population"].tolist() == [129]
+    assert public["disclosure"]["threshold"] == 5 and public["disclosure"]["n_hidden"] >= 4
+    html = (root / "public" / "maps" / "people.html").read_text(encoding="utf-8")
+    assert "&lt; 5" in html and "Röjandeskydd" in html  # the popups and the caveat box
+    assert any("Röjandeskydd" in c for c in public["caveats"])
+    index = (root / "public" / "index.html").read_text(encoding="utf-8")
+    assert "Röjandeskydd" in index
+
+
+def test_disclose_runs_does_not_modify_the_runs(bundles):
+    from jokkgeo.analysis.population import disclose
+    from jokkgeo.report.bundle import disclose_runs
+
+    frame = pd.DataFrame({"population": [1, 7]})
+    out, hidden = disclose(frame, 5, as_text=True)
+    assert hidden == 1 and frame["population"].tolist() == [1, 7]
+    assert disclose_runs([], 5) == ([], 0)
+
+
+def test_manifest_lists_the_population_layer_as_input(bundles):
+    _, internal, _ = bundles
+    assert "population" in {rec["layer"] for rec in internal["inputs"]}
+    json.dumps(internal)
