@@ -60,3 +60,15 @@ def test_population_layer_rated_by_default(tmp_path):
     assert "befolkning 262" in res.output and "varav 20–64 år 167" in res.output
     cells = gpd.read_file(out, layer="places_rutor")
     assert sorted(cells.geometry.area.round().tolist()) == [1e6, 1e6]
+
+
+def test_layers_check_reads_grid_tables(tmp_path):
+    _write(tmp_path)
+    res = CliRunner().invoke(cli, ["layers", "check", "--catalog", str(tmp_path / "layers"), "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    assert "3 layer(s) checked, 0 with errors" in res.output
+    spec = yaml.safe_load((tmp_path / "layers" / "rutor.yaml").read_text(encoding="utf-8"))
+    spec["population"]["count"] = "Antal"
+    (tmp_path / "layers" / "rutor.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    res = CliRunner().invoke(cli, ["layers", "check", "--catalog", str(tmp_path / "layers"), "--lang", "en"])
+    assert "key 'population.count': column(s) Antal not found in rutor.csv" in res.output
