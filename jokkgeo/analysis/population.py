@@ -360,14 +360,17 @@ def spread_onto_points(polygons: gpd.GeoDataFrame, points: gpd.GeoDataFrame, *, 
              f"({'equal shares' if method == 'equal' else f'shares by {weight}'})"]
     if method == "weight" and (wsum[count > 0] <= 0).any():
         notes.append(f"{int((wsum[count > 0] <= 0).sum())} polygon(s) whose points all have weight 0 split equally")
-    return _with_leftovers(polygons, cols, poly_idx, share, tgeoms_pt[pt_idx], count == 0,
+    return _with_leftovers(polygons, cols, (poly_idx, share, tgeoms_pt[pt_idx]), count == 0,
                            {"name": points["name"].to_numpy(dtype=object)[pt_idx]} if "name" in points else {},
                            "spread_points", notes)
 
 
-def _with_leftovers(polygons: gpd.GeoDataFrame, cols: Sequence[str], poly_idx: np.ndarray, share: np.ndarray,
-                    geoms: np.ndarray, empty: np.ndarray, extra: Mapping[str, np.ndarray], kind: str,
-                    notes: list[str]) -> tuple[gpd.GeoDataFrame, list[str]]:
+def _with_leftovers(polygons: gpd.GeoDataFrame, cols: Sequence[str],
+                    placed: tuple[np.ndarray, np.ndarray, np.ndarray], empty: np.ndarray,
+                    extra: Mapping[str, np.ndarray], kind: str, notes: list[str]) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """Points with each polygon's share (``placed`` = polygon positions, shares, points) plus the polygons
+    with nothing inside (``empty``) at a point on their surface."""
+    poly_idx, share, geoms = placed
     pgeoms = np.asarray(polygons.geometry.values, dtype=object)
     labels = polygons.index.to_numpy(dtype=object)
     left = np.flatnonzero(empty)
@@ -449,7 +452,7 @@ def spread_onto_lines(polygons: gpd.GeoDataFrame, lines: gpd.GeoDataFrame, *, st
     share = (length / n)[owner] / total[poly_idx[owner]]
     notes = [f"spread {len(pgeoms)} polygon(s) along {float(length.sum()) / 1000:,.1f} km of road inside them, "
              f"in proportion to road length ({len(pts)} points, one per piece of at most {step_m:g} m)"]
-    return _with_leftovers(polygons, cols, poly_idx[owner], share, pts, total <= 0, {}, "modelled_road", notes)
+    return _with_leftovers(polygons, cols, (poly_idx[owner], share, pts), total <= 0, {}, "modelled_road", notes)
 
 
 def population_layer(frame: pd.DataFrame, spec: Any = None, *, origin: str = "population layer",

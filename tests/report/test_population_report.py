@@ -12,12 +12,11 @@ import json
 import pandas as pd
 import pyogrio
 import pytest
+from conftest import _frame  # tests/conftest.py (rootdir on sys.path)
 from shapely.geometry import Point
 
 from jokkgeo.report import build_report
 from jokkgeo.settings import Settings
-
-from conftest import _frame  # tests/conftest.py (rootdir on sys.path)
 
 
 def _layers():
