@@ -6,6 +6,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "population.age_1_5": ("1–5 år", "Aged 1–5"),
     "population.age_6_15": ("6–15 år", "Aged 6–15"),
     "population.age_65_plus": ("65 år och äldre", "Aged 65 and over"),
+    "population.nearest_label": ("{label} (närmast denna arbetsplats)", "{label} (this workplace the nearest)"),
     "population.reached": ("Invånare inom räckhåll", "Residents within reach"),
     "population.working_reached": ("I arbetsför ålder inom räckhåll", "Working age within reach"),
     "population.cli_working_age": ("varav 20–64 år {value}", "of whom aged 20–64 {value}"),

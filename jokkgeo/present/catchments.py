@@ -85,7 +85,9 @@ def catchment_layers(nearest: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, *, minu
     lang = language
     group = analysis_group(lang)
     style = band_style(sorted({float(m) for m in minutes}), title=title, language=lang)
-    people = tuple((c, i18n.text(f"population.{c}", lang)) for c in PEOPLE_COLUMNS if c in nearest.columns)
+    # the nearest-site split: people counted at the workplace they reach fastest
+    people = tuple((c, i18n.text("population.nearest_label", lang, label=i18n.text(f"population.{c}", lang)))
+                   for c in PEOPLE_COLUMNS if c in nearest.columns)
     style = replace(style, popup=(("site_name", i18n.text("report.workplace", lang)),
                                   ("minutes", i18n.text("report.within_minutes", lang)),
                                   ("area_km2", i18n.text("report.area_km", lang)), *people),
