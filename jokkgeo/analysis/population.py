@@ -547,10 +547,8 @@ def disclose(frame: pd.DataFrame, threshold: int = 5, *, columns: Sequence[str] 
         small = (num > 0) & (shown < threshold)
         hidden += int(small.sum())
         if as_text:
-            vals = np.empty(len(num), dtype=object)
-            vals[:] = [None if not np.isfinite(v) else int(v) for v in shown]
-            vals[small] = f"< {threshold}"
-            out[col] = vals
+            vals = pd.array(np.where(np.isfinite(shown), shown, np.nan), dtype="Float64").astype("Int64")
+            out[col] = pd.Series(vals, index=out.index, dtype=object).where(~small, f"< {threshold}")
         else:
             out[col] = np.where(small, np.nan, shown)
     return out, hidden
