@@ -9,14 +9,21 @@ from __future__ import annotations
 
 import json
 
+import geopandas as gpd
 import pandas as pd
 import pyogrio
 import pytest
-from conftest import _frame  # tests/conftest.py (rootdir on sys.path)
+from shapely import affinity
 from shapely.geometry import Point
 
 from jokkgeo.report import build_report
 from jokkgeo.settings import Settings
+
+X0, Y0 = 740_000.0, 7_370_000.0  # the toy project's origin (tests/conftest.py): toy metres moved into Jokkmokk
+
+
+def _frame(data, geoms):
+    return gpd.GeoDataFrame(data, geometry=[affinity.translate(g, X0, Y0) for g in geoms], crs="EPSG:3006")
 
 
 def _layers():
