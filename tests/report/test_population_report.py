@@ -98,14 +98,30 @@ def test_public_bundle_never_shows_small_counts(bundles):
     assert "Röjandeskydd" in index
 
 
-def test_disclose_runs_does_not_modify_the_runs(bundles):
-    from jokkgeo.analysis.population import disclose
+def test_disclose_runs_does_not_modify_the_runs(tmp_path):
+    from jokkgeo.config.recipes import Recipe
+    from jokkgeo.render.document import MapDocument, MapLayer
+    from jokkgeo.render.styles import simple_style
     from jokkgeo.report.bundle import disclose_runs
+    from jokkgeo.report.runners import AnalysisOutput, RecipeRun
 
-    frame = pd.DataFrame({"population": [1, 7]})
-    out, hidden = disclose(frame, 5, as_text=True)
-    assert hidden == 1 and frame["population"].tolist() == [1, 7]
-    assert disclose_runs([], 5) == ([], 0)
+    cells = _frame({"population": [1.0, 7.0], "working_age": [0.0, 4.0]}, [Point(0, 0), Point(1000, 0)])
+    style = simple_style("point", title="Rutor", color="#000000")
+    layer = MapLayer(id="cells", title="Rutor", group="g", style=style, data=cells)
+    out = AnalysisOutput(results={"cells": cells}, tables={"t": pd.DataFrame({"population": [3, 50]})})
+    run = RecipeRun(recipe=Recipe(id="r", title="R", path=tmp_path / "r.yaml"),
+                    document=MapDocument(id="r", title="R", layers=[layer]), outputs=[(None, out)])
+    [safe], hidden = disclose_runs([run], 5, "en")
+    assert hidden == 2 + 2 + 1  # map layer: 1 person and 4 of working age; the same in the result; 3 in the table
+    assert safe.document.layers[0].data["population"].tolist() == ["< 5", 7]
+    assert safe.outputs[0][1].tables["t"]["population"].tolist() == ["< 5", 50]
+    res = safe.outputs[0][1].results["cells"]
+    assert pd.isna(res["population"].iloc[0]) and res["population"].iloc[1] == 7
+    assert any("Disclosure control" in c for c in safe.document.caveats)
+    assert any("Disclosure control" in c for c in safe.outputs[0][1].caveats)
+    # the run given is unchanged (an internal bundle of the same run still shows exact values)
+    assert run.document.layers[0].data["population"].tolist() == [1.0, 7.0] and run.document.caveats == []
+    assert out.tables["t"]["population"].tolist() == [3, 50] and out.caveats == []
 
 
 def test_manifest_lists_the_population_layer_as_input(bundles):
