@@ -6,9 +6,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "population.age_1_5": ("1–5 år", "Aged 1–5"),
     "population.age_6_15": ("6–15 år", "Aged 6–15"),
     "population.age_65_plus": ("65 år och äldre", "Aged 65 and over"),
-    "population.nearest_label": ("{label} (närmast denna arbetsplats)", "{label} (this workplace the nearest)"),
-    "population.reached": ("Invånare inom räckhåll", "Residents within reach"),
-    "population.working_reached": ("I arbetsför ålder inom räckhåll", "Working age within reach"),
+    "population.nearest_label": ("{label} (närmast denna arbetsplats)", "{label} (nearest to this workplace)"),
     "population.cli_working_age": ("varav 20–64 år {value}", "of whom aged 20–64 {value}"),
     "population.disclosure": (
         "Röjandeskydd: antal personer under {threshold} visas som \"< {threshold}\" (i GeoPackage tomt) och övriga "
@@ -17,9 +15,5 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Disclosure control: counts of people under {threshold} are shown as \"< {threshold}\" (empty in the "
         "GeoPackage) and other counts rounded to whole people. Totals are computed from the exact figures, so a "
         "total is not the sum of the cells shown (as in SCB's grid statistics).",
-    ),
-    "population.modelled": (
-        "Befolkningen är delvis modellerad (fördelad enligt lagrets metod); se lagrets källa och anmärkningar.",
-        "The population is partly modelled (spread by the layer's method); see the layer's source and notes.",
     ),
 }
