@@ -55,7 +55,8 @@ from jokkgeo.results import Provenance, ProvenanceFields
 
 log = logging.getLogger(__name__)
 
-VALUE_COLUMNS: tuple[str, ...] = ("population", "dwellings")
+VALUE_COLUMNS: tuple[str, ...] = ("population", "working_age", "age_1_5", "age_6_15", "age_65_plus", "dwellings")
+"""Columns summed per band when a place layer has them (people, by age where known, and dwellings)."""
 
 
 @dataclass
@@ -74,7 +75,8 @@ class AccessibilityResult(ProvenanceFields):
         Cumulative totals per ``scope`` (``"site"``: each site on its own;
         ``"nearest"``: places counted at their nearest site; ``"any"``: any
         site), ``site_id`` and ``minutes``: ``n_places``, ``population``,
-        ``dwellings`` (when the columns exist) and ``area_m2`` (polygon places).
+        ``working_age``, ``age_1_5``, ``age_6_15``, ``age_65_plus``, ``dwellings``
+        (when the columns exist, :data:`VALUE_COLUMNS`) and ``area_m2`` (polygon places).
     n_unreachable
         Places with no time (too far from a road or on an island without a site).
     provenance

@@ -9,10 +9,11 @@ Writes one GeoPackage with the layers
 ``site_access``
     the off-road access leg of each site to the road network;
 ``places_<layer>``
-    each places layer (default: settlements and housing land) with ``minutes_nearest``,
+    each places layer (default: the population-theme layers, settlements and housing land) with ``minutes_nearest``,
     ``nearest_site_id``, ``band_minutes`` and ``minutes_<site_id>`` per site;
 ``band_totals``
-    population, dwellings, housing-land area and number of places per band
+    people (population, working_age and age groups where known), dwellings, housing-land area and
+    number of places per band
     (``scope``: ``site`` each site alone, ``nearest``, ``any``);
 ``parameters``
     the run's parameters (minutes, season profile, speeds, snapping, grid) as key/value rows.
@@ -85,7 +86,8 @@ def parse_minutes(value: str) -> list[float]:
 @season_option
 @click.option("--roads", "roads_layer", default=None, help="Road layer (default: the catalogue's roads-theme layer).")
 @click.option("--places", "places_text", default=None,
-              help="Place layers to rate, comma-separated (default: settlements,housing_land; 'none' for none).")
+              help="Place layers to rate, comma-separated (default: population-theme layers, settlements, "
+                   "housing_land; 'none' for none).")
 @click.option("--direction", type=click.Choice(["to_site", "from_site"]), default="to_site", show_default=True,
               help="Travel from places to the site (commuting) or from the site outwards.")
 @click.option("--access-speed", "access_speed_kph", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
@@ -208,6 +210,9 @@ def summary_lines(polygons: Any, totals: list[Any], labels: dict[str, str], lang
                 bits = [text("cli.catchments.places", lang, layer=labels.get(r.layer, r.layer), n=int(r.n_places))]
                 if "population" in sel and pd.notna(getattr(r, "population", None)) and r.population:
                     bits.append(text("cli.catchments.population", lang, value=format_number(r.population, lang)))
+                    if pd.notna(getattr(r, "working_age", None)) and r.working_age:
+                        bits.append(text("population.cli_working_age", lang,
+                                         value=format_number(r.working_age, lang)))
                 if "dwellings" in sel and pd.notna(getattr(r, "dwellings", None)) and r.dwellings:
                     bits.append(text("cli.catchments.dwellings", lang, value=format_number(r.dwellings, lang)))
                 parts.append(", ".join(bits))

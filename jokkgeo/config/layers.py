@@ -84,10 +84,26 @@ REQUIRED_KEYS: tuple[str, ...] = (
 )
 OPTIONAL_KEYS: tuple[str, ...] = (
     "title_en", "description", "description_en", "attributes", "style", "sensitivity", "illustrative",
-    "consent", "caveat", "caveat_en",
+    "consent", "caveat", "caveat_en", "population",
 )
 LAYER_KEYS: frozenset[str] = frozenset(REQUIRED_KEYS + OPTIONAL_KEYS)
 """Top-level keys of a layer spec."""
+
+POPULATION_KEYS: frozenset[str] = frozenset(
+    {"count", "working_age", "age_groups", "grid", "spread", "disclosure_threshold"}
+)
+"""Keys of ``population`` (population-theme layers; see ``docs/population.md``)."""
+GRID_KEYS: frozenset[str] = frozenset({"id", "x", "y", "cell_m", "corner"})
+"""Keys of ``population.grid``."""
+SPREAD_KEYS: frozenset[str] = frozenset({"onto", "method", "weight", "step_m"})
+"""Keys of ``population.spread``."""
+AGE_GROUPS: tuple[str, ...] = ("age_1_5", "age_6_15", "age_65_plus")
+"""Standard age-group columns of a population layer (preschool, school, 65 and over)."""
+GRID_CORNERS: tuple[str, ...] = ("lower_left", "centre")
+SPREAD_METHODS: tuple[str, ...] = ("road_length", "equal", "weight")
+"""``road_length``: onto a line layer, by road length inside each polygon; ``equal`` / ``weight``: onto points."""
+DEFAULT_DISCLOSURE_THRESHOLD = 5
+"""Counts of 1 to 4 people are not shown exactly in public bundles (SCB's grid statistics adjust values under 4)."""
 
 Resolver = Callable[[str, str], Path]
 """``resolve(raw_path, key_path) -> Path``: resolves (and checks) a path written in a spec."""
@@ -109,6 +125,43 @@ class SourceSpec:
     delimiter: str | None = None
     decimal: str | None = None
     band: int | None = None
+
+
+@dataclass(frozen=True)
+class GridSpec:
+    """How grid cells are built from a table: SCB grid ids, or corner/centre coordinates (SWEREF 99 TM)."""
+
+    id: str | None = None
+    x: str | None = None
+    y: str | None = None
+    cell_m: float | None = None
+    corner: str = "lower_left"
+
+
+@dataclass(frozen=True)
+class SpreadSpec:
+    """How polygon counts are spread onto another layer (roads or points)."""
+
+    onto: str
+    method: str
+    weight: str | None = None
+    step_m: float = 1000.0
+
+
+@dataclass(frozen=True)
+class PopulationSpec:
+    """The ``population:`` block of a population-theme layer: which columns hold what, and how to place them.
+
+    ``working_age`` and each age group are one column or several columns that are summed
+    (SCB's five-year classes).
+    """
+
+    count: str | None = None
+    working_age: tuple[str, ...] = ()
+    age_groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    grid: GridSpec | None = None
+    spread: SpreadSpec | None = None
+    disclosure_threshold: int = DEFAULT_DISCLOSURE_THRESHOLD
 
 
 @dataclass(frozen=True)
@@ -137,6 +190,7 @@ class LayerSpec:
     consent: str | None = None
     caveat: str | None = None
     caveat_en: str | None = None
+    population: PopulationSpec | None = None
 
     @property
     def restricted(self) -> bool:
@@ -197,6 +251,67 @@ def _source(raw: Any, path: v.Origin, key: str, resolve: Resolver | None) -> Sou
     return SourceSpec(**kwargs)
 
 
+def _columns(value: Any, path: v.Origin, key: str) -> tuple[str, ...]:
+    cols = v.text_list(value, path, key, single=True)
+    if not cols or not all(cols):
+        raise v.fail(path, key, f"expected a column name or a list of column names, got {v.short(value)}")
+    return cols
+
+
+def _population(raw: Any, path: v.Origin, key: str, gtype: str) -> PopulationSpec:
+    v.mapping(raw, path, key)
+    v.check_keys(raw, POPULATION_KEYS, path, key)
+    k = lambda name: v.join(key, name)  # noqa: E731
+    count = v.opt_text(raw.get("count"), path, k("count"), nonempty=True)
+    working = _columns(raw["working_age"], path, k("working_age")) if raw.get("working_age") is not None else ()
+    groups_raw = raw.get("age_groups") or {}
+    v.mapping(groups_raw, path, k("age_groups"), "a mapping standard_name: column(s)")
+    groups = {}
+    for name, cols in groups_raw.items():
+        v.choice(name, AGE_GROUPS, path, v.join(k("age_groups"), name), "a standard age group")
+        groups[str(name)] = _columns(cols, path, v.join(k("age_groups"), name))
+    grid = None
+    if raw.get("grid") is not None:
+        g = v.mapping(raw["grid"], path, k("grid"))
+        v.check_keys(g, GRID_KEYS, path, k("grid"))
+        gk = lambda name: v.join(k("grid"), name)  # noqa: E731
+        ident = v.opt_text(g.get("id"), path, gk("id"), nonempty=True)
+        x, y = (v.opt_text(g.get(c), path, gk(c), nonempty=True) for c in ("x", "y"))
+        if ident is None and (x is None or y is None):
+            raise v.fail(path, k("grid"), "needs 'id' (SCB grid ids) or both 'x' and 'y' (corner coordinates)",
+                         "e.g. grid: {id: Ruta, cell_m: 1000} or grid: {x: X, y: Y, cell_m: 250}")
+        if ident is not None and (x is not None or y is not None):
+            raise v.fail(path, k("grid"), "give either 'id' or 'x'/'y', not both")
+        cell = None if g.get("cell_m") is None else v.positive(g["cell_m"], path, gk("cell_m"), "metres")
+        if cell is None and ident is None:
+            raise v.fail(path, gk("cell_m"), "missing (required with x/y)", "the cell size in metres, e.g. 1000 or 250")
+        corner = v.choice(g.get("corner", "lower_left"), GRID_CORNERS, path, gk("corner"), "a corner")
+        if gtype != "Polygon":
+            raise v.fail(path, k("grid"), f"grid cells are polygons but geometry_type is {gtype}",
+                         "set geometry_type: Polygon")
+        grid = GridSpec(id=ident, x=x, y=y, cell_m=cell, corner=corner)
+    spread = None
+    if raw.get("spread") is not None:
+        sp = v.mapping(raw["spread"], path, k("spread"))
+        v.check_keys(sp, SPREAD_KEYS, path, k("spread"))
+        v.require(sp, ("onto", "method"), path, k("spread"))
+        sk = lambda name: v.join(k("spread"), name)  # noqa: E731
+        method = v.choice(sp["method"], SPREAD_METHODS, path, sk("method"), "a spread method")
+        weight = v.opt_text(sp.get("weight"), path, sk("weight"), nonempty=True)
+        if (method == "weight") != (weight is not None):
+            raise v.fail(path, sk("weight"), "is required with method: weight and only allowed with it",
+                         "name the numeric column of the target points, e.g. weight: dwellings")
+        if gtype != "Polygon":
+            raise v.fail(path, k("spread"), f"only polygon counts are spread, but geometry_type is {gtype}",
+                         "remove spread, or use polygons (DeSO, RegSO, grid cells)")
+        step = 1000.0 if sp.get("step_m") is None else v.positive(sp["step_m"], path, sk("step_m"), "metres")
+        spread = SpreadSpec(onto=v.ident(sp["onto"], path, sk("onto")), method=method, weight=weight, step_m=step)
+    threshold = v.integer(raw.get("disclosure_threshold", DEFAULT_DISCLOSURE_THRESHOLD), path,
+                          k("disclosure_threshold"), low=1)
+    return PopulationSpec(count=count, working_age=working, age_groups=groups, grid=grid, spread=spread,
+                          disclosure_threshold=threshold)
+
+
 def parse_layer_spec(
     data: Any,
     spec_path: str | Path,
@@ -244,6 +359,12 @@ def parse_layer_spec(
     keep_t = None if keep is None else v.text_list(keep, p, k("attributes.keep"))
     where = v.value_filter(attrs.get("where"), p, k("attributes.where"))
 
+    population = None
+    if data.get("population") is not None:
+        if theme != "population":
+            raise v.fail(p, k("population"), f"only population-theme layers take a population block (theme is {theme})",
+                         "set theme: population or remove the block")
+        population = _population(data["population"], p, k("population"), gtype)
     style = data.get("style") or {}
     # keys only: values are checked by check_style when the layer is checked or drawn, so
     # `jokkgeo layers check` can report a bad style next to the data problems of the layer
@@ -276,6 +397,7 @@ def parse_layer_spec(
         consent=opt["consent"],
         caveat=opt["caveat"],
         caveat_en=opt["caveat_en"],
+        population=population,
     )
 
 

@@ -215,10 +215,16 @@ def check_spec(spec: LayerSpec, *, language: str = "sv") -> LayerCheck:
         style = None
     if spec.geometry_type == "Raster":
         return inspect_raster(spec.source.path, result, band=spec.source.band, crs=spec.source.crs)
+    from jokkgeo.io.population import read_population
     from jokkgeo.io.vector import read_layer
 
     try:
-        loaded = read_layer(spec)
+        loaded = read_population(spec) if spec.theme == "population" else read_layer(spec)
+        if spec.theme == "population":  # the standard columns (spreading needs the catalogue: checked on use)
+            from jokkgeo.analysis.population import standard_columns
+
+            loaded.gdf, _ = standard_columns(loaded.gdf, spec.population, origin=f"{spec.spec_path} (layer "
+                                             f"'{spec.id}')", available_in=spec.source.path.name)
     except JokkgeoError as exc:
         result.errors.append(str(exc))
         return result

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 import geopandas as gpd
+import pandas as pd
 
 from jokkgeo import i18n
 from jokkgeo.present.conflicts import analysis_group
@@ -84,9 +85,12 @@ def catchment_layers(nearest: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, *, minu
     lang = language
     group = analysis_group(lang)
     style = band_style(sorted({float(m) for m in minutes}), title=title, language=lang)
+    # the nearest-site split: people counted at the workplace they reach fastest
+    people = tuple((c, i18n.text("population.nearest_label", lang, label=i18n.text(f"population.{c}", lang)))
+                   for c in PEOPLE_COLUMNS if c in nearest.columns)
     style = replace(style, popup=(("site_name", i18n.text("report.workplace", lang)),
                                   ("minutes", i18n.text("report.within_minutes", lang)),
-                                  ("area_km2", i18n.text("report.area_km", lang))),
+                                  ("area_km2", i18n.text("report.area_km", lang)), *people),
                     tooltip="label")
     site_title = i18n.text("report.workplaces", lang)
     site_layer = MapLayer(
@@ -100,5 +104,57 @@ def catchment_layers(nearest: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, *, minu
     return [site_layer, MapLayer(id="catchment_bands", title=title, group=group, style=style, data=nearest)]
 
 
+PEOPLE_COLUMNS: tuple[str, ...] = ("population", "working_age", "age_1_5", "age_6_15", "age_65_plus")
+"""Band totals of people shown per site and band (those a population layer has)."""
 
-__all__ = ["catchment_layers", "catchments_title", "labelled_bands", "site_names"]
+
+def people_by_band(totals: Sequence[pd.DataFrame], names: Mapping[str, str], *,
+                   scope: str = "site") -> pd.DataFrame:
+    """People within reach per layer, site, band and season (cumulative: a band includes the nearer ones).
+
+    Parameters
+    ----------
+    totals
+        Band totals of population layers (:attr:`jokkgeo.workflows.catchments.CatchmentRun.totals`:
+        ``layer``, ``season``, ``scope``, ``site_id``, ``minutes`` and the counts).
+    names
+        ``site_id -> name``.
+    scope
+        ``"site"`` (each site on its own), ``"nearest"`` (people counted at their nearest site)
+        or ``"any"`` (any site; ``site_id`` empty).
+    """
+    frames = [t for t in totals if "population" in t.columns]
+    if not frames:
+        return pd.DataFrame(columns=["layer", "season", "site_id", "site_name", "minutes", "population"])
+    table = pd.concat(frames, ignore_index=True)
+    table = table[table["scope"] == scope]
+    people = [c for c in PEOPLE_COLUMNS if c in table.columns]
+    out = table[["layer", "season", "site_id", "minutes", *people]].copy()
+    out.insert(3, "site_name", out["site_id"].map(lambda s: names.get(str(s), s) if isinstance(s, str) else None))
+    return out.sort_values(["layer", "site_id", "minutes"], kind="stable").reset_index(drop=True)
+
+
+def with_people(bands: gpd.GeoDataFrame, people: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Band polygons (or their table) with the people reached per site and band joined on (first population layer).
+
+    Parameters
+    ----------
+    bands
+        Labelled bands (:func:`labelled_bands`) with ``site_id`` and ``minutes``.
+    people
+        :func:`people_by_band` of the matching scope.
+    """
+    if people.empty:
+        return bands
+    first = people[people["layer"] == people["layer"].iloc[0]]
+    cols = [c for c in PEOPLE_COLUMNS if c in first.columns]
+    keyed = first.set_index(["site_id", "minutes"])[cols]
+    idx = pd.MultiIndex.from_arrays([bands["site_id"].astype(str), bands["minutes"].astype(float)])
+    out = bands.copy()
+    for c in cols:
+        out[c] = keyed[c].reindex(idx).to_numpy()
+    return out
+
+
+__all__ = ["PEOPLE_COLUMNS", "catchment_layers", "catchments_title", "labelled_bands", "people_by_band", "site_names",
+           "with_people"]

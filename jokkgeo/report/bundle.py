@@ -164,6 +164,85 @@ def _extent_layer(runs: list[RecipeRun]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(rows, geometry=geoms, crs=WORKING_CRS)
 
 
+def disclosure_threshold(store: LayerStore) -> int:
+    """The disclosure threshold of a run: the largest ``population.disclosure_threshold`` of the
+    population-theme layers used (default :data:`jokkgeo.config.layers.DEFAULT_DISCLOSURE_THRESHOLD`).
+
+    Parameters
+    ----------
+    store
+        The layers of the run.
+    """
+    from jokkgeo.config.layers import DEFAULT_DISCLOSURE_THRESHOLD
+
+    values = [spec.population.disclosure_threshold for spec in store.used.values()
+              if getattr(spec, "population", None) is not None]
+    return max([DEFAULT_DISCLOSURE_THRESHOLD, *values])
+
+
+def disclose_runs(runs: Sequence[RecipeRun], threshold: int, language: str = "sv") -> tuple[list[RecipeRun], int]:
+    """Copies of the runs safe for a public bundle: counts of people from 1 to ``threshold - 1`` hidden.
+
+    Map layers and tables show them as ``"< 5"`` (text), result layers (GeoPackage) leave them empty;
+    other counts are rounded to whole people (:func:`jokkgeo.analysis.population.disclose`). A map or
+    table that had such columns gets the disclosure caveat (totals are not the sum of the cells shown).
+    The runs given are not modified.
+
+    Parameters
+    ----------
+    runs
+        The recipe runs.
+    threshold
+        Smallest count shown exactly (see :func:`disclosure_threshold`).
+    language
+        Language of the caveat.
+
+    Returns
+    -------
+    tuple
+        The new runs and the number of values hidden.
+    """
+    from dataclasses import replace
+
+    from jokkgeo.analysis.population import disclose, disclosure_columns
+
+    caveat = i18n.text("population.disclosure", language, threshold=threshold)
+    hidden = 0
+    out_runs = []
+    for run in runs:
+        touched = False
+        layers = []
+        for lay in run.document.layers:
+            if lay.data is not None and disclosure_columns(lay.data):
+                data, n = disclose(lay.data, threshold, as_text=True)
+                hidden, touched = hidden + n, True
+                lay = replace(lay, data=data)
+            layers.append(lay)
+        outputs = []
+        for spec, out in run.outputs:
+            results, tables = dict(out.results), dict(out.tables)
+            found = False
+            for name, gdf in results.items():
+                if disclosure_columns(gdf):
+                    results[name], n = disclose(gdf, threshold)
+                    hidden, found = hidden + n, True
+            for name, table in tables.items():
+                if disclosure_columns(table):
+                    tables[name], n = disclose(table, threshold, as_text=True)
+                    hidden, found = hidden + n, True
+            if found:
+                touched = True
+                out = replace(out, results=results, tables=tables,
+                              caveats=[*out.caveats, *([caveat] if caveat not in out.caveats else [])])
+            outputs.append((spec, out))
+        document = run.document
+        if touched:
+            document = replace(document, layers=layers,
+                               caveats=[*document.caveats, *([caveat] if caveat not in document.caveats else [])])
+        out_runs.append(replace(run, document=document, outputs=outputs))
+    return out_runs, hidden
+
+
 def write_bundle(root: Path, runs: list[RecipeRun], store: LayerStore, *, settings: Settings, public: bool,
                   figures: bool, now: datetime | None) -> dict[str, Any]:
     """Write maps, figures, result layers, index page and ``manifest.json`` of the runs; return the manifest.
@@ -190,6 +269,12 @@ def write_bundle(root: Path, runs: list[RecipeRun], store: LayerStore, *, settin
     from jokkgeo.render.web import render_html, web_map
 
     lang = settings.language
+    disclosure: dict[str, Any] | None = None
+    if public:  # counts of people under the threshold are never shown exactly in a public bundle
+        threshold = disclosure_threshold(store)
+        runs, n_hidden = disclose_runs(runs, threshold, lang)
+        disclosure = {"threshold": threshold, "n_hidden": n_hidden,
+                      "rule": i18n.text("population.disclosure", lang, threshold=threshold)}
     results: dict[str, gpd.GeoDataFrame] = {"map_extents": _extent_layer(runs)}
     metadata: dict[str, LayerMetadata] = {"map_extents": LayerMetadata(
         i18n.text("meta.extents", lang), i18n.text("meta.extents_description", lang))}
@@ -289,6 +374,7 @@ def write_bundle(root: Path, runs: list[RecipeRun], store: LayerStore, *, settin
         "parameters": {"public": public, "language": lang, "figures": figures},
         "recipes": recipe_records,
         "inputs": inputs,
+        "disclosure": disclosure,
         "omitted_restricted": [{"layer": k, "reason": v} for k, v in sorted(store.omitted.items())],
         "load_warnings": store.load_notes,
         "results_gpkg_layers": sorted(results),
@@ -302,4 +388,4 @@ def write_bundle(root: Path, runs: list[RecipeRun], store: LayerStore, *, settin
     return manifest
 
 
-__all__ = ["GPKG_DATE", "package_versions", "sha256_file", "write_bundle"]
+__all__ = ["GPKG_DATE", "disclose_runs", "disclosure_threshold", "package_versions", "sha256_file", "write_bundle"]

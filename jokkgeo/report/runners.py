@@ -47,7 +47,14 @@ import pandas as pd
 from jokkgeo import i18n
 from jokkgeo.config.recipes import AnalysisSpec, Recipe
 from jokkgeo.errors import AnalysisError, CatalogueError, JokkgeoError
-from jokkgeo.present.catchments import catchment_layers, catchments_title, labelled_bands, site_names
+from jokkgeo.present.catchments import (
+    catchment_layers,
+    catchments_title,
+    labelled_bands,
+    people_by_band,
+    site_names,
+    with_people,
+)
 from jokkgeo.present.conflicts import citations_caveat, conflict_layers, shown_geometries, skipped_rule_notes
 from jokkgeo.present.influence import DEFAULT_BINS, influence_layer
 from jokkgeo.present.screening import screening_layer
@@ -315,11 +322,11 @@ def catchments_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
         The run's settings and layer store.
     """
 
-    from jokkgeo.workflows.catchments import CatchmentOptions, run_catchments
+    from jokkgeo.workflows.catchments import CatchmentOptions, population_layers, run_catchments
 
     lang = ctx.language
     known = {"sites", "site_ids", "minutes", "season", "roads", "direction", "cell_m", "buffer_m", "title",
-             "title_en"}
+             "title_en", "places"}
     spec.check_keys(known)
     out = AnalysisOutput()
     minutes = spec.get("minutes", [30, 45, 60, 90])
@@ -339,15 +346,27 @@ def catchments_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
         if missing:
             raise spec.fail("site_ids", f"no site(s) {', '.join(missing)} in layer '{sites_id}'")
     kwargs = {k: spec.get(k) for k in ("direction", "cell_m", "buffer_m") if spec.get(k) is not None}
+    # people within reach: the population-theme layers (default) or the layers named in `places`
+    places = spec.get("places")
+    if places is None:
+        places = population_layers(ctx.store)
+    elif not isinstance(places, list) or not all(isinstance(p, str) for p in places):
+        raise spec.fail("places", f"expected a list of layer ids, got {places!r}")
+    for lid in places:
+        if lid not in set(ctx.store.catalogue):
+            raise spec.fail("places", f"no layer '{lid}' in the catalogue")
+    places = [lid for lid in places if ctx.store.allowed(lid)]
     run = run_catchments(ctx.store, CatchmentOptions(
         minutes=tuple(float(m) for m in minutes), season=spec.get("season", "summer"), sites_layer=sites_id,
-        sites_where=where, roads_layer=roads_id, place_layers=(), **kwargs))
+        sites_where=where, roads_layer=roads_id, place_layers=tuple(places), **kwargs))
     result, sites = run.result, run.sites
     names = site_names(sites)
+    people = people_by_band(run.totals, names)
     title = spec.get("title_en" if lang == "en" else "title") or catchments_title(str(spec.get("season", "summer")),
                                                                                  lang)
-    nearest = labelled_bands(result.nearest, names, lang)
-    per_site = labelled_bands(result.polygons, names, lang)
+    nearest = with_people(labelled_bands(result.nearest, names, lang), people_by_band(run.totals, names,
+                                                                                       scope="nearest"))
+    per_site = with_people(labelled_bands(result.polygons, names, lang), people)
     out.layers.extend(catchment_layers(nearest, sites, minutes=minutes, language=lang, title=title))
     out.results["catchments_nearest"] = nearest
     out.results["catchments_per_site"] = per_site
@@ -355,8 +374,12 @@ def catchments_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
         out.results["catchment_access_legs"] = result.snaps
     table = pd.DataFrame(per_site.drop(columns=per_site.geometry.name))
     out.tables["catchments_per_site"] = table.sort_values(["site_id", "minutes"], kind="stable")
-    out.parameters = {**result.params, "sites": sites_id, "roads": roads_id}
-    out.inputs, out.provenance = [sites_id, roads_id], result.provenance
+    if not people.empty:  # people and working-age people per site, band and season, per population layer
+        out.tables["people_within_reach"] = people
+    out.parameters = {**result.params, "sites": sites_id, "roads": roads_id, "places": list(run.places)}
+    out.inputs, out.provenance = [sites_id, roads_id, *run.places], result.provenance
+    out.notes.extend(run.notes)
+    out.notes.extend(run.warnings[len(result.warnings):])  # unreachable places
     out.caveats.append(text("approximate", lang))
     out.notes.extend(result.warnings)
     empty = result.polygons[result.polygons["status"] != "ok"]

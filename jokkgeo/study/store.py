@@ -9,6 +9,11 @@ recipe of a report, the baseline and scenario studies of a comparison):
   :meth:`LayerStore.allowed` and recorded in :attr:`LayerStore.omitted`;
 - the layers actually used (:attr:`LayerStore.used`) and the loaders' warnings
   (:attr:`LayerStore.load_notes`) are recorded for the manifest;
+- population-theme layers come out with the standard columns (``population``,
+  ``working_age``, ``age_1_5``, ``age_6_15``, ``age_65_plus`` where known): SCB grid
+  tables become cells, polygon counts are spread as the spec says, and every
+  conversion is logged and recorded in :attr:`LayerStore.load_notes` and in the
+  frame's ``attrs["population_notes"]`` (:func:`jokkgeo.analysis.population.population_layer`);
 - :attr:`LayerStore.shared` holds objects derived from layers that several
   analyses of one run reuse (e.g. a road network built from a line layer).
 """
@@ -109,13 +114,50 @@ class LayerStore:
     def _read(self, spec: Any) -> Any:
         self.n_loaded += 1
         log.info("loading layer %s", spec.id)
+        population = getattr(spec, "theme", None) == "population"
         if self._loader is not None:
             from types import SimpleNamespace
 
-            return SimpleNamespace(gdf=self._loader(spec), report=None)
-        from jokkgeo.io.vector import read_layer
+            loaded: Any = SimpleNamespace(gdf=self._loader(spec), report=None)
+        elif population:
+            from jokkgeo.io.population import read_population
 
-        return read_layer(spec)
+            loaded = read_population(spec)
+            if getattr(getattr(spec, "population", None), "grid", None) is not None:
+                self.load_notes.setdefault(spec.id, []).extend(f"population: {n}" for n in loaded.report.notes)
+        else:
+            from jokkgeo.io.vector import read_layer
+
+            loaded = read_layer(spec)
+        if population:
+            loaded.gdf = self._population(spec, loaded.gdf)
+        return loaded
+
+    def _population(self, spec: Any, gdf: Any) -> Any:
+        """The standard population columns (and spreading) of a population-theme layer; notes recorded."""
+        from pathlib import Path
+
+        from jokkgeo.analysis.population import population_layer
+
+        block = getattr(spec, "population", None)
+        origin = f"{spec.spec_path} (layer '{spec.id}')"
+        onto = None
+        spread = getattr(block, "spread", None)
+        if spread is not None:
+            if spread.onto == spec.id or not self.has(spread.onto):
+                raise CatalogueError(
+                    f"{spec.spec_path}: key 'population.spread.onto': no layer '{spread.onto}' to spread onto in "
+                    f"the catalogue; name a roads or points layer, one of: {', '.join(sorted(self.catalogue))}")
+            onto = self.layer(spread.onto)
+        source = getattr(getattr(spec, "source", None), "path", None)
+        gdf, notes = population_layer(gdf, block, origin=origin, onto=onto,
+                                      available_in=Path(source).name if source else "")
+        if notes:
+            gdf.attrs["population_notes"] = list(notes)
+            self.load_notes.setdefault(spec.id, []).extend(f"population: {n}" for n in notes)
+            for note in notes:
+                log.info("%s: %s", origin, note)
+        return gdf
 
     def loaded(self, layer_id: str) -> Any:
         """The :class:`jokkgeo.io.vector.LoadedLayer` of a catalogue layer (read once, recorded as used).
@@ -137,7 +179,7 @@ class LayerStore:
             report = getattr(loaded, "report", None)
             warnings = list(getattr(report, "warnings", []) or [])
             if warnings:
-                self.load_notes[layer_id] = warnings
+                self.load_notes[layer_id] = warnings + self.load_notes.get(layer_id, [])
         self.used[layer_id] = self.catalogue[layer_id]
         return self._loaded[layer_id]
 

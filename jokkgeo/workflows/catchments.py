@@ -22,7 +22,7 @@ from jokkgeo.study.store import LayerStore
 log = logging.getLogger(__name__)
 
 DEFAULT_PLACES = ("settlements", "housing_land")
-"""Place layers rated by default (those present in the catalogue)."""
+"""Place layers rated by default (those present in the catalogue), after every population-theme layer."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,8 @@ class CatchmentRun:
     totals: list[pd.DataFrame] = field(default_factory=list)
     """Band totals per place layer (``layer`` and ``season`` columns added)."""
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """How population layers were built (grid cells, columns summed, spreading), per layer."""
 
     @property
     def names(self) -> dict[str, str]:
@@ -160,6 +162,9 @@ def select_sites(store: LayerStore, options: CatchmentOptions) -> gpd.GeoDataFra
 def place_layers(store: LayerStore, options: CatchmentOptions) -> list[str]:
     """The place layers a run rates (unknown ids are an error).
 
+    By default: every population-theme layer of the catalogue (people, working age and age
+    groups per band), then :data:`DEFAULT_PLACES` (those present).
+
     Parameters
     ----------
     store
@@ -168,12 +173,25 @@ def place_layers(store: LayerStore, options: CatchmentOptions) -> list[str]:
         Place layer ids of the run.
     """
     if options.place_layers is None:
-        return [p for p in DEFAULT_PLACES if store.has(p)]
+        return [*population_layers(store), *(p for p in DEFAULT_PLACES if store.has(p))]
     missing = [p for p in options.place_layers if not store.has(p)]
     if missing:
         raise CatalogueError(f"--places: {', '.join(missing)} not in the catalogue; "
                              f"layers: {', '.join(sorted(store.catalogue))}")
     return list(options.place_layers)
+
+
+def population_layers(store: LayerStore) -> list[str]:
+    """Ids of the catalogue's population-theme vector layers (catalogue order; restricted ones skipped in public runs).
+
+    Parameters
+    ----------
+    store
+        The layers of the run.
+    """
+    ids = [lid for lid, spec in store.catalogue.items()
+           if getattr(spec, "theme", None) == "population" and getattr(spec, "geometry_type", None) != "Raster"]
+    return [lid for lid in ids if store.allowed(lid)]
 
 
 def run_catchments(store: LayerStore, options: CatchmentOptions, *,
@@ -216,8 +234,15 @@ def run_catchments(store: LayerStore, options: CatchmentOptions, *,
         run.places[pid] = acc
         run.totals.append(acc.totals.assign(layer=pid, season=options.season))
         run.warnings.extend(f"{pid}: {w}" for w in acc.warnings)
+        notes = list(store.layer(pid).attrs.get("population_notes", []))  # how the people were placed
+        if notes:
+            from dataclasses import replace
+
+            acc.provenance = replace(acc.provenance, parameters={**acc.provenance.parameters,
+                                                                 "population_notes": notes})
+            run.notes.extend(f"{pid}: {note}" for note in notes)
     return run
 
 
-__all__ = ["DEFAULT_PLACES", "CatchmentOptions", "CatchmentRun", "place_layers", "road_network", "roads_layer",
-           "run_catchments", "select_sites"]
+__all__ = ["DEFAULT_PLACES", "CatchmentOptions", "CatchmentRun", "place_layers", "population_layers", "road_network",
+           "roads_layer", "run_catchments", "select_sites"]
