@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "influence": "jokkgeo.cli.influence",
     "report": "jokkgeo.cli.report",
     "compare": "jokkgeo.cli.compare",
+    "services": "jokkgeo.cli.services",
     "init": "jokkgeo.cli.init",
 }
 

@@ -64,6 +64,8 @@ PARAMETER_KEYS: dict[str, frozenset[str]] = {
     "accessibility": frozenset({"place_layers", "step_m", "place_max_snap_m"}),
     "conflicts": frozenset({"rules", "extra_rules", "quad_segs"}),
     "surfaces": frozenset({"resolution_m", "share_level", "density_window_m"}),
+    "services": frozenset({"kinds", "seasons", "minutes", "population_layers", "services_layers", "newcomers_layer",
+                           "n_worst", "access_speed_kph", "max_snap_m", "place_max_snap_m"}),
 }
 """Keyword arguments a scenario may set under ``parameters``, per analysis."""
 PARAMETER_SECTIONS: tuple[str, ...] = tuple(PARAMETER_KEYS)

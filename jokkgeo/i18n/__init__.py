@@ -22,6 +22,7 @@ from jokkgeo.i18n import cli as cli_texts
 from jokkgeo.i18n import present as present_texts
 from jokkgeo.i18n import render as render_texts
 from jokkgeo.i18n import report as report_texts
+from jokkgeo.i18n import services as services_texts
 from jokkgeo.i18n import workflows as workflows_texts
 
 LANGUAGES: tuple[str, ...] = ("sv", "en")
@@ -38,6 +39,7 @@ _TABLES: tuple[Mapping[str, tuple[str, str]], ...] = (
     report_texts.TEXTS,
     workflows_texts.TEXTS,
     present_texts.TEXTS,
+    services_texts.TEXTS,
 )
 
 
