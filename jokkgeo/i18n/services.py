@@ -56,8 +56,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "services.col.change": ("Förändring", "Change"),
     # notes and CLI lines
     "services.missing_kind": (
-        "Det finns ingen {kind} i servicelagret: alla invånare räknas som utan tillgång.",
-        "There is no {kind} in the services layer: every resident is counted as without access.",
+        "Servicelagret saknar {kind}: alla invånare räknas som utan tillgång.",
+        "The services layer has no {kind}: every resident is counted as without access.",
     ),
     "services.caveat": (
         "Restid med bil på vägnätet till närmaste enhet av varje slag; säger inget om öppettider, "
@@ -70,6 +70,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{unreachable} når ingen",
         "{kind}, {season}: {within} of {people} people ({share}) within {minutes} min; mean {mean} min; "
         "{unreachable} reach none",
+    ),
+    "services.no_layer": (
+        "Tillgång till service beräknades inte: katalogen har inget lager med temat '{theme}'.",
+        "Access to services was not computed: the catalogue has no layer of theme '{theme}'.",
     ),
     "services.cli.missing": ("{kind}: ingen enhet i servicelagret", "{kind}: no service in the services layer"),
     "services.step.kinds": (
