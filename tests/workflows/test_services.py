@@ -88,3 +88,35 @@ def test_scenario_parameter_keys_are_the_workflow_options():
     from jokkgeo.workflows.services import PARAMETER_OPTIONS
 
     assert PARAMETER_KEYS["services"] == frozenset(PARAMETER_OPTIONS)
+
+
+def test_comparison_shows_service_changes(project):
+    from jokkgeo.present.comparison import summary_text
+    from jokkgeo.workflows.comparison import run_comparison
+
+    catalogue = read_catalogue(project / "layers", root=project)
+    scenarios = read_scenarios(project / "scenarios", root=project, catalogue=catalogue)
+    comp, _, _ = run_comparison(catalogue, scenarios, scenario="new_school", root=project)
+    load = comp.tables["service_load_changes"].set_index("service_id")
+    assert load.loc["j_school", "residents_change"] == -95 and load.loc["e_school", "status"] == "new"
+    assert load.loc["e_school", "residents_scenario"] == 95 and load.loc["j_health", "residents_change"] == 0
+    bands = comp.tables["service_changes"]
+    base_e = comp.baseline.services.residents.loc[3, "minutes_school_summer"]  # E: 15 km from J on the toy E45
+    first = bands[(bands["kind"] == "school")].sort_values("minutes").iloc[0]
+    assert first["people_within_change"] == (95 if base_e > first["minutes"] else 0)
+    assert comp.n_differences > 0
+    text = summary_text(comp, language="en")
+    assert "Access to services:" in text
+    assert "E skola (school): 0 → 95 residents nearest to it (+95)" in text
+    assert "J skola (school): 3,126 → 3,031 residents nearest to it (−95)" in text
+
+
+def test_comparison_without_services_layers_has_empty_tables(make_project):
+    from jokkgeo.workflows.comparison import run_comparison
+
+    bare = make_project("bare_cmp")
+    catalogue = read_catalogue(bare / "layers", root=bare)
+    scenarios = read_scenarios(bare / "scenarios", root=bare, catalogue=catalogue)
+    comp, _, _ = run_comparison(catalogue, scenarios, scenario="slow", root=bare)
+    assert comp.baseline.services is None
+    assert comp.tables["service_changes"].empty and comp.tables["service_load_changes"].empty
