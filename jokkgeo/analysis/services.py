@@ -30,6 +30,7 @@ import difflib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -163,6 +164,40 @@ def resolve_kinds(services: gpd.GeoDataFrame, kinds: Sequence[str] | None, *, ki
     return tuple(chosen), missing
 
 
+@dataclass(frozen=True)
+class ServiceAccessOptions:
+    """Column names and routing knobs of :func:`service_access` (defaults fit the standard layers).
+
+    Parameters
+    ----------
+    population_col, kind_col, service_id_col
+        Columns of people (residents and newcomers), of the service kind and of the unique service id.
+    n_worst
+        Worst-served places listed per kind and season.
+    access_speed_kph, max_snap_m, place_max_snap_m
+        As :func:`jokkgeo.analysis.accessibility.accessibility`: speed of the off-road legs; a
+        service farther than ``max_snap_m`` from a road is an error; a resident farther than
+        ``place_max_snap_m`` (default ``max_snap_m``) is unreachable.
+    """
+
+    population_col: str = "population"
+    kind_col: str = "kind"
+    service_id_col: str = "service_id"
+    n_worst: int = 10
+    access_speed_kph: float = DEFAULT_ACCESS_SPEED_KPH
+    max_snap_m: float = DEFAULT_MAX_SNAP_M
+    place_max_snap_m: float | None = None
+
+    def __post_init__(self) -> None:
+        n = self.n_worst
+        if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 0:
+            raise AnalysisError(f"services: key 'n_worst': got {n!r}; give a whole number >= 0")
+        check_option("access_speed_kph", self.access_speed_kph, what="services")
+        check_option("max_snap_m", self.max_snap_m, what="services")
+        if self.place_max_snap_m is not None:
+            check_option("max_snap_m", self.place_max_snap_m, what="services (place_max_snap_m)")
+
+
 def _weights(frame: gpd.GeoDataFrame, col: str) -> np.ndarray:
     if col not in frame.columns:
         return np.zeros(len(frame))
@@ -181,6 +216,144 @@ def _check_people(frame: gpd.GeoDataFrame, what: str, population_col: str) -> No
         raise AnalysisError(f"{what}: key '{population_col}': negative numbers of people; fix the layer")
 
 
+def _check_services(services: gpd.GeoDataFrame, opts: ServiceAccessOptions) -> None:
+    if not isinstance(services, gpd.GeoDataFrame):
+        raise AnalysisError("services must be a GeoDataFrame of points or polygons in EPSG:3006")
+    check_working_crs(services, "services")
+    for col in (opts.service_id_col, opts.kind_col):
+        if col not in services.columns:
+            raise AnalysisError(f"services: key '{col}': no such column (columns: "
+                                f"{', '.join(map(str, services.columns))}); the services layer needs it")
+    ids = services[opts.service_id_col].astype(str)
+    dup = ids[ids.duplicated()].unique()
+    if len(dup):
+        raise AnalysisError(f"services: key '{opts.service_id_col}': duplicate ids {', '.join(dup)}; "
+                            "ids must be unique")
+
+
+def _check_seasons(seasons: Sequence[str]) -> tuple[str, ...]:
+    out = tuple(dict.fromkeys(str(s) for s in seasons))
+    if not out:
+        raise AnalysisError("services: key 'seasons': empty; give at least one season, e.g. summer")
+    for s in out:
+        get_profile(s)
+    return out
+
+
+@dataclass
+class _People:
+    """Residents then newcomers in one frame (routed together: one snapping per kind and season)."""
+
+    places: gpd.GeoDataFrame
+    is_new: np.ndarray
+    pop: np.ndarray
+    groups: dict[str, np.ndarray]
+    has_newcomers: bool
+
+    @classmethod
+    def of(cls, residents: gpd.GeoDataFrame, newcomers: gpd.GeoDataFrame | None, population_col: str) -> _People:
+        cols = [population_col, *[c for c in GROUP_COLUMNS if c in residents.columns]]
+        frames = [f for f in (residents, newcomers) if f is not None]
+        parts = [gpd.GeoDataFrame({c: _weights(f, c) for c in cols},
+                                  geometry=np.asarray(f.geometry.values, dtype=object), crs=residents.crs)
+                 for f in frames]
+        places = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs=residents.crs)
+        is_new = np.arange(len(places)) >= len(residents)
+        return cls(places, is_new, places[population_col].to_numpy(dtype=float),
+                   {c: places[c].to_numpy(dtype=float) for c in cols[1:]}, newcomers is not None)
+
+    def masks(self) -> list[tuple[str, np.ndarray]]:
+        """``(scenario, rows)``: today (residents) and, with newcomers, growth (everyone)."""
+        out = [(TODAY, ~self.is_new)]
+        if self.has_newcomers:
+            out.append((GROWTH, np.ones(len(self.is_new), dtype=bool)))
+        return out
+
+
+def _route(network: RoadNetwork, svc: gpd.GeoDataFrame, people: _People, mins: tuple[float, ...], season: str,
+           opts: ServiceAccessOptions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Minutes to the nearest service of ``svc`` (NaN unreachable), its position (-1) and its id (None)."""
+    n = len(people.places)
+    if not len(svc):
+        return np.full(n, np.nan), np.full(n, -1, dtype=np.int64), np.full(n, None, dtype=object)
+    acc = accessibility(network, svc, people.places, minutes=mins, profile=season, site_id_col=opts.service_id_col,
+                        per_site=False, value_columns=(), access_speed_kph=opts.access_speed_kph,
+                        max_snap_m=opts.max_snap_m, place_max_snap_m=opts.place_max_snap_m)
+    nearest = acc.places["nearest_site_id"].astype(object)
+    owner = pd.Index(svc[opts.service_id_col].astype(str)).get_indexer(nearest).astype(np.int64)
+    return (acc.places["minutes_nearest"].to_numpy(dtype=float), owner,
+            nearest.where(nearest.notna(), None).to_numpy())
+
+
+def _bands(kind: str, season: str, t: np.ndarray, people: _People, cut: np.ndarray,
+           n_services: int) -> tuple[list[pd.DataFrame], list[dict[str, Any]]]:
+    """People per band (bincount over the band index) and the summary row, per scenario."""
+    nb = len(cut)
+    band = np.searchsorted(cut, np.nan_to_num(t, nan=np.inf), side="left")  # nb: beyond or unreachable
+    reach = np.isfinite(t)
+    frames, rows = [], []
+    for scen, mask in people.masks():
+        w = np.where(mask, people.pop, 0.0)
+        in_band = np.bincount(band, weights=w, minlength=nb + 1)[:nb]
+        total = float(w.sum())
+        frame = pd.DataFrame({"kind": kind, "season": season, "scenario": scen, "minutes": cut,
+                              "people_in_band": in_band, "people_within": np.cumsum(in_band)})
+        frame["share_within"] = frame["people_within"] / total if total > 0 else np.nan
+        for g, gv in people.groups.items():
+            frame[f"{g}_within"] = np.cumsum(np.bincount(band, weights=np.where(mask, gv, 0.0), minlength=nb + 1)[:nb])
+        frames.append(frame)
+        rw = w[reach]
+        served = reach & (w > 0)
+        rows.append({
+            "kind": kind, "season": season, "scenario": scen, "n_services": n_services, "people": total,
+            "people_beyond": float(w[reach & (band >= nb)].sum()), "people_unreachable": float(w[~reach].sum()),
+            "mean_minutes": float((t[reach] * rw).sum() / rw.sum()) if rw.sum() > 0 else np.nan,
+            "max_minutes": float(t[served].max()) if served.any() else np.nan,
+        })
+    return frames, rows
+
+
+def _worst(kind: str, season: str, t: np.ndarray, owner_id: np.ndarray, pop: np.ndarray, ids: np.ndarray,
+           labels: np.ndarray, n_worst: int) -> pd.DataFrame:
+    """The places with people, unreachable first, then by the longest time."""
+    cand = np.flatnonzero(pop > 0)
+    order = cand[np.lexsort((-np.nan_to_num(t[cand], nan=0.0), np.isfinite(t[cand])))][:n_worst]
+    return pd.DataFrame({"kind": kind, "season": season, "rank": np.arange(1, len(order) + 1),
+                         "place_id": ids[order], "place": labels[order], "minutes": t[order],
+                         "nearest_service": owner_id[order], "people": pop[order]})
+
+
+def _load(kind: str, season: str, svc: gpd.GeoDataFrame, owner: np.ndarray, people: _People,
+          opts: ServiceAccessOptions) -> pd.DataFrame:
+    """Residents (and newcomers) for whom each service is the nearest of its kind; per capacity."""
+    n = len(svc)
+    ok = owner >= 0
+    today = np.bincount(owner[ok & ~people.is_new], weights=people.pop[ok & ~people.is_new], minlength=n)
+    added = np.bincount(owner[ok & people.is_new], weights=people.pop[ok & people.is_new], minlength=n)
+    cap = (pd.to_numeric(svc["capacity"], errors="coerce").to_numpy(dtype=float)
+           if "capacity" in svc.columns else np.full(n, np.nan))
+    cap = np.where(cap > 0, cap, np.nan)
+    ids = svc[opts.service_id_col].astype(str).to_numpy()
+    return pd.DataFrame({
+        "service_id": ids, "name": svc["name"].astype(str).to_numpy() if "name" in svc.columns else ids,
+        "kind": kind, "locality": svc["locality"].to_numpy() if "locality" in svc.columns else None,
+        "capacity": cap, "season": season, "residents": today,
+        "n_places": np.bincount(owner[ok & ~people.is_new], minlength=n), "newcomers": added,
+        "residents_after": today + added, "per_capacity": today / cap, "per_capacity_after": (today + added) / cap,
+        "geometry": np.asarray(svc.geometry.values, dtype=object)})
+
+
+LOAD_COLUMNS: tuple[str, ...] = ("service_id", "name", "kind", "locality", "capacity", "season", "residents",
+                                 "n_places", "newcomers", "residents_after", "per_capacity", "per_capacity_after")
+"""Columns of :attr:`ServiceAccessResult.load` (plus the service geometry)."""
+
+
+def _with_columns(frame: gpd.GeoDataFrame, cols: dict[str, Any]) -> gpd.GeoDataFrame:
+    base = frame.drop(columns=[c for c in cols if c in frame.columns])
+    out = pd.concat([base, pd.DataFrame(cols, index=frame.index)], axis=1)
+    return gpd.GeoDataFrame(out, geometry=frame.geometry.name, crs=frame.crs)
+
+
 def service_access(
     network: RoadNetwork,
     services: gpd.GeoDataFrame,
@@ -190,13 +363,7 @@ def service_access(
     seasons: Sequence[str] = DEFAULT_SEASONS,
     minutes: Sequence[float] = DEFAULT_SERVICE_MINUTES,
     newcomers: gpd.GeoDataFrame | None = None,
-    population_col: str = "population",
-    kind_col: str = "kind",
-    service_id_col: str = "service_id",
-    n_worst: int = 10,
-    access_speed_kph: float = DEFAULT_ACCESS_SPEED_KPH,
-    max_snap_m: float = DEFAULT_MAX_SNAP_M,
-    place_max_snap_m: float | None = None,
+    options: ServiceAccessOptions | None = None,
 ) -> ServiceAccessResult:
     """Travel time from every resident to the nearest service of each kind, per season; bands, worst, loads.
 
@@ -205,11 +372,11 @@ def service_access(
     network
         Road network (EPSG:3006).
     services
-        Service points/polygons with ``service_id_col`` (unique) and ``kind_col``; optional
-        ``name``, ``locality`` and ``capacity`` (people a service is dimensioned for).
+        Service points/polygons with a unique ``service_id`` and a ``kind``; optional ``name``,
+        ``locality`` and ``capacity`` (people a service is dimensioned for).
     residents
-        Population features (EPSG:3006) with ``population_col`` (people; floats allowed);
-        optional :data:`GROUP_COLUMNS`. Not modified.
+        Population features (EPSG:3006) with ``population`` (people; floats allowed); optional
+        :data:`GROUP_COLUMNS`. Not modified.
     kinds
         Kinds to analyse (default: those present); see :func:`resolve_kinds`.
     seasons
@@ -217,16 +384,11 @@ def service_access(
     minutes
         Band cut-offs in minutes.
     newcomers
-        Optional extra people (points with ``population_col``), e.g. a growth scenario's new
+        Optional extra people (points with ``population``), e.g. a growth scenario's new
         residents per settlement: routed like residents, reported as the ``growth`` scenario.
-    population_col, kind_col, service_id_col
-        Column names.
-    n_worst
-        Worst-served places listed per kind and season.
-    access_speed_kph, max_snap_m, place_max_snap_m
-        As :func:`jokkgeo.analysis.accessibility.accessibility` (a service farther than
-        ``max_snap_m`` from a road is an error; a resident farther than ``place_max_snap_m``
-        is unreachable).
+    options
+        Column names, number of worst-served places, snapping and off-road speed
+        (:class:`ServiceAccessOptions`).
 
     Returns
     -------
@@ -245,182 +407,74 @@ def service_access(
     >>> res.load["residents"].tolist()
     [100.0]
     """
+    opts = options or ServiceAccessOptions()
     mins = validate_minutes(minutes)
-    seasons = tuple(dict.fromkeys(str(s) for s in seasons))
-    if not seasons:
-        raise AnalysisError("services: key 'seasons': empty; give at least one season, e.g. summer")
-    for s in seasons:
-        get_profile(s)
-    if not isinstance(n_worst, (int, np.integer)) or isinstance(n_worst, bool) or n_worst < 0:
-        raise AnalysisError(f"services: key 'n_worst': got {n_worst!r}; give a whole number >= 0")
-    check_option("access_speed_kph", access_speed_kph, what="services")
-    check_option("max_snap_m", max_snap_m, what="services")
-    _check_people(residents, "residents", population_col)
+    seasons = _check_seasons(seasons)
+    _check_people(residents, "residents", opts.population_col)
     if newcomers is not None:
-        _check_people(newcomers, "newcomers", population_col)
-    if not isinstance(services, gpd.GeoDataFrame):
-        raise AnalysisError("services must be a GeoDataFrame of points or polygons in EPSG:3006")
-    check_working_crs(services, "services")
-    for col in (service_id_col, kind_col):
-        if col not in services.columns:
-            raise AnalysisError(f"services: key '{col}': no such column (columns: "
-                                f"{', '.join(map(str, services.columns))}); the services layer needs it")
-    ids_all = services[service_id_col].astype(str)
-    dup = ids_all[ids_all.duplicated()].unique()
-    if len(dup):
-        raise AnalysisError(f"services: key '{service_id_col}': duplicate ids {', '.join(dup)}; ids must be unique")
-    chosen, missing = resolve_kinds(services, kinds, kind_col=kind_col)
-    warnings: list[str] = []
-    for k in missing:
-        msg = f"no service of kind '{k}' in the services layer: its residents are counted as unreachable"
-        warnings.append(msg)
-        log.warning(msg)
-
-    # residents and newcomers routed together: one snapping per kind and season
-    n_res = len(residents)
-    people_cols = [population_col, *[c for c in GROUP_COLUMNS if c in residents.columns]]
-    parts = [gpd.GeoDataFrame({c: _weights(residents, c) for c in people_cols},
-                              geometry=np.asarray(residents.geometry.values, dtype=object), crs=residents.crs)]
-    if newcomers is not None and len(newcomers):
-        parts.append(gpd.GeoDataFrame({c: _weights(newcomers, c) for c in people_cols},
-                                      geometry=np.asarray(newcomers.geometry.values, dtype=object),
-                                      crs=newcomers.crs))
-    places = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs=residents.crs)
-    n_all = len(places)
-    is_new = np.arange(n_all) >= n_res
-    pop = places[population_col].to_numpy(dtype=float)
-    groups = {c: places[c].to_numpy(dtype=float) for c in people_cols[1:]}
+        _check_people(newcomers, "newcomers", opts.population_col)
+    _check_services(services, opts)
+    chosen, missing = resolve_kinds(services, kinds, kind_col=opts.kind_col)
+    warnings = [f"no service of kind '{k}' in the services layer: its residents are counted as unreachable"
+                for k in missing]
+    people = _People.of(residents, newcomers, opts.population_col)
+    new = people.is_new
     from jokkgeo.analysis._common import feature_ids, feature_labels
 
     place_ids, _ = feature_ids(residents)
-    place_labels = feature_labels(residents, place_ids)
-
+    place_labels = feature_labels(residents, place_ids).to_numpy()
     cut = np.array(mins)
-    nb = len(cut)
-    res_cols: dict[str, object] = {}
-    new_cols: dict[str, object] = {}
-    band_rows: list[pd.DataFrame] = []
-    summary_rows: list[dict] = []
-    worst_rows: list[pd.DataFrame] = []
-    load_rows: list[pd.DataFrame] = []
-    n_unreachable: dict[str, int] = {}
-    snap_kw = dict(access_speed_kph=access_speed_kph, max_snap_m=max_snap_m, place_max_snap_m=place_max_snap_m)
+    res_cols: dict[str, Any] = {}
+    new_cols: dict[str, Any] = {}
+    bands: list[pd.DataFrame] = []
+    summary: list[dict[str, Any]] = []
+    worst: list[pd.DataFrame] = []
+    load: list[pd.DataFrame] = []
     for kind in chosen:
-        sel = (services[kind_col].astype(str) == kind).to_numpy()
-        svc = services.loc[sel]
-        svc_ids = svc[service_id_col].astype(str).to_numpy()
+        svc = services.loc[(services[opts.kind_col].astype(str) == kind).to_numpy()]
         for season in seasons:
+            t, owner, owner_id = _route(network, svc, people, mins, season, opts)
+            for cols, sel in ((res_cols, ~new), (new_cols, new)):
+                cols[f"minutes_{kind}_{season}"] = t[sel]
+                cols[f"nearest_{kind}_{season}"] = owner_id[sel]
+            frames, rows = _bands(kind, season, t, people, cut, len(svc))
+            bands.extend(frames)
+            summary.extend(rows)
+            worst.append(_worst(kind, season, t[~new], owner_id[~new], people.pop[~new], place_ids.to_numpy(),
+                                place_labels, opts.n_worst))
             if len(svc):
-                acc = accessibility(network, svc, places, minutes=mins, profile=season, site_id_col=service_id_col,
-                                    per_site=False, value_columns=(), **snap_kw)
-                t = acc.places["minutes_nearest"].to_numpy(dtype=float)
-                nearest = acc.places["nearest_site_id"]
-                owner = pd.Index(svc_ids).get_indexer(nearest.astype(object)).astype(np.int64)
-                owner_id = nearest.astype(object).where(nearest.notna(), None).to_numpy()
-            else:
-                t = np.full(n_all, np.nan)
-                owner_id = np.full(n_all, None, dtype=object)
-                owner = np.full(n_all, -1, dtype=np.int64)
-            reach = np.isfinite(t)
-            n_unreachable[f"{kind}/{season}"] = int((~reach[~is_new]).sum())
-            col = f"{kind}_{season}"
-            res_cols[f"minutes_{col}"] = t[~is_new]
-            res_cols[f"nearest_{col}"] = owner_id[~is_new]
-            new_cols[f"minutes_{col}"] = t[is_new]
-            new_cols[f"nearest_{col}"] = owner_id[is_new]
-            # people per band (both scenarios), vectorised with bincount over the band index
-            band = np.searchsorted(cut, np.nan_to_num(t, nan=np.inf), side="left")  # nb: beyond / unreachable
-            for scen, mask in ((TODAY, ~is_new), (GROWTH, np.ones(n_all, dtype=bool))):
-                if scen == GROWTH and newcomers is None:
-                    continue
-                w = np.where(mask, pop, 0.0)
-                in_band = np.bincount(band, weights=w, minlength=nb + 1)[:nb]
-                total = float(w.sum())
-                frame = pd.DataFrame({"kind": kind, "season": season, "scenario": scen, "minutes": cut,
-                                      "people_in_band": in_band, "people_within": np.cumsum(in_band)})
-                frame["share_within"] = frame["people_within"] / total if total > 0 else np.nan
-                for g, gv in groups.items():
-                    gw = np.where(mask, gv, 0.0)
-                    frame[f"{g}_within"] = np.cumsum(np.bincount(band, weights=gw, minlength=nb + 1)[:nb])
-                band_rows.append(frame)
-                reach_w = w[reach]
-                summary_rows.append({
-                    "kind": kind, "season": season, "scenario": scen, "n_services": len(svc),
-                    "people": total,
-                    "people_beyond": float(w[reach & (band >= nb)].sum()),
-                    "people_unreachable": float(w[~reach].sum()),
-                    "mean_minutes": float((t[reach] * reach_w).sum() / reach_w.sum()) if reach_w.sum() > 0 else np.nan,
-                    "max_minutes": float(t[reach & (w > 0)].max()) if (reach & (w > 0)).any() else np.nan,
-                })
-            # worst-served residents: unreachable first, then the longest times (people > 0 only)
-            tr = t[~is_new]
-            pr = pop[~is_new]
-            cand = np.flatnonzero(pr > 0)
-            order = cand[np.lexsort((-np.nan_to_num(tr[cand], nan=0.0), np.isfinite(tr[cand])))][:n_worst]
-            worst_rows.append(pd.DataFrame({
-                "kind": kind, "season": season, "rank": np.arange(1, len(order) + 1),
-                "place_id": place_ids.to_numpy()[order], "place": place_labels.to_numpy()[order],
-                "minutes": tr[order], "nearest_service": owner_id[~is_new][order], "people": pr[order]}))
-            # load per service: people for whom it is the nearest of its kind
-            if len(svc):
-                valid = owner >= 0
-                today = np.bincount(owner[valid & ~is_new], weights=pop[valid & ~is_new], minlength=len(svc))
-                places_n = np.bincount(owner[valid & ~is_new], minlength=len(svc))
-                added = np.bincount(owner[valid & is_new], weights=pop[valid & is_new], minlength=len(svc))
-                cap = (pd.to_numeric(svc["capacity"], errors="coerce").to_numpy(dtype=float)
-                       if "capacity" in svc.columns else np.full(len(svc), np.nan))
-                cap = np.where(cap > 0, cap, np.nan)
-                frame = pd.DataFrame({
-                    "service_id": svc_ids,
-                    "name": svc["name"].astype(str).to_numpy() if "name" in svc.columns else svc_ids,
-                    "kind": kind,
-                    "locality": svc["locality"].to_numpy() if "locality" in svc.columns else None,
-                    "capacity": cap, "season": season, "residents": today, "n_places": places_n,
-                    "newcomers": added, "residents_after": today + added,
-                    "per_capacity": today / cap, "per_capacity_after": (today + added) / cap,
-                    "geometry": np.asarray(svc.geometry.values, dtype=object)})
-                load_rows.append(frame)
-    for key, n in n_unreachable.items():
-        if n:
-            kind, season = key.split("/")
-            if kind in missing:
-                continue
-            msg = f"{kind}, {season}: {n} of {n_res} resident place(s) reach no service (too far from a road)"
-            warnings.append(msg)
-            log.warning(msg)
-
-    base = residents.drop(columns=[c for c in res_cols if c in residents.columns])
-    out = pd.concat([base, pd.DataFrame(res_cols, index=residents.index)], axis=1)
-    out = gpd.GeoDataFrame(out, geometry=residents.geometry.name, crs=residents.crs)
-    new_out = None
-    if newcomers is not None:
-        nbase = newcomers.drop(columns=[c for c in new_cols if c in newcomers.columns])
-        new_out = gpd.GeoDataFrame(pd.concat([nbase, pd.DataFrame(new_cols, index=newcomers.index)], axis=1),
-                                   geometry=newcomers.geometry.name, crs=newcomers.crs)
-    load_cols = ["service_id", "name", "kind", "locality", "capacity", "season", "residents", "n_places",
-                 "newcomers", "residents_after", "per_capacity", "per_capacity_after", "geometry"]
-    load = (gpd.GeoDataFrame(pd.concat(load_rows, ignore_index=True), geometry="geometry", crs=services.crs)
-            if load_rows else gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in load_cols[:-1]},
-                                               geometry=gpd.GeoSeries([], crs=services.crs), crs=services.crs))
-    bands = pd.concat(band_rows, ignore_index=True) if band_rows else pd.DataFrame(
-        columns=["kind", "season", "scenario", "minutes", "people_in_band", "people_within", "share_within"])
-    worst = pd.concat(worst_rows, ignore_index=True) if worst_rows else pd.DataFrame(
-        columns=["kind", "season", "rank", "place_id", "place", "minutes", "nearest_service", "people"])
-    summary = pd.DataFrame(summary_rows, columns=["kind", "season", "scenario", "n_services", "people",
-                                                  "people_beyond", "people_unreachable", "mean_minutes",
-                                                  "max_minutes"])
+                load.append(_load(kind, season, svc, owner, people, opts))
+                n_out = int((~np.isfinite(t[~new])).sum())
+                if n_out:
+                    warnings.append(f"{kind}, {season}: {n_out} of {len(residents)} resident place(s) reach no "
+                                    "service (too far from a road, or on roads not connected to one)")
+    for w in warnings:
+        log.warning(w)
+    empty_load = gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in LOAD_COLUMNS},
+                                  geometry=gpd.GeoSeries([], crs=services.crs), crs=services.crs)
     params = {
         "kinds": list(chosen), "missing_kinds": list(missing), "seasons": list(seasons), "minutes": list(mins),
-        "population_col": population_col, "n_residents": n_res,
-        "people": float(pop[~is_new].sum()), "newcomers": float(pop[is_new].sum()) if newcomers is not None else None,
-        "n_services": int(len(services)), "n_worst": int(n_worst), "access_speed_kph": float(access_speed_kph),
-        "max_snap_m": float(max_snap_m), "place_max_snap_m": float(place_max_snap_m or max_snap_m),
+        "population_col": opts.population_col, "n_residents": len(residents),
+        "people": float(people.pop[~new].sum()),
+        "newcomers": float(people.pop[new].sum()) if newcomers is not None else None,
+        "n_services": len(services), "n_worst": int(opts.n_worst), "access_speed_kph": float(opts.access_speed_kph),
+        "max_snap_m": float(opts.max_snap_m), "place_max_snap_m": float(opts.place_max_snap_m or opts.max_snap_m),
         "method": "nearest service of each kind by road travel time (jokkgeo.analysis.accessibility)",
     }
-    return ServiceAccessResult(residents=out, bands=bands, summary=summary, worst=worst, load=load,
-                               kinds=chosen, missing_kinds=missing, newcomers=new_out,
-                               provenance=Provenance(parameters=params, warnings=tuple(warnings)))
+    return ServiceAccessResult(
+        residents=_with_columns(residents, res_cols),
+        bands=pd.concat(bands, ignore_index=True) if bands else pd.DataFrame(
+            columns=["kind", "season", "scenario", "minutes", "people_in_band", "people_within", "share_within"]),
+        summary=pd.DataFrame(summary, columns=["kind", "season", "scenario", "n_services", "people", "people_beyond",
+                                               "people_unreachable", "mean_minutes", "max_minutes"]),
+        worst=pd.concat(worst, ignore_index=True) if worst else pd.DataFrame(
+            columns=["kind", "season", "rank", "place_id", "place", "minutes", "nearest_service", "people"]),
+        load=gpd.GeoDataFrame(pd.concat(load, ignore_index=True), geometry="geometry", crs=services.crs)
+        if load else empty_load,
+        kinds=chosen, missing_kinds=missing,
+        newcomers=_with_columns(newcomers, new_cols) if newcomers is not None else None,
+        provenance=Provenance(parameters=params, warnings=tuple(warnings)))
 
 
-__all__ = ["DEFAULT_SEASONS", "DEFAULT_SERVICE_MINUTES", "GROUP_COLUMNS", "GROWTH", "SERVICE_KINDS", "TODAY",
-           "ServiceAccessResult", "resolve_kinds", "service_access"]
+__all__ = ["DEFAULT_SEASONS", "DEFAULT_SERVICE_MINUTES", "GROUP_COLUMNS", "GROWTH", "LOAD_COLUMNS", "SERVICE_KINDS",
+           "TODAY", "ServiceAccessOptions", "ServiceAccessResult", "resolve_kinds", "service_access"]

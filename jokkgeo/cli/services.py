@@ -95,7 +95,7 @@ def command(out_path: Path, seasons: tuple[str, ...], kinds_text: str | None, mi
     from jokkgeo.io.configs import read_catalogue, read_scenarios
     from jokkgeo.io.write import check_output_path, write_gpkg_layers
     from jokkgeo.present.metadata import command_metadata
-    from jokkgeo.present.services import missing_kind_notes, service_tables, summary_lines
+    from jokkgeo.present.services import missing_kind_notes, service_summary_lines, service_tables
     from jokkgeo.study.store import LayerStore
     from jokkgeo.workflows.services import ServiceOptions, run_services
 
@@ -137,5 +137,5 @@ def command(out_path: Path, seasons: tuple[str, ...], kinds_text: str | None, mi
         click.echo(text("cli.wrote_layers", language, path=out_path, layers=", ".join(layers)), err=True)
         for note in missing_kind_notes(result, language):
             click.echo(note, err=True)
-    for line in summary_lines(result, language):
+    for line in service_summary_lines(result, language):
         click.echo(line)

@@ -238,7 +238,7 @@ def missing_kind_notes(result: object, language: str = "sv") -> list[str]:
             for k in result.missing_kinds]  # type: ignore[attr-defined]
 
 
-def summary_lines(result: object, language: str = "sv", *, minutes: float | None = None) -> list[str]:
+def service_summary_lines(result: object, language: str = "sv", *, minutes: float | None = None) -> list[str]:
     """One line per kind and season (today): people within ``minutes`` (default: the middle band), mean, unreachable.
 
     Parameters
@@ -273,4 +273,4 @@ def summary_lines(result: object, language: str = "sv", *, minutes: float | None
 
 
 __all__ = ["LOAD_RADII", "TIME_CMAP", "kind_label", "load_classes", "missing_kind_notes", "residents_layer",
-           "season_label", "service_tables", "services_layers", "summary_lines"]
+           "season_label", "service_tables", "services_layers", "service_summary_lines"]

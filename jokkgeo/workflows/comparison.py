@@ -819,7 +819,7 @@ class StudyRunner:
         study
             The study.
         """
-        from jokkgeo.workflows.services import ServiceOptions, services_of_study
+        from jokkgeo.workflows.service_inputs import ServiceOptions, services_of_study
 
         params = dict(study.parameters.get("services", {}))
         svc_ids = params.get("services_layers") or study.layers_of_theme("services")

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from shapely.geometry import LineString, Point
 
-from jokkgeo.analysis.services import SERVICE_KINDS, resolve_kinds, service_access
+from jokkgeo.analysis.services import SERVICE_KINDS, ServiceAccessOptions, resolve_kinds, service_access
 from jokkgeo.errors import AnalysisError
 from jokkgeo.network.graph import graph_from_lines
 
@@ -77,7 +77,8 @@ def result(network, services, residents, newcomers):
     # bands at 5 and 10 km of road in summer (5 and 10 min at 60 km/h)
     k = minutes_per_km(network, "summer")
     return service_access(network, services, residents, newcomers=newcomers, kinds=["school", "health_centre"],
-                          seasons=["summer", "winter"], minutes=[5 * k, 10 * k], n_worst=3)
+                          seasons=["summer", "winter"], minutes=[5 * k, 10 * k],
+                          options=ServiceAccessOptions(n_worst=3))
 
 
 def test_minutes_to_the_nearest_school_and_which_one(network, result):
@@ -205,3 +206,5 @@ def test_bad_inputs(network, services, residents):
         service_access(network, dup, residents, seasons=["summer"])
     with pytest.raises(Exception, match="unknown season"):
         service_access(network, services, residents, seasons=["monsoon"])
+    with pytest.raises(AnalysisError, match="n_worst"):
+        ServiceAccessOptions(n_worst=-1)

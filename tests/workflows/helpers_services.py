@@ -51,7 +51,8 @@ SCENARIOS: dict[str, dict[str, Any]] = {
         "id": "new_school", "title": "Ny skola", "theme": "services", "geometry_type": "Point",
         "source": {"path": "data/scen.gpkg", "layer": "new_school"}, "illustrative": True,
         "provenance": "toy", "licence": "CC0", "attribution": "test", "accuracy_m": 10, "append_to": "services"}]},
-    "no_v_school": {"title": "V skola stänger", "filter_layers": {"services": {"exclude": {"service_id": ["v_school"]}}}},
+    "no_v_school": {"title": "V skola stänger",
+                    "filter_layers": {"services": {"exclude": {"service_id": ["v_school"]}}}},
     "growth_e": {"title": "Inflyttning till E", "add_layers": [{
         "id": "newcomers", "title": "Nyinflyttade", "theme": "population", "geometry_type": "Point",
         "source": {"path": "data/scen.gpkg", "layer": "newcomers"}, "illustrative": True,
