@@ -662,10 +662,18 @@ def services_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
             # the recipe names no layer and the catalogue has none of the theme: said, not an error
             out.notes.append(i18n.text("services.no_layer", lang, theme=theme))
             return out
+    def allowed(key: str, theme: str) -> tuple[str, ...]:  # restricted layers stay out of a public bundle
+        ids = names(key) or tuple(lid for lid in ctx.store.catalogue if ctx.store.catalogue[lid].theme == theme)
+        return tuple(lid for lid in ids if ctx.store.allowed(lid))
+
+    population, services = allowed("population", "population"), allowed("services", "services")
+    if not population or not services:
+        out.notes.append(i18n.text("services.no_layer", lang, theme="population" if not population else "services"))
+        return out
     options = ServiceOptions(
         kinds=names("kinds"), seasons=names("seasons"),
         minutes=tuple(float(m) for m in minutes) if minutes is not None else None,
-        population_layers=names("population"), services_layers=names("services"),
+        population_layers=population, services_layers=services,
         newcomers_layer=newcomers[0] if newcomers else None, roads_layer=spec.get("roads"), n_worst=n_worst,
         language=lang)
     try:

@@ -53,6 +53,7 @@ SCENARIOS: dict[str, dict[str, Any]] = {
         "provenance": "toy", "licence": "CC0", "attribution": "test", "accuracy_m": 10, "append_to": "services"}]},
     "no_v_school": {"title": "V skola stänger",
                     "filter_layers": {"services": {"exclude": {"service_id": ["v_school"]}}}},
+    "slow_east": {"title": "Långsam E45 österut", "road_changes": [{"select": {"osmid": 2}, "set": {"maxspeed": 30}}]},
     "growth_e": {"title": "Inflyttning till E", "add_layers": [{
         "id": "newcomers", "title": "Nyinflyttade", "theme": "population", "geometry_type": "Point",
         "source": {"path": "data/scen.gpkg", "layer": "newcomers"}, "illustrative": True,

@@ -55,6 +55,16 @@ def test_scenario_removes_a_service(project):
     assert _load(run) == {"j_school": 3749}
 
 
+def test_scenario_road_change_uses_the_edited_network(project):
+    base, _ = _run(project, kinds=("school",), seasons=("summer",))
+    slow, _ = _run(project, "slow_east", kinds=("school",), seasons=("summer",))
+    b = base.result.residents["minutes_school_summer"].to_numpy()
+    s = slow.result.residents["minutes_school_summer"].to_numpy()
+    # only E (35 km, on the slowed eastern E45) is farther from its school: 15 km now at 30 km/h
+    assert s[3] > b[3] and s[:3] == pytest.approx(b[:3])
+    assert "compare_runner" in slow.study.store.shared  # the comparison runner's edited network
+
+
 def test_scenario_newcomers_from_its_parameters(project):
     run, _ = _run(project, "growth_e", seasons=("summer",))
     assert run.result.kinds == ("school",)  # parameters.services.kinds
