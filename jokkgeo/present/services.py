@@ -16,7 +16,7 @@ from jokkgeo.render.styles import Graduated, LayerStyle, cmap_colors, simple_sty
 TIME_CMAP = "YlOrRd"
 """Colours of the residents' travel-time classes (light = near, dark red = far)."""
 LOAD_RADII: tuple[float, ...] = (5.0, 8.0, 12.0)
-"""Marker radius (px) of the services' load classes (small, middle, large)."""
+"""Marker radius (px) of the services' load classes (small, middle, large); residents (radius 4) are drawn on top."""
 
 
 def kind_label(kind: str, language: str = "sv") -> str:
@@ -96,7 +96,7 @@ def residents_layer(result: object, *, kind: str, season: str, language: str = "
                                season=season_label(season, lang))
     col = lambda key: i18n.text(f"services.col.{key}", lang)  # noqa: E731
     style = LayerStyle(kind="point", title=shown, color="#444444", fill_color=colors[0], weight=0.8,
-                       fill_opacity=0.9, radius=4.0, graduated=grad, tooltip="place", z_order=30,
+                       fill_opacity=0.9, radius=4.0, graduated=grad, tooltip="place", z_order=50,
                        popup=(("place", col("place")), ("people", col("people")),
                               ("minutes", col("minutes_nearest")), ("nearest", col("nearest_service"))))
     return MapLayer(id=f"services_residents_{kind}", title=shown, group=analysis_group(lang), style=style, data=data)
