@@ -40,6 +40,7 @@ _EXPORTS: dict[str, str] = {
     "crossings": "jokkgeo.analysis.crossings",
     "influence_surfaces": "jokkgeo.analysis.surfaces",
     "screen_housing": "jokkgeo.analysis.screening",
+    "service_access": "jokkgeo.analysis.services",
     # reading inputs and configuration
     "read_layer": "jokkgeo.io.vector",
     "load_rules": "jokkgeo.io.configs",

@@ -5,7 +5,8 @@ GeoPackage (layers ``catchment_changes``, ``conflict_changes``, ``crossing_chang
 ``catchments_baseline``, ``catchments_scenario``; EPSG:3006):
 
 * ``FILE__<table>.csv`` — ``catchment_totals``, ``access_changes``, ``conflict_changes``,
-  ``sameby_changes``, ``crossing_changes``, ``layer_changes``, ``growth_changes`` (UTF-8);
+  ``sameby_changes``, ``crossing_changes``, ``layer_changes``, ``growth_changes``,
+  ``service_changes``, ``service_load_changes`` (UTF-8);
 * ``FILE__summary.txt`` — the written summary;
 * ``FILE__map.html`` — the offline difference map: baseline and scenario side by side, two
   synchronised maps; ``FILE__map.png`` — the matching two-panel figure.
@@ -44,6 +45,7 @@ TABLES: tuple[str, ...] = (
     "crossing_changes",
     "layer_changes",
     "growth_changes",
+    "service_changes", "service_load_changes",
 )
 
 

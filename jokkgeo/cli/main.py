@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "report": "jokkgeo.cli.report",
     "compare": "jokkgeo.cli.compare",
     "growth": "jokkgeo.cli.growth",
+    "services": "jokkgeo.cli.services",
     "init": "jokkgeo.cli.init",
 }
 

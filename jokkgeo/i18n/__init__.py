@@ -24,6 +24,7 @@ from jokkgeo.i18n import population as population_texts
 from jokkgeo.i18n import present as present_texts
 from jokkgeo.i18n import render as render_texts
 from jokkgeo.i18n import report as report_texts
+from jokkgeo.i18n import services as services_texts
 from jokkgeo.i18n import workflows as workflows_texts
 
 LANGUAGES: tuple[str, ...] = ("sv", "en")
@@ -42,6 +43,7 @@ _TABLES: tuple[Mapping[str, tuple[str, str]], ...] = (
     present_texts.TEXTS,
     growth_texts.TEXTS,
     population_texts.TEXTS,
+    services_texts.TEXTS,
 )
 
 

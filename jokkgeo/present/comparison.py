@@ -302,6 +302,8 @@ def comparison_summary(comp: Any, *, language: str = "sv") -> ComparisonSummary:
     b.blank()
 
     _growth_section(b, comp, lang)
+    if comp.baseline.services is not None or comp.scenario.services is not None:
+        _services_section(b, comp, lang)
 
     b.head(t["caveats"], kind="caveats")
     caveats = [t["approx"]]
@@ -342,6 +344,41 @@ def _growth_section(b: _Builder, comp: Any, lang: str) -> None:
     b.head(head)
     for p in points:
         b.point(p)
+    b.blank()
+
+
+def _services_section(b: _Builder, comp: Any, lang: str) -> None:
+    """Access to services: people per band and kind, and the load per service, where they changed."""
+    from jokkgeo.present.services import kind_label, season_label
+
+    b.head(i18n.text("services.compare.heading", lang))
+    bands = comp.tables.get("service_changes", pd.DataFrame())
+    load = comp.tables.get("service_load_changes", pd.DataFrame())
+    bands = bands[bands["people_within_change"].abs() > 0] if len(bands) else bands
+    load = load[load["residents_change"].abs() > 0] if len(load) else load
+    if bands.empty and load.empty:
+        b.point(i18n.text("services.compare.none", lang))
+    season = comp.scenario.study.season
+    if comp.baseline.study.season != season:
+        season = f"{season_label(comp.baseline.study.season, lang)} → {season_label(season, lang)}"
+    else:
+        season = season_label(season, lang)
+    for row in bands.head(MAX_ROWS).itertuples():
+        b.point(i18n.text("services.compare.band", lang, kind=kind_label(row.kind, lang),
+                          minutes=_num(row.minutes, lang), season=season,
+                          base=_num(row.people_within_baseline, lang, digits=0),
+                          scen=_num(row.people_within_scenario, lang, digits=0),
+                          change=_num(row.people_within_change, lang, digits=0, signed=True)))
+    if len(bands) > MAX_ROWS:
+        b.line(i18n.text("summary.more", lang).format(n=len(bands) - MAX_ROWS, table="service_changes"))
+    order = load.reindex(load["residents_change"].abs().sort_values(ascending=False, kind="stable").index)
+    for row in order.head(MAX_ROWS).itertuples():
+        b.point(i18n.text("services.compare.load", lang, name=row.name if pd.notna(row.name) else row.service_id,
+                          kind=kind_label(row.kind, lang), base=_num(row.residents_baseline, lang, digits=0),
+                          scen=_num(row.residents_scenario, lang, digits=0),
+                          change=_num(row.residents_change, lang, digits=0, signed=True)))
+    if len(load) > MAX_ROWS:
+        b.line(i18n.text("summary.more", lang).format(n=len(load) - MAX_ROWS, table="service_load_changes"))
     b.blank()
 
 

@@ -677,6 +677,128 @@ def growth_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     return out
 
 
+# ------------------------------------------------------------------------------ services
+
+_SERVICES_KEYS = frozenset({"kinds", "seasons", "minutes", "population", "services", "newcomers", "roads", "n_worst",
+                            "show_kind", "show_season", "title", "title_en"})
+
+
+def services_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
+    """Access to services (:mod:`jokkgeo.workflows.services`): residents by travel time, services by load.
+
+    Recipe section (every key optional)::
+
+        - type: services
+          kinds: [school, health_centre, grocery]    # default: every kind in the services layer
+          seasons: [summer, winter]
+          minutes: [10, 20, 30, 45, 60]
+          population: [population]                   # default: the population-theme layers
+          services: [services]                       # default: the services-theme layers
+          newcomers: new_residents                   # a layer of newcomers (points with population)
+          show_kind: health_centre                   # shown on the map (default: the first kind found)
+          show_season: winter                        # default: the first season
+
+    The map shows the residents coloured by their time to the nearest ``show_kind`` and the services
+    of that kind sized by their load (the other kinds are in the layer list, hidden); the tables
+    hold people per band, the summary, the worst-served places and the load per service, with the
+    planner's headers.
+
+    Parameters
+    ----------
+    spec
+        The recipe's ``analyses[]`` section (``type: services`` and its keys).
+    ctx
+        The run's settings and layer store.
+    """
+    from jokkgeo.present.services import (
+        missing_kind_notes,
+        residents_layer,
+        service_tables,
+        services_layers,
+    )
+    from jokkgeo.workflows.services import ServiceOptions, run_services
+
+    lang = ctx.language
+    spec.check_keys(_SERVICES_KEYS)
+
+    def names(key: str) -> tuple[str, ...] | None:
+        raw = spec.get(key)
+        if raw is None:
+            return None
+        raw = [raw] if isinstance(raw, str) else raw
+        if not isinstance(raw, Sequence) or not all(isinstance(x, str) and x for x in raw):
+            raise spec.fail(key, f"expected a list of names, got {raw!r}")
+        return tuple(raw)
+
+    for key in ("population", "services", "newcomers", "roads"):
+        for lid in names(key) or ():
+            if lid not in set(ctx.store.catalogue):
+                raise spec.fail(key, f"no layer '{lid}' in the catalogue; available: "
+                                     f"{', '.join(sorted(ctx.store.catalogue))}")
+    minutes = spec.get("minutes")
+    if minutes is not None and (not isinstance(minutes, Sequence) or not minutes or not all(
+            isinstance(m, (int, float)) and not isinstance(m, bool) and m > 0 for m in minutes)):
+        raise spec.fail("minutes", f"expected a list of positive minutes, got {minutes!r}")
+    n_worst = spec.get("n_worst")
+    if n_worst is not None and (not isinstance(n_worst, int) or isinstance(n_worst, bool) or n_worst < 0):
+        raise spec.fail("n_worst", f"expected a whole number >= 0, got {n_worst!r}")
+    newcomers = names("newcomers")
+    out = AnalysisOutput()
+    for key, theme in (("services", "services"), ("population", "population")):
+        if names(key) is None and not any(ctx.store.catalogue[lid].theme == theme for lid in ctx.store.catalogue):
+            # the recipe names no layer and the catalogue has none of the theme: said, not an error
+            out.notes.append(i18n.text("services.no_layer", lang, theme=theme))
+            return out
+    def allowed(key: str, theme: str) -> tuple[str, ...]:  # restricted layers stay out of a public bundle
+        ids = names(key) or tuple(lid for lid in ctx.store.catalogue if ctx.store.catalogue[lid].theme == theme)
+        return tuple(lid for lid in ids if ctx.store.allowed(lid))
+
+    population, services = allowed("population", "population"), allowed("services", "services")
+    if not population or not services:
+        out.notes.append(i18n.text("services.no_layer", lang, theme="population" if not population else "services"))
+        return out
+    options = ServiceOptions(
+        kinds=names("kinds"), seasons=names("seasons"),
+        minutes=tuple(float(m) for m in minutes) if minutes is not None else None,
+        population_layers=population, services_layers=services,
+        newcomers_layer=newcomers[0] if newcomers else None, roads_layer=spec.get("roads"), n_worst=n_worst,
+        language=lang)
+    try:
+        run = run_services(ctx.store, options, root_path=ctx.settings.project_root)
+    except JokkgeoError as exc:
+        raise type(exc)(f"{spec.origin}': {exc}") from None
+    result = run.result
+    found = [k for k in result.kinds if k not in result.missing_kinds]
+    show_kind = spec.get("show_kind") or (found[0] if found else None)
+    if show_kind is not None and show_kind not in result.kinds:
+        raise spec.fail("show_kind", f"'{show_kind}' is not among the kinds analysed: {', '.join(result.kinds)}")
+    show_season = spec.get("show_season") or result.seasons[0]
+    if show_season not in result.seasons:
+        raise spec.fail("show_season", f"'{show_season}' is not among the seasons: {', '.join(result.seasons)}")
+    title = spec.get("title_en" if lang == "en" else "title")
+    for kind in found:
+        lay = residents_layer(result, kind=kind, season=show_season, language=lang,
+                              title=title if kind == show_kind else None)
+        lay.show = kind == show_kind
+        svc = services_layers(result, kind=kind, season=show_season, language=lang,
+                              after=result.newcomers is not None)
+        for s in svc:
+            s.show = kind == show_kind
+        out.layers.extend([*svc, lay])
+    out.results["service_residents"] = result.residents
+    if len(result.load):
+        out.results["service_load"] = result.load
+    out.tables.update(service_tables(result, lang))
+    out.notes.extend(missing_kind_notes(result, lang))
+    out.notes.extend(w for w in result.warnings if "no service of kind" not in w)
+    out.caveats.append(i18n.text("services.caveat", lang))
+    out.parameters = {**result.params, "show_kind": show_kind, "show_season": show_season,
+                      "services_layers": run.services_layers, "population_layers": run.population_layers}
+    out.inputs = [lid for lid in run.inputs if lid in set(ctx.store.catalogue)]
+    out.provenance = result.provenance
+    return out
+
+
 RECIPE_TYPES: Mapping[str, Runner] = {
     "catchments": catchments_recipe,
     "conflicts": conflicts_recipe,
@@ -684,6 +806,7 @@ RECIPE_TYPES: Mapping[str, Runner] = {
     "screening": screening_recipe,
     "compare": compare_recipe,
     "growth": growth_recipe,
+    "services": services_recipe,
 }
 """Recipe ``analyses[].type`` -> runner (the one table of recipe types)."""
 
@@ -700,4 +823,5 @@ __all__ = [
     "influence_recipe",
     "run_recipe",
     "screening_recipe",
+    "services_recipe",
 ]

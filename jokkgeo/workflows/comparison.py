@@ -33,6 +33,8 @@ Parameters (``parameters:`` of a scenario; defaults in brackets)
 ``conflicts``: ``rules`` (a rules YAML replacing the defaults), ``extra_rules`` (a rules
 YAML whose rules and surfaces are added), ``quad_segs``.
 ``surfaces``: ``resolution_m`` [500], ``share_level`` [0.5], ``density_window_m`` [2000].
+``services``: ``kinds``, ``minutes``, ``population_layers``, ``services_layers``, ``newcomers_layer``, …
+(:class:`jokkgeo.workflows.services.ServiceOptions`; compared in the study's own season).
 """
 
 from __future__ import annotations
@@ -147,6 +149,9 @@ class StudyResults:
     """:class:`~jokkgeo.analysis.growth.GrowthResult` of the study (``None`` when it could not run)."""
     growth_note: str | None = None
     """Why the growth model did not run (missing layers, bad inventory), or ``None``."""
+    services: Any = None
+    """:class:`~jokkgeo.analysis.services.ServiceAccessResult` in the study's season (``None`` without
+    population and services layers)."""
 
     @property
     def provenance(self) -> Provenance:
@@ -171,6 +176,8 @@ class Comparison:
         (new/removed migration-route crossings), ``layer_changes`` (what the scenario did),
         ``growth_changes`` (new residents, dwellings needed and shortfall per settlement and year, from the
         in-migration model; empty when it did not run).
+        ``service_changes`` (people within each band of the nearest service of each kind) and
+        ``service_load_changes`` (residents for whom each service is the nearest).
     layers
         ``catchment_changes`` (gained/lost polygons), ``conflict_changes``, ``crossing_changes``,
         and for maps ``catchments_baseline``, ``catchments_scenario``.
@@ -197,8 +204,11 @@ class Comparison:
         t = self.tables
         n = len(t["access_changes"]) + len(t["conflict_changes"]) + len(t["crossing_changes"])
         n += len(self.layers["catchment_changes"])
-        for name in ("catchment_totals", "sameby_changes", "growth_changes"):
-            frame = t.get(name, pd.DataFrame())
+        for name in ("catchment_totals", "sameby_changes", "growth_changes", "service_changes",
+                     "service_load_changes"):
+            if name not in t:
+                continue
+            frame = t[name]
             change_cols = [c for c in frame.columns if c.endswith("_change")]
             if change_cols:
                 n += int((frame[change_cols].abs() > 0).any(axis=1).sum())
@@ -837,6 +847,39 @@ class StudyRunner:
 
         return self._cached("growth", (id(net), study.season, self._tokens(study, ids), repr(opts)), compute)
 
+
+    # -------------------------------------------------------------- services
+    def services(self, study: Study) -> Any:
+        """Access to services in the study's season (:mod:`jokkgeo.workflows.services`), or ``None``.
+
+        ``None`` when the study has no services-theme or no population-theme layer. Reused while the
+        network, season, services, people and ``parameters.services`` are unchanged.
+
+        Parameters
+        ----------
+        study
+            The study.
+        """
+        from jokkgeo.workflows.service_inputs import ServiceOptions, services_of_study
+
+        params = dict(study.parameters.get("services", {}))
+        svc_ids = params.get("services_layers") or study.layers_of_theme("services")
+        pop_ids = params.get("population_layers") or study.layers_of_theme("population")
+        if not svc_ids or not pop_ids:
+            return None
+        extra = [params["newcomers_layer"]] if params.get("newcomers_layer") else []
+        net = self.network(study)
+        key = (id(net), study.season, self._tokens(study, [*svc_ids, *pop_ids, *extra]), repr(sorted(params.items())))
+        options = ServiceOptions(seasons=(study.season,), language=self.language)
+
+        def run() -> Any:
+            try:
+                return services_of_study(study, net, options)[0]
+            except (TypeError, AnalysisError) as exc:
+                raise AnalysisError(f"{_origin(study, 'parameters.services')}: {exc}") from None
+
+        return self._cached("services", key, run)
+
     # ------------------------------------------------------------------- run
     def run(self, study: Study) -> StudyResults:
         """All analyses of one study (cached pieces are reused).
@@ -861,6 +904,7 @@ class StudyRunner:
         cross = timed("crossings", lambda: self.crossings(study))
         sameby, s_caveats = timed("surfaces", lambda: self.sameby(study))
         growth, growth_note = timed("growth", lambda: self.growth(study))
+        services = timed("services", lambda: self.services(study))
         area = polys[["site_id", "minutes", "area_m2"]].copy()
         area["minutes"] = area["minutes"].astype(float)
         totals = totals.merge(area, on=["site_id", "minutes"], how="left")
@@ -898,6 +942,7 @@ class StudyRunner:
             timings=timings,
             growth=growth,
             growth_note=growth_note,
+            services=services,
         )
 
     def compare(self, baseline: Study, scenario: Study) -> Comparison:
@@ -1002,6 +1047,7 @@ def compare_results(base: StudyResults, scen: StudyResults) -> Comparison:
     from jokkgeo.analysis.growth import growth_changes
 
     tables["growth_changes"] = growth_changes(base.growth, scen.growth)
+    tables.update(service_changes(base.services, scen.services))
     # one consolidated illustrative note comes from the map/summary; drop the per-analysis lists
     prefixes = ("Illustrativa (schematiska) data", "Illustrative (schematic) data")
     caveats = [c for c in dict.fromkeys(base.caveats + scen.caveats) if not c.startswith(prefixes)]
@@ -1017,6 +1063,55 @@ def compare_results(base: StudyResults, scen: StudyResults) -> Comparison:
     }
     return Comparison(baseline=base, scenario=scen, tables=tables, layers=layers, caveats=caveats,
                       citations=citations, params=params)
+
+
+SERVICE_BAND_COLUMNS = ["kind", "minutes", "people_within_baseline", "people_within_scenario", "people_within_change",
+                        "status"]
+SERVICE_LOAD_COLUMNS = ["service_id", "name", "kind", "residents_baseline", "residents_scenario", "residents_change",
+                        "status"]
+
+
+def service_changes(base: Any, scen: Any) -> dict[str, pd.DataFrame]:
+    """People per band and kind, and the load per service, baseline against scenario.
+
+    Each side counts its residents plus its newcomers (``growth``) where it has them, in its own
+    season. Tables: ``service_changes`` (``kind``, ``minutes``, ``people_within_*``) and
+    ``service_load_changes`` (``service_id``, ``name``, ``kind``, ``residents_*``: people for whom
+    the service is the nearest of its kind); empty when neither study has services.
+
+    Parameters
+    ----------
+    base, scen
+        :class:`~jokkgeo.analysis.services.ServiceAccessResult` of each study, or ``None``.
+    """
+    def bands(res: Any) -> pd.DataFrame:
+        if res is None or not len(res.bands):
+            return pd.DataFrame(columns=["kind", "minutes", "people_within"])
+        b = res.bands
+        b = b[b["scenario"] == ("growth" if (b["scenario"] == "growth").any() else "today")]
+        return b.groupby(["kind", "minutes"], as_index=False)["people_within"].sum()
+
+    def load(res: Any) -> pd.DataFrame:
+        if res is None or not len(res.load):
+            return pd.DataFrame(columns=["service_id", "kind", "name", "residents"])
+        frame = pd.DataFrame(res.load.drop(columns=res.load.geometry.name))
+        total = frame["residents_after"] if res.newcomers is not None else frame["residents"]
+        frame = frame.assign(residents=total.astype(float))
+        return frame.groupby(["service_id", "kind"], as_index=False).agg(name=("name", "first"),
+                                                                         residents=("residents", "sum"))
+
+    if base is None and scen is None:
+        return {"service_changes": pd.DataFrame(columns=SERVICE_BAND_COLUMNS),
+                "service_load_changes": pd.DataFrame(columns=SERVICE_LOAD_COLUMNS)}
+    bc = diff.table_changes(bands(base), bands(scen), keys=["kind", "minutes"], values=["people_within"], atol=1e-6)
+    lb, ls = load(base), load(scen)
+    lc = diff.table_changes(lb.drop(columns="name"), ls.drop(columns="name"), keys=["service_id", "kind"],
+                            values=["residents"], atol=1e-6)
+    names = pd.concat([lb[["service_id", "name"]], ls[["service_id", "name"]]]).drop_duplicates("service_id",
+                                                                                                keep="last")
+    lc = lc.merge(names, on="service_id", how="left")
+    return {"service_changes": bc[SERVICE_BAND_COLUMNS].reset_index(drop=True),
+            "service_load_changes": lc[SERVICE_LOAD_COLUMNS].reset_index(drop=True)}
 
 
 def _zoi(table: pd.DataFrame) -> pd.DataFrame:
@@ -1095,4 +1190,4 @@ def run_comparison(
     return runner.compare(base, scen), base, scen
 
 
-__all__ = ["Comparison", "StudyResults", "StudyRunner", "compare_results", "run_comparison"]
+__all__ = ["Comparison", "StudyResults", "StudyRunner", "compare_results", "run_comparison", "service_changes"]

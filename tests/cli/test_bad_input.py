@@ -63,10 +63,12 @@ def no_work(monkeypatch):
     import jokkgeo.workflows.comparison
     import jokkgeo.workflows.conflicts
     import jokkgeo.workflows.influence
+    import jokkgeo.workflows.services
 
     monkeypatch.setattr(jokkgeo.workflows.catchments, "run_catchments", boom)
     monkeypatch.setattr(jokkgeo.workflows.conflicts, "run_conflicts", boom)
     monkeypatch.setattr(jokkgeo.workflows.influence, "run_influence", boom)
+    monkeypatch.setattr(jokkgeo.workflows.services, "run_services", boom)
     monkeypatch.setattr(jokkgeo.workflows.comparison, "run_comparison", boom)
     monkeypatch.setattr(jokkgeo.report, "run_recipe", boom)
     monkeypatch.setattr(jokkgeo.cli.init, "_copy_study", boom)
@@ -81,11 +83,12 @@ def _command(name: str, project: Path, out: Path) -> list:
         "compare": ["compare", "--catalog", layers, "--scenario", "slow", "--no-figure", "--out", out],
         "report": ["report", "--catalog", layers, "--no-figures", "--out", out],
         "init": ["init", out],
+        "services": ["services", "--catalog", layers, "--out", out],
     }[name]
 
 
 COMMANDS = {"catchments": ".gpkg", "conflicts": ".gpkg", "influence": "", "compare": ".gpkg", "report": "",
-            "init": ""}
+            "init": "", "services": ".gpkg"}
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
