@@ -847,7 +847,6 @@ class StudyRunner:
 
         return self._cached("growth", (id(net), study.season, self._tokens(study, ids), repr(opts)), compute)
 
-
     # -------------------------------------------------------------- services
     def services(self, study: Study) -> Any:
         """Access to services in the study's season (:mod:`jokkgeo.workflows.services`), or ``None``.
