@@ -68,7 +68,7 @@ def test_no_services_layer_is_a_note(make_project):
     from jokkgeo.report.runners import RecipeContext, services_recipe
     from jokkgeo.study.store import LayerStore
 
-    bare = make_project("bare")
+    bare = make_project("bare", only=["boundary", "settlements", "roads", "investment_sites", "population"])
     ctx = RecipeContext(Settings(project_root=bare), LayerStore(read_catalogue(bare / "layers", root=bare)))
     out = services_recipe(AnalysisSpec("services", {}, "maps/x.yaml: key 'analyses[0]"), ctx)
     assert not out.layers and "inget lager med temat 'services'" in out.notes[0]
