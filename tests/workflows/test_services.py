@@ -85,10 +85,14 @@ def test_missing_kind_stated(project):
     assert run.result.missing_kinds == ("pharmacy",)
 
 
+NO_SERVICES = ["boundary", "settlements", "roads", "investment_sites", "investment_areas", "housing_land",
+               "reindeer_samebyar", "reindeer_calving_land", "reindeer_migration_routes", "power_lines", "population"]
+
+
 def test_bad_kind_and_missing_layers(project, make_project):
     with pytest.raises(AnalysisError, match="unknown kind"):
         _run(project, kinds=("scool",))
-    bare = make_project("bare")  # the toy project has no population or services layer
+    bare = make_project("bare", only=NO_SERVICES)  # the toy project without its services layer
     with pytest.raises(CatalogueError, match="no (services|population)-theme layer"):
         _run(bare)
 
@@ -124,7 +128,7 @@ def test_comparison_shows_service_changes(project):
 def test_comparison_without_services_layers_has_empty_tables(make_project):
     from jokkgeo.workflows.comparison import run_comparison
 
-    bare = make_project("bare_cmp")
+    bare = make_project("bare_cmp", only=NO_SERVICES)
     catalogue = read_catalogue(bare / "layers", root=bare)
     scenarios = read_scenarios(bare / "scenarios", root=bare, catalogue=catalogue)
     comp, _, _ = run_comparison(catalogue, scenarios, scenario="slow", root=bare)
