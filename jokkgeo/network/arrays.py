@@ -224,18 +224,33 @@ class RoadNetwork:
         judged on the network as it was when it was added), so adding a road
         never lengthens a travel time. Cached.
         """
+        leave, enter = self.junction_shares()
         key = ("junction_share",)
         if key not in self._cache:
-            self._cache[key] = self._junction_share()
+            share = leave + enter
+            share.setflags(write=False)
+            self._cache[key] = share
         return self._cache[key]
 
-    def _junction_share(self) -> np.ndarray:
+    def junction_shares(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per arc: the share of a junction delay paid on leaving its start node and on entering its end node.
+
+        Each is 0 or 0.5; their sum is :meth:`junction_share`. Cached.
+        """
+        key = ("junction_shares",)
+        if key not in self._cache:
+            self._cache[key] = self._junction_shares()
+        return self._cache[key]
+
+    def _junction_shares(self) -> tuple[np.ndarray, np.ndarray]:
         rank_of = {c: i for i, c in enumerate(ROAD_CLASSES)}  # 0 = most important
         n_geom = len(self.geometries)
-        share = np.zeros(self.n_arcs)
+        leave_share = np.zeros(self.n_arcs)
+        enter_share = np.zeros(self.n_arcs)
         if not n_geom:
-            share.setflags(write=False)
-            return share
+            leave_share.setflags(write=False)
+            enter_share.setflags(write=False)
+            return leave_share, enter_share
         start, end = self.geometry_nodes()
         fwd, bwd = self.geometry_arcs()
         arc = np.where(fwd >= 0, fwd, bwd)
@@ -254,11 +269,11 @@ class RoadNetwork:
             main_at = np.where(n_top <= 2, top, -1)  # the main road's class at each node (-1: none)
             mine = arc_gen == gen
             u, v, r = self.arc_u[mine], self.arc_v[mine], arc_rank[mine]
-            enter = (degree[v] >= 3) & (r != main_at[v])
-            leave = (degree[u] >= 3) & (r != main_at[u])
-            share[mine] = 0.5 * enter + 0.5 * leave
-        share.setflags(write=False)
-        return share
+            enter_share[mine] = 0.5 * ((degree[v] >= 3) & (r != main_at[v]))
+            leave_share[mine] = 0.5 * ((degree[u] >= 3) & (r != main_at[u]))
+        leave_share.setflags(write=False)
+        enter_share.setflags(write=False)
+        return leave_share, enter_share
 
     def speed_kph(self, profile: str | SpeedProfile | None = "summer") -> np.ndarray:
         """Average driving speed (km/h) per arc under ``profile`` (before closures and junction delays).
@@ -312,15 +327,41 @@ class RoadNetwork:
         key = ("tt", prof.key)
         if key not in self._cache:
             tt = self.arc_length_m / (self.speed_kph(prof) / 3.6)
-            if prof.speed_model.junction_delay_s > 0:
-                tt = tt + self.junction_share() * prof.speed_model.junction_delay_s
+            delay = prof.speed_model.junction_delay_s
+            leave_share, enter_share = self.junction_shares()
+            leave_s, enter_s = leave_share * delay, enter_share * delay
+            tt = tt + leave_s + enter_s
             closed = self.arc_closed.copy()
             if prof.closed:
                 closed |= np.isin(self.arc_class, list(prof.closed))
             tt = np.where(closed, np.inf, np.maximum(tt, MIN_TRAVEL_TIME_S))
             tt.setflags(write=False)
+            leave_s.setflags(write=False)
+            enter_s.setflags(write=False)
             self._cache[key] = tt
+            self._cache.setdefault("tt_delays", {})[id(tt)] = (tt, leave_s, enter_s)
         return self._cache[key]
+
+    def time_parts(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Split per-arc travel times ``w`` into (driving, delay leaving the start, delay entering the end), s.
+
+        ``w`` must be an array returned by :meth:`travel_time` of this network
+        (its junction delays are known); any other array is taken as driving
+        time only. Used to place points *between* nodes exactly: a point
+        along an arc is reached after the delay at the junction behind it and
+        before the one ahead.
+
+        Parameters
+        ----------
+        w
+            Travel time (s) per arc.
+        """
+        entry = self._cache.get("tt_delays", {}).get(id(w))
+        if entry is not None and entry[0] is w:
+            _, leave_s, enter_s = entry
+            return w - leave_s - enter_s, leave_s, enter_s
+        zero = np.zeros(len(w))
+        return w, zero, zero
 
     def csr(self, profile: str | SpeedProfile | None = "summer", *, reverse: bool = False) -> sparse.csr_array:
         """Sparse travel-time matrix (s), minimum weight per node pair, closed arcs left out.
