@@ -339,7 +339,9 @@ class RoadNetwork:
             leave_s.setflags(write=False)
             enter_s.setflags(write=False)
             self._cache[key] = tt
-            self._cache.setdefault("tt_delays", {})[id(tt)] = (tt, leave_s, enter_s)
+            run = tt - leave_s - enter_s
+            run.setflags(write=False)
+            self._cache.setdefault("tt_delays", {})[id(tt)] = (tt, run, leave_s, enter_s)
         return self._cache[key]
 
     def time_parts(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -358,8 +360,7 @@ class RoadNetwork:
         """
         entry = self._cache.get("tt_delays", {}).get(id(w))
         if entry is not None and entry[0] is w:
-            _, leave_s, enter_s = entry
-            return w - leave_s - enter_s, leave_s, enter_s
+            return entry[1], entry[2], entry[3]
         zero = np.zeros(len(w))
         return w, zero, zero
 

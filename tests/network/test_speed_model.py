@@ -158,3 +158,25 @@ def test_speed_model_from_a_profile_file_and_provenance():
 def test_speed_model_validation(data, match):
     with pytest.raises(CatalogueError, match=match):
         profile_from_dict("x", data)
+
+
+def test_points_between_nodes_get_the_same_times_however_a_road_is_split():
+    """The junction delays sit at the arc ends: a place on a road split into 5 arcs is reached as on 1 arc."""
+    from jokkgeo.analysis.accessibility import accessibility
+
+    side = [[(0, 0), (0, 1000)]]  # a tertiary side road joining the main road at (0, 0)
+    one = roads({"highway": ["trunk", "trunk", "tertiary"], "maxspeed": ["72"] * 3},
+                [[(-1000, 0), (0, 0)], [(0, 0), (5000, 0)], *side])
+    many = roads({"highway": ["trunk"] * 6 + ["tertiary"], "maxspeed": ["72"] * 7},
+                 [[(-1000, 0), (0, 0)], *[[(x, 0), (x + 1000, 0)] for x in range(0, 5000, 1000)], *side])
+    site = gpd.GeoDataFrame({"site_id": ["s"]}, geometry=[shapely.Point(0, 1000)], crs="EPSG:3006")
+    places = gpd.GeoDataFrame({"n": [1, 2]}, geometry=[shapely.Point(2500, 0), shapely.Point(-500, 0)],
+                              crs="EPSG:3006")
+    prof = model(operating_speed=(), built_up_factor=1.0, junction_delay_s=10.0)  # 72 km/h: 50 s per km
+    for direction in ("to_site", "from_site"):
+        a = accessibility(graph_from_lines(one), site, places, profile=prof, direction=direction)
+        b = accessibility(graph_from_lines(many), site, places, profile=prof, direction=direction)
+        # by hand: 1 km side road + turning onto/off the main road (5 s) + 2.5 km or 0.5 km along it
+        expected = [(50 + 5 + 125) / 60, (50 + 5 + 25) / 60]
+        assert a.places["minutes_nearest"].tolist() == pytest.approx(expected)
+        assert b.places["minutes_nearest"].tolist() == pytest.approx(expected)
