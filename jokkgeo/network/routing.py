@@ -321,17 +321,26 @@ def _source_arcs(
     f = t["frac"].to_numpy()
     acc = t["access_s"].to_numpy()
     run, leave, enter = network.time_parts(w)
-    ra, la, ea = _arc_parts(a, run, leave, enter)
+    ra, la, ea = _arc_parts(a, run, leave, enter)  # a few rows per site: every part
     rb, lb, eb = _arc_parts(b, run, leave, enter)
     with np.errstate(invalid="ignore"):
         return _source_targets(network, snaps, a, b, (ra, la, ea), (rb, lb, eb), f, acc, direction)
 
 
-def _arc_parts(arcs: np.ndarray, run: np.ndarray, leave: np.ndarray,
-               enter: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Driving time and the junction delays behind/ahead of each arc (``inf`` driving time where there is no arc)."""
+def _arc_parts(arcs: np.ndarray, run: np.ndarray, leave: np.ndarray | None,
+               enter: np.ndarray | None) -> tuple[np.ndarray, Any, Any]:
+    """Driving time (``inf`` where there is no arc) and the junction delays behind/ahead of each arc (0 if none)."""
     i = np.maximum(arcs, 0)
-    return np.where(arcs >= 0, run[i], np.inf), leave[i], enter[i]
+    return (np.where(arcs >= 0, run[i], np.inf), 0.0 if leave is None else leave[i],
+            0.0 if enter is None else enter[i])
+
+
+def _delays_needed(run: np.ndarray, leave: np.ndarray, enter: np.ndarray,
+                   direction: str) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The delay arrays a direction reads (``None`` when all zero: no gather on the hot path)."""
+    need_leave, need_enter = (False, True) if direction == "to_site" else (True, False)
+    has = bool(leave.any()) if len(leave) else False
+    return (leave if need_leave and has else None), (enter if need_enter and has else None)
 
 
 def _source_targets(network: RoadNetwork, snaps: Snaps, a: np.ndarray, b: np.ndarray,
@@ -473,8 +482,9 @@ def point_times(
     fwd, bwd = network.geometry_arcs()
     a, b = fwd[geom], bwd[geom]
     run, leave, enter = network.time_parts(w)
-    pa = _arc_parts(a, run, leave, enter)
-    pb = _arc_parts(b, run, leave, enter)
+    leave_n, enter_n = _delays_needed(run, leave, enter, direction)
+    pa = _arc_parts(a, run, leave_n, enter_n)
+    pb = _arc_parts(b, run, leave_n, enter_n)
     wa, wb = pa[0], pb[0]  # driving time only: the direct way between two points of one segment passes no junction
     with np.errstate(invalid="ignore"):
         ta, tb, na, nb = _via_ends(network, node_t, a, b, pa, pb, frac, direction, offset)

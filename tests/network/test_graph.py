@@ -144,7 +144,8 @@ def test_add_lines_connects_new_road_to_existing_nodes():
     shortcut = lines([L([(10, 5), (0, 4990)])], highway=["primary"], maxspeed=["90"])
     net2 = add_lines(net, shortcut, connect_m=50)
     assert net2.n_nodes == net.n_nodes  # both ends merged into existing nodes
-    assert dijkstra(net2.csr("signed_limits"), indices=a)[b] == pytest.approx(shapely.length(shortcut.geometry[0]) / 25, rel=1e-6)
+    t = dijkstra(net2.csr("signed_limits"), indices=a)[b]
+    assert t == pytest.approx(shapely.length(shortcut.geometry[0]) / 25, rel=1e-6)
     assert net.n_arcs == 6 and net2.n_arcs == 8
 
 
