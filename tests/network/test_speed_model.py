@@ -180,3 +180,6 @@ def test_points_between_nodes_get_the_same_times_however_a_road_is_split():
         expected = [(50 + 5 + 125) / 60, (50 + 5 + 25) / 60]
         assert a.places["minutes_nearest"].tolist() == pytest.approx(expected)
         assert b.places["minutes_nearest"].tolist() == pytest.approx(expected)
+    # the speed model is recorded in the result's provenance parameters
+    assert a.params["profile"]["speed_model"] == prof.speed_model.as_dict()
+    assert a.params["profile"]["speed_model"]["junction_delay_s"] == 10.0
