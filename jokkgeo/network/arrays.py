@@ -328,8 +328,11 @@ class RoadNetwork:
         if key not in self._cache:
             tt = self.arc_length_m / (self.speed_kph(prof) / 3.6)
             delay = prof.speed_model.junction_delay_s
-            leave_share, enter_share = self.junction_shares()
-            leave_s, enter_s = leave_share * delay, enter_share * delay
+            if delay > 0:
+                leave_share, enter_share = self.junction_shares()
+                leave_s, enter_s = leave_share * delay, enter_share * delay
+            else:  # no junction delays: no need to find the junctions
+                leave_s, enter_s = np.zeros(self.n_arcs), np.zeros(self.n_arcs)
             tt = tt + leave_s + enter_s
             closed = self.arc_closed.copy()
             if prof.closed:
@@ -478,7 +481,8 @@ class RoadNetwork:
         geoms = self.geometries[self.arc_geom]
         geoms = np.where(self.arc_forward, geoms, shapely.reverse(geoms))
         speed = np.where(np.isfinite(tt), self.speed_kph(prof), 0.0)
-        delay = self.junction_share() * prof.speed_model.junction_delay_s
+        _, leave_s, enter_s = self.time_parts(tt)
+        delay = leave_s + enter_s
         df = pd.DataFrame(
             {
                 "u": self.node_id[self.arc_u],
