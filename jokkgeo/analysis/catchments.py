@@ -638,8 +638,8 @@ def catchments(
     ...     geometry=[shapely.LineString([(0, 0), (10000, 0)])], crs="EPSG:3006")
     >>> site = gpd.GeoDataFrame({"site_id": ["a"]}, geometry=[shapely.Point(0, 0)], crs="EPSG:3006")
     >>> res = catchments(graph_from_lines(roads), site, minutes=[5, 15])
-    >>> res.node_times["minutes_a"].round(2).tolist()   # 10 km at 60 km/h: 10 minutes
-    [0.0, 10.0]
+    >>> res.node_times["minutes_a"].round(2).tolist()   # 10 km, limit 60, average 58 km/h: 10.34 minutes
+    [0.0, 10.34]
     >>> res.polygons[["site_id", "minutes", "status"]].values.tolist()
     [['a', 5.0, 'ok'], ['a', 15.0, 'ok']]
     """

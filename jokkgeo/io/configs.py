@@ -65,12 +65,12 @@ def read_seasons(path: str | Path | None = None) -> dict[str, SeasonSpec]:
     Examples
     --------
     >>> sorted(read_seasons())
-    ['summer', 'winter', 'winter_open_tracks']
+    ['signed_limits', 'summer', 'winter', 'winter_open_tracks', 'winter_signed_limits']
     """
-    from jokkgeo.network.speeds import ROAD_CLASSES
+    from jokkgeo.network.speeds import ROAD_CLASSES, SPEED_MODELS
 
     p = Path(path) if path is not None else default_seasons_path()
-    return parse_seasons(read_yaml(p), p, road_classes=ROAD_CLASSES)
+    return parse_seasons(read_yaml(p), p, road_classes=ROAD_CLASSES, speed_models=tuple(SPEED_MODELS))
 
 
 def _yaml_files(directory: Path) -> list[Path]:

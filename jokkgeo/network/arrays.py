@@ -25,7 +25,7 @@ from scipy import sparse
 
 from jokkgeo.errors import AnalysisError
 from jokkgeo.network.profiles import SpeedProfile, get_profile
-from jokkgeo.network.speeds import SpeedReport
+from jokkgeo.network.speeds import ROAD_CLASSES, SpeedReport, built_up_mask, operating_speed_kph
 
 log = logging.getLogger(__name__)
 
@@ -187,34 +187,185 @@ class RoadNetwork:
         return self._cache[key]
 
     # --------------------------------------------------------------- weights
-    def travel_time(self, profile: str | SpeedProfile | None = "summer") -> np.ndarray:
-        """Travel time (s) per arc under ``profile``; ``inf`` for closed arcs.
+    def built_up(self, max_kph: float) -> np.ndarray:
+        """Boolean per arc: a built-up street (signed limit ``<= max_kph`` or a residential class).
 
-        ``length_m / (speed_kph * factor / 3.6)`` where ``factor`` is the smaller
-        of the profile's class and surface factors. Cached per profile.
+        See :func:`jokkgeo.network.speeds.built_up_mask`. Cached per ``max_kph``.
+
+        Parameters
+        ----------
+        max_kph
+            Highest signed limit counted as built-up.
+        """
+        key = ("built_up", float(max_kph))
+        if key not in self._cache:
+            mask = built_up_mask(self.arc_speed_kph, self.arc_speed_source, self.arc_class, max_kph)
+            mask.setflags(write=False)
+            self._cache[key] = mask
+        return self._cache[key]
+
+    def junction_share(self) -> np.ndarray:
+        """Per arc: the share of one junction delay it carries (0, 0.5 or 1).
+
+        A **junction** is a node where three or more road segments meet (every
+        segment counts, whatever a season closes, so closing forest tracks in
+        winter never removes a delay). Its **main road** is the segments of the
+        highest road class there when at most two of them meet (a road going
+        through); where three or more share the highest class (a grid of
+        equal streets) there is none. A movement pays half a delay for
+        entering a junction on an arc that is not on its main road and half for
+        leaving it on such an arc: straight along the main road costs nothing,
+        turning onto or off it half a delay, crossing it or any movement
+        between equal streets a whole delay. The shares sit on the arcs, so
+        Dijkstra stays exact.
+
+        Roads added with :func:`jokkgeo.network.graph.add_lines` never change
+        the shares of the arcs that were there before (each road generation is
+        judged on the network as it was when it was added), so adding a road
+        never lengthens a travel time. Cached.
+        """
+        leave, enter = self.junction_shares()
+        key = ("junction_share",)
+        if key not in self._cache:
+            share = leave + enter
+            share.setflags(write=False)
+            self._cache[key] = share
+        return self._cache[key]
+
+    def junction_shares(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per arc: the share of a junction delay paid on leaving its start node and on entering its end node.
+
+        Each is 0 or 0.5; their sum is :meth:`junction_share`. Cached.
+        """
+        key = ("junction_shares",)
+        if key not in self._cache:
+            self._cache[key] = self._junction_shares()
+        return self._cache[key]
+
+    def _junction_shares(self) -> tuple[np.ndarray, np.ndarray]:
+        rank_of = {c: i for i, c in enumerate(ROAD_CLASSES)}  # 0 = most important
+        n_geom = len(self.geometries)
+        leave_share = np.zeros(self.n_arcs)
+        enter_share = np.zeros(self.n_arcs)
+        if not n_geom:
+            leave_share.setflags(write=False)
+            enter_share.setflags(write=False)
+            return leave_share, enter_share
+        start, end = self.geometry_nodes()
+        fwd, bwd = self.geometry_arcs()
+        arc = np.where(fwd >= 0, fwd, bwd)
+        geom_rank = pd.Series(self.arc_class[arc]).map(rank_of).fillna(len(ROAD_CLASSES)).to_numpy(dtype=np.int64)
+        arc_rank = geom_rank[self.arc_geom]
+        geom_gen = self.geometry_generation()
+        arc_gen = geom_gen[self.arc_geom]
+        for gen in np.unique(geom_gen):  # a few road generations, not features
+            present = geom_gen <= gen
+            ends = np.concatenate([start[present], end[present]])
+            ranks = np.concatenate([geom_rank[present], geom_rank[present]])
+            degree = np.bincount(ends, minlength=self.n_nodes)
+            top = np.full(self.n_nodes, len(ROAD_CLASSES) + 1, dtype=np.int64)
+            np.minimum.at(top, ends, ranks)
+            n_top = np.bincount(ends[ranks == top[ends]], minlength=self.n_nodes)
+            main_at = np.where(n_top <= 2, top, -1)  # the main road's class at each node (-1: none)
+            mine = arc_gen == gen
+            u, v, r = self.arc_u[mine], self.arc_v[mine], arc_rank[mine]
+            enter_share[mine] = 0.5 * ((degree[v] >= 3) & (r != main_at[v]))
+            leave_share[mine] = 0.5 * ((degree[u] >= 3) & (r != main_at[u]))
+        leave_share.setflags(write=False)
+        enter_share.setflags(write=False)
+        return leave_share, enter_share
+
+    def speed_kph(self, profile: str | SpeedProfile | None = "summer") -> np.ndarray:
+        """Average driving speed (km/h) per arc under ``profile`` (before closures and junction delays).
+
+        The base speed (signed limit or class fallback) goes through the
+        profile's speed model (rural ``operating_speed`` table, or
+        ``built_up_factor`` on built-up streets; see
+        :class:`~jokkgeo.network.speeds.SpeedModel`), then times the smaller of
+        the profile's class and surface factors. Cached per profile.
 
         Parameters
         ----------
         profile
-            Season profile name or :class:`~jokkgeo.network.profiles.SpeedProfile` (``None``: no factors).
+            Season profile name or :class:`~jokkgeo.network.profiles.SpeedProfile`.
         """
         prof = get_profile(profile)
-        key = ("tt", prof.key)
+        key = ("speed", prof.key)
         if key not in self._cache:
+            model = prof.speed_model
+            speed = self.arc_speed_kph.astype(float)
+            if model.operating_speed or model.built_up_factor != 1.0:
+                rural = operating_speed_kph(speed, model.operating_speed)
+                if model.built_up_factor != 1.0:
+                    speed = np.where(self.built_up(model.built_up_max_kph), speed * model.built_up_factor, rural)
+                else:
+                    speed = rural
             factor = np.ones(self.n_arcs)
             if prof.factors:
                 factor = pd.Series(self.arc_class).map(dict(prof.factors)).fillna(1.0).to_numpy(dtype=float)
             if prof.surface_factors:
                 sf = pd.Series(self.arc_surface).map(dict(prof.surface_factors)).fillna(1.0).to_numpy(dtype=float)
                 factor = np.minimum(factor, sf)
-            tt = self.arc_length_m / (self.arc_speed_kph * factor / 3.6)
+            speed = speed * factor
+            speed.setflags(write=False)
+            self._cache[key] = speed
+        return self._cache[key]
+
+    def travel_time(self, profile: str | SpeedProfile | None = "summer") -> np.ndarray:
+        """Travel time (s) per arc under ``profile``; ``inf`` for closed arcs.
+
+        ``length_m / (speed / 3.6) + junction_share * junction_delay_s`` with the
+        speed of :meth:`speed_kph` (speed model, then season factors) and the
+        junction shares of :meth:`junction_share`. Cached per profile.
+
+        Parameters
+        ----------
+        profile
+            Season profile name or :class:`~jokkgeo.network.profiles.SpeedProfile` (``None``: summer).
+        """
+        prof = get_profile(profile)
+        key = ("tt", prof.key)
+        if key not in self._cache:
+            tt = self.arc_length_m / (self.speed_kph(prof) / 3.6)
+            delay = prof.speed_model.junction_delay_s
+            if delay > 0:
+                leave_share, enter_share = self.junction_shares()
+                leave_s, enter_s = leave_share * delay, enter_share * delay
+            else:  # no junction delays: no need to find the junctions
+                leave_s, enter_s = np.zeros(self.n_arcs), np.zeros(self.n_arcs)
+            tt = tt + leave_s + enter_s
             closed = self.arc_closed.copy()
             if prof.closed:
                 closed |= np.isin(self.arc_class, list(prof.closed))
             tt = np.where(closed, np.inf, np.maximum(tt, MIN_TRAVEL_TIME_S))
             tt.setflags(write=False)
+            leave_s.setflags(write=False)
+            enter_s.setflags(write=False)
             self._cache[key] = tt
+            run = tt - leave_s - enter_s
+            run.setflags(write=False)
+            self._cache.setdefault("tt_delays", {})[id(tt)] = (tt, run, leave_s, enter_s)
         return self._cache[key]
+
+    def time_parts(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Split per-arc travel times ``w`` into (driving, delay leaving the start, delay entering the end), s.
+
+        ``w`` must be an array returned by :meth:`travel_time` of this network
+        (its junction delays are known); any other array is taken as driving
+        time only. Used to place points *between* nodes exactly: a point
+        along an arc is reached after the delay at the junction behind it and
+        before the one ahead.
+
+        Parameters
+        ----------
+        w
+            Travel time (s) per arc.
+        """
+        entry = self._cache.get("tt_delays", {}).get(id(w))
+        if entry is not None and entry[0] is w:
+            return entry[1], entry[2], entry[3]
+        zero = np.zeros(len(w))
+        return w, zero, zero
 
     def csr(self, profile: str | SpeedProfile | None = "summer", *, reverse: bool = False) -> sparse.csr_array:
         """Sparse travel-time matrix (s), minimum weight per node pair, closed arcs left out.
@@ -313,7 +464,8 @@ class RoadNetwork:
         """All arcs as a GeoDataFrame (index = arc position) in the osmnx vocabulary.
 
         Columns: ``u``, ``v`` (original node ids), ``length`` (m), ``speed_kph``
-        (after the profile's factors), ``travel_time`` (s, inf when closed),
+        (average driving speed after the profile's speed model and factors),
+        ``travel_time`` (s, inf when closed; includes ``junction_delay_s``),
         ``speed_source``, ``road_class``, ``surface``, ``closed`` and the extra
         attributes, geometry oriented from ``u`` to ``v``.
 
@@ -328,8 +480,9 @@ class RoadNetwork:
         tt = self.travel_time(prof)
         geoms = self.geometries[self.arc_geom]
         geoms = np.where(self.arc_forward, geoms, shapely.reverse(geoms))
-        with np.errstate(divide="ignore"):
-            speed = np.where(np.isfinite(tt), self.arc_length_m / tt * 3.6, 0.0)
+        speed = np.where(np.isfinite(tt), self.speed_kph(prof), 0.0)
+        _, leave_s, enter_s = self.time_parts(tt)
+        delay = leave_s + enter_s
         df = pd.DataFrame(
             {
                 "u": self.node_id[self.arc_u],
@@ -337,6 +490,7 @@ class RoadNetwork:
                 "length": self.arc_length_m,
                 "speed_kph": speed,
                 "travel_time": tt,
+                "junction_delay_s": np.where(np.isfinite(tt), delay, 0.0),
                 "speed_source": self.arc_speed_source,
                 "road_class": self.arc_class,
                 "surface": self.arc_surface,

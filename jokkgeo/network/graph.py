@@ -258,8 +258,8 @@ def graph_from_lines(
     >>> roads = gpd.GeoDataFrame({"highway": ["primary"], "maxspeed": ["70"]},
     ...     geometry=[shapely.LineString([(0, 0), (1000, 0)])], crs="EPSG:3006")
     >>> net = graph_from_lines(roads)
-    >>> net.n_arcs, float(net.travel_time("summer")[0])
-    (2, 51.42857142857143)
+    >>> net.n_arcs, float(net.travel_time("signed_limits")[0]), float(net.travel_time("summer")[0])  # 70, 68 km/h
+    (2, 51.42857142857143, 52.94117647058823)
     """
     check_working_crs(lines, layer_name)
     if len(lines) == 0:

@@ -1,8 +1,10 @@
-"""Season speed profiles: per-class speed factors and closed classes, selectable by name.
+"""Season speed profiles: a speed model, per-class speed factors and closed classes, selectable by name.
 
 The packaged profiles live in ``jokkgeo/network/seasons.yaml`` (``summer``,
-``winter``, ``winter_open_tracks``). A profile never rebuilds a network: it only
-turns the base speeds into a new travel-time array
+``winter``, ``winter_open_tracks`` with the realistic ``operating`` speed model;
+``signed_limits`` and ``winter_signed_limits`` with every road at its signed
+limit, the behaviour before the model). A profile never rebuilds a network: it
+only turns the base speeds into a new travel-time array
 (:meth:`jokkgeo.network.arrays.RoadNetwork.travel_time`).
 """
 
@@ -17,7 +19,7 @@ from typing import Any
 from jokkgeo.config._yaml import loads
 from jokkgeo.config.seasons import SURFACES, SeasonSpec, parse_season, parse_seasons
 from jokkgeo.errors import CatalogueError
-from jokkgeo.network.speeds import ROAD_CLASSES
+from jokkgeo.network.speeds import OPERATING, ROAD_CLASSES, SPEED_MODELS, SpeedModel
 
 SEASONS_FILE = Path(__file__).with_name("seasons.yaml")
 __all__ = ["SURFACES", "SpeedProfile", "available_profiles", "get_profile", "profile_from_dict",
@@ -41,6 +43,11 @@ class SpeedProfile:
         Road classes with no traffic in this profile.
     description
         Human-readable description (English); ``description_sv`` Swedish.
+    speed_model
+        How limits become average speeds and what junctions cost
+        (:class:`~jokkgeo.network.speeds.SpeedModel`; default the realistic
+        ``operating`` model, :data:`~jokkgeo.network.speeds.SIGNED_LIMITS` for
+        speeds equal to the limits). The season factors apply on top.
     """
 
     name: str
@@ -49,6 +56,7 @@ class SpeedProfile:
     closed: frozenset[str] = frozenset()
     description: str = ""
     description_sv: str = ""
+    speed_model: SpeedModel = OPERATING
 
     @property
     def key(self) -> tuple[Any, ...]:
@@ -58,16 +66,18 @@ class SpeedProfile:
             tuple(sorted(self.factors.items())),
             tuple(sorted(self.surface_factors.items())),
             tuple(sorted(self.closed)),
+            self.speed_model,
         )
 
     def as_dict(self) -> dict[str, Any]:
-        """Plain-data form for result parameters and manifests."""
+        """Plain-data form for result parameters and manifests (the speed model included)."""
         return {
             "name": self.name,
             "factors": dict(self.factors),
             "surface_factors": dict(self.surface_factors),
             "closed": sorted(self.closed),
             "description": self.description,
+            "speed_model": self.speed_model.as_dict(),
         }
 
 
@@ -83,7 +93,8 @@ def profile_from_dict(name: str, data: Any, *, origin: str = "profile") -> Speed
     origin
         The file it came from (for messages).
     """
-    return profile_from_spec(parse_season(name, data, origin, road_classes=ROAD_CLASSES))
+    return profile_from_spec(parse_season(name, data, origin, road_classes=ROAD_CLASSES,
+                                          speed_models=tuple(SPEED_MODELS)))
 
 
 def profile_from_spec(spec: SeasonSpec) -> SpeedProfile:
@@ -94,6 +105,12 @@ def profile_from_spec(spec: SeasonSpec) -> SpeedProfile:
     spec
         A parsed season profile.
     """
+    if spec.speed_model not in SPEED_MODELS:
+        raise CatalogueError(f"profile '{spec.name}': key 'speed_model': {spec.speed_model!r} is not a speed model; "
+                             f"use one of: {', '.join(SPEED_MODELS)}")
+    model = SPEED_MODELS[spec.speed_model]
+    if spec.speed_model_overrides:
+        model = model.with_overrides(spec.speed_model_overrides)
     return SpeedProfile(
         name=spec.name,
         factors=dict(spec.factors),
@@ -101,6 +118,7 @@ def profile_from_spec(spec: SeasonSpec) -> SpeedProfile:
         closed=spec.closed,
         description=spec.description,
         description_sv=spec.description_sv,
+        speed_model=model,
     )
 
 
@@ -108,7 +126,8 @@ def profile_from_spec(spec: SeasonSpec) -> SpeedProfile:
 def _packaged() -> dict[str, SpeedProfile]:
     # the packaged defaults (not a user path); user files go through jokkgeo.io.configs.read_seasons
     data = loads(SEASONS_FILE.read_text(encoding="utf-8"), SEASONS_FILE)
-    return {n: profile_from_spec(s) for n, s in parse_seasons(data, SEASONS_FILE, road_classes=ROAD_CLASSES).items()}
+    return {n: profile_from_spec(s) for n, s in parse_seasons(data, SEASONS_FILE, road_classes=ROAD_CLASSES,
+                                                                 speed_models=tuple(SPEED_MODELS)).items()}
 
 
 def available_profiles() -> tuple[str, ...]:

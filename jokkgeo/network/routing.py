@@ -320,23 +320,43 @@ def _source_arcs(
     b = bwd[t["geom"].to_numpy()]
     f = t["frac"].to_numpy()
     acc = t["access_s"].to_numpy()
-    wa = np.where(a >= 0, w[np.maximum(a, 0)], np.inf)
-    wb = np.where(b >= 0, w[np.maximum(b, 0)], np.inf)
+    run, leave, enter = network.time_parts(w)
+    ra, la, ea = _arc_parts(a, run, leave, enter)  # a few rows per site: every part
+    rb, lb, eb = _arc_parts(b, run, leave, enter)
     with np.errstate(invalid="ignore"):
-        return _source_targets(network, snaps, a, b, wa, wb, f, acc, direction)
+        return _source_targets(network, snaps, a, b, (ra, la, ea), (rb, lb, eb), f, acc, direction)
 
 
-def _source_targets(network: RoadNetwork, snaps: Snaps, a: np.ndarray, b: np.ndarray, wa: np.ndarray,
-                    wb: np.ndarray, f: np.ndarray, acc: np.ndarray,
+def _arc_parts(arcs: np.ndarray, run: np.ndarray, leave: np.ndarray | None,
+               enter: np.ndarray | None) -> tuple[np.ndarray, Any, Any]:
+    """Driving time (``inf`` where there is no arc) and the junction delays behind/ahead of each arc (0 if none)."""
+    i = np.maximum(arcs, 0)
+    return (np.where(arcs >= 0, run[i], np.inf), 0.0 if leave is None else leave[i],
+            0.0 if enter is None else enter[i])
+
+
+def _delays_needed(run: np.ndarray, leave: np.ndarray, enter: np.ndarray,
+                   direction: str) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The delay arrays a direction reads (``None`` when all zero: no gather on the hot path)."""
+    need_leave, need_enter = (False, True) if direction == "to_site" else (True, False)
+    has = bool(leave.any()) if len(leave) else False
+    return (leave if need_leave and has else None), (enter if need_enter and has else None)
+
+
+def _source_targets(network: RoadNetwork, snaps: Snaps, a: np.ndarray, b: np.ndarray,
+                    pa: tuple[np.ndarray, ...], pb: tuple[np.ndarray, ...], f: np.ndarray, acc: np.ndarray,
                     direction: str) -> tuple[list[np.ndarray], list[np.ndarray]]:
     t = snaps.table
+    ra, la, ea = pa
+    rb, lb, eb = pb
     if direction == "to_site":
-        # reversed graph: virtual arcs site -> start (via fwd arc), site -> end (via bwd arc)
-        n1, w1 = network.arc_u[np.maximum(a, 0)], acc + f * wa
-        n2, w2 = network.arc_u[np.maximum(b, 0)], acc + (1 - f) * wb
+        # reversed graph: virtual arcs site -> start (via fwd arc), site -> end (via bwd arc); the travel they
+        # stand for leaves the arc's start node (its junction delay) and drives part of the arc
+        n1, w1 = network.arc_u[np.maximum(a, 0)], acc + la + f * ra
+        n2, w2 = network.arc_u[np.maximum(b, 0)], acc + lb + (1 - f) * rb
     else:
-        n1, w1 = network.arc_v[np.maximum(a, 0)], acc + (1 - f) * wa
-        n2, w2 = network.arc_v[np.maximum(b, 0)], acc + f * wb
+        n1, w1 = network.arc_v[np.maximum(a, 0)], acc + (1 - f) * ra + ea
+        n2, w2 = network.arc_v[np.maximum(b, 0)], acc + f * rb + eb
     # a snap exactly at a segment end is at that node whatever the arcs' directions
     start = np.where(a >= 0, network.arc_u[np.maximum(a, 0)], network.arc_v[np.maximum(b, 0)])
     end = np.where(a >= 0, network.arc_v[np.maximum(a, 0)], network.arc_u[np.maximum(b, 0)])
@@ -400,13 +420,15 @@ def node_travel_times(
     return np.atleast_2d(dist)[:, :n], None
 
 
-def _via_ends(network: RoadNetwork, node_t: np.ndarray, a: np.ndarray, b: np.ndarray, wa: np.ndarray,
-              wb: np.ndarray, frac: np.ndarray, direction: str, offset: Any = 0) -> tuple[np.ndarray, ...]:
-    if direction == "to_site":
+def _via_ends(network: RoadNetwork, node_t: np.ndarray, a: np.ndarray, b: np.ndarray, pa: tuple[np.ndarray, ...],
+              pb: tuple[np.ndarray, ...], frac: np.ndarray, direction: str, offset: Any = 0) -> tuple[np.ndarray, ...]:
+    ra, la, ea = pa
+    rb, lb, eb = pb
+    if direction == "to_site":  # from the point on along the arc, into the junction ahead, then the node's time
         na, nb = network.arc_v[np.maximum(a, 0)], network.arc_v[np.maximum(b, 0)]
-        return node_t[na + offset] + (1 - frac) * wa, node_t[nb + offset] + frac * wb, na, nb
+        return node_t[na + offset] + (1 - frac) * ra + ea, node_t[nb + offset] + frac * rb + eb, na, nb
     na, nb = network.arc_u[np.maximum(a, 0)], network.arc_u[np.maximum(b, 0)]
-    return node_t[na + offset] + frac * wa, node_t[nb + offset] + (1 - frac) * wb, na, nb
+    return node_t[na + offset] + la + frac * ra, node_t[nb + offset] + lb + (1 - frac) * rb, na, nb
 
 
 def point_times(
@@ -425,8 +447,11 @@ def point_times(
 
     A point at fraction ``p`` of segment ``g`` is reached through either end,
     along the arcs that exist (one-way streets only one way), assuming uniform
-    speed along the segment. Points on a site's own segment also get the direct
-    way to/from the snapped point (``snaps`` rows of the sites concerned).
+    speed along the segment; the junction delays of an arc are paid at its ends
+    (:meth:`~jokkgeo.network.arrays.RoadNetwork.time_parts`), so a point is
+    reached at the same time however finely the road is split into arcs.
+    Points on a site's own segment also get the direct way to/from the
+    snapped point (``snaps`` rows of the sites concerned).
     Returns times and, with ``node_owner``, the site position giving the minimum.
 
     Parameters
@@ -456,10 +481,13 @@ def point_times(
         offset = 0
     fwd, bwd = network.geometry_arcs()
     a, b = fwd[geom], bwd[geom]
-    wa = np.where(a >= 0, w[np.maximum(a, 0)], np.inf)
-    wb = np.where(b >= 0, w[np.maximum(b, 0)], np.inf)
+    run, leave, enter = network.time_parts(w)
+    leave_n, enter_n = _delays_needed(run, leave, enter, direction)
+    pa = _arc_parts(a, run, leave_n, enter_n)
+    pb = _arc_parts(b, run, leave_n, enter_n)
+    wa, wb = pa[0], pb[0]  # driving time only: the direct way between two points of one segment passes no junction
     with np.errstate(invalid="ignore"):
-        ta, tb, na, nb = _via_ends(network, node_t, a, b, wa, wb, frac, direction, offset)
+        ta, tb, na, nb = _via_ends(network, node_t, a, b, pa, pb, frac, direction, offset)
     ta = np.where(np.isnan(ta), np.inf, ta)  # 0 * inf where an arc is missing or closed
     tb = np.where(np.isnan(tb), np.inf, tb)
     use_b = tb < ta

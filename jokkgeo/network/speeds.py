@@ -362,3 +362,201 @@ def assign_speeds(
     unknown = pd.Series(road_class, dtype=object)
     report.unknown_classes = {"unknown": int((unknown == "unknown").sum())} if (unknown == "unknown").any() else {}
     return speed, source, report
+
+
+# --------------------------------------------------------------------------- speed models
+# How the base speed (signed limit or class fallback) becomes the average speed a car drives.
+
+BUILT_UP_CLASSES: frozenset[str] = frozenset({"residential", "living_street"})
+"""Road classes that are built-up streets whatever their limit."""
+
+
+@dataclass(frozen=True)
+class SpeedModel:
+    """How signed limits become average (operating) driving speeds, and the delay at junctions.
+
+    A profile's speed model turns each arc's base speed ``L`` (its signed limit,
+    or the class fallback when no limit is tagged) into the average speed of
+    traffic before the season's factors are applied:
+
+    * **rural roads**: the ``operating_speed`` table, piecewise linear between
+      its points (limit km/h -> average km/h); below the first and above the
+      last point the speed is ``L`` times that point's ratio;
+    * **built-up streets** (a signed or implicit limit of at most
+      ``built_up_max_kph``, or class ``residential``/``living_street``):
+      ``built_up_factor * L``;
+    * **junctions**: ``junction_delay_s`` per movement through a junction that
+      is not straight along its main road (see
+      :meth:`jokkgeo.network.arrays.RoadNetwork.junction_share`).
+
+    The model ``signed_limits`` (empty table, factor 1, no delay) is the
+    behaviour before the model existed: average speed = signed limit.
+
+    Parameters
+    ----------
+    name
+        Model name (``operating``, ``signed_limits`` or a profile's own label).
+    operating_speed
+        Sorted ``(limit_kph, average_kph)`` pairs; empty: the limit itself.
+    built_up_max_kph
+        Highest signed limit (km/h) counted as built-up; 0 leaves only the
+        residential classes built-up (``built_up_factor`` 1 turns the slowdown off).
+    built_up_factor
+        Average speed as a share of the limit on built-up streets.
+    junction_delay_s
+        Seconds lost per movement through a junction off its main road.
+    """
+
+    name: str
+    operating_speed: tuple[tuple[float, float], ...] = ()
+    built_up_max_kph: float = 0.0
+    built_up_factor: float = 1.0
+    junction_delay_s: float = 0.0
+
+    @property
+    def is_signed_limits(self) -> bool:
+        """True when the model changes nothing (speeds are the limits, no delays)."""
+        return not self.operating_speed and self.built_up_factor == 1.0 and self.junction_delay_s == 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain-data form for result parameters (provenance) and manifests."""
+        return {
+            "name": self.name,
+            "operating_speed": {f"{lim:g}": spd for lim, spd in self.operating_speed},
+            "built_up_max_kph": self.built_up_max_kph,
+            "built_up_factor": self.built_up_factor,
+            "junction_delay_s": self.junction_delay_s,
+        }
+
+    def with_overrides(self, overrides: Mapping[str, Any], *, name: str | None = None) -> SpeedModel:
+        """A copy with some fields replaced (keys as in ``seasons.yaml``'s ``speed_model`` mapping).
+
+        Parameters
+        ----------
+        overrides
+            ``operating_speed`` (pairs or a mapping), ``built_up_max_kph``,
+            ``built_up_factor``, ``junction_delay_s``.
+        name
+            Name of the copy (default: ``<name>*`` when anything changed).
+        """
+        import dataclasses
+
+        changes = dict(overrides)
+        if "operating_speed" in changes:
+            table = changes["operating_speed"]
+            pairs = table.items() if isinstance(table, Mapping) else table
+            changes["operating_speed"] = tuple(sorted((float(a), float(b)) for a, b in pairs))
+        for key in ("built_up_max_kph", "built_up_factor", "junction_delay_s"):
+            if key in changes:
+                changes[key] = float(changes[key])
+        label = name if name is not None else (f"{self.name}*" if changes else self.name)
+        return dataclasses.replace(self, name=label, **changes)
+
+
+OPERATING_SPEED_KPH: tuple[tuple[float, float], ...] = (
+    # signed limit -> average speed of all traffic (km/h), rural roads. Sources (docs/network.md):
+    #  * Finnish main roads, TMS stations 2009, annual mean of all vehicles: 60 -> 62.8, 70 -> 68.7,
+    #    80 -> 81.1, 100 -> 86.6, 120 (100 in winter) -> 106.3 (Finnish Transport Agency, via safetylit.org).
+    #  * Sweden (VTI, "Speed management in Sweden", Vadeby & Forsman 2014): a 10 km/h change of the
+    #    limit changes the mean car speed by only 2-3.5 km/h, so averages fall further below the
+    #    limit as the limit rises.
+    # The values between and the 90 km/h point (the limit of most of the default network) are an
+    # ASSUMPTION, checked against approximate route-planner times (tests/test_route_times.py);
+    # calibrate against Trafikverket's Hastighetsundersökning (state roads, per limit) or NVDB data.
+    (30.0, 30.0),
+    (50.0, 48.0),
+    (60.0, 58.0),
+    (70.0, 68.0),   # FI 68.7
+    (80.0, 78.0),   # FI 81.1, lowered: Swedish 80 roads are mostly former 90 roads of lower standard
+    (90.0, 84.0),   # assumption (between the 80 and 100 points; route-planner check)
+    (100.0, 88.0),  # FI 86.6
+    (110.0, 100.0),  # motorways / 2+1 roads; assumption
+    (120.0, 106.0),  # FI 106.3
+)
+"""Average speed (km/h) per signed limit on rural roads in the ``operating`` model (see :class:`SpeedModel`)."""
+
+BUILT_UP_MAX_KPH = 50.0
+"""Signed limits at or below this count as built-up (Trafikförordningen: 50 km/h inside built-up areas)."""
+
+BUILT_UP_FACTOR = 0.9
+"""Average speed on built-up streets as a share of the limit.
+
+VTI rapport 1030 (Vadeby & Anund 2020): the average travel speed of all vehicles on municipal main
+streets with limits 40-70 km/h in 23 Swedish towns was 47 km/h in 2019 — about 0.9 of a 50 limit
+between junctions (the delays at junctions are counted separately). Assumption to calibrate.
+"""
+
+JUNCTION_DELAY_S = 10.0
+"""Seconds lost per movement through a junction off its main road (assumption to calibrate).
+
+Slowing from 50-70 km/h to a give-way line and accelerating again at about 1.5-2 m/s² costs
+roughly 8-15 s against driving through (plain kinematics); 10 s is the middle. Half is counted
+on entering the junction and half on leaving it (see ``RoadNetwork.junction_share``).
+"""
+
+OPERATING = SpeedModel(
+    name="operating",
+    operating_speed=OPERATING_SPEED_KPH,
+    built_up_max_kph=BUILT_UP_MAX_KPH,
+    built_up_factor=BUILT_UP_FACTOR,
+    junction_delay_s=JUNCTION_DELAY_S,
+)
+"""The default speed model: average speeds below the limit, built-up slowdown, junction delays."""
+
+SIGNED_LIMITS = SpeedModel(name="signed_limits")
+"""The old behaviour: every road driven at its signed limit (or class fallback), no delays."""
+
+SPEED_MODELS: Mapping[str, SpeedModel] = {"operating": OPERATING, "signed_limits": SIGNED_LIMITS}
+"""Named speed models a profile's ``speed_model`` may use."""
+
+
+def operating_speed_kph(limit_kph: np.ndarray, table: tuple[tuple[float, float], ...]) -> np.ndarray:
+    """Average speed (km/h) for each limit from a ``(limit, average)`` table.
+
+    Piecewise linear between the table's points; below the first point and above
+    the last the limit is scaled by that point's ratio. An empty table returns
+    the limits.
+
+    Parameters
+    ----------
+    limit_kph
+        Base speeds (signed limits or class fallbacks), km/h.
+    table
+        Sorted ``(limit_kph, average_kph)`` pairs.
+
+    Examples
+    --------
+    >>> operating_speed_kph(np.array([20.0, 85.0, 130.0]), ((30, 30), (80, 78), (90, 84), (120, 106))).round(1).tolist()
+    [20.0, 81.0, 114.8]
+    """
+    limit = np.asarray(limit_kph, dtype=float)
+    if not table:
+        return limit.copy()
+    xs = np.array([p[0] for p in table], dtype=float)
+    ys = np.array([p[1] for p in table], dtype=float)
+    out = np.interp(limit, xs, ys)
+    out = np.where(limit < xs[0], limit * (ys[0] / xs[0]), out)
+    return np.where(limit > xs[-1], limit * (ys[-1] / xs[-1]), out)
+
+
+def built_up_mask(speed_kph: np.ndarray, speed_source: np.ndarray, road_class: np.ndarray,
+                  max_kph: float) -> np.ndarray:
+    """Arcs on built-up streets: a signed or implicit limit ``<= max_kph``, or a residential street.
+
+    Class fallbacks (no tagged limit) do not count by their speed: a rural
+    road without a limit is not built-up because its fallback is 50 km/h.
+
+    Parameters
+    ----------
+    speed_kph
+        Base speed per arc (km/h).
+    speed_source
+        Where it came from (:data:`SPEED_SOURCES` or ``"scenario"``).
+    road_class
+        Normalised class per arc.
+    max_kph
+        Highest limit counted as built-up (0: only the residential classes).
+    """
+    signed = np.isin(speed_source, ("maxspeed", "maxspeed_implicit", "scenario"))
+    by_limit = signed & (np.asarray(speed_kph, dtype=float) <= max_kph) if max_kph > 0 else np.zeros(len(signed), bool)
+    return by_limit | np.isin(road_class, list(BUILT_UP_CLASSES))

@@ -5,6 +5,7 @@ To site ``a`` at A(0,0): B 100 s, C 150 s, D 251.82 s (one-way B->D), E 350 s; i
 
 from __future__ import annotations
 
+import functools
 import math
 
 import geopandas as gpd
@@ -12,9 +13,13 @@ import numpy as np
 import pytest
 import shapely
 
-from jokkgeo.analysis.accessibility import accessibility
+from jokkgeo.analysis.accessibility import accessibility as _accessibility
 from jokkgeo.errors import AnalysisError, CRSError
 from jokkgeo.network.graph import graph_from_lines
+
+# The times below are solved by hand at the signed limits (speed model "signed_limits"); explicit
+# profiles override this. The default operating-speed model is tested in tests/network/test_speed_model.py.
+accessibility = functools.partial(_accessibility, profile="signed_limits")
 
 L = shapely.LineString
 P = shapely.Point

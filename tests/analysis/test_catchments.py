@@ -15,6 +15,7 @@ Site ``a`` at A. Travel *to* A (default): B 100 s, C 150 s, D 101.82+50+100 = 25
 
 from __future__ import annotations
 
+import functools
 import math
 
 import geopandas as gpd
@@ -22,9 +23,13 @@ import numpy as np
 import pytest
 import shapely
 
-from jokkgeo.analysis.catchments import catchments
+from jokkgeo.analysis.catchments import catchments as _catchments
 from jokkgeo.errors import AnalysisError, CRSError
 from jokkgeo.network.graph import graph_from_lines
+
+# The times below are solved by hand at the signed limits (speed model "signed_limits"); explicit
+# profiles override this. The default operating-speed model is tested in tests/network/test_speed_model.py.
+catchments = functools.partial(_catchments, profile="signed_limits")
 
 L = shapely.LineString
 P = shapely.Point

@@ -38,6 +38,7 @@ SECTIONS = {
     "scenarios.SPEC_ITEM_KEYS": "Scenarios",
     "scenarios.PARAMETER_KEYS": "Scenarios",
     "seasons.SEASON_KEYS": "Season profiles",
+    "seasons.SPEED_MODEL_KEYS": "Season profiles",
 }
 
 

@@ -34,7 +34,7 @@ def test_graph_from_osm_xml_keeps_islands_and_models_speeds(tmp_path):
     net = graph_from_osm_xml(path)
     assert net.crs == "EPSG:3006"
     assert set(net.node_id.tolist()) >= {1, 2, 3, 4, 10, 11}  # the track island is kept
-    edges = net.edges()
+    edges = net.edges("signed_limits")  # speeds as parsed (the signed limits)
     assert "footway" not in set(edges["road_class"])
     primary = edges[edges["road_class"] == "primary"]
     assert set(primary["speed_source"]) == {"maxspeed_implicit"} and set(primary["speed_kph"]) == {70.0}
@@ -89,7 +89,7 @@ def test_travel_times_equal_networkx_dijkstra_on_helsinki(helsinki):
     rng = np.random.default_rng(0)
     pos = {nid: i for i, nid in enumerate(net.node_id.tolist())}
     for reverse in (False, True):
-        csr = net.csr("summer", reverse=reverse)
+        csr = net.csr("signed_limits", reverse=reverse)  # osmnx/networkx weights: the limits
         H = G.reverse(copy=False) if reverse else G
         for src in rng.choice(net.node_id, size=4, replace=False):
             ours = dijkstra(csr, indices=pos[src])
@@ -113,7 +113,7 @@ def test_catchment_node_times_equal_networkx_on_helsinki(helsinki):
     sites = gpd.GeoDataFrame({"site_id": [f"n{s}" for s in src]},
                              geometry=[shapely.Point(G.nodes[s]["x"], G.nodes[s]["y"]) for s in src], crs="EPSG:3006")
     for direction, H in (("from_site", G), ("to_site", G.reverse(copy=False))):
-        res = catchments(net, sites, minutes=[5], direction=direction, nearest=False)
+        res = catchments(net, sites, minutes=[5], direction=direction, nearest=False, profile="signed_limits")
         for s in src:
             ref = nx.single_source_dijkstra_path_length(H, s, weight="travel_time", cutoff=300)
             col = res.node_times[f"minutes_n{s}"]
@@ -199,11 +199,11 @@ def test_osm_xml_and_line_layer_give_the_same_times(tmp_path):
     # way 100 (1-2-3) at SE:rural 70 km/h, projected length
     n1 = np.flatnonzero(by_osm.node_id == 1)[0]
     n3 = np.flatnonzero(by_osm.node_id == 3)[0]
-    t_osm = dijkstra(by_osm.csr("summer"), indices=n1)[n3]
+    t_osm = dijkstra(by_osm.csr("signed_limits"), indices=n1)[n3]
     x1, y1, x3, y3 = by_osm.node_x[n1], by_osm.node_y[n1], by_osm.node_x[n3], by_osm.node_y[n3]
     a = np.flatnonzero(np.isclose(by_lines.node_x, x1) & np.isclose(by_lines.node_y, y1))[0]
     b = np.flatnonzero(np.isclose(by_lines.node_x, x3) & np.isclose(by_lines.node_y, y3))[0]
-    t_lines = dijkstra(by_lines.csr("summer"), indices=a)[b]
+    t_lines = dijkstra(by_lines.csr("signed_limits"), indices=a)[b]
     expected = float(lines.geometry[lines["osmid"] == 100].length.iloc[0]) / (70 / 3.6)
     assert t_osm == pytest.approx(expected, rel=1e-9)
     assert t_lines == pytest.approx(expected, rel=1e-9)

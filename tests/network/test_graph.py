@@ -35,7 +35,7 @@ def test_graph_from_lines_splits_osm_style_ways_at_shared_vertices():
     net = graph_from_lines(roads)
     assert net.n_nodes == 5 and len(net.geometries) == 4 and net.n_arcs == 8
     centre = np.flatnonzero((net.node_x == 1000) & (net.node_y == 0))[0]
-    times = dijkstra(net.csr("summer"), indices=centre)
+    times = dijkstra(net.csr("signed_limits"), indices=centre)
     # 1000 m at 72 km/h = 50 s east/west; 1000 m at 36 km/h = 100 s north/south
     assert sorted(times.tolist()) == pytest.approx([0, 50, 50, 100, 100])
     unsplit = graph_from_lines(roads, split_at_shared_vertices=False)
@@ -52,10 +52,10 @@ def test_graph_from_lines_oneway_tolerance_and_nvdb_columns():
     assert net.n_nodes == 4  # ends 0.22 m apart joined
     assert sorted(net.arc_class.tolist()) == ["secondary", "tertiary", "track", "track"]
     assert set(net.arc_surface.tolist()) == {"paved", "unpaved"}
-    t = dijkstra(net.csr("summer"), indices=0)
+    t = dijkstra(net.csr("signed_limits"), indices=0)
     # 0->1 allowed (Med), 1->2 not allowed (Mot: only 2->1)
     assert t[1] == pytest.approx(100.0) and np.isinf(t[2])
-    back = dijkstra(net.csr("summer"), indices=3)
+    back = dijkstra(net.csr("signed_limits"), indices=3)
     # 3->2 two-way (track 36 km/h: 100 s), 2->1 allowed (Mot, 72 km/h: 50 s), 1->0 not (Med)
     assert back[1] == pytest.approx(100 + 50, rel=1e-3) and np.isinf(back[0])
 
@@ -94,14 +94,14 @@ def _osmnx_like_graph():
 def test_graph_from_networkx_pairs_directions_and_orients_geometry():
     net = graph_from_networkx(_osmnx_like_graph())
     assert net.n_arcs == 5 and len(net.geometries) == 4  # 1-2 and 2-1 share one geometry
-    t = dijkstra(net.csr("summer"), indices=1)  # node position of id 2
+    t = dijkstra(net.csr("signed_limits"), indices=1)  # node position of id 2
     assert t[2] == pytest.approx(40.0)  # the faster parallel edge (90 km/h), not the sum
     assert t[0] == pytest.approx(1000.2 / 20)
     edges = net.edges()
     e31 = edges[(edges.u == 3) & (edges.v == 1)].iloc[0]
     assert shapely.get_coordinates(e31.geometry)[0].tolist() == [1000, 1000]
     # to_networkx gives osmnx attributes back and the same shortest paths
-    G2 = net.to_networkx()
+    G2 = net.to_networkx("signed_limits")
     d = nx.single_source_dijkstra_path_length(G2, 2, weight="travel_time")
     assert d[3] == pytest.approx(40.0) and d[1] == pytest.approx(50.01)
     assert {"length", "speed_kph", "travel_time", "speed_source", "geometry"} <= set(next(iter(G2.edges(data=True)))[2])
@@ -121,13 +121,13 @@ def test_graph_from_networkx_speeds_from_graph_and_crs_check():
 def test_edits_make_new_networks_and_keep_the_original():
     roads = lines([L([(0, 0), (1000, 0)]), L([(1000, 0), (2000, 0)])], maxspeed=["36", "36"])
     net = graph_from_lines(roads)
-    base = net.travel_time("summer").copy()
+    base = net.travel_time("signed_limits").copy()
     faster = net.with_speeds(net.edges().u == 0, 72)
-    assert faster.travel_time("summer")[np.asarray(net.edges().u == 0)] == pytest.approx(50.0)
-    assert (net.travel_time("summer") == base).all()
+    assert faster.travel_time("signed_limits")[np.asarray(net.edges().u == 0)] == pytest.approx(50.0)
+    assert (net.travel_time("signed_limits") == base).all()
     assert "scenario" in faster.arc_speed_source.tolist() and faster.edits
     closed = net.with_closed([0])
-    assert np.isinf(closed.travel_time("summer")[0])
+    assert np.isinf(closed.travel_time("signed_limits")[0])
     with pytest.raises(AnalysisError, match=r"\(0, 150\]"):
         net.with_speeds([0], 0)
     with pytest.raises(AnalysisError, match="0..3"):
@@ -140,11 +140,12 @@ def test_add_lines_connects_new_road_to_existing_nodes():
     net = graph_from_lines(roads)
     a = np.flatnonzero((net.node_x == 0) & (net.node_y == 0))[0]
     b = np.flatnonzero((net.node_x == 0) & (net.node_y == 5000))[0]
-    assert dijkstra(net.csr(), indices=a)[b] == pytest.approx(700.0)
+    assert dijkstra(net.csr("signed_limits"), indices=a)[b] == pytest.approx(700.0)
     shortcut = lines([L([(10, 5), (0, 4990)])], highway=["primary"], maxspeed=["90"])
     net2 = add_lines(net, shortcut, connect_m=50)
     assert net2.n_nodes == net.n_nodes  # both ends merged into existing nodes
-    assert dijkstra(net2.csr(), indices=a)[b] == pytest.approx(shapely.length(shortcut.geometry[0]) / 25, rel=1e-6)
+    t = dijkstra(net2.csr("signed_limits"), indices=a)[b]
+    assert t == pytest.approx(shapely.length(shortcut.geometry[0]) / 25, rel=1e-6)
     assert net.n_arcs == 6 and net2.n_arcs == 8
 
 
@@ -161,7 +162,7 @@ def test_oneway_conventions(value, forward, backward):
     net = graph_from_lines(lines([L([(0, 0), (1000, 0)])], maxspeed=["36"], oneway=[value]))
     a = np.flatnonzero(net.node_x == 0)[0]
     b = np.flatnonzero(net.node_x == 1000)[0]
-    t = dijkstra(net.csr("summer"), indices=[a, b])
+    t = dijkstra(net.csr("signed_limits"), indices=[a, b])
     assert np.isfinite(t[0, b]) == forward and np.isfinite(t[1, a]) == backward
 
 
@@ -181,7 +182,7 @@ def test_networkx_lengths_are_planar_geometry_lengths():
     G.add_edge(1, 2, 0, length=4980.0, highway="primary", maxspeed="90")  # 0.4 % short, as on a sphere
     net = graph_from_networkx(G)
     assert net.arc_length_m.tolist() == [5000.0]
-    assert net.travel_time("summer")[0] == pytest.approx(5000 / 25)
+    assert net.travel_time("signed_limits")[0] == pytest.approx(5000 / 25)
 
 
 def test_simplified_osmnx_graphs_are_refused_with_the_fix():

@@ -52,8 +52,9 @@ def test_winter_weights_by_hand():
         crs="EPSG:3006",
     )
     net = graph_from_lines(roads)
-    summer = net.travel_time("summer")
-    winter = net.travel_time("winter")
+    # the season factors on the signed limits (the profiles without the operating-speed model)
+    summer = net.travel_time("signed_limits")
+    winter = net.travel_time("winter_signed_limits")
     by_class = {c: (summer[net.arc_class == c][0], winter[net.arc_class == c][0])
                 for c in ("trunk", "tertiary", "track")}
     assert by_class["trunk"] == pytest.approx((40.0, 40.0 / 0.9))
@@ -63,4 +64,4 @@ def test_winter_weights_by_hand():
     # open_tracks variant keeps tracks at 0.7
     assert net.travel_time("winter_open_tracks")[net.arc_class == "track"][0] == pytest.approx(120 / 0.7)
     # summer arrays are cached and not affected
-    assert net.travel_time("summer") is summer
+    assert net.travel_time("signed_limits") is summer

@@ -38,7 +38,7 @@ NEW = lines(L([(2000, 0), (2000, 250), (100, 250)]))
 SITE = np.array([shapely.Point(0, 300)], dtype=object)
 
 
-def times(net, direction="to_site", profile="summer"):
+def times(net, direction="to_site", profile="signed_limits"):
     snaps = snap_sites(net, SITE, ("s",), profile=profile, max_snap_m=5000, access_speed_kph=30)
     t, _ = node_travel_times(net, snaps, profile=profile, direction=direction)
     return {(float(x), float(y)): float(v) for x, y, v in zip(net.node_x, net.node_y, t[0], strict=False)}
@@ -60,7 +60,7 @@ def test_added_dead_end_road_keeps_the_old_access(direction):
     assert after[(-2000.0, 0.0)] == pytest.approx(200 + 300 / V)
     assert after[(2000.0, 0.0)] == pytest.approx(215 + LEG_P / V)  # 228.42 s via the new road
     assert after[(100.0, 250.0)] == pytest.approx(LEG_P / V)
-    snaps = snap_sites(net, SITE, ("s",), profile="summer", max_snap_m=5000, access_speed_kph=30).table
+    snaps = snap_sites(net, SITE, ("s",), profile="signed_limits", max_snap_m=5000, access_speed_kph=30).table
     assert sorted(snaps["distance_m"].round(2).unique().tolist()) == [round(LEG_P, 2), 300.0]
 
 
@@ -93,7 +93,7 @@ def test_adding_random_roads_never_lengthens_a_trip():
                                geometry=[L([(a, b), tuple(e)]) for a, b, e in zip(x0, y0, ends, strict=True)],
                                crs="EPSG:3006")
         bigger = add_lines(net, new, connect_m=1, label=f"layer {layer}")
-        for profile in ("summer", "winter"):
+        for profile in ("summer", "winter", "signed_limits"):
             for direction in ("to_site", "from_site"):
                 s0 = snap_sites(net, sites, ids, profile=profile, max_snap_m=5000, access_speed_kph=30)
                 s1 = snap_sites(bigger, sites, ids, profile=profile, max_snap_m=5000, access_speed_kph=30)
@@ -124,9 +124,9 @@ def test_access_legs_are_not_shortcuts(direction):
     site = np.array([shapely.Point(3000, 1000)], dtype=object)
     e = np.flatnonzero(net.node_x == 10000)[0]
     j = np.flatnonzero((net.node_x == 0) & (net.node_y == 0))[0]
-    summer = snap_sites(net, site, ("s",), profile="summer", max_snap_m=5000, access_speed_kph=30,
+    summer = snap_sites(net, site, ("s",), profile="signed_limits", max_snap_m=5000, access_speed_kph=30,
                         direction=direction)
-    t, _ = node_travel_times(net, summer, profile="summer", direction=direction)
+    t, _ = node_travel_times(net, summer, profile="signed_limits", direction=direction)
     # E: 7000 m of primary (280 s) + the 600 s road route, not 280 + 120 s over the leg
     assert t[0, e] == pytest.approx(280 + 600)
     assert t[0, j] == pytest.approx(480)
@@ -135,9 +135,9 @@ def test_access_legs_are_not_shortcuts(direction):
     assert leg["distance_m"] == pytest.approx(1000) and leg["access_s"] == pytest.approx(600)
     # winter: the track is closed, so the leg is the only way; it still takes as long as the road route
     # with the closure lifted (primary 0.9 -> 22.5 m/s, track 0.7 -> 5.833 m/s): 133.33 + 685.71 s
-    winter = snap_sites(net, site, ("s",), profile="winter", max_snap_m=5000, access_speed_kph=30,
+    winter = snap_sites(net, site, ("s",), profile="winter_signed_limits", max_snap_m=5000, access_speed_kph=30,
                         direction=direction)
-    tw, _ = node_travel_times(net, winter, profile="winter", direction=direction)
+    tw, _ = node_travel_times(net, winter, profile="winter_signed_limits", direction=direction)
     assert tw[0, e] == pytest.approx(7000 / 22.5 + 3000 / 22.5 + 4000 / (30 * 0.7 / 3.6))
     assert (tw[0][np.isfinite(tw[0])] >= t[0][np.isfinite(tw[0])] - 1e-9).all()  # winter never faster
 
@@ -149,7 +149,7 @@ def test_access_leg_kept_where_no_road_route_exists():
         geometry=[L([(0, 0), (10000, 0)]), L([(2000, 1000), (4000, 1000)])], crs="EPSG:3006")
     net = graph_from_lines(roads)
     site = np.array([shapely.Point(3000, 1000)], dtype=object)
-    snaps = snap_sites(net, site, ("s",), profile="summer", max_snap_m=5000, access_speed_kph=30)
-    t, _ = node_travel_times(net, snaps, profile="summer")
+    snaps = snap_sites(net, site, ("s",), profile="signed_limits", max_snap_m=5000, access_speed_kph=30)
+    t, _ = node_travel_times(net, snaps, profile="signed_limits")
     e = np.flatnonzero(net.node_x == 10000)[0]
     assert t[0, e] == pytest.approx(1000 / (30 / 3.6) + 7000 / 25)

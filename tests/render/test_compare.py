@@ -39,9 +39,10 @@ def test_summary_has_the_numbers_in_swedish_and_english(comparisons):
     comp = comparisons["slow"]
     sv = summary_text(comp)
     en = summary_text(comp, language="en")
-    # village v: 12 km at 60 km/h = 12 min; with the middle 6 km at 30 km/h: 3 + 12 + 3 = 18 min
-    assert "v når inte längre Site inom 15 min (12 → 18 min)" in sv
-    assert "v no longer reaches Site within 15 min (12 → 18 min)" in en
+    # village v (default speed model: limit 60 -> 58 km/h average; a 30 limit is built-up: 0.9 * 30 = 27 km/h):
+    # 12 km at 58 km/h = 12.4 min; with the middle 6 km at 27 km/h: 3.1 + 13.3 + 3.1 = 19.5 min
+    assert "v når inte längre Site inom 15 min (12,4 → 19,5 min)" in sv
+    assert "v no longer reaches Site within 15 min (12.4 → 19.5 min)" in en
     assert sv.startswith("Scenariojämförelse: Långsamt jämfört med Nuläge (basscenario)")
     # the 15-min area shrinks: a signed decimal-comma number in Swedish, a point in English
     area_sv = [ln for ln in sv.splitlines() if ln.startswith("- Site, ≤ 15 min")][0]
