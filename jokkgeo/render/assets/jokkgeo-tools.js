@@ -420,7 +420,7 @@
       // a view before any layer: Leaflet defers layers of a map without a view, and the canvas
       // renderer created for an early path would then be set up after the paths that use it
       mini.fitBounds(cfg.bounds, { animate: false });
-      mini.setZoom(Math.max(mini.getZoom() - 2, 1), { animate: false });
+      mini.setZoom(Math.max(mini.getZoom() - 1, 1), { animate: false });
       st.contextData.forEach(function (c) {
         L.geoJSON(c.data, { interactive: false, style: function () {
           return { color: c.style.color, weight: Math.min(c.style.weight, 0.6), fillColor: c.style.fillColor,
