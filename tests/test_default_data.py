@@ -47,6 +47,7 @@ HAND_MADE = (  # layers drawn or placed by hand (wholly or partly): illustrative
     "protected_areas", "housing_land", *REINDEER,
 )
 MEASURED = ("boundary", "population", "hydropower", "airports")  # real data sets, positions not hand-made
+MEASURED += ("context_water", "context_sea", "context_coast")  # Natural Earth background (data/context.gpkg)
 CONTRACT = {  # layer id -> fields promised to the other modules (team brief)
     "boundary": {"code", "name", "is_study_area"},
     "settlements": {"name", "name_smj", "name_sme", "name_sju", "kind", "population", "population_year",

@@ -21,12 +21,9 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jokkgeo.config.recipes import BasemapSpec
-
-if TYPE_CHECKING:  # pragma: no cover - typing only (document imports this module)
-    from jokkgeo.render.document import MapDocument, MapLayer
 
 LABEL_MIN_ZOOM: tuple[int, ...] = (0, 9)
 """Web-map zoom from which labels of each rank are shown (rank 0: tätorter and regional
@@ -68,7 +65,8 @@ class PlaceLabel:
 class MapContext:
     """Background of a map: context layers (bottom first), place labels and tile backgrounds."""
 
-    layers: list[MapLayer] = field(default_factory=list)
+    layers: list[Any] = field(default_factory=list)
+    """:class:`~jokkgeo.render.document.MapLayer` objects (``document`` imports this module)."""
     labels: list[PlaceLabel] = field(default_factory=list)
     basemap: BasemapSpec = field(default_factory=BasemapSpec)
 
@@ -76,7 +74,7 @@ class MapContext:
 _RANK = {"raster": 0, "polygon": 1, "line": 2, "point": 3}
 
 
-def context_layers(doc: MapDocument) -> list[MapLayer]:
+def context_layers(doc: Any) -> list[Any]:
     """The context layers of a document, bottom first (rasters, polygons, lines, points; then ``z_order``).
 
     For print figures: draw these before the document's own layers (or call :func:`draw_context`).
@@ -84,14 +82,14 @@ def context_layers(doc: MapDocument) -> list[MapLayer]:
     Parameters
     ----------
     doc
-        The map document.
+        The :class:`~jokkgeo.render.document.MapDocument`.
     """
     indexed = list(enumerate(doc.context.layers))
     indexed.sort(key=lambda p: (_RANK.get(p[1].style.kind, 1), p[1].style.z_order, p[0]))
     return [lay for _, lay in indexed]
 
 
-def draw_context(ax: Any, doc: MapDocument, *, zorder: float = 0.5, labels: bool = False,
+def draw_context(ax: Any, doc: Any, *, zorder: float = 0.5, labels: bool = False,
                  fontsize: float = 6.5) -> list[Any]:
     """Draw the context layers (and optionally the labels) of ``doc`` on matplotlib axes in EPSG:3006.
 

@@ -46,8 +46,15 @@ import shapely
 from jokkgeo.i18n import format_number
 from jokkgeo.render.document import MapDocument, MapLayer, RasterImage, text
 from jokkgeo.render.styles import LayerStyle, LegendEntry
-from jokkgeo.render.web_tools import OSM_TILES, TOOLS, tool_assets, tools_config  # noqa: F401 (OSM_TILES re-exported)
-from jokkgeo.render.web_tools import context_scripts, labels_script, raster_scripts
+from jokkgeo.render.web_tools import (  # noqa: F401 (OSM_TILES re-exported)
+    OSM_TILES,
+    TOOLS,
+    context_scripts,
+    labels_script,
+    raster_scripts,
+    tool_assets,
+    tools_config,
+)
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 DISPLAY_DECIMALS = 5
@@ -463,6 +470,11 @@ def _style_json(style: LayerStyle) -> dict[str, Any]:
     }
 
 
+def _tool_helpers() -> dict[str, Any]:
+    """What :mod:`jokkgeo.render.web_tools` needs from this module (it does not import it)."""
+    return {"encode": script_json, "geometries": display_geometries, "style": _style_json}
+
+
 def _assign_ids(root: Any) -> None:
     """Replace branca's random element ids with a deterministic sequence (tree order)."""
     counter = 0
@@ -575,11 +587,11 @@ def web_map(doc: MapDocument) -> Any:
     map_name = "map_jokkgeo"
 
     # background first (own pane under every layer), then the layers, their raster values, the labels
-    for i, script in enumerate(context_scripts(doc, map_name)):
+    for i, script in enumerate(context_scripts(doc, map_name, **_tool_helpers())):
         fmap.add_child(element_cls(f"context_{i}", script=script), name=f"context_{i}")
     for key, script in layer_scripts(doc, map_name):
         fmap.add_child(element_cls(f"layer_{key}", script=script), name=f"layer_{key}")
-    extra = [*raster_scripts(doc, map_name), labels_script(doc, map_name)]
+    extra = [*raster_scripts(doc, map_name, encode=script_json), labels_script(doc, map_name, encode=script_json)]
     fmap.add_child(element_cls("context_labels", script="\n".join(s for s in extra if s)), name="context_labels")
 
     finish = _finish_config(doc, bounds, legend_id="jg-legend", caveat_id="jg-caveats", title_id="jg-title")
@@ -682,9 +694,10 @@ def synced_maps_html(docs: Sequence[MapDocument], *, title: str, description: st
         centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
         opts = {"center": centre, "zoom": 7, "preferCanvas": True, "zoomControl": True}
         scripts.append(f"var {name} = L.map({script_json(container)},{script_json(opts)});")
-        scripts.extend(context_scripts(doc, name, prefix=f"p{j}c"))
+        scripts.extend(context_scripts(doc, name, prefix=f"p{j}c", **_tool_helpers()))
         scripts.extend(script for _, script in layer_scripts(doc, name, prefix=f"p{j}l"))
-        scripts.extend(s for s in (*raster_scripts(doc, name, prefix=f"p{j}l"), labels_script(doc, name)) if s)
+        scripts.extend(s for s in (*raster_scripts(doc, name, prefix=f"p{j}l", encode=script_json),
+                                   labels_script(doc, name, encode=script_json)) if s)
         pane_tools = tuple(t for t in TOOLS if t != "minimap" and (t != "hash" or j == 0))
         finish = {**_finish_config(doc, bounds, legend_id=None, caveat_id=None, title_id=None, tools=pane_tools),
                   "animate": False}

@@ -20,6 +20,7 @@ escaped JSON inside ``<script>``, text HTML-escaped in Python, the same bytes fo
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ import shapely
 from jokkgeo.i18n import text
 from jokkgeo.render.context import LABEL_MIN_ZOOM, context_layers
 
-ASSETS = Path(__file__).resolve().parent / "assets"
+_ASSETS = Path(__file__).resolve().parent / "assets"
 OSM_TILES: dict[str, Any] = {
     "id": "osm",
     "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
@@ -49,8 +50,8 @@ MINIMAP_OPEN_WIDTH = 1000
 @lru_cache(maxsize=1)
 def tool_assets() -> tuple[str, str]:
     """``(css, js)`` of the map tools, ready to inline after Leaflet and the jokkgeo runtime."""
-    css = (ASSETS / "jokkgeo-tools.css").read_text(encoding="utf-8")
-    js = (ASSETS / "jokkgeo-tools.js").read_text(encoding="utf-8")
+    css = (_ASSETS / "jokkgeo-tools.css").read_text(encoding="utf-8")
+    js = (_ASSETS / "jokkgeo-tools.js").read_text(encoding="utf-8")
     return css, js
 
 
@@ -60,16 +61,16 @@ def _escape(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _json(value: Any) -> str:
-    from jokkgeo.render.web import script_json
-
-    return script_json(value)
+Encode = Callable[[Any], str]
+"""``value -> JSON safe inside <script>`` (:func:`jokkgeo.render.web.script_json`, passed in by ``web``)."""
 
 
-def context_scripts(doc: Any, map_name: str, *, prefix: str = "c") -> list[str]:
+def context_scripts(doc: Any, map_name: str, *, encode: Encode, geometries: Callable[..., Any],
+                    style: Callable[[Any], dict[str, Any]], prefix: str = "c") -> list[str]:
     """JS adding the document's context layers to ``map_name`` (bottom first, before any layer).
 
     Geometry only (no attributes), simplified like the document's layers (at least 100 m).
+    :mod:`jokkgeo.render.web` passes its encoder, display geometries and style conversion.
 
     Parameters
     ----------
@@ -77,11 +78,16 @@ def context_scripts(doc: Any, map_name: str, *, prefix: str = "c") -> list[str]:
         The map document (its ``context``).
     map_name
         JavaScript variable of the Leaflet map.
+    encode
+        JSON encoder safe inside ``<script>``.
+    geometries
+        ``(gdf, simplify_m=...) -> GeoSeries`` in EPSG:4326 for display.
+    style
+        ``LayerStyle -> dict`` of Leaflet path options.
     prefix
         Prefix of the context layer keys.
     """
-    from jokkgeo.render.web import _style_json, display_geometries
-
+    _json, display_geometries, _style_json = encode, geometries, style
     out = []
     for i, lay in enumerate(context_layers(doc)):
         if lay.data is None or lay.data.empty:
@@ -96,7 +102,7 @@ def context_scripts(doc: Any, map_name: str, *, prefix: str = "c") -> list[str]:
     return out
 
 
-def labels_script(doc: Any, map_name: str) -> str | None:
+def labels_script(doc: Any, map_name: str, *, encode: Encode) -> str | None:
     """JS writing the document's place labels on ``map_name`` (escaped text), or ``None`` without labels.
 
     Parameters
@@ -105,6 +111,8 @@ def labels_script(doc: Any, map_name: str) -> str | None:
         The map document (its ``context.labels``).
     map_name
         JavaScript variable of the Leaflet map.
+    encode
+        JSON encoder safe inside ``<script>``.
     """
     labels = doc.context.labels
     if not labels:
@@ -116,7 +124,7 @@ def labels_script(doc: Any, map_name: str) -> str | None:
     items = [[round(float(la), 5), round(float(lo), 5), _escape(lab.text), int(min(lab.rank, len(LABEL_MIN_ZOOM) - 1))]
              for lab, la, lo in zip(labels, np.atleast_1d(lats), np.atleast_1d(lons), strict=True)]
     cfg = {"items": items, "minZoom": list(LABEL_MIN_ZOOM), "title": text("tools.place_labels", doc.language)}
-    return f"jokkgeo.labels({map_name},{_json(cfg)});"
+    return f"jokkgeo.labels({map_name},{encode(cfg)});"
 
 
 def tile_sources(doc: Any) -> tuple[list[dict[str, Any]], str]:
@@ -191,7 +199,7 @@ def raster_grid(raster: Any, *, max_cells: int = RASTER_GRID_CELLS, language: st
             "note": text("tools.value_note", language, cell=format_number(cell_km, language, digits=1))}
 
 
-def raster_scripts(doc: Any, map_name: str, *, prefix: str = "l") -> list[str]:
+def raster_scripts(doc: Any, map_name: str, *, encode: Encode, prefix: str = "l") -> list[str]:
     """JS giving each raster layer of ``doc`` its click-value grid (keys as :func:`jokkgeo.render.web.layer_scripts`).
 
     Parameters
@@ -200,6 +208,8 @@ def raster_scripts(doc: Any, map_name: str, *, prefix: str = "l") -> list[str]:
         The map document.
     map_name
         JavaScript variable of the Leaflet map.
+    encode
+        JSON encoder safe inside ``<script>``.
     prefix
         Prefix of the layer keys.
     """
@@ -207,7 +217,7 @@ def raster_scripts(doc: Any, map_name: str, *, prefix: str = "l") -> list[str]:
     for i, lay in enumerate(doc.layers):
         if lay.raster is not None:
             grid = raster_grid(lay.raster, language=doc.language)
-            out.append(f"jokkgeo.rasterValues({map_name},{_json(f'{prefix}{i}')},{_json(grid)});")
+            out.append(f"jokkgeo.rasterValues({map_name},{encode(f'{prefix}{i}')},{encode(grid)});")
     return out
 
 
@@ -241,5 +251,5 @@ def tools_config(doc: Any, *, tools: tuple[str, ...] = TOOLS) -> dict[str, Any]:
     }
 
 
-__all__ = ["MINIMAP_OPEN_WIDTH", "OSM_TILES", "RASTER_GRID_CELLS", "TOOLS", "context_scripts", "labels_script",
-           "raster_grid", "raster_scripts", "tile_sources", "tool_assets", "tools_config"]
+__all__ = ["Encode", "MINIMAP_OPEN_WIDTH", "OSM_TILES", "RASTER_GRID_CELLS", "TOOLS", "context_scripts",
+           "labels_script", "raster_grid", "raster_scripts", "tile_sources", "tool_assets", "tools_config"]

@@ -17,8 +17,8 @@ from jokkgeo.errors import CatalogueError
 from jokkgeo.render.context import MapContext, PlaceLabel, context_layers, draw_context
 from jokkgeo.render.document import MapDocument, MapLayer, RasterImage
 from jokkgeo.render.styles import raster_style, style_from_mapping
-from jokkgeo.render.web import render_html, synced_maps_html, web_map
-from jokkgeo.render.web_tools import ASSETS, raster_grid, tile_sources
+from jokkgeo.render.web import ASSETS, render_html, synced_maps_html, web_map
+from jokkgeo.render.web_tools import raster_grid, tile_sources
 
 X0, Y0 = 740_000.0, 7_370_000.0
 INJECTION = "<img src=x onerror=alert(1)>"
@@ -160,9 +160,12 @@ def test_basemap_recipe_key_and_tile_sources():
     assert parse_recipe({"title": "T", "layers": ["roads"]}, "maps/m.yaml").basemap == BasemapSpec()
 
 
+T0 = "basemap.tiles[0]"
+
+
 @pytest.mark.parametrize(("basemap", "key"), [
-    ({"tiles": [{"id": "a", "title": "A", "url": "file:///x/{z}/{x}/{y}", "attribution": "x"}]}, "basemap.tiles[0].url"),
-    ({"tiles": [{"id": "a", "title": "A", "url": "https://x/{z}/{x}.png", "attribution": "x"}]}, "basemap.tiles[0].url"),
+    ({"tiles": [{"id": "a", "title": "A", "url": "file:///x/{z}/{x}/{y}", "attribution": "x"}]}, f"{T0}.url"),
+    ({"tiles": [{"id": "a", "title": "A", "url": "https://x/{z}/{x}.png", "attribution": "x"}]}, f"{T0}.url"),
     ({"tiles": [{"id": "a", "title": "A", "url": "https://x/{z}/{x}/{y}.png"}]}, "basemap.tiles[0]"),
     ({"default": "osm", "osm": False}, "basemap.default"),
     ({"tiles": [{"id": "osm", "title": "A", "url": "https://x/{z}/{x}/{y}", "attribution": "x"}]}, "basemap.tiles"),
