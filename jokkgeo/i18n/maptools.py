@@ -15,8 +15,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "tools.link_copied": ("Länken till vyn finns i adressfältet", "The link to this view is in the address bar"),
     "tools.measure": ("Mät avstånd och area", "Measure distance and area"),
     "tools.measure_hint": (
-        "Klicka punkter på kartan; dubbelklicka eller klicka på första punkten för att avsluta en yta.",
-        "Click points on the map; double-click, or click the first point to close an area.",
+        "Klicka punkter på kartan; dubbelklicka för att avsluta en linje, klicka på första punkten för att sluta en yta.",
+        "Click points on the map; double-click to finish a line, click the first point to close an area.",
     ),
     "tools.measure_clear": ("Rensa", "Clear"),
     "tools.distance": ("Avstånd", "Distance"),

@@ -146,12 +146,15 @@ def test_measure_distance_and_area(browser, maps):
     to_ll = Transformer.from_crs("EPSG:3006", "EPSG:4326", always_xy=True)
     lons, lats = to_ll.transform([700_000, 710_000, 710_000, 700_000], [7_400_000, 7_400_000, 7_410_000, 7_410_000])
     page.click(".jg-tool-measure")
-    text = page.evaluate("""pts => { const map = Object.values(jokkgeo.maps)[0].map;
-        pts.forEach(p => map.fire('click', {latlng: L.latLng(p[0], p[1]), originalEvent: {}}));
-        map.fire('dblclick', {latlng: L.latLng(pts[3][0], pts[3][1]), originalEvent: {}});
-        return document.querySelector('.jg-measure-out').textContent; }""",
-                         [[la, lo] for la, lo in zip(lats, lons, strict=True)])
-    assert text == "Avstånd: 40 km \u2014 Area: 100 km\u00b2"
+    measure = """pts => { const map = Object.values(jokkgeo.maps)[0].map;
+        pts.forEach(p => map.fire(p[2] || 'click', {latlng: L.latLng(p[0], p[1]), originalEvent: {}}));
+        return document.querySelector('.jg-measure-out').textContent; }"""
+    corners = [[la, lo] for la, lo in zip(lats, lons, strict=True)]
+    # a line: three corners, finished by a double-click (its two clicks repeat the last point)
+    line = [*corners[:3], corners[2], [*corners[2], "dblclick"]]
+    assert page.evaluate(measure, line) == "Avstånd: 20 km"
+    # an area: the four corners, closed by clicking the first one again (the next click starts anew)
+    assert page.evaluate(measure, [*corners, corners[0]]) == "Avstånd: 40 km \u2014 Area: 100 km\u00b2"
     assert log["page"] == [] and log["console"] == []
 
 

@@ -262,7 +262,7 @@
     panel.appendChild(hint);
     panel.appendChild(out);
     panel.appendChild(clear);
-    var pts = [], closed = false;
+    var pts = [], closed = false, done = false;  // done: a finished line; closed: a finished area
     var group = L.layerGroup().addTo(map);
     var fmt1 = numberFormat(cfg.lang, 1), fmt2 = numberFormat(cfg.lang, 2);
     function tmLength(list) {
@@ -301,7 +301,7 @@
       out.textContent = txt;
     }
     function onClick(e) {
-      if (closed) { pts = []; closed = false; }
+      if (closed || done) { pts = []; closed = false; done = false; }
       if (pts.length >= 3) {
         var first = map.latLngToContainerPoint(pts[0]), here = map.latLngToContainerPoint(e.latlng);
         if (first.distanceTo(here) < 10) { closed = true; draw(); return; }
@@ -309,12 +309,13 @@
       pts.push(e.latlng);
       draw();
     }
-    function onDbl(e) {
+    function onDbl(e) {  // finishes the line (its two clicks added the last point twice: drop one)
       L.DomEvent.stop(e);
-      if (pts.length >= 3) { closed = true; }
+      if (pts.length >= 2 && pts[pts.length - 1].equals(pts[pts.length - 2])) { pts.pop(); }
+      done = pts.length >= 2;
       draw();
     }
-    clear.addEventListener("click", function (ev) { ev.preventDefault(); pts = []; closed = false; draw(); });
+    clear.addEventListener("click", function (ev) { ev.preventDefault(); pts = []; closed = false; done = false; draw(); });
     var btn = button(bar, "jg-tool-measure", cfg.text.measure, "measure", function () {
       st.measuring = !st.measuring;
       map.getContainer().classList.toggle("jg-measuring", st.measuring);
@@ -328,7 +329,7 @@
         map.doubleClickZoom.enable();
         map.off("click", onClick);
         map.off("dblclick", onDbl);
-        pts = []; closed = false; draw();
+        pts = []; closed = false; done = false; draw();
       }
     });
     return panel;
