@@ -189,3 +189,26 @@ def test_raster_answers_a_click_with_its_value(browser, maps):
     assert "Värde" in text and re.search(r"Värde(\d+(,\d+)?|inget värde här)", text)
     assert "cell om" in text
     assert log["page"] == [] and log["console"] == []
+
+
+def test_search_shows_injected_names_as_text(browser, project_factory):
+    """The toy project's names try injection (tests/conftest.py): search lists them as plain text."""
+    from jokkgeo.report import build_report
+    from jokkgeo.settings import Settings
+
+    root = project_factory("tools_toy")
+    build_report(root / "out", settings=Settings(project_root=root), figures=False)
+    page, log = _open(browser, sorted((root / "out" / "maps").glob("*.html"))[0])
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.click(".jg-tool-search")
+    page.fill(".jg-search-input", "img")
+    page.wait_for_timeout(200)
+    texts = page.locator(".jg-search-hit").all_text_contents()
+    assert any("<img src=x onerror=alert(1)>" in t for t in texts), texts
+    assert page.locator(".jg-search-list img").count() == 0
+    page.fill(".jg-search-input", "script")
+    page.locator(".jg-search-hit").first.click()
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => window.__pwned === undefined") and dialogs == []
+    assert log["page"] == [] and log["console"] == [] and log["external"] == []

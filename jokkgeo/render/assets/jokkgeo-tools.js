@@ -390,9 +390,8 @@
       var hits = index.filter(function (h) { return h.text.indexOf(q) !== -1; }).slice(0, 12);
       if (!hits.length) { list.appendChild(el("div", "jg-note", cfg.text.searchNone)); }
       hits.forEach(function (h) {
-        var a = el("a", "jg-search-hit");
+        var a = el("a", "jg-search-hit", unescapeHtml(h.html));  // as text: safe whether or not it came escaped
         a.href = "#";
-        a.innerHTML = h.html;  // escaped in Python
         if (h.o) { a.appendChild(el("span", "jg-search-layer", " \u2013 " + h.o.title)); }
         a.addEventListener("click", function (ev) { ev.preventDefault(); go(h); });
         list.appendChild(a);
