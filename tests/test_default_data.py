@@ -53,6 +53,7 @@ INVENTORY = {"site_id", "name", "type", "status", "status_note", "source",
              *(c for f in FIGURES for c in (f, f"{f}_source", f"{f}_assumed"))}
 SCB_TATORTER_2020 = {"Jokkmokk": 2766, "Vuollerim": 623, "Porjus": 265}  # SCB Tätorter 2020 (DOMAIN.md)
 MUNICIPAL_TOTAL_2023 = 4728  # SCB folkmängd 31 Dec 2023 via Regionfakta (data/README.md)
+MEASURED += ("context_water", "context_sea", "context_coast")  # Natural Earth background (data/context.gpkg)
 CONTRACT = {  # layer id -> fields promised to the other modules (team brief)
     "boundary": {"code", "name", "is_study_area"},
     "settlements": {"name", "name_smj", "name_sme", "name_sju", "kind", "population", "population_year",

@@ -214,6 +214,8 @@ def test_wheel_ships_the_default_study(wheel):
             if path.is_file() and "__pycache__" not in path.parts:
                 assert f"jokkgeo/_study/{path.relative_to(ROOT).as_posix()}" in names
     assert "jokkgeo/rules/conflicts.yaml" in names
+    for path in (ROOT / "jokkgeo" / "render" / "assets").rglob("*"):  # Leaflet, runtime, map tools, licences
+        assert path.is_dir() or f"{path.relative_to(ROOT).as_posix()}" in names
     assert "jokkgeo/py.typed" in names
     assert not any(n.startswith(("tests/", "data/", "layers/")) for n in names)
 

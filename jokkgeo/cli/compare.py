@@ -106,6 +106,9 @@ def write_comparison(comp: Any, out: Path, *, language: str = "sv", overwrite: b
         write_table(pd.DataFrame(comp.tables[name]), paths[name], overwrite=overwrite, metadata=metadata)
     write_text(paths["summary"], summary or summary_text(comp, language=language), overwrite=overwrite)
     doc = comparison_document(comp, language=language)
+    from jokkgeo.present.context import map_context  # background water, place labels, tiles
+
+    doc.context = map_context(comp.baseline.study.store, language=language, exclude=[lay.id for lay in doc.layers])
     titles = pane_titles(comp, language)
     write_text(paths["map"], comparison_html(doc, titles=titles), overwrite=overwrite)  # side by side, synced
     if figure:

@@ -17,6 +17,11 @@ One recipe drives both renderers (HTML map and print figure). Example::
     caveats: [Text som alltid visas]
     simplify_m: 25                       # display simplification of the HTML map, metres
     figure: {size: a4_landscape, dpi: 300, formats: [png, svg, pdf]}
+    basemap:                             # web map backgrounds (default: none shown, OpenStreetMap offered)
+      osm: true
+      default: none                      # none, osm or a tiles id shown when the map opens
+      tiles:
+        - {id: topo, title: Topografisk, url: "https://example.org/{z}/{x}/{y}.png", attribution: "© Example"}
 
 Analysis sections stay generic here (``type`` + parameters + origin): the report checks
 ``type`` against its explicit table of recipe types and each runner checks its keys.
@@ -43,6 +48,7 @@ from jokkgeo.errors import CatalogueError
 RECIPE_KEYS: frozenset[str] = frozenset({
     "id", "title", "title_en", "description", "description_en", "layers", "analyses", "extent",
     "extent_buffer_m", "legend_order", "caveats", "caveats_en", "simplify_m", "figure",
+    "basemap",
 })
 """Top-level keys of a recipe."""
 RECIPE_LAYER_KEYS: frozenset[str] = frozenset({"id", "show", "style", "title", "title_en", "where"})
@@ -125,6 +131,85 @@ class FigureSpec:
     formats: tuple[str, ...] = FIGURE_FORMATS
 
 
+# --- basemap (web maps: switchable tile backgrounds) ---------------------------------------------------
+
+BASEMAP_KEYS: frozenset[str] = frozenset({"osm", "tiles", "default"})
+"""Keys of ``basemap``."""
+TILE_KEYS: frozenset[str] = frozenset({"id", "title", "title_en", "url", "attribution", "max_zoom"})
+"""Keys of one ``basemap.tiles`` entry."""
+
+
+@dataclass(frozen=True)
+class TileSource:
+    """An XYZ (or WMTS in the GoogleMapsCompatible grid) tile URL template with its attribution."""
+
+    id: str
+    title: str
+    url: str
+    attribution: str
+    title_en: str | None = None
+    max_zoom: int = 19
+
+    def label(self, language: str = "sv") -> str:
+        """Title in ``language`` (falls back to Swedish).
+
+        Parameters
+        ----------
+        language
+            ``sv`` or ``en``.
+        """
+        return self.title_en if language == "en" and self.title_en else self.title
+
+
+@dataclass(frozen=True)
+class BasemapSpec:
+    """Tile backgrounds a web map offers (``basemap:`` of a recipe).
+
+    The map always opens usable offline: ``default`` is ``none`` unless the recipe names a tile
+    source; OpenStreetMap is offered (not shown) unless ``osm: false``.
+    """
+
+    osm: bool = True
+    tiles: tuple[TileSource, ...] = ()
+    default: str = "none"
+
+
+def _tile(raw: Any, path: v.Origin, key: str) -> TileSource:
+    v.mapping(raw, path, key, "a mapping with id, title, url and attribution")
+    v.check_keys(raw, TILE_KEYS, path, key)
+    v.require(raw, ("id", "title", "url", "attribution"), path, key)
+    url = v.text_value(raw["url"], path, v.join(key, "url"), nonempty=True)
+    if not url.startswith(("https://", "http://")) or not all(p in url for p in ("{z}", "{x}", "{y}")):
+        raise v.fail(path, v.join(key, "url"), f"got {v.short(url)}",
+                     "give an http(s) tile URL template with {z}, {x} and {y} (WMTS: TileMatrix={z}, "
+                     "TileCol={x}, TileRow={y} of the GoogleMapsCompatible grid)")
+    return TileSource(
+        id=v.ident(raw["id"], path, v.join(key, "id")),
+        title=v.text_value(raw["title"], path, v.join(key, "title"), nonempty=True),
+        title_en=_opt_nonempty(raw.get("title_en"), path, v.join(key, "title_en")),
+        url=url,
+        attribution=v.text_value(raw["attribution"], path, v.join(key, "attribution"), nonempty=True),
+        max_zoom=v.integer(raw.get("max_zoom", 19), path, v.join(key, "max_zoom"), low=1, high=24),
+    )
+
+
+def _basemap(raw: Any, path: v.Origin) -> BasemapSpec:
+    if raw is None:
+        return BasemapSpec()
+    v.mapping(raw, path, "basemap", "a mapping with osm, tiles and default")
+    v.check_keys(raw, BASEMAP_KEYS, path, "basemap")
+    raw_tiles = raw.get("tiles") or []
+    if not isinstance(raw_tiles, list):
+        raise v.fail(path, "basemap.tiles", f"expected a list of tile sources, got {v.short(raw_tiles)}")
+    tiles = tuple(_tile(t, path, f"basemap.tiles[{i}]") for i, t in enumerate(raw_tiles))
+    osm = v.boolean(raw.get("osm", True), path, "basemap.osm")
+    ids = ["none", *(["osm"] if osm else []), *(t.id for t in tiles)]
+    if len(set(ids)) != len(ids):
+        raise v.fail(path, "basemap.tiles", "two tile sources share an id", "give each its own id (not none/osm)")
+    default = v.choice(raw.get("default", "none"), ids, path, "basemap.default", "an offered background")
+    return BasemapSpec(osm=osm, tiles=tiles, default=default)
+
+
 @dataclass(frozen=True)
 class Recipe:
     """A validated map recipe."""
@@ -144,6 +229,7 @@ class Recipe:
     caveats_en: tuple[str, ...] = ()
     simplify_m: float = 25.0
     figure: FigureSpec = field(default_factory=FigureSpec)
+    basemap: BasemapSpec = field(default_factory=BasemapSpec)
 
     def label(self, language: str = "sv") -> str:
         """Title in ``language`` (falls back to Swedish).
@@ -299,6 +385,7 @@ def parse_recipe(
         caveats_en=v.text_list(data.get("caveats_en"), path, "caveats_en", single=True),
         simplify_m=v.number(data.get("simplify_m", 25), path, "simplify_m", low=0, high=10_000),
         figure=_figure(data.get("figure"), path),
+        basemap=_basemap(data.get("basemap"), path),
     )
 
 

@@ -21,6 +21,7 @@ from jokkgeo.i18n import caveats, common
 from jokkgeo.i18n import cli as cli_texts
 from jokkgeo.i18n import growth as growth_texts
 from jokkgeo.i18n import population as population_texts
+from jokkgeo.i18n import maptools as maptools_texts
 from jokkgeo.i18n import present as present_texts
 from jokkgeo.i18n import render as render_texts
 from jokkgeo.i18n import report as report_texts
@@ -44,6 +45,7 @@ _TABLES: tuple[Mapping[str, tuple[str, str]], ...] = (
     growth_texts.TEXTS,
     population_texts.TEXTS,
     services_texts.TEXTS,
+    maptools_texts.TEXTS,
 )
 
 

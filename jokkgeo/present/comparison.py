@@ -597,6 +597,9 @@ def comparison_map(comp: Any, *, language: str = "sv", **kwargs: Any) -> str:
         Passed on to :func:`comparison_document` (``site``, ``title``, ``extent``, ``context_layers``).
     """
     doc = comparison_document(comp, language=language, **kwargs)
+    from jokkgeo.present.context import map_context  # background water, place labels, tiles
+
+    doc.context = map_context(comp.baseline.study.store, language=language, exclude=[lay.id for lay in doc.layers])
     return comparison_html(doc, titles=pane_titles(comp, language))
 
 

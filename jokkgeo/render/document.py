@@ -18,6 +18,7 @@ import numpy as np
 
 from jokkgeo.errors import CRSError
 from jokkgeo.i18n import text  # noqa: F401  (re-exported: the renderers' labels live in jokkgeo/i18n/render.py)
+from jokkgeo.render.context import MapContext
 from jokkgeo.render.styles import LayerStyle, layer_style
 from jokkgeo.settings import WORKING_CRS
 
@@ -136,6 +137,8 @@ class MapDocument:
     language: str = "sv"
     simplify_m: float = 25.0
     online_basemaps: bool = True
+    context: MapContext = field(default_factory=MapContext)
+    """Background layers, place labels and tile backgrounds (:mod:`jokkgeo.render.context`); not in the legend."""
 
     def full_extent(self, pad_fraction: float = 0.03) -> tuple[float, float, float, float]:
         """The recipe extent, or the union of layer bounds padded by ``pad_fraction``.
@@ -184,7 +187,7 @@ class MapDocument:
     def attribution_lines(self) -> list[str]:
         """Unique source attributions (with licence) in layer order."""
         out: list[str] = []
-        for lay in self.layers:
+        for lay in [*self.layers, *self.context.layers]:
             if lay.attribution:
                 line = lay.attribution + (f" ({lay.licence})" if lay.licence else "")
                 if line not in out:
@@ -239,6 +242,7 @@ THEME_LABELS: dict[str, tuple[str, str]] = {
     "reindeer_herding": ("Rennäring", "Reindeer herding"),
     "protected_areas": ("Skyddade områden", "Protected areas"),
     "housing_land": ("Bostadsmark", "Housing land"),
+    "context": ("Bakgrund", "Background"),
     "other": ("Övrigt", "Other"),
     "analysis": ("Analys", "Analysis"),
 }

@@ -46,17 +46,20 @@ import shapely
 from jokkgeo.i18n import format_number
 from jokkgeo.render.document import MapDocument, MapLayer, RasterImage, text
 from jokkgeo.render.styles import LayerStyle, LegendEntry
+from jokkgeo.render.web_tools import (  # noqa: F401 (OSM_TILES re-exported)
+    OSM_TILES,
+    TOOLS,
+    context_scripts,
+    labels_script,
+    raster_scripts,
+    tool_assets,
+    tools_config,
+)
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 DISPLAY_DECIMALS = 5
 """Decimals of longitude/latitude kept in the HTML (1e-5 degrees is about 1 m)."""
 
-OSM_TILES = {
-    "id": "osm",
-    "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-    "attribution": "&copy; OpenStreetMap contributors (ODbL)",
-    "maxZoom": 19,
-}
 
 
 # --- assets -------------------------------------------------------------------------
@@ -73,6 +76,9 @@ def inline_assets() -> tuple[str, str]:
     css += "\n" + (ASSETS / "jokkgeo.css").read_text(encoding="utf-8")
     js = (leaflet / "leaflet.js").read_text(encoding="utf-8")
     js += "\n" + (ASSETS / "jokkgeo.js").read_text(encoding="utf-8")
+    tools_css, tools_js = tool_assets()  # map tools and background (jokkgeo.render.web_tools)
+    css += "\n" + tools_css
+    js += "\n" + tools_js
     js = js.replace("</script", "<\\/script")
     css = css.replace("</style", "<\\/style")
     return css, js
@@ -464,6 +470,11 @@ def _style_json(style: LayerStyle) -> dict[str, Any]:
     }
 
 
+def _tool_helpers() -> dict[str, Any]:
+    """What :mod:`jokkgeo.render.web_tools` needs from this module (it does not import it)."""
+    return {"encode": script_json, "geometries": display_geometries, "style": _style_json}
+
+
 def _assign_ids(root: Any) -> None:
     """Replace branca's random element ids with a deterministic sequence (tree order)."""
     counter = 0
@@ -522,23 +533,23 @@ def layer_scripts(doc: MapDocument, map_name: str, *, prefix: str = "l") -> list
 
 
 def _finish_config(doc: MapDocument, bounds: list[list[float]], *, legend_id: str | None,
-                   caveat_id: str | None, title_id: str | None) -> dict[str, Any]:
+                   caveat_id: str | None, title_id: str | None, tools: tuple[str, ...] = TOOLS) -> dict[str, Any]:
     lang = doc.language
-    tiles = []
-    if doc.online_basemaps:
-        tiles.append({**OSM_TILES, "title": text("osm", lang)})
+    tool_cfg = tools_config(doc, tools=tools)  # tiles, tools and their texts (jokkgeo.render.web_tools)
+    tool_text = tool_cfg.pop("toolText")
     return {
         "bounds": bounds,
         "legendId": legend_id,
         "caveatId": caveat_id,
         "titleId": title_id,
-        "tiles": tiles,
         "prefix": "Leaflet | jokkgeo",
         "layersOpen": False,
+        **tool_cfg,
         "text": {
             "layers": text("layers", lang),
             "background": text("background", lang),
             "noBackground": text("no_background", lang),
+            **tool_text,
         },
     }
 
@@ -575,8 +586,13 @@ def web_map(doc: MapDocument) -> Any:
     figure.header.add_child(_Raw.make(f"<style>{css}</style>\n<script>{js}</script>"), name="jokkgeo_assets")
     map_name = "map_jokkgeo"
 
+    # background first (own pane under every layer), then the layers, their raster values, the labels
+    for i, script in enumerate(context_scripts(doc, map_name, **_tool_helpers())):
+        fmap.add_child(element_cls(f"context_{i}", script=script), name=f"context_{i}")
     for key, script in layer_scripts(doc, map_name):
         fmap.add_child(element_cls(f"layer_{key}", script=script), name=f"layer_{key}")
+    extra = [*raster_scripts(doc, map_name, encode=script_json), labels_script(doc, map_name, encode=script_json)]
+    fmap.add_child(element_cls("context_labels", script="\n".join(s for s in extra if s)), name="context_labels")
 
     finish = _finish_config(doc, bounds, legend_id="jg-legend", caveat_id="jg-caveats", title_id="jg-title")
     body = title_html(doc, "jg-title") + legend_html(doc, "jg-legend") + caveat_html(doc, "jg-caveats")
@@ -678,8 +694,13 @@ def synced_maps_html(docs: Sequence[MapDocument], *, title: str, description: st
         centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
         opts = {"center": centre, "zoom": 7, "preferCanvas": True, "zoomControl": True}
         scripts.append(f"var {name} = L.map({script_json(container)},{script_json(opts)});")
+        scripts.extend(context_scripts(doc, name, prefix=f"p{j}c", **_tool_helpers()))
         scripts.extend(script for _, script in layer_scripts(doc, name, prefix=f"p{j}l"))
-        finish = {**_finish_config(doc, bounds, legend_id=None, caveat_id=None, title_id=None), "animate": False}
+        scripts.extend(s for s in (*raster_scripts(doc, name, prefix=f"p{j}l", encode=script_json),
+                                   labels_script(doc, name, encode=script_json)) if s)
+        pane_tools = tuple(t for t in TOOLS if t != "minimap" and (t != "hash" or j == 0))
+        finish = {**_finish_config(doc, bounds, legend_id=None, caveat_id=None, title_id=None, tools=pane_tools),
+                  "animate": False}
         scripts.append(f"jokkgeo.finish({name},{script_json(finish)});")
     scripts.append(f"jokkgeo.sync([{','.join(f'map_p{j}' for j in range(len(docs)))}]);")
     sub = f'<div class="jg-sub">{escape(description)}</div>' if description else ""

@@ -192,6 +192,9 @@ def run_recipe(recipe: Recipe, ctx: RecipeContext, recipe_types: Mapping[str, Ru
         language=lang,
         simplify_m=recipe.simplify_m,
     )
+    from jokkgeo.present.context import map_context  # background, place labels, tiles (every map)
+
+    doc.context = map_context(ctx.store, language=lang, basemap=recipe.basemap, exclude=[lay.id for lay in layers])
     return RecipeRun(recipe, doc, outputs)
 
 

@@ -26,6 +26,8 @@ SECTIONS = {
     "recipes.RECIPE_KEYS": "Map recipes",
     "recipes.RECIPE_LAYER_KEYS": "Map recipes",
     "recipes.FIGURE_KEYS": "Map recipes",
+    "recipes.BASEMAP_KEYS": "Map recipes",
+    "recipes.TILE_KEYS": "Map recipes",
     "rules.RULES_FILE_KEYS": "Conflict rules",
     "rules.RULE_KEYS": "Conflict rules",
     "rules.SELECTOR_KEYS": "Conflict rules",

@@ -138,13 +138,27 @@
     });
     var bsec = element("div", "jg-group");
     bsec.appendChild(element("div", "jg-group-title", cfg.text.background));
-    st.bases.forEach(function (b, i) {
+    (st.context || []).forEach(function (c) {  // context layers and place labels (jokkgeo-tools.js)
+      var lab = element("label", "jg-item");
+      var input = document.createElement("input");
+      input.type = "checkbox";
+      input.checked = map.hasLayer(c.layer);
+      input.setAttribute("data-jg-context", c.id);
+      input.addEventListener("change", function () {
+        if (input.checked) { map.addLayer(c.layer); } else { map.removeLayer(c.layer); }
+      });
+      lab.appendChild(input);
+      lab.appendChild(element("span", null, " " + c.title));
+      bsec.appendChild(lab);
+    });
+    st.bases.forEach(function (b) {
       var lab = element("label", "jg-item");
       var input = document.createElement("input");
       input.type = "radio";
       input.name = map.getContainer().id + "-base";
-      input.checked = i === 0;
+      input.checked = map.hasLayer(b.layer);
       input.setAttribute("data-jg-base", b.id);
+      b.input = input;
       input.addEventListener("change", function () {
         st.bases.forEach(function (other) { if (map.hasLayer(other.layer)) { map.removeLayer(other.layer); } });
         map.addLayer(b.layer);
@@ -169,22 +183,42 @@
     staticControl(map, wrap, "topright");
   }
 
+  // a tile background that cannot load (offline, blocked) is switched off once, with a note
+  function tileFailed(map, cfg, st, base) {
+    if (base.failed) { return; }
+    base.failed = true;
+    map.removeLayer(base.layer);
+    var none = st.bases[0];
+    map.addLayer(none.layer);
+    if (none.input) { none.input.checked = true; }
+    if (base.input) { base.input.disabled = true; }
+    var note = element("div", "jg-box jg-tile-note", cfg.text.tilesFailed || "");
+    var ctl = staticControl(map, note, "bottomleft");
+    setTimeout(function () { if (ctl) { ctl.remove(); } }, 8000);
+  }
+
   J.finish = function (map, cfg) {
     var st = state(map);
     var none = L.layerGroup();
     st.bases.push({ id: "none", title: cfg.text.noBackground, layer: none });
-    none.addTo(map);
     (cfg.tiles || []).forEach(function (t) {
-      st.bases.push({ id: t.id, title: t.title, layer: L.tileLayer(t.url, { attribution: t.attribution, maxZoom: t.maxZoom }) });
+      var layer = L.tileLayer(t.url, { attribution: t.attribution, maxZoom: t.maxZoom, crossOrigin: false });
+      var base = { id: t.id, title: t.title, layer: layer };
+      layer.on("tileerror", function () { tileFailed(map, cfg, st, base); });
+      st.bases.push(base);
     });
+    var start = st.bases.filter(function (b) { return b.id === cfg.defaultBase; })[0] || st.bases[0];
+    start.layer.addTo(map);
     layerControl(map, cfg, st);
     L.control.scale({ metric: true, imperial: false, position: "bottomleft" }).addTo(map);
+    if (J.tools && cfg.tools) { J.tools(map, cfg); }
     if (cfg.legendId) { staticControl(map, document.getElementById(cfg.legendId), "bottomright"); }
     if (cfg.caveatId) { staticControl(map, document.getElementById(cfg.caveatId), "bottomleft"); }
     if (cfg.titleId) { staticControl(map, document.getElementById(cfg.titleId), "topleft"); }
     map.attributionControl.setPrefix(cfg.prefix);
     // synced maps open without a zoom animation (a follower must not be mid-animation when moved)
     map.fitBounds(cfg.bounds, cfg.animate === false ? { animate: false } : undefined);
+    if (J.toolsReady && cfg.tools) { J.toolsReady(map); }
     st.ready = true;
   };
 
