@@ -469,33 +469,105 @@ def _subject_boxes(docs: Sequence[MapDocument], change_groups: Sequence[str]) ->
     return out
 
 
-def _measure_legend(items: list[tuple[str, Any | None]], ncol: int, title: str) -> tuple[float, float]:
-    """Width and height (mm) of the legend drawn with ``ncol`` columns."""
+def legend_sections(items: list[tuple[str, Any | None]], ncol: int) -> list[list[tuple[str, Any | None]]]:
+    """Legend rows split into ``ncol`` columns without separating a heading from its entries.
+
+    Sections (a heading and its class rows) are filled in order; a column is closed when the
+    next section would take it past an even share of the lines.
+
+    Parameters
+    ----------
+    items
+        Rows from :func:`legend_items`.
+    ncol
+        Number of columns.
+    """
+    sections: list[list[tuple[str, Any | None]]] = []
+    for label, handle in items:
+        if handle is None or not sections or sections[-1][0][1] is not None:
+            sections.append([(label, handle)])
+        else:
+            sections[-1].append((label, handle))
+    # a single-row layer (heading with its own symbol) is a section of its own
+    flat: list[list[tuple[str, Any | None]]] = []
+    for sec in sections:
+        if sec[0][1] is not None:
+            flat.extend([row] for row in sec)
+        else:
+            flat.append(sec)
+
+    def lines(sec: list[tuple[str, Any | None]]) -> int:
+        return sum(label.count("\n") + 1 for label, _ in sec)
+
+    total = sum(lines(sec) for sec in flat)
+    share = total / max(ncol, 1)
+    columns: list[list[tuple[str, Any | None]]] = [[]]
+    used = 0
+    for sec in flat:
+        n = lines(sec)
+        if columns[-1] and used + n > share * 1.05 and len(columns) < ncol:
+            columns.append([])
+            used = 0
+        columns[-1].extend(sec)
+        used += n
+    return columns
+
+
+class _LegendColumns:
+    """The legend of a figure: a title and one matplotlib legend per column."""
+
+    def __init__(self, title: Any, legends: list[Any]):
+        self.title = title
+        self.legends = legends
+
+    def get_texts(self) -> list[Any]:
+        return [t for leg in self.legends for t in leg.get_texts()]
+
+
+_LEGEND_TITLE_MM = sz.text_block_mm(1, sz.SUBTITLE_PT, 1.5)
+
+
+def _measure_legend(columns: list[list[tuple[str, Any | None]]], col_mm: float | None) -> tuple[float, float]:
+    """Width and height (mm) of the legend (title and columns)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     scratch = Figure(figsize=(8, 8), dpi=72)
     FigureCanvasAgg(scratch)
-    leg = _legend(scratch, items, ncol=ncol, title=title, anchor=(0, 1))
-    bb = leg.get_window_extent(scratch.canvas.get_renderer())
-    return sz.pt_to_mm(bb.width), sz.pt_to_mm(bb.height)
+    renderer = scratch.canvas.get_renderer()
+    heights, widths = [], []
+    for col in columns:
+        bb = _legend(scratch, col, anchor=(0, 1)).get_window_extent(renderer)
+        heights.append(sz.pt_to_mm(bb.height))
+        widths.append(sz.pt_to_mm(bb.width))
+    width = col_mm * len(columns) if col_mm else max(widths, default=0.0)
+    return width, _LEGEND_TITLE_MM + max(heights, default=0.0)
 
 
-def _legend(fig: Any, items: list[tuple[str, Any | None]], *, ncol: int, title: str,
-            anchor: tuple[float, float]) -> Any:
+def _legend(fig: Any, items: list[tuple[str, Any | None]], *, anchor: tuple[float, float]) -> Any:
     from matplotlib.lines import Line2D
 
     handles = [h if h is not None else Line2D([], [], linestyle="none") for _, h in items]
     leg = fig.legend(handles, [mpl_text(label) for label, _ in items], loc="upper left", bbox_to_anchor=anchor,
-                     frameon=False, fontsize=sz.LEGEND_PT, ncol=ncol, title=mpl_text(title),
-                     title_fontproperties={"weight": "bold", "size": sz.SUBTITLE_PT}, handlelength=1.8,
-                     handleheight=0.9, borderaxespad=0, borderpad=0, labelspacing=0.3, columnspacing=1.0,
-                     handletextpad=0.5)
+                     frameon=False, fontsize=sz.LEGEND_PT, ncol=1, handlelength=1.8, handleheight=0.9,
+                     borderaxespad=0, borderpad=0, labelspacing=0.3, handletextpad=0.5)
     leg._legend_box.align = "left"  # type: ignore[attr-defined]  # private matplotlib attribute, not in its stubs
     for (_label, handle), txt in zip(items, leg.get_texts(), strict=False):
         if handle is None:
             txt.set_fontweight("bold")
     return leg
+
+
+def _draw_legend(fig: Any, columns: list[list[tuple[str, Any | None]]], box: sz.Box, col_mm: float,
+                 title: str, size_mm: tuple[float, float]) -> _LegendColumns:
+    fw, fh = size_mm
+    top = box.y + box.h
+    head = fig.text(box.x / fw, top / fh, mpl_text(title), fontsize=sz.SUBTITLE_PT, fontweight="bold", va="top")
+    legends = []
+    for j, col in enumerate(columns):
+        anchor = ((box.x + j * col_mm) / fw, (top - _LEGEND_TITLE_MM) / fh)
+        legends.append(_legend(fig, col, anchor=anchor))
+    return _LegendColumns(head, legends)
 
 
 @dataclass(frozen=True)
@@ -538,7 +610,8 @@ def _compose(docs: Sequence[MapDocument], *, title: str, description: str, panel
     ncol = 1 if side else sz.legend_columns(legend_w)
     col_mm = legend_w / ncol
     items = legend_items(combined, wrap=sz.legend_wrap_chars(col_mm))
-    legend_mm = _measure_legend(items, ncol, text("legend", lang))
+    columns = legend_sections(items, ncol)
+    legend_mm = _measure_legend(columns, None if side else col_mm)
     # header: title and the whole subtitle, wrapped (never shortened)
     title_lines = sz.wrap_lines(title, sz.chars_per_line(W - 2 * m, sz.TITLE_PT)) if page.title else []
     sub_lines = sz.wrap_lines(description, sz.chars_per_line(W - 2 * m, sz.SUBTITLE_PT)) \
@@ -590,8 +663,7 @@ def _compose(docs: Sequence[MapDocument], *, title: str, description: str, panel
     if sub_lines:
         fig.text(m / FW, y / FH, mpl_text("\n".join(sub_lines)), fontsize=sz.SUBTITLE_PT, va="top", color="#333333",
                  linespacing=1.3)
-    leg = _legend(fig, items, ncol=ncol, title=text("legend", lang),
-                  anchor=(lay.legend.x / FW, (lay.legend.y + lay.legend.h) / FH))
+    leg = _draw_legend(fig, columns, lay.legend, col_mm, text("legend", lang), (FW, FH))
     fig.jokkgeo_legend = leg  # tag read by tests
     fig.jokkgeo_layout = lay  # tag read by tests
     fig.text(m / FW, (lay.footer.y + lay.footer.h) / FH, mpl_text("\n".join(foot)), fontsize=sz.FOOT_PT, va="top",
@@ -720,7 +792,7 @@ def figure_bytes(fig: Any, fmt: str, *, dpi: int = DEFAULT_DPI) -> bytes:
     return buf.getvalue()
 
 
-__all__ = ["static_figure", "panel_figure", "figure_bytes", "legend_items", "footer_lines", "A4_LANDSCAPE_IN",
+__all__ = ["static_figure", "panel_figure", "figure_bytes", "legend_items", "legend_sections", "footer_lines", "A4_LANDSCAPE_IN",
            "DEFAULT_DPI", "LABEL_GID", "FRAME_GID"]
 
 

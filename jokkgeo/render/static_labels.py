@@ -16,6 +16,7 @@ output keeps every label as editable text.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -57,6 +58,8 @@ class LabelRequest:
         Half the symbol size (points) for ``point`` labels.
     style
         ``normal``, ``bold`` (subjects) or ``italic`` (areas).
+    far
+        Also try positions further away, joined by a leader line.
     """
 
     text: str
@@ -65,6 +68,8 @@ class LabelRequest:
     priority: tuple[float, ...]
     radius_pt: float = 3.0
     style: str = "normal"
+    far: bool = False
+    """May move further from its anchors, with a leader line (the change a figure shows)."""
 
 
 @dataclass(frozen=True)
@@ -195,7 +200,8 @@ def collect_labels(layers: Sequence[Any], extent: tuple[float, float, float, flo
                 out.append(LabelRequest(str(texts[i]), anchors, "centre", (tier, rank, -area[i], i), style="italic"))
         elif style.kind == "line":
             clipped = shapely.intersection(geoms, frame)
-            values = gdf[field].tolist() if field else [lay.title] * len(gdf)
+            # a changed route is named by its layer title, without the "(illustrative)" tail the legend carries
+            values = gdf[field].tolist() if field else [re.sub(r"\s*\([^)]*\)$", "", lay.title)] * len(gdf)
             groups: dict[str, list[Any]] = {}
             for v, g in zip(values, clipped, strict=True):
                 if _missing(v) or g is None or g.is_empty:
@@ -208,7 +214,7 @@ def collect_labels(layers: Sequence[Any], extent: tuple[float, float, float, flo
                 anchors = shapely.get_coordinates(
                     shapely.line_interpolate_point(longest, np.array([0.5, 0.3, 0.7, 0.15, 0.85]), normalized=True))
                 out.append(LabelRequest(value, anchors, "centre", (tier, rank, -longest.length, j),
-                                        style="bold" if is_change else "normal"))
+                                        style="bold" if is_change else "normal", far=is_change))
     out.sort(key=lambda r: r.priority)
     return out
 
@@ -256,8 +262,26 @@ def candidate_boxes(request: LabelRequest, anchor_px: np.ndarray, size_px: tuple
     shifts = np.array([0.0, 0.8, -0.8, 1.6, -1.6]) * h
     cx = np.tile(anchor_px[:, 0], len(shifts))
     cy = (anchor_px[None, :, 1] + shifts[:, None]).ravel()
+    leaders = np.zeros(len(cx), dtype=bool)
+    if request.far:
+        # further away: up to six label heights above/below, half a label width aside, with a leader
+        dy = np.array([2.5, -2.5, 4.0, -4.0, 6.0, -6.0]) * h
+        dx = np.array([0.0, 0.5, -0.5]) * w
+        gx, gy = np.meshgrid(dx, dy)
+        fx = (anchor_px[:, 0][:, None] + gx.ravel()[None, :]).ravel()
+        fy = (anchor_px[:, 1][:, None] + gy.ravel()[None, :]).ravel()
+        cx, cy = np.concatenate([cx, fx]), np.concatenate([cy, fy])
+        leaders = np.concatenate([leaders, np.ones(len(fx), dtype=bool)])
     boxes = np.column_stack([cx - w / 2 - pad, cy - h / 2 - pad, cx + w / 2 + pad, cy + h / 2 + pad])
-    return boxes, np.zeros(len(boxes), dtype=bool)
+    return boxes, leaders
+
+
+def _anchor_of(k: int, n_anchors: int, far: bool) -> int:
+    """The anchor a candidate of a ``centre`` label belongs to (see :func:`candidate_boxes`' order)."""
+    near = 5 * n_anchors
+    if k < near:
+        return k % n_anchors
+    return (k - near) // 18 if far else 0
 
 
 def place_labels(requests: Sequence[LabelRequest], *, to_px: Any, sizes_px: np.ndarray,
@@ -294,6 +318,10 @@ def place_labels(requests: Sequence[LabelRequest], *, to_px: Any, sizes_px: np.n
         if near and np.min(np.hypot(*(np.asarray(near) - anchor_px[0]).T)) < 60 * px_per_pt:
             continue
         cands, leaders = candidate_boxes(req, anchor_px, (float(size[0]), float(size[1])), px_per_pt=px_per_pt)
+        if req.far:  # far candidates slide sideways into the frame rather than fail at its edge
+            w = cands[:, 2] - cands[:, 0]
+            x0 = np.clip(cands[:, 0], fx0 + inset, fx1 - inset - w)
+            cands = np.column_stack([x0, cands[:, 1], x0 + w, cands[:, 3]])
         ok = ((cands[:, 0] >= fx0 + inset) & (cands[:, 2] <= fx1 - inset)
               & (cands[:, 1] >= fy0 + inset) & (cands[:, 3] <= fy1 - inset))
         if req.mode == "point":
@@ -313,7 +341,7 @@ def place_labels(requests: Sequence[LabelRequest], *, to_px: Any, sizes_px: np.n
         box = cands[k]
         placed_boxes = np.vstack([placed_boxes, box])
         named.setdefault(base, []).append(anchor_px[0])
-        a = anchor_px[0] if req.mode == "point" else anchor_px[k % len(anchor_px)]
+        a = anchor_px[0] if req.mode == "point" else anchor_px[_anchor_of(k, len(anchor_px), req.far)]
         out.append(PlacedLabel(req, (float(box[0]), float(box[1]), float(box[2]), float(box[3])),
                                (float(a[0]), float(a[1])), bool(leaders[k])))
     return out
