@@ -94,6 +94,45 @@ def _is_context(layer: MapLayer) -> bool:
     return layer.group in CONTEXT_GROUPS or layer.id.startswith("context")
 
 
+def containers(geoms: np.ndarray, classes: np.ndarray | None = None, *, share: float = 0.9) -> np.ndarray:
+    """Which polygons hold most (``share``) of a polygon of another class of the same layer (vectorised).
+
+    On a print figure such a polygon (Laponia around the national parks) is drawn hatched
+    without a fill, so the fills under it keep the colours the legend gives them instead
+    of mixing into a colour the legend does not explain.
+
+    Parameters
+    ----------
+    geoms
+        Polygons of one layer.
+    classes
+        Class (colour) of each polygon; a polygon holding one of its own class is not a container.
+    share
+        Part of the smaller polygon's area that must lie inside the larger one.
+    """
+    import shapely
+
+    n = len(geoms)
+    out = np.zeros(n, dtype=bool)
+    if n < 2:
+        return out
+    tree = shapely.STRtree(geoms)
+    i, j = tree.query(geoms, predicate="intersects")
+    keep = i != j
+    i, j = i[keep], j[keep]
+    if not len(i):
+        return out
+    area = shapely.area(geoms)
+    big_i = area[i] > area[j]
+    inter = shapely.area(shapely.intersection(geoms[i], geoms[j]))
+    holds = big_i & (inter >= share * area[j])
+    if classes is not None:
+        cls = np.asarray(classes, dtype=object)
+        holds &= cls[i] != cls[j]
+    out[np.unique(i[holds])] = True
+    return out
+
+
 def _draw_vector(ax: Any, layer: MapLayer, zorder: float, min_size_m: float = 0.0) -> np.ndarray:
     """Draw one vector layer; returns the map positions of its point symbols (n, 2) (obstacles to labels)."""
     import shapely
@@ -132,10 +171,18 @@ def _draw_vector(ax: Any, layer: MapLayer, zorder: float, min_size_m: float = 0.
             [MplPath.MOVETO] + [MplPath.LINETO] * (len(r.coords) - 2) + [MplPath.CLOSEPOLY] for r in rings
         ])
         patches.append(PathPatch(MplPath(verts, codes)))
-    pc = PatchCollection(patches, facecolors=_rgba(colours[owners], style.fill_opacity),
+    hatched = containers(geoms, colours)[owners] if style.varies else np.zeros(len(parts), dtype=bool)
+    face = _rgba(colours[owners], style.fill_opacity)
+    face[hatched, 3] = 0.0
+    pc = PatchCollection(patches, facecolors=face,
                          edgecolors=style.color if not style.varies or style.kind != "line" else None,
                          linewidths=_px_to_pt(style.weight), linestyles=_dashes(style.dash_array), zorder=zorder)
     ax.add_collection(pc)
+    if hatched.any():  # an area holding others of its layer: hatched in its class colour, no fill
+        hp = PatchCollection([p for p, h in zip(patches, hatched, strict=True) if h], facecolors="none",
+                             edgecolors=_rgba(colours[owners][hatched], 0.9), linewidths=0.0, hatch="//",
+                             zorder=zorder)
+        ax.add_collection(hp)
     if min_size_m > 0:
         # polygons too small to see at print scale also get a square marker in their class colour
         b = shapely.bounds(parts)
@@ -164,7 +211,7 @@ def _draw_raster(ax: Any, layer: MapLayer, zorder: float) -> None:
     ax.imshow(rgba, extent=(xmin, xmax, ymin, ymax), origin="upper", interpolation="nearest", zorder=zorder)
 
 
-def _legend_handle(entry: LegendEntry) -> Any:
+def _legend_handle(entry: LegendEntry, *, hatched: bool = False) -> Any:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -175,6 +222,8 @@ def _legend_handle(entry: LegendEntry) -> Any:
         return Line2D([0], [0], linestyle="none", marker=MARKERS.get(entry.marker, "o"), markersize=6,
                       markerfacecolor=entry.fill_color, markeredgecolor=entry.color)
     alpha = 0.8 if entry.kind == "raster" else entry.fill_opacity
+    if hatched:
+        return Patch(facecolor="none", edgecolor=_rgba([entry.fill_color], 0.9)[0], hatch="//", linewidth=0.8)
     return Patch(facecolor=_rgba([entry.fill_color], alpha)[0],
                  edgecolor=entry.color if entry.kind == "polygon" else "none", linewidth=1.0,
                  linestyle=_dashes(entry.dash_array) if entry.kind == "polygon" else "solid")
@@ -225,13 +274,18 @@ def legend_items(doc: MapDocument, *, wrap: int = 42) -> list[tuple[str, Any | N
             if getattr(lay, flag):
                 marks += FLAG_MARKS[flag]
                 used[flag] = None
-        heading = textwrap.fill(lay.title + (f" {marks}" if marks else ""), wrap)
+        heading = textwrap.fill(lay.title + (f"\u00a0{marks}" if marks else ""), wrap)  # the mark never alone
         entries = lay.style.legend_entries()
         cat = lay.style.categorical
         if (cat is not None and len(cat.classes) > LEGEND_FULL_CLASSES and lay.data is not None
                 and cat.field in lay.data.columns and not lay.data.empty):
             present = set(lay.data[cat.field].dropna().tolist())
             entries = [e for e, c in zip(entries, cat.classes, strict=True) if c.value in present] or entries
+        hatched_values: set[Any] = set()
+        if (cat is not None and lay.style.kind == "polygon" and lay.data is not None and not lay.data.empty
+                and cat.field in lay.data.columns):
+            held = containers(lay.data.geometry.to_numpy(), lay.style.feature_colors(lay.data))
+            hatched_values = set(lay.data[cat.field][held].tolist())
         other = _other_entry(lay)
         if other is not None:
             entries.append(other)
@@ -239,7 +293,9 @@ def legend_items(doc: MapDocument, *, wrap: int = 42) -> list[tuple[str, Any | N
             rows.append((heading, _legend_handle(entries[0])))
             continue
         rows.append((heading, None))
-        rows.extend((textwrap.fill(e.label, wrap - 2), _legend_handle(e)) for e in entries)
+        labels_hatched = {c.label for c in cat.classes if c.value in hatched_values} if cat is not None else set()
+        rows.extend((textwrap.fill(e.label, wrap - 2), _legend_handle(e, hatched=e.label in labels_hatched))
+                    for e in entries)
     if used:
         note = "   ".join(f"{FLAG_MARKS[f]} {text(f, lang)}" for f in used)
         rows.append((textwrap.fill(note, wrap), None))
@@ -792,7 +848,7 @@ def figure_bytes(fig: Any, fmt: str, *, dpi: int = DEFAULT_DPI) -> bytes:
     return buf.getvalue()
 
 
-__all__ = ["static_figure", "panel_figure", "figure_bytes", "legend_items", "legend_sections", "footer_lines", "A4_LANDSCAPE_IN",
+__all__ = ["containers", "static_figure", "panel_figure", "figure_bytes", "legend_items", "legend_sections", "footer_lines", "A4_LANDSCAPE_IN",
            "DEFAULT_DPI", "LABEL_GID", "FRAME_GID"]
 
 

@@ -194,9 +194,7 @@ def collect_labels(layers: Sequence[Any], extent: tuple[float, float, float, flo
                 if not texts[i]:
                     continue
                 part = max(shapely.get_parts(clipped[i]), key=lambda g: g.area)
-                p0 = shapely.get_coordinates(shapely.point_on_surface(part))[0]
-                c = shapely.get_coordinates(shapely.centroid(part))[0]
-                anchors = np.array([p0, c]) if part.contains(shapely.Point(c)) else p0[None, :]
+                anchors = area_anchors(part)
                 out.append(LabelRequest(str(texts[i]), anchors, "centre", (tier, rank, -area[i], i), style="italic"))
         elif style.kind == "line":
             clipped = shapely.intersection(geoms, frame)
@@ -217,6 +215,30 @@ def collect_labels(layers: Sequence[Any], extent: tuple[float, float, float, flo
                                         style="bold" if is_change else "normal", far=is_change))
     out.sort(key=lambda r: r.priority)
     return out
+
+
+def area_anchors(polygon: Any) -> np.ndarray:
+    """Points inside ``polygon`` to centre its label on: a point on its surface, its centroid when
+    inside, and a point on the surface of each quarter of its bounding box (vectorised), shape (k, 2).
+
+    Parameters
+    ----------
+    polygon
+        A shapely polygon (already clipped to the frame).
+    """
+    import shapely
+
+    x0, y0, x1, y1 = polygon.bounds
+    mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+    quarters = shapely.box(np.array([x0, mx, x0, mx]), np.array([y0, y0, my, my]),
+                           np.array([mx, x1, mx, x1]), np.array([my, my, y1, y1]))
+    pieces = shapely.intersection(polygon, quarters)
+    pieces = pieces[~shapely.is_empty(pieces) & (shapely.area(pieces) > 0)]
+    points = [shapely.point_on_surface(polygon), shapely.centroid(polygon), *shapely.point_on_surface(pieces)]
+    coords = shapely.get_coordinates(np.asarray(points, dtype=object))
+    inside = shapely.contains_xy(polygon, coords[:, 0], coords[:, 1])
+    inside[0] = True
+    return coords[inside]
 
 
 def _overlaps(cands: np.ndarray, boxes: np.ndarray) -> np.ndarray:
@@ -347,5 +369,5 @@ def place_labels(requests: Sequence[LabelRequest], *, to_px: Any, sizes_px: np.n
     return out
 
 
-__all__ = ["LabelRequest", "PlacedLabel", "collect_labels", "place_labels", "candidate_boxes", "label_text",
+__all__ = ["area_anchors", "LabelRequest", "PlacedLabel", "collect_labels", "place_labels", "candidate_boxes", "label_text",
            "SAMI_NAME_COLUMNS"]

@@ -54,7 +54,7 @@ def test_png_size_and_dpi(figure):
 def test_legend_entries_present(figure):
     fig, _ = figure
     texts = [t.get_text() for t in fig.jokkgeo_legend.get_texts()]
-    assert texts[0] == "Orter *" and texts[-1] == "* Illustrativ/schematisk"  # the mark explained once
+    assert texts[0] == "Orter\u00a0*" and texts[-1] == "* Illustrativ/schematisk"  # the mark explained once
     assert "tatort" in texts and "By" in texts and "Vägar" in texts
     assert "≤ 30 min" in texts and "≤ 60 min" in texts
     assert [label for label, _ in legend_items(_doc())] == texts
