@@ -400,7 +400,8 @@ def _draw_map(ax: Any, doc: MapDocument, extent: tuple[float, float, float, floa
     ax.yaxis.set_major_formatter(fmt)
     # about one tick per 35 mm: coordinate labels at 7 pt never run into each other
     ax.xaxis.set_major_locator(MaxNLocator(max(2, int(size_mm[0] // 35))))
-    ax.yaxis.set_major_locator(MaxNLocator(max(2, int(size_mm[1] // 35))))
+    # the lowest northing tick is dropped: rotated, it would run into the first easting at the corner
+    ax.yaxis.set_major_locator(MaxNLocator(max(2, int(size_mm[1] // 35)), prune="lower"))
     ax.tick_params(labelsize=sz.TICK_PT, length=2, pad=1.5)
     for label in ax.get_yticklabels():
         label.set_rotation(90)
