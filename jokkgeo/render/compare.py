@@ -89,7 +89,7 @@ def comparison_figure_of(doc: MapDocument, *, titles: tuple[str, str], **kwargs:
     titles
         Titles of the baseline and scenario panels.
     **kwargs
-        Passed to :func:`~jokkgeo.render.static.panel_figure` (``figure``, ``size_in``, ``dpi``,
+        Passed to :func:`~jokkgeo.render.static.panel_figure` (``figure``, ``dpi``,
         ``locator``). The scenario group is the change: its routes are labelled and kept in the frame.
     """
     from jokkgeo.render.static import panel_figure

@@ -510,7 +510,8 @@ def _draw_inset(iax: Any, locator: Any, context: Sequence[MapLayer], extent: tup
         spine.set_linewidth(0.5)
 
 
-def _subject_boxes(docs: Sequence[MapDocument], change_groups: Sequence[str]) -> list[tuple[float, float, float, float]]:
+def _subject_boxes(docs: Sequence[MapDocument],
+                   change_groups: Sequence[str]) -> list[tuple[float, float, float, float]]:
     """Bounds of what the figure is about: its sites, and the changed routes/crossings of a comparison."""
     out = []
     for doc in docs:
@@ -590,8 +591,7 @@ def _measure_legend(columns: list[list[tuple[str, Any | None]]], col_mm: float |
     from matplotlib.figure import Figure
 
     scratch = Figure(figsize=(8, 8), dpi=72)
-    FigureCanvasAgg(scratch)
-    renderer = scratch.canvas.get_renderer()
+    renderer = FigureCanvasAgg(scratch).get_renderer()
     heights, widths = [], []
     for col in columns:
         bb = _legend(scratch, col, anchor=(0, 1)).get_window_extent(renderer)
@@ -608,7 +608,7 @@ def _legend(fig: Any, items: list[tuple[str, Any | None]], *, anchor: tuple[floa
     leg = fig.legend(handles, [mpl_text(label) for label, _ in items], loc="upper left", bbox_to_anchor=anchor,
                      frameon=False, fontsize=sz.LEGEND_PT, ncol=1, handlelength=1.8, handleheight=0.9,
                      borderaxespad=0, borderpad=0, labelspacing=0.3, handletextpad=0.5)
-    leg._legend_box.align = "left"  # type: ignore[attr-defined]  # private matplotlib attribute, not in its stubs
+    leg._legend_box.align = "left"  # private matplotlib attribute
     for (_label, handle), txt in zip(items, leg.get_texts(), strict=False):
         if handle is None:
             txt.set_fontweight("bold")
@@ -633,19 +633,20 @@ class _Page:
     height_mm: float | None
     title: bool
     caveats: str
+    dpi: int
 
 
-def _page(figure: FigureSpec | None, size_in: tuple[float, float] | None) -> _Page:
+def _page(figure: FigureSpec | None, size_in: tuple[float, float] | None, dpi: int | None) -> _Page:
     spec = figure or FigureSpec()
     if size_in is not None:  # an explicit size wins (older callers)
         w, h = size_in[0] * sz.MM_PER_IN, size_in[1] * sz.MM_PER_IN
-        return _Page(w, h, spec.title, spec.caveats)
-    w, h = sz.page_size_mm(spec.page, width_mm=spec.width_mm, size_in=spec.size_in)
-    return _Page(w, h, spec.title, spec.caveats)
+        return _Page(w, h, spec.title, spec.caveats, dpi or spec.dpi)
+    width, height = sz.page_size_mm(spec.page, width_mm=spec.width_mm, size_in=spec.size_in)
+    return _Page(width, height, spec.title, spec.caveats, dpi or spec.dpi)
 
 
 def _compose(docs: Sequence[MapDocument], *, title: str, description: str, panel_titles: Sequence[str] | None,
-             page: _Page, dpi: int, locator: Any, change_groups: Sequence[str]) -> tuple[Any, list[Any]]:
+             page: _Page, locator: Any, change_groups: Sequence[str]) -> tuple[Any, list[Any]]:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -684,12 +685,12 @@ def _compose(docs: Sequence[MapDocument], *, title: str, description: str, panel
     panel_mm = sz.text_block_mm(max((len(x) for x in ptitle_lines), default=0), sz.PANEL_TITLE_PT, 1.2)
     panel_mm += 1.5 if ptitle_lines else 0.0
     aspect = (union[2] - union[0]) / (union[3] - union[1])
-    lay = sz.layout(width_mm=W, height_mm=H, n_maps=n, aspect=aspect, header_mm=header_mm, panel_title_mm=panel_mm,
-                    legend_mm=legend_mm, footer_mm=footer_mm, inset=True, side_legend=side)
+    lay = sz.layout(width_mm=W, height_mm=H, n_maps=n, aspect=aspect, inset=True, side_legend=side,
+                    parts=sz.Parts(header_mm=header_mm, panel_title_mm=panel_mm, legend_mm=legend_mm,
+                                   footer_mm=footer_mm))
     FW, FH = lay.width_mm, lay.height_mm
-    fig = Figure(figsize=(sz.mm_to_in(FW), sz.mm_to_in(FH)), dpi=dpi)
-    FigureCanvasAgg(fig)
-    renderer = fig.canvas.get_renderer()
+    fig = Figure(figsize=(sz.mm_to_in(FW), sz.mm_to_in(FH)), dpi=page.dpi)
+    renderer = FigureCanvasAgg(fig).get_renderer()
     box0 = lay.maps[0]
     extent = sz.fit_extent(union, box0.w / box0.h)
     axes = []
@@ -706,7 +707,7 @@ def _compose(docs: Sequence[MapDocument], *, title: str, description: str, panel
     nax.set_axis_off()
     angle = _north_arrow(nax, extent, lang)
     for ax in axes:
-        ax.jokkgeo_north_angle = angle  # tag read by tests
+        ax.jokkgeo_north_angle = angle  # type: ignore[attr-defined]  # tag read by tests
     if lay.inset is not None:
         iax = fig.add_axes(lay.inset.fraction(FW, FH))
         iax.set_gid("jokkgeo-locator")
@@ -721,8 +722,8 @@ def _compose(docs: Sequence[MapDocument], *, title: str, description: str, panel
         fig.text(m / FW, y / FH, mpl_text("\n".join(sub_lines)), fontsize=sz.SUBTITLE_PT, va="top", color="#333333",
                  linespacing=1.3)
     leg = _draw_legend(fig, columns, lay.legend, col_mm, text("legend", lang), (FW, FH))
-    fig.jokkgeo_legend = leg  # tag read by tests
-    fig.jokkgeo_layout = lay  # tag read by tests
+    fig.jokkgeo_legend = leg  # type: ignore[attr-defined]  # tag read by tests
+    fig.jokkgeo_layout = lay  # type: ignore[attr-defined]  # tag read by tests
     fig.text(m / FW, (lay.footer.y + lay.footer.h) / FH, mpl_text("\n".join(foot)), fontsize=sz.FOOT_PT, va="top",
              color="#222222", linespacing=1.3)
     return fig, axes
@@ -764,17 +765,16 @@ def static_figure(doc: MapDocument, *, figure: FigureSpec | None = None,
         The figure and its map axes (``ax.jokkgeo_north_angle`` holds the
         north-arrow rotation in degrees). Save with :func:`jokkgeo.io.write.write_figure`.
     """
-    spec = figure or FigureSpec()
     loc = _locator_of([doc], locator)
     doc = replace(doc, layers=[lay for lay in doc.layers if lay.show])
     fig, axes = _compose([doc], title=doc.title, description=doc.description, panel_titles=None,
-                         page=_page(figure, size_in), dpi=dpi or spec.dpi, locator=loc, change_groups=())
+                         page=_page(figure, size_in, dpi), locator=loc, change_groups=())
     return fig, axes[0]
 
 
 def panel_figure(docs: Sequence[MapDocument], *, title: str, description: str = "",
                  panel_titles: Sequence[str] | None = None, figure: FigureSpec | None = None,
-                 size_in: tuple[float, float] | None = None, dpi: int | None = None, locator: Any = None,
+                 dpi: int | None = None, locator: Any = None,
                  change_groups: Sequence[str] = ()) -> tuple[Any, list[Any]]:
     """Draw several documents as panels side by side with one legend and one footnote.
 
@@ -795,9 +795,8 @@ def panel_figure(docs: Sequence[MapDocument], *, title: str, description: str = 
     panel_titles
         One title per panel (default: the documents' titles).
     figure
-        Page, target width, title and caveat options (default: a 160 mm column).
-    size_in
-        Explicit figure size (width, height) in inches (overrides ``figure``'s page).
+        Page, target width, title and caveat options (default: a 160 mm column; a size in
+        inches: ``FigureSpec(size_in=(w, h))``).
     dpi
         Resolution of raster output (default ``figure.dpi``).
     locator
@@ -810,17 +809,16 @@ def panel_figure(docs: Sequence[MapDocument], *, title: str, description: str = 
     (matplotlib.figure.Figure, list of matplotlib.axes.Axes)
         The figure and the panel axes, left to right.
     """
-    spec = figure or FigureSpec()
     loc = _locator_of(docs, locator)
     docs = [replace(d, layers=[lay for lay in d.layers if lay.show]) for d in docs]
     titles = list(panel_titles) if panel_titles is not None else [d.title for d in docs]
     if len(titles) != len(docs):
         raise ValueError("give one panel title per document")
-    page = _page(figure, size_in)
+    page = _page(figure, None, dpi)
     if not page.title:
         title, description = "", ""
-    return _compose(docs, title=title, description=description, panel_titles=titles, page=page,
-                    dpi=dpi or spec.dpi, locator=loc, change_groups=change_groups)
+    return _compose(docs, title=title, description=description, panel_titles=titles, page=page, locator=loc,
+                    change_groups=change_groups)
 
 
 def figure_bytes(fig: Any, fmt: str, *, dpi: int = DEFAULT_DPI) -> bytes:
@@ -849,7 +847,7 @@ def figure_bytes(fig: Any, fmt: str, *, dpi: int = DEFAULT_DPI) -> bytes:
     return buf.getvalue()
 
 
-__all__ = ["containers", "static_figure", "panel_figure", "figure_bytes", "legend_items", "legend_sections", "footer_lines", "A4_LANDSCAPE_IN",
-           "DEFAULT_DPI", "LABEL_GID", "FRAME_GID"]
+__all__ = ["containers", "static_figure", "panel_figure", "figure_bytes", "legend_items", "legend_sections",
+           "footer_lines", "A4_LANDSCAPE_IN", "DEFAULT_DPI", "LABEL_GID", "FRAME_GID"]
 
 

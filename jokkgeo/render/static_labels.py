@@ -15,7 +15,6 @@ output keeps every label as editable text.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -65,7 +64,7 @@ class LabelRequest:
     text: str
     anchors: np.ndarray
     mode: str
-    priority: tuple[float, ...]
+    priority: tuple[Any, ...]
     radius_pt: float = 3.0
     style: str = "normal"
     far: bool = False
@@ -131,6 +130,66 @@ def _size_rank(gdf: Any) -> np.ndarray:
     return np.zeros(len(gdf))
 
 
+def _tier(layer_id: str, kind: str, is_change: bool) -> float:
+    if is_change:
+        return 0.5
+    if layer_id in SUBJECT_LAYERS:
+        return 0.0
+    if layer_id in LOW_PRIORITY_LAYERS:
+        return 6.0
+    return {"point": 1.0, "polygon": 3.0, "line": 4.0}.get(kind, 5.0)
+
+
+def _point_requests(gdf: Any, field: str | None, frame: Any, rank: tuple[float, int],
+                    radius_pt: float) -> list[LabelRequest]:
+    import shapely
+
+    pts = shapely.get_coordinates(shapely.centroid(gdf.geometry.to_numpy()))
+    texts = _texts(gdf, field) if field else [None] * len(gdf)
+    inside = shapely.contains_xy(frame, pts[:, 0], pts[:, 1])
+    size = _size_rank(gdf)
+    return [LabelRequest(str(texts[i]), pts[i:i + 1], "point", (*rank, size[i], i), radius_pt=radius_pt,
+                         style="bold" if rank[0] == 0.0 else "normal")
+            for i in np.flatnonzero(inside) if texts[i]]
+
+
+def _area_requests(gdf: Any, field: str | None, frame: Any, rank: tuple[float, int]) -> list[LabelRequest]:
+    import shapely
+
+    clipped = shapely.intersection(gdf.geometry.to_numpy(), frame)
+    texts = _texts(gdf, field) if field else [None] * len(gdf)
+    area = shapely.area(clipped)
+    ok = ~shapely.is_empty(clipped) & (area > 0)
+    out = []
+    for i in np.flatnonzero(ok):
+        if texts[i]:
+            part = max(shapely.get_parts(clipped[i]), key=lambda g: g.area)
+            out.append(LabelRequest(str(texts[i]), area_anchors(part), "centre", (*rank, -area[i], i),
+                                    style="italic"))
+    return out
+
+
+def _line_requests(gdf: Any, values: list[Any], frame: Any, rank: tuple[float, int],
+                   is_change: bool) -> list[LabelRequest]:
+    """One label per distinct value, on its longest piece inside the frame (five anchors along it)."""
+    import shapely
+
+    clipped = shapely.intersection(gdf.geometry.to_numpy(), frame)
+    groups: dict[str, list[Any]] = {}
+    for v, g in zip(values, clipped, strict=True):
+        if not (_missing(v) or g is None or g.is_empty):
+            groups.setdefault(str(v), []).extend(shapely.get_parts(g))
+    out = []
+    for j, (value, parts) in enumerate(groups.items()):
+        longest = max(parts, key=lambda g: g.length)
+        if longest.length > 0:
+            anchors = shapely.get_coordinates(
+                shapely.line_interpolate_point(longest, np.array([0.5, 0.3, 0.7, 0.15, 0.85]), normalized=True))
+            out.append(LabelRequest(value, anchors, "centre", (*rank, -longest.length, j),
+                                    style="bold" if is_change else "normal", far=is_change))
+    return out
+
+
 def collect_labels(layers: Sequence[Any], extent: tuple[float, float, float, float], *,
                    change_groups: Sequence[str] = (), point_radius_pt: dict[str, float] | None = None
                    ) -> list[LabelRequest]:
@@ -166,53 +225,16 @@ def collect_labels(layers: Sequence[Any], extent: tuple[float, float, float, flo
         is_change = lay.group in change_groups
         if field is None and not (is_change and style.kind == "line"):
             continue
-        geoms = gdf.geometry.to_numpy()
-        if lay.id in SUBJECT_LAYERS:
-            tier = 0.0
-        elif lay.id in LOW_PRIORITY_LAYERS:
-            tier = 6.0
-        else:
-            tier = {"point": 1.0, "polygon": 3.0, "line": 4.0}.get(style.kind, 5.0)
-        if is_change:
-            tier = 0.5
+        tier = _tier(lay.id, style.kind, is_change)
         if style.kind == "point":
-            pts = shapely.get_coordinates(shapely.centroid(geoms))
-            texts = _texts(gdf, field) if field else [None] * len(gdf)
-            inside = shapely.contains_xy(frame, pts[:, 0], pts[:, 1])
-            size = _size_rank(gdf)
-            for i in np.flatnonzero(inside):
-                if texts[i]:
-                    out.append(LabelRequest(str(texts[i]), pts[i:i + 1], "point", (tier, rank, size[i], i),
-                                            radius_pt=radii.get(lay.id, 3.0),
-                                            style="bold" if tier == 0.0 else "normal"))
+            out.extend(_point_requests(gdf, field, frame, (tier, rank), radii.get(lay.id, 3.0)))
         elif style.kind == "polygon":
-            clipped = shapely.intersection(geoms, frame)
-            texts = _texts(gdf, field) if field else [None] * len(gdf)
-            area = shapely.area(clipped)
-            ok = ~shapely.is_empty(clipped) & (area > 0)
-            for i in np.flatnonzero(ok):
-                if not texts[i]:
-                    continue
-                part = max(shapely.get_parts(clipped[i]), key=lambda g: g.area)
-                anchors = area_anchors(part)
-                out.append(LabelRequest(str(texts[i]), anchors, "centre", (tier, rank, -area[i], i), style="italic"))
+            out.extend(_area_requests(gdf, field, frame, (tier, rank)))
         elif style.kind == "line":
-            clipped = shapely.intersection(geoms, frame)
             # a changed route is named by its layer title, without the "(illustrative)" tail the legend carries
-            values = gdf[field].tolist() if field else [re.sub(r"\s*\([^)]*\)$", "", lay.title)] * len(gdf)
-            groups: dict[str, list[Any]] = {}
-            for v, g in zip(values, clipped, strict=True):
-                if _missing(v) or g is None or g.is_empty:
-                    continue
-                groups.setdefault(str(v), []).extend(shapely.get_parts(g))
-            for j, (value, parts) in enumerate(groups.items()):
-                longest = max(parts, key=lambda g: g.length)
-                if longest.length <= 0:
-                    continue
-                anchors = shapely.get_coordinates(
-                    shapely.line_interpolate_point(longest, np.array([0.5, 0.3, 0.7, 0.15, 0.85]), normalized=True))
-                out.append(LabelRequest(value, anchors, "centre", (tier, rank, -longest.length, j),
-                                        style="bold" if is_change else "normal", far=is_change))
+            title = re.sub(r"\s*\([^)]*\)$", "", lay.title)
+            values = gdf[field].tolist() if field else [title] * len(gdf)
+            out.extend(_line_requests(gdf, values, frame, (tier, rank), is_change))
     out.sort(key=lambda r: r.priority)
     return out
 
@@ -271,15 +293,15 @@ def candidate_boxes(request: LabelRequest, anchor_px: np.ndarray, size_px: tuple
     pad = pad_pt * px_per_pt
     if request.mode == "point":
         x, y = anchor_px[0]
-        out = []
-        leaders = []
+        out: list[np.ndarray] = []
+        rings: list[np.ndarray] = []
         for ring, dist in ((0, request.radius_pt + 1.5), (1, request.radius_pt + 9.0)):
             d = dist * px_per_pt
             cx = x + _SX * (d * np.abs(_SX) + w / 2)
             cy = y + _SY * (d * _DY + h / 2) + _SHIFT * h
             out.append(np.column_stack([cx - w / 2 - pad, cy - h / 2 - pad, cx + w / 2 + pad, cy + h / 2 + pad]))
-            leaders.append(np.full(len(_SX), ring == 1))
-        return np.concatenate(out), np.concatenate(leaders)
+            rings.append(np.full(len(_SX), ring == 1))
+        return np.concatenate(out), np.concatenate(rings)
     # centred on each anchor, then shifted up and down by one and two label heights
     shifts = np.array([0.0, 0.8, -0.8, 1.6, -1.6]) * h
     cx = np.tile(anchor_px[:, 0], len(shifts))
@@ -369,5 +391,5 @@ def place_labels(requests: Sequence[LabelRequest], *, to_px: Any, sizes_px: np.n
     return out
 
 
-__all__ = ["area_anchors", "LabelRequest", "PlacedLabel", "collect_labels", "place_labels", "candidate_boxes", "label_text",
-           "SAMI_NAME_COLUMNS"]
+__all__ = ["area_anchors", "LabelRequest", "PlacedLabel", "collect_labels", "place_labels", "candidate_boxes",
+           "label_text", "SAMI_NAME_COLUMNS"]

@@ -202,8 +202,21 @@ class Layout:
     side_legend: bool
 
 
-def layout(*, width_mm: float, height_mm: float | None, n_maps: int, aspect: float, header_mm: float,
-           panel_title_mm: float, legend_mm: tuple[float, float], footer_mm: float,
+@dataclass(frozen=True)
+class Parts:
+    """Measured heights (mm) of what surrounds the maps."""
+
+    header_mm: float
+    """Title and subtitle (0 without a title)."""
+    panel_title_mm: float
+    """A title strip over each map (0 for one map)."""
+    legend_mm: tuple[float, float]
+    """The legend's width and height."""
+    footer_mm: float
+    """The footnote."""
+
+
+def layout(*, width_mm: float, height_mm: float | None, n_maps: int, aspect: float, parts: Parts,
            inset: bool = True, side_legend: bool = False) -> Layout:
     """Place maps, legend, locator map, north arrow and footnote on the page.
 
@@ -223,20 +236,16 @@ def layout(*, width_mm: float, height_mm: float | None, n_maps: int, aspect: flo
         Maps side by side (1, or 2 for a comparison).
     aspect
         Width / height of the map extent.
-    header_mm
-        Height of title and subtitle (0 without a title).
-    panel_title_mm
-        Height of a title strip over each map (0 for one map).
-    legend_mm
-        Measured legend (width, height).
-    footer_mm
-        Height of the footnote.
+    parts
+        Measured header, panel titles, legend and footnote.
     inset
         Reserve room for a locator map.
     side_legend
         Legend beside the maps (landscape pages) instead of under them.
     """
     m, gap = MARGIN_MM, GAP_MM
+    header_mm, panel_title_mm, legend_mm, footer_mm = parts.header_mm, parts.panel_title_mm, parts.legend_mm, \
+        parts.footer_mm
     side_w = SIDE_LEGEND_MM if side_legend else 0.0
     maps_w = width_mm - 2 * m - side_w - (gap if side_legend else 0.0)
     one_w = (maps_w - AXIS_LEFT_MM * n_maps - gap * (n_maps - 1)) / n_maps
@@ -390,6 +399,6 @@ def ceil_div(a: int, b: int) -> int:
     return int(math.ceil(a / b))
 
 
-__all__ = ["Box", "Layout", "layout", "page_size_mm", "fit_extent", "grow_extent", "chars_per_line",
+__all__ = ["Box", "Layout", "Parts", "layout", "page_size_mm", "fit_extent", "grow_extent", "chars_per_line",
            "legend_columns", "legend_wrap_chars", "map_height_mm", "mm_to_in", "mm_to_pt", "pt_to_mm",
            "wrap_lines", "text_block_mm", "MIN_TEXT_PT", "PAGES_MM"]

@@ -52,8 +52,8 @@ def test_page_sizes_in_mm():
 def test_column_layout_by_hand():
     # 160 mm wide, map aspect 1.5: the map is 160 - 2*3 (margins) - 10 (northing ticks) = 144 mm wide and
     # 144 / 1.5 = 96 mm tall; the height is the sum of the parts
-    lay = sz.layout(width_mm=160, height_mm=None, n_maps=1, aspect=1.5, header_mm=10, panel_title_mm=0,
-                    legend_mm=(100, 40), footer_mm=8)
+    lay = sz.layout(width_mm=160, height_mm=None, n_maps=1, aspect=1.5,
+                    parts=sz.Parts(header_mm=10, panel_title_mm=0, legend_mm=(100, 40), footer_mm=8))
     (m,) = lay.maps
     assert (m.w, m.h) == pytest.approx((144.0, 96.0))
     assert lay.height_mm == pytest.approx(3 + 10 + 96 + sz.AXIS_BOTTOM_MM + 40 + sz.GAP_MM + 8 + 3)
