@@ -249,8 +249,30 @@ FLAG_MARKS: dict[str, str] = {"illustrative": "*", "restricted": "†"}
 """Marks after a legend heading: illustrative/schematic layer, sensitive data (explained in the last row)."""
 
 
+Group = tuple[str | None, list[tuple[str, Any]]]
+"""One legend section: a heading (``None`` for a layer drawn with one symbol) and its ``(label, handle)`` rows."""
+
+
 def legend_items(doc: MapDocument, *, wrap: int = 42) -> list[tuple[str, Any | None]]:
     """``(label, handle)`` rows of the figure legend; ``handle is None`` marks a layer heading.
+
+    Parameters
+    ----------
+    doc
+        The map document.
+    wrap
+        Characters per label line.
+    """
+    rows: list[tuple[str, Any | None]] = []
+    for heading, entries in legend_groups(doc, wrap=wrap):
+        if heading is not None:
+            rows.append((heading, None))
+        rows.extend(entries)
+    return rows
+
+
+def legend_groups(doc: MapDocument, *, wrap: int = 42) -> list[Group]:
+    """The legend as sections: one per layer (its heading and class rows), then the marks explained.
 
     Every colour drawn is in the legend (a categorical layer with features outside its
     classes gets a row for the 'other' colour); a categorical layer with more than
@@ -266,7 +288,7 @@ def legend_items(doc: MapDocument, *, wrap: int = 42) -> list[tuple[str, Any | N
         Characters per label line.
     """
     lang = doc.language
-    rows: list[tuple[str, Any | None]] = []
+    rows: list[Group] = []
     used: dict[str, None] = {}
     for lay in doc.layers:
         marks = ""
@@ -290,15 +312,14 @@ def legend_items(doc: MapDocument, *, wrap: int = 42) -> list[tuple[str, Any | N
         if other is not None:
             entries.append(other)
         if len(entries) == 1 and entries[0].label == lay.title:
-            rows.append((heading, _legend_handle(entries[0])))
+            rows.append((None, [(heading, _legend_handle(entries[0]))]))
             continue
-        rows.append((heading, None))
         labels_hatched = {c.label for c in cat.classes if c.value in hatched_values} if cat is not None else set()
-        rows.extend((textwrap.fill(e.label, wrap - 2), _legend_handle(e, hatched=e.label in labels_hatched))
-                    for e in entries)
+        rows.append((heading, [(textwrap.fill(e.label, wrap - 2), _legend_handle(e, hatched=e.label in labels_hatched))
+                               for e in entries]))
     if used:
         note = "   ".join(f"{FLAG_MARKS[f]} {text(f, lang)}" for f in used)
-        rows.append((textwrap.fill(note, wrap), None))
+        rows.append((textwrap.fill(note, wrap), []))
     return rows
 
 
@@ -527,104 +548,109 @@ def _subject_boxes(docs: Sequence[MapDocument],
     return out
 
 
-def legend_sections(items: list[tuple[str, Any | None]], ncol: int) -> list[list[tuple[str, Any | None]]]:
-    """Legend rows split into ``ncol`` columns without separating a heading from its entries.
+def legend_sections(groups: list[Group], ncol: int) -> list[list[Group]]:
+    """Legend sections split into ``ncol`` columns; a section (heading and its rows) is never split.
 
-    Sections (a heading and its class rows) are filled in order; a column is closed when the
-    next section would take it past an even share of the lines.
+    Sections are filled in order; a column is closed when the next section would take it past
+    an even share of the lines.
 
     Parameters
     ----------
-    items
-        Rows from :func:`legend_items`.
+    groups
+        Sections from :func:`legend_groups`.
     ncol
         Number of columns.
     """
-    sections: list[list[tuple[str, Any | None]]] = []
-    for label, handle in items:
-        if handle is None or not sections or sections[-1][0][1] is not None:
-            sections.append([(label, handle)])
-        else:
-            sections[-1].append((label, handle))
-    # a single-row layer (heading with its own symbol) is a section of its own
-    flat: list[list[tuple[str, Any | None]]] = []
-    for sec in sections:
-        if sec[0][1] is not None:
-            flat.extend([row] for row in sec)
-        else:
-            flat.append(sec)
+    def lines(group: Group) -> int:
+        heading, rows = group
+        return (heading.count("\n") + 1 if heading is not None else 0) + sum(lab.count("\n") + 1 for lab, _ in rows)
 
-    def lines(sec: list[tuple[str, Any | None]]) -> int:
-        return sum(label.count("\n") + 1 for label, _ in sec)
-
-    total = sum(lines(sec) for sec in flat)
+    total = sum(lines(g) for g in groups)
     share = total / max(ncol, 1)
-    columns: list[list[tuple[str, Any | None]]] = [[]]
+    columns: list[list[Group]] = [[]]
     used = 0
-    for sec in flat:
-        n = lines(sec)
+    for group in groups:
+        n = lines(group)
         if columns[-1] and used + n > share * 1.05 and len(columns) < ncol:
             columns.append([])
             used = 0
-        columns[-1].extend(sec)
+        columns[-1].append(group)
         used += n
     return columns
 
 
 class _LegendColumns:
-    """The legend of a figure: a title and one matplotlib legend per column."""
+    """The legend of a figure: a title and, per column, one small legend per layer section."""
 
-    def __init__(self, title: Any, legends: list[Any]):
+    def __init__(self, title: Any, texts: list[Any]):
         self.title = title
-        self.legends = legends
+        self.texts = texts
 
     def get_texts(self) -> list[Any]:
-        return [t for leg in self.legends for t in leg.get_texts()]
+        """Every heading and class label, in legend order."""
+        return list(self.texts)
 
 
 _LEGEND_TITLE_MM = sz.text_block_mm(1, sz.SUBTITLE_PT, 1.5)
+_SECTION_GAP_MM = 1.0
 
 
-def _measure_legend(columns: list[list[tuple[str, Any | None]]], col_mm: float | None) -> tuple[float, float]:
-    """Width and height (mm) of the legend (title and columns)."""
+def _stack_column(fig: Any, groups: list[Group], *, x_mm: float, top_mm: float,
+                  size_mm: tuple[float, float], renderer: Any) -> tuple[float, float, list[Any]]:
+    """Draw one legend column from ``top_mm`` down; returns its height and width (mm) and its texts."""
+    fw, fh = size_mm
+    y = top_mm
+    width = 0.0
+    texts: list[Any] = []
+    for heading, entries in groups:
+        leg = _legend(fig, entries, heading=heading, anchor=(x_mm / fw, y / fh))
+        bb = leg.get_window_extent(renderer)
+        h_mm = sz.pt_to_mm(bb.height * 72.0 / fig.dpi)
+        width = max(width, sz.pt_to_mm(bb.width * 72.0 / fig.dpi))
+        y -= h_mm + _SECTION_GAP_MM
+        if heading is not None:
+            texts.append(leg.get_title())
+        texts.extend(leg.get_texts())
+    return top_mm - y - _SECTION_GAP_MM, width, texts
+
+
+def _measure_legend(columns: list[list[Group]], col_mm: float | None) -> tuple[float, float]:
+    """Width and height (mm) of the legend (title and columns), measured on a scratch figure."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    scratch = Figure(figsize=(8, 8), dpi=72)
+    scratch = Figure(figsize=(20, 20), dpi=72)
     renderer = FigureCanvasAgg(scratch).get_renderer()
-    heights, widths = [], []
+    heights, widths = [0.0], [0.0]
     for col in columns:
-        bb = _legend(scratch, col, anchor=(0, 1)).get_window_extent(renderer)
-        heights.append(sz.pt_to_mm(bb.height))
-        widths.append(sz.pt_to_mm(bb.width))
-    width = col_mm * len(columns) if col_mm else max(widths, default=0.0)
-    return width, _LEGEND_TITLE_MM + max(heights, default=0.0)
+        h, w, _ = _stack_column(scratch, col, x_mm=0.0, top_mm=500.0, size_mm=(508.0, 508.0), renderer=renderer)
+        heights.append(h)
+        widths.append(w)
+    width = col_mm * len(columns) if col_mm else max(widths)
+    return width, _LEGEND_TITLE_MM + max(heights)
 
 
-def _legend(fig: Any, items: list[tuple[str, Any | None]], *, anchor: tuple[float, float]) -> Any:
-    from matplotlib.lines import Line2D
-
-    handles = [h if h is not None else Line2D([], [], linestyle="none") for _, h in items]
-    leg = fig.legend(handles, [mpl_text(label) for label, _ in items], loc="upper left", bbox_to_anchor=anchor,
-                     frameon=False, fontsize=sz.LEGEND_PT, ncol=1, handlelength=1.8, handleheight=0.9,
-                     borderaxespad=0, borderpad=0, labelspacing=0.3, handletextpad=0.5)
-    leg._legend_box.align = "left"  # private matplotlib attribute
-    for (_label, handle), txt in zip(items, leg.get_texts(), strict=False):
-        if handle is None:
-            txt.set_fontweight("bold")
+def _legend(fig: Any, items: list[tuple[str, Any]], *, heading: str | None, anchor: tuple[float, float]) -> Any:
+    """One layer's section: its heading (bold, flush left) over its class rows."""
+    leg = fig.legend([h for _, h in items], [mpl_text(label) for label, _ in items], loc="upper left",
+                     bbox_to_anchor=anchor, frameon=False, fontsize=sz.LEGEND_PT, ncol=1, handlelength=1.8,
+                     handleheight=0.9, borderaxespad=0, borderpad=0, labelspacing=0.3, handletextpad=0.5,
+                     title=mpl_text(heading) if heading is not None else None, alignment="left",
+                     title_fontproperties={"weight": "bold", "size": sz.LEGEND_PT})
     return leg
 
 
-def _draw_legend(fig: Any, columns: list[list[tuple[str, Any | None]]], box: sz.Box, col_mm: float,
-                 title: str, size_mm: tuple[float, float]) -> _LegendColumns:
+def _draw_legend(fig: Any, columns: list[list[Group]], box: sz.Box, col_mm: float,
+                 title: str, size_mm: tuple[float, float], renderer: Any) -> _LegendColumns:
     fw, fh = size_mm
     top = box.y + box.h
     head = fig.text(box.x / fw, top / fh, mpl_text(title), fontsize=sz.SUBTITLE_PT, fontweight="bold", va="top")
-    legends = []
+    texts: list[Any] = []
     for j, col in enumerate(columns):
-        anchor = ((box.x + j * col_mm) / fw, (top - _LEGEND_TITLE_MM) / fh)
-        legends.append(_legend(fig, col, anchor=anchor))
-    return _LegendColumns(head, legends)
+        _h, _w, col_texts = _stack_column(fig, col, x_mm=box.x + j * col_mm, top_mm=top - _LEGEND_TITLE_MM,
+                                          size_mm=size_mm, renderer=renderer)
+        texts.extend(col_texts)
+    return _LegendColumns(head, texts)
 
 
 @dataclass(frozen=True)
@@ -667,8 +693,7 @@ def _compose(docs: Sequence[MapDocument], *, title: str, description: str, panel
     legend_w = sz.SIDE_LEGEND_MM if side else sz.below_legend_width(W)
     ncol = 1 if side else sz.legend_columns(legend_w)
     col_mm = legend_w / ncol
-    items = legend_items(combined, wrap=sz.legend_wrap_chars(col_mm))
-    columns = legend_sections(items, ncol)
+    columns = legend_sections(legend_groups(combined, wrap=sz.legend_wrap_chars(col_mm)), ncol)
     legend_mm = _measure_legend(columns, None if side else col_mm)
     # header: title and the whole subtitle, wrapped (never shortened)
     title_lines = sz.wrap_lines(title, sz.chars_per_line(W - 2 * m, sz.TITLE_PT)) if page.title else []
@@ -721,7 +746,7 @@ def _compose(docs: Sequence[MapDocument], *, title: str, description: str, panel
     if sub_lines:
         fig.text(m / FW, y / FH, mpl_text("\n".join(sub_lines)), fontsize=sz.SUBTITLE_PT, va="top", color="#333333",
                  linespacing=1.3)
-    leg = _draw_legend(fig, columns, lay.legend, col_mm, text("legend", lang), (FW, FH))
+    leg = _draw_legend(fig, columns, lay.legend, col_mm, text("legend", lang), (FW, FH), renderer)
     fig.jokkgeo_legend = leg  # type: ignore[attr-defined]  # tag read by tests
     fig.jokkgeo_layout = lay  # type: ignore[attr-defined]  # tag read by tests
     fig.text(m / FW, (lay.footer.y + lay.footer.h) / FH, mpl_text("\n".join(foot)), fontsize=sz.FOOT_PT, va="top",
@@ -847,7 +872,8 @@ def figure_bytes(fig: Any, fmt: str, *, dpi: int = DEFAULT_DPI) -> bytes:
     return buf.getvalue()
 
 
-__all__ = ["containers", "static_figure", "panel_figure", "figure_bytes", "legend_items", "legend_sections",
+__all__ = ["containers", "static_figure", "panel_figure", "figure_bytes", "legend_items", "legend_groups",
+           "legend_sections",
            "footer_lines", "A4_LANDSCAPE_IN", "DEFAULT_DPI", "LABEL_GID", "FRAME_GID"]
 
 

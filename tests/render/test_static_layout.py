@@ -100,14 +100,11 @@ def test_subtitle_is_wrapped_not_shortened():
 
 
 def test_legend_sections_keep_headings_with_their_rows():
-    items = [("A", None), ("a1", 1), ("a2", 1), ("B", None), ("b1", 1), ("C", 1), ("D", None), ("d1", 1)]
-    cols = legend_sections(items, 2)
-    assert len(cols) == 2
-    for col in cols:
-        for k, (label, handle) in enumerate(col):
-            if handle is not None and label.islower():
-                heading = next(lab for lab, h in reversed(col[:k]) if h is None)
-                assert heading == label[0].upper()  # a class row stands under its own heading
+    groups = [("A", [("a1", 1), ("a2", 1)]), ("B", [("b1", 1)]), (None, [("C", 1)]), ("D", [("d1", 1)])]
+    cols = legend_sections(groups, 2)
+    # 8 lines, 4 per column: A (3 lines) and B would make 5 > 4 × 1.05, so B opens the second column
+    assert cols == [[groups[0]], groups[1:]]
+    assert legend_sections(groups, 1) == [groups]
 
 
 # ---- labels --------------------------------------------------------------------------------------------
