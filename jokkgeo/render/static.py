@@ -687,24 +687,32 @@ def _compose(docs: Sequence[MapDocument], *, title: str, description: str, panel
                                                       extent=union)[0]
     lang = combined.language
     W, H = page.width_mm, page.height_mm
-    side = H is not None and W > H * 1.2
     m = sz.MARGIN_MM
-    # legend: columns under the map, or one column beside it on landscape pages
-    legend_w = sz.SIDE_LEGEND_MM if side else sz.below_legend_width(W)
-    ncol = 1 if side else sz.legend_columns(legend_w)
-    col_mm = legend_w / ncol
-    columns = legend_sections(legend_groups(combined, wrap=sz.legend_wrap_chars(col_mm)), ncol)
-    legend_mm = _measure_legend(columns, None if side else col_mm)
     # header: title and the whole subtitle, wrapped (never shortened)
     title_lines = sz.wrap_lines(title, sz.chars_per_line(W - 2 * m, sz.TITLE_PT)) if page.title else []
     sub_lines = sz.wrap_lines(description, sz.chars_per_line(W - 2 * m, sz.SUBTITLE_PT)) \
         if page.title and description else []
     header_mm = (sz.text_block_mm(len(title_lines), sz.TITLE_PT, 1.2) + sz.text_block_mm(len(sub_lines), sz.SUBTITLE_PT)
                  + (2.0 if title_lines else 0.0))
-    foot = footer_lines(combined, caveats=page.caveats, width_chars=sz.chars_per_line(W - 2 * m, sz.FOOT_PT))
+    # legend: beside the map on landscape pages (one column, else two), or in columns under it
+    groups_of: dict[int, list[Group]] = {}
+    options: list[tuple[bool, int, float]] = []
+    if H is not None and W > H * 1.2:
+        options = [(True, 1, sz.SIDE_LEGEND_MM), (True, 2, sz.SIDE_LEGEND_MM * 0.8)]
+    below_w = sz.below_legend_width(W)
+    options.append((False, sz.legend_columns(below_w), below_w / sz.legend_columns(below_w)))
+    for side, ncol, col_mm in options:
+        wrap = sz.legend_wrap_chars(col_mm)
+        groups_of[wrap] = groups_of.get(wrap) or legend_groups(combined, wrap=wrap)
+        columns = legend_sections(groups_of[wrap], ncol)
+        legend_mm = _measure_legend(columns, col_mm if (ncol > 1 or not side) else None)
+        if not side or legend_mm[1] <= sz.side_room_mm(H or 0.0, header_mm):
+            break
+    maps_w = W - 2 * m - (max(sz.SIDE_LEGEND_MM, legend_mm[0]) + sz.GAP_MM if side else 0.0)
+    foot_w = maps_w if side else W - 2 * m
+    foot = footer_lines(combined, caveats=page.caveats, width_chars=sz.chars_per_line(foot_w, sz.FOOT_PT))
     footer_mm = sz.text_block_mm(len(foot), sz.FOOT_PT) + 1.0
     ptitles = list(panel_titles) if panel_titles is not None else []
-    maps_w = W - 2 * m - (sz.SIDE_LEGEND_MM + sz.GAP_MM if side else 0.0)
     one_w = (maps_w - sz.AXIS_LEFT_MM * n - sz.GAP_MM * (n - 1)) / n
     ptitle_lines = [sz.wrap_lines(t, sz.chars_per_line(one_w, sz.PANEL_TITLE_PT)) for t in ptitles]
     panel_mm = sz.text_block_mm(max((len(x) for x in ptitle_lines), default=0), sz.PANEL_TITLE_PT, 1.2)

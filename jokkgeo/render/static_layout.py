@@ -241,12 +241,14 @@ def layout(*, width_mm: float, height_mm: float | None, n_maps: int, aspect: flo
     inset
         Reserve room for a locator map.
     side_legend
-        Legend beside the maps (landscape pages) instead of under them.
+        Legend beside the maps (landscape pages) instead of under them; its column is as wide
+        as the measured legend (at least :data:`SIDE_LEGEND_MM`) and the footnote stands under
+        the maps only.
     """
     m, gap = MARGIN_MM, GAP_MM
     header_mm, panel_title_mm, legend_mm, footer_mm = parts.header_mm, parts.panel_title_mm, parts.legend_mm, \
         parts.footer_mm
-    side_w = SIDE_LEGEND_MM if side_legend else 0.0
+    side_w = max(SIDE_LEGEND_MM, legend_mm[0]) if side_legend else 0.0
     maps_w = width_mm - 2 * m - side_w - (gap if side_legend else 0.0)
     one_w = (maps_w - AXIS_LEFT_MM * n_maps - gap * (n_maps - 1)) / n_maps
     inset_w = INSET_MM if inset else 0.0
@@ -271,14 +273,16 @@ def layout(*, width_mm: float, height_mm: float | None, n_maps: int, aspect: flo
     map_y = map_top - map_h
     maps = tuple(Box(m + AXIS_LEFT_MM + j * (one_w + AXIS_LEFT_MM + gap), map_y, one_w, map_h)
                  for j in range(n_maps))
-    footer = Box(m, m, width_mm - 2 * m, footer_mm)
+    footer = Box(m, m, maps_w if side_legend else width_mm - 2 * m, footer_mm)
     if side_legend:
         col_x = width_mm - m - side_w
         inset_box = Box(col_x, top - header_mm - inset_w * 0.9, inset_w, inset_w * 0.9) if inset else None
-        north_y = (inset_box.y if inset_box else top - header_mm) - north_h
-        north = Box(col_x + (inset_w if inset else 0.0) + gap, north_y + north_h - 12.0, 10.0, 12.0) \
-            if inset else Box(col_x, north_y, 10.0, north_h)
-        legend_top = (inset_box.y - gap) if inset_box else north_y - gap
+        if inset_box is not None:  # the north arrow right of the locator map, tops aligned
+            north = Box(col_x + inset_w + gap, inset_box.y + inset_box.h - north_h, 10.0, north_h)
+            legend_top = inset_box.y - gap
+        else:
+            north = Box(col_x, top - header_mm - north_h, 10.0, north_h)
+            legend_top = north.y - gap
         legend = Box(col_x, legend_top - legend_mm[1], side_w, legend_mm[1])
     else:
         row_top = map_y - AXIS_BOTTOM_MM - gap
@@ -288,6 +292,21 @@ def layout(*, width_mm: float, height_mm: float | None, n_maps: int, aspect: flo
         north = Box(north_x, row_top - north_h, 10.0, north_h)
     return Layout(width_mm=width_mm, height_mm=height, maps=maps, legend=legend, inset=inset_box, north=north,
                   footer=footer, title_top_mm=top, side_legend=side_legend)
+
+
+def side_room_mm(height_mm: float, header_mm: float, *, inset: bool = True) -> float:
+    """Height left for a legend beside the maps on a page ``height_mm`` tall (under the locator map).
+
+    Parameters
+    ----------
+    height_mm
+        Page height.
+    header_mm
+        Title block height.
+    inset
+        A locator map heads the column.
+    """
+    return height_mm - 2 * MARGIN_MM - header_mm - ((INSET_MM * 0.9 + GAP_MM) if inset else 12.0 + GAP_MM)
 
 
 def below_legend_width(width_mm: float, *, inset: bool = True) -> float:

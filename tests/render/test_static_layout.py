@@ -191,3 +191,12 @@ def test_extent_grows_to_hold_the_sites():
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     assert x0 < X0 + 60000 < x1 and y0 < Y0 - 30000 < y1
     assert x1 - (X0 + 60000) > 0.03 * (x1 - x0)  # with a margin
+
+
+def test_landscape_page_puts_the_legend_beside_the_map():
+    fig, _ = static_figure(_doc(), figure=FigureSpec(page="a4_landscape"), dpi=50)
+    lay = fig.jokkgeo_layout
+    (m,) = lay.maps
+    assert lay.side_legend and lay.legend.x >= m.x + m.w
+    assert lay.footer.x + lay.footer.w <= lay.legend.x  # the footnote stays under the map
+    assert lay.legend.y >= sz.MARGIN_MM - 1e-6 and lay.inset.y + lay.inset.h <= lay.height_mm
