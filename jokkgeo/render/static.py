@@ -94,6 +94,23 @@ def _is_context(layer: MapLayer) -> bool:
     return layer.group in CONTEXT_GROUPS or layer.id.startswith("context")
 
 
+def context_of(doc: MapDocument) -> list[MapLayer]:
+    """Background layers of a document, bottom first: its ``context`` (water, sea, coast — the
+    :class:`~jokkgeo.render.context.MapContext` the report attaches) and any of its own layers of
+    theme ``context``. Drawn before everything else, and on the locator map.
+
+    Parameters
+    ----------
+    doc
+        The map document.
+    """
+    ctx = getattr(doc, "context", None)
+    layers = list(getattr(ctx, "layers", None) or []) + [lay for lay in doc.layers if _is_context(lay)]
+    rank = {"raster": 0, "polygon": 1, "line": 2, "point": 3}
+    order = sorted(range(len(layers)), key=lambda i: (rank.get(layers[i].style.kind, 1), layers[i].style.z_order, i))
+    return [layers[i] for i in order]
+
+
 def containers(geoms: np.ndarray, classes: np.ndarray | None = None, *, share: float = 0.9) -> np.ndarray:
     """Which polygons hold most (``share``) of a polygon of another class of the same layer (vectorised).
 
@@ -403,8 +420,7 @@ def _draw_map(ax: Any, doc: MapDocument, extent: tuple[float, float, float, floa
 
     lang = doc.language
     ax.set_facecolor("#f4f1ea")
-    order = doc.drawing_order()
-    order = [lay for lay in order if _is_context(lay)] + [lay for lay in order if not _is_context(lay)]
+    order = context_of(doc) + [lay for lay in doc.drawing_order() if not _is_context(lay)]
     symbols = [np.zeros((0, 3))]
     for z, lay in enumerate(order):
         if lay.is_raster:
@@ -510,11 +526,9 @@ def _draw_inset(iax: Any, locator: Any, context: Sequence[MapLayer], extent: tup
                     iax.fill(xy[:, 0], xy[:, 1], facecolor=face, edgecolor="#777777", linewidth=0.3)
         b = locator.total_bounds
         boxes.append((float(b[0]), float(b[1]), float(b[2]), float(b[3])))
-    for lay in context:
+    for z, lay in enumerate(context):  # water and sea over the land
         if lay.data is not None and not lay.data.empty and lay.style.kind == "polygon":
-            for g in shapely.get_parts(lay.data.geometry.to_numpy()):
-                xy = np.asarray(g.exterior.coords)
-                iax.fill(xy[:, 0], xy[:, 1], facecolor=lay.style.fill_color, edgecolor="none", alpha=0.8)
+            _draw_vector(iax, replace(lay, style=replace(lay.style, weight=0.0)), zorder=3 + z)
     arr = np.asarray(boxes)
     big = (arr[:, 0].min(), arr[:, 1].min(), arr[:, 2].max(), arr[:, 3].max())
     span = max(big[2] - big[0], big[3] - big[1])
@@ -744,7 +758,7 @@ def _compose(docs: Sequence[MapDocument], *, title: str, description: str, panel
     if lay.inset is not None:
         iax = fig.add_axes(lay.inset.fraction(FW, FH))
         iax.set_gid("jokkgeo-locator")
-        context = [ly for d in docs for ly in d.layers if _is_context(ly)]
+        context = context_of(docs[0])
         _draw_inset(iax, locator, context, extent, lang)
     y = lay.title_top_mm
     if title_lines:
@@ -880,7 +894,7 @@ def figure_bytes(fig: Any, fmt: str, *, dpi: int = DEFAULT_DPI) -> bytes:
     return buf.getvalue()
 
 
-__all__ = ["containers", "static_figure", "panel_figure", "figure_bytes", "legend_items", "legend_groups",
+__all__ = ["context_of", "containers", "static_figure", "panel_figure", "figure_bytes", "legend_items", "legend_groups",
            "legend_sections",
            "footer_lines", "A4_LANDSCAPE_IN", "DEFAULT_DPI", "LABEL_GID", "FRAME_GID"]
 
