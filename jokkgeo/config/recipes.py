@@ -16,7 +16,7 @@ One recipe drives both renderers (HTML map and print figure). Example::
     legend_order: [conflicts, investment_areas]
     caveats: [Text som alltid visas]
     simplify_m: 25                       # display simplification of the HTML map, metres
-    figure: {page: column, width_mm: 160, caveats: short, dpi: 300, formats: [png, svg, pdf]}
+    figure: {size: a4_landscape, dpi: 300, formats: [png, svg, pdf]}
 
 Analysis sections stay generic here (``type`` + parameters + origin): the report checks
 ``type`` against its explicit table of recipe types and each runner checks its keys.

@@ -19,7 +19,6 @@ from typing import Any
 # One subject module per line; each holds ``TEXTS: dict[key, (sv, en)]``.
 from jokkgeo.i18n import caveats, common
 from jokkgeo.i18n import cli as cli_texts
-from jokkgeo.i18n import figures as figure_texts
 from jokkgeo.i18n import present as present_texts
 from jokkgeo.i18n import render as render_texts
 from jokkgeo.i18n import report as report_texts
@@ -36,7 +35,6 @@ _TABLES: tuple[Mapping[str, tuple[str, str]], ...] = (
     caveats.TEXTS,
     cli_texts.TEXTS,
     render_texts.TEXTS,
-    figure_texts.TEXTS,
     report_texts.TEXTS,
     workflows_texts.TEXTS,
     present_texts.TEXTS,
