@@ -713,14 +713,16 @@ def _compose(docs: Sequence[MapDocument], *, title: str, description: str, panel
     options: list[tuple[bool, int, float]] = []
     if H is not None and W > H * 1.2:
         options = [(True, 1, sz.SIDE_LEGEND_MM), (True, 2, sz.SIDE_LEGEND_MM * 0.8)]
-    below_w = sz.below_legend_width(W)
+    # a locator map needs something to locate the frame on: the boundary layer or context layers
+    has_inset = locator is not None or bool(context_of(docs[0]))
+    below_w = sz.below_legend_width(W, inset=has_inset)
     options.append((False, sz.legend_columns(below_w), below_w / sz.legend_columns(below_w)))
     for side, ncol, col_mm in options:
         wrap = sz.legend_wrap_chars(col_mm)
         groups_of[wrap] = groups_of.get(wrap) or legend_groups(combined, wrap=wrap)
         columns = legend_sections(groups_of[wrap], ncol)
         legend_mm = _measure_legend(columns, col_mm if (ncol > 1 or not side) else None)
-        if not side or legend_mm[1] <= sz.side_room_mm(H or 0.0, header_mm):
+        if not side or legend_mm[1] <= sz.side_room_mm(H or 0.0, header_mm, inset=has_inset):
             break
     maps_w = W - 2 * m - (max(sz.SIDE_LEGEND_MM, legend_mm[0]) + sz.GAP_MM if side else 0.0)
     foot_w = maps_w if side else W - 2 * m
@@ -732,7 +734,7 @@ def _compose(docs: Sequence[MapDocument], *, title: str, description: str, panel
     panel_mm = sz.text_block_mm(max((len(x) for x in ptitle_lines), default=0), sz.PANEL_TITLE_PT, 1.2)
     panel_mm += 1.5 if ptitle_lines else 0.0
     aspect = (union[2] - union[0]) / (union[3] - union[1])
-    lay = sz.layout(width_mm=W, height_mm=H, n_maps=n, aspect=aspect, inset=True, side_legend=side,
+    lay = sz.layout(width_mm=W, height_mm=H, n_maps=n, aspect=aspect, inset=has_inset, side_legend=side,
                     parts=sz.Parts(header_mm=header_mm, panel_title_mm=panel_mm, legend_mm=legend_mm,
                                    footer_mm=footer_mm))
     FW, FH = lay.width_mm, lay.height_mm

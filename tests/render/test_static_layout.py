@@ -60,6 +60,7 @@ def test_column_layout_by_hand():
     assert lay.legend.y + lay.legend.h <= m.y - sz.AXIS_BOTTOM_MM  # legend under the map, not beside it
     assert lay.inset is not None and lay.inset.x + lay.inset.w == pytest.approx(160 - 3)
     assert lay.legend.x + lay.legend.w <= lay.north.x  # legend, north arrow and locator side by side
+    assert lay.north.x + lay.north.w <= lay.inset.x
 
 
 def test_tall_extent_is_capped():
@@ -194,9 +195,25 @@ def test_extent_grows_to_hold_the_sites():
 
 
 def test_landscape_page_puts_the_legend_beside_the_map():
-    fig, _ = static_figure(_doc(), figure=FigureSpec(page="a4_landscape"), dpi=50)
+    outline = gpd.GeoDataFrame(geometry=[box(X0 - 50000, Y0 - 50000, X0 + 50000, Y0 + 50000)], crs="EPSG:3006")
+    fig, _ = static_figure(_doc(), figure=FigureSpec(page="a4_landscape"), dpi=50, locator=outline)
     lay = fig.jokkgeo_layout
     (m,) = lay.maps
     assert lay.side_legend and lay.legend.x >= m.x + m.w
     assert lay.footer.x + lay.footer.w <= lay.legend.x  # the footnote stays under the map
     assert lay.legend.y >= sz.MARGIN_MM - 1e-6 and lay.inset.y + lay.inset.h <= lay.height_mm
+
+
+def test_locator_map_from_the_boundary_layer_only_when_there_is_one():
+    doc = _doc()
+    fig, _ = static_figure(doc, dpi=50)
+    assert fig.jokkgeo_layout.inset is None  # nothing to locate the frame on: no empty box
+    outline = gpd.GeoDataFrame({"is_study_area": [True, False]},
+                               geometry=[box(X0 - 50000, Y0 - 50000, X0 + 50000, Y0 + 50000),
+                                         box(X0 + 50000, Y0 - 50000, X0 + 120000, Y0 + 50000)], crs="EPSG:3006")
+    fig, _ = static_figure(doc, dpi=50, locator=outline)
+    lay = fig.jokkgeo_layout
+    assert lay.inset is not None and lay.inset.w == pytest.approx(sz.INSET_MM)
+    [iax] = [a for a in fig.axes if a.get_gid() == "jokkgeo-locator"]
+    (x0, x1), (y0, y1) = iax.get_xlim(), iax.get_ylim()
+    assert x0 < X0 - 50000 and x1 > X0 + 120000 and y0 < Y0 - 50000 and y1 > Y0 + 50000  # holds the outline
