@@ -554,7 +554,7 @@ def _subject_boxes(docs: Sequence[MapDocument],
             if lay.is_raster or lay.data is None or lay.data.empty:
                 continue
             subject = lay.id in sl.SUBJECT_LAYERS or lay.id == "diff_crossings"
-            change = lay.group in change_groups and lay.style.kind in ("line", "point")
+            change = lay.group in change_groups and (lay.style.kind in ("line", "point") or not lay.style.varies)
             if subject or change:
                 b = lay.bounds()
                 if b is not None:

@@ -153,11 +153,15 @@ def _point_requests(gdf: Any, field: str | None, frame: Any, rank: tuple[float, 
             for i in np.flatnonzero(inside) if texts[i]]
 
 
-def _area_requests(gdf: Any, field: str | None, frame: Any, rank: tuple[float, int]) -> list[LabelRequest]:
+def _area_requests(gdf: Any, field: str | None, frame: Any, rank: tuple[float, int], *,
+                   title: str | None = None) -> list[LabelRequest]:
+    """Area names (italic); with ``title`` a changed area named once by its layer (bold, may move off)."""
     import shapely
 
     clipped = shapely.intersection(gdf.geometry.to_numpy(), frame)
-    texts = _texts(gdf, field) if field else [None] * len(gdf)
+    texts: list[str | None] = _texts(gdf, field) if field else [None] * len(gdf)
+    if title is not None and len(texts):
+        texts = [title] + [None] * (len(texts) - 1)
     area = shapely.area(clipped)
     ok = ~shapely.is_empty(clipped) & (area > 0)
     out = []
@@ -165,7 +169,7 @@ def _area_requests(gdf: Any, field: str | None, frame: Any, rank: tuple[float, i
         if texts[i]:
             part = max(shapely.get_parts(clipped[i]), key=lambda g: g.area)
             out.append(LabelRequest(str(texts[i]), area_anchors(part), "centre", (*rank, -area[i], i),
-                                    style="italic"))
+                                    style="bold" if title is not None else "italic", far=title is not None))
     return out
 
 
@@ -223,16 +227,17 @@ def collect_labels(layers: Sequence[Any], extent: tuple[float, float, float, flo
             continue
         field = style.label_field if style.label_field in gdf.columns else None
         is_change = lay.group in change_groups
-        if field is None and not (is_change and style.kind == "line"):
+        # a changed feature (new route, new housing area) is named by its layer title
+        named_change = is_change and field is None and style.kind in ("line", "polygon") and not style.varies
+        if field is None and not named_change:
             continue
+        title = re.sub(r"\s*\([^)]*\)$", "", lay.title)  # without the "(illustrative)" tail the legend carries
         tier = _tier(lay.id, style.kind, is_change)
         if style.kind == "point":
             out.extend(_point_requests(gdf, field, frame, (tier, rank), radii.get(lay.id, 3.0)))
         elif style.kind == "polygon":
-            out.extend(_area_requests(gdf, field, frame, (tier, rank)))
+            out.extend(_area_requests(gdf, field, frame, (tier, rank), title=None if field else title))
         elif style.kind == "line":
-            # a changed route is named by its layer title, without the "(illustrative)" tail the legend carries
-            title = re.sub(r"\s*\([^)]*\)$", "", lay.title)
             values = gdf[field].tolist() if field else [title] * len(gdf)
             out.extend(_line_requests(gdf, values, frame, (tier, rank), is_change))
     out.sort(key=lambda r: r.priority)

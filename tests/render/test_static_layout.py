@@ -217,3 +217,12 @@ def test_locator_map_from_the_boundary_layer_only_when_there_is_one():
     [iax] = [a for a in fig.axes if a.get_gid() == "jokkgeo-locator"]
     (x0, x1), (y0, y1) = iax.get_xlim(), iax.get_ylim()
     assert x0 < X0 - 50000 and x1 > X0 + 120000 and y0 < Y0 - 50000 and y1 > Y0 + 50000  # holds the outline
+
+
+def test_changed_area_is_labelled_with_its_layer_title():
+    doc = _doc()
+    new = gpd.GeoDataFrame(geometry=[box(X0 + 10000, Y0 - 2000, X0 + 14000, Y0 + 1000)], crs="EPSG:3006")
+    doc.layers.append(MapLayer(id="new_housing", title="Nytt bostadsområde (illustrativt)", group="Scenario",
+                               data=new, style=style_from_mapping({}, kind="polygon", title="N")))
+    reqs = sl.collect_labels(doc.layers, doc.extent, change_groups=("Scenario",))
+    assert reqs[0].text == "Nytt bostadsområde" and reqs[0].style == "bold" and reqs[0].far  # first, no tail
