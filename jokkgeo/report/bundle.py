@@ -208,7 +208,8 @@ def write_bundle(root: Path, runs: list[RecipeRun], store: LayerStore, *, settin
         write_text(root / "maps" / f"{rid}.html", html_text)
         fig_paths: list[str] = []
         if figures:
-            locator = store.layer("boundary") if "boundary" in store.catalogue else None  # the locator map
+            has_outline = "boundary" in store.catalogue and store.allowed("boundary")  # for the locator map
+            locator = store.layer("boundary") if has_outline else None
             if titles is not None:
                 fig, _ax = comparison_figure_of(run.document, titles=titles, figure=run.recipe.figure, locator=locator)
             else:
