@@ -53,8 +53,14 @@ RECIPE_KEYS: frozenset[str] = frozenset({
 """Top-level keys of a recipe."""
 RECIPE_LAYER_KEYS: frozenset[str] = frozenset({"id", "show", "style", "title", "title_en", "where"})
 """Keys of one ``layers`` entry."""
-FIGURE_KEYS: frozenset[str] = frozenset({"size", "dpi", "formats"})
+FIGURE_KEYS: frozenset[str] = frozenset({"size", "dpi", "formats", "page", "width_mm", "title", "caveats"})
 """Keys of ``figure``."""
+FIGURE_PAGES: tuple[str, ...] = ("column", "a4_portrait", "a4_landscape", "a3_landscape")
+"""``figure.page`` values: a report column (``width_mm`` wide, height from the map) or a full page."""
+FIGURE_CAVEATS: tuple[str, ...] = ("short", "full", "off")
+"""``figure.caveats`` values: a short footnote, every caveat, or none (the report's caption carries them)."""
+COLUMN_WIDTH_MM = 160.0
+"""Default target width of a figure: a report's text column."""
 FIGURE_SIZES: dict[str, tuple[float, float]] = {
     "a4_landscape": (11.69, 8.27),
     "a4_portrait": (8.27, 11.69),
@@ -124,11 +130,21 @@ class AnalysisSpec:
 
 @dataclass(frozen=True)
 class FigureSpec:
-    """Print-figure settings of a recipe."""
+    """Print-figure settings of a recipe.
 
-    size_in: tuple[float, float] = FIGURE_SIZES["a4_landscape"]
+    ``page="column"`` (default) lays the figure out for ``width_mm`` (a report column) with
+    the height taken from the map; a named page uses its full size (``size_in``). Every text
+    is at least 7 pt at that size.
+    """
+
+    size_in: tuple[float, float] | None = None
+    """Full-page size in inches (``None``: a column ``width_mm`` wide)."""
     dpi: int = 300
     formats: tuple[str, ...] = FIGURE_FORMATS
+    page: str = "column"
+    width_mm: float = COLUMN_WIDTH_MM
+    title: bool = True
+    caveats: str = "short"
 
 
 # --- basemap (web maps: switchable tile backgrounds) ---------------------------------------------------
@@ -303,19 +319,26 @@ def _figure(raw: Any, path: v.Origin) -> FigureSpec:
         return FigureSpec()
     v.mapping(raw, path, "figure")
     v.check_keys(raw, FIGURE_KEYS, path, "figure")
-    size = raw.get("size", "a4_landscape")
-    if isinstance(size, str):
-        size_in = FIGURE_SIZES[v.choice(size, tuple(FIGURE_SIZES), path, "figure.size", "a figure size")]
+    page = v.choice(raw.get("page", "column"), FIGURE_PAGES, path, "figure.page", "a page")
+    size_in: tuple[float, float] | None = FIGURE_SIZES.get(page)
+    size = raw.get("size")
+    if isinstance(size, str):  # the older key: a named page
+        page = v.choice(size, tuple(FIGURE_SIZES), path, "figure.size", "a figure size")
+        size_in = FIGURE_SIZES[page]
     elif isinstance(size, list) and len(size) == 2:
         size_in = tuple(v.number(s, path, "figure.size", low=1, high=100) for s in size)  # type: ignore[assignment]
-    else:
+        page = "custom"
+    elif size is not None:
         raise v.fail(path, "figure.size", f"got {v.short(size)}",
                      f"give one of {', '.join(FIGURE_SIZES)} or [width, height] in inches")
+    width_mm = v.number(raw.get("width_mm", COLUMN_WIDTH_MM), path, "figure.width_mm", low=60, high=600)
+    caveats = v.choice(raw.get("caveats", "short"), FIGURE_CAVEATS, path, "figure.caveats", "a caveat mode")
     dpi = v.integer(raw.get("dpi", 300), path, "figure.dpi", low=50, high=1200)
     formats = v.text_list(raw.get("formats", list(FIGURE_FORMATS)), path, "figure.formats", single=True)
     for i, f in enumerate(formats):
         v.choice(f, FIGURE_FORMATS, path, f"figure.formats[{i}]", "a figure format")
-    return FigureSpec(size_in=size_in, dpi=dpi, formats=formats)
+    return FigureSpec(size_in=size_in, dpi=dpi, formats=formats, page=page, width_mm=width_mm,
+                      title=v.boolean(raw.get("title", True), path, "figure.title"), caveats=caveats)
 
 
 def parse_recipe(

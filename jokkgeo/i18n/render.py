@@ -30,4 +30,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "made_with": ("Framställd med jokkgeo", "Made with jokkgeo"),
     "easting": ("E (m, SWEREF 99 TM)", "E (m, SWEREF 99 TM)"),
     "northing": ("N (m, SWEREF 99 TM)", "N (m, SWEREF 99 TM)"),
+    # print figures (jokkgeo.render.static)
+    "fig.more_caveats": (
+        "Ytterligare {n} förbehåll står i rapportens avsnitt om förbehåll.",
+        "{n} further caveats are in the report's caveat section.",
+    ),
 }

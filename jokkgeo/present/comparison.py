@@ -604,7 +604,7 @@ def comparison_map(comp: Any, *, language: str = "sv", **kwargs: Any) -> str:
 
 
 def comparison_figure(comp: Any, *, language: str = "sv", **kwargs: Any) -> tuple[Any, Any]:
-    """The matching print figure ``(fig, (ax_baseline, ax_scenario))``: two panels, one legend (A4 landscape).
+    """The matching print figure ``(fig, (ax_baseline, ax_scenario))``: two panels, one legend (160 mm column).
 
     Parameters
     ----------

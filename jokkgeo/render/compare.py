@@ -89,10 +89,12 @@ def comparison_figure_of(doc: MapDocument, *, titles: tuple[str, str], **kwargs:
     titles
         Titles of the baseline and scenario panels.
     **kwargs
-        Passed to :func:`~jokkgeo.render.static.panel_figure` (``size_in``, ``dpi``).
+        Passed to :func:`~jokkgeo.render.static.panel_figure` (``figure``, ``dpi``,
+        ``locator``). The scenario group is the change: its routes are labelled and kept in the frame.
     """
     from jokkgeo.render.static import panel_figure
 
+    kwargs.setdefault("change_groups", (group_names(doc.language)[1],))
     return panel_figure(comparison_panes(doc), title=doc.title, description=doc.description,
                         panel_titles=titles, **kwargs)
 

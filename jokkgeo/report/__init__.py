@@ -5,7 +5,7 @@ catalogue and writes one folder::
 
     DIR/index.html           links to every map and figure, with a short description
     DIR/maps/<id>.html       self-contained interactive maps (no network needed)
-    DIR/figures/<id>.png|svg|pdf   print figures (A4 landscape, 300 dpi)
+    DIR/figures/<id>.png|svg|pdf   print figures (160 mm report column by default, 300 dpi)
     DIR/results.gpkg         analysis results, one named layer each, EPSG:3006
     DIR/tables/<id>__<name>.csv    result tables
     DIR/manifest.json        inputs (sha256, licence), parameters, versions, caveats, time

@@ -293,12 +293,12 @@ def write_bundle(root: Path, runs: list[RecipeRun], store: LayerStore, *, settin
         write_text(root / "maps" / f"{rid}.html", html_text)
         fig_paths: list[str] = []
         if figures:
+            has_outline = "boundary" in store.catalogue and store.allowed("boundary")  # for the locator map
+            locator = store.layer("boundary") if has_outline else None
             if titles is not None:
-                fig, _ax = comparison_figure_of(run.document, titles=titles, size_in=run.recipe.figure.size_in,
-                                                dpi=run.recipe.figure.dpi)
+                fig, _ax = comparison_figure_of(run.document, titles=titles, figure=run.recipe.figure, locator=locator)
             else:
-                fig, _ax = static_figure(run.document, size_in=run.recipe.figure.size_in,
-                                         dpi=run.recipe.figure.dpi)
+                fig, _ax = static_figure(run.document, figure=run.recipe.figure, locator=locator)
             written = write_figure(fig, root / "figures" / rid, formats=run.recipe.figure.formats,
                                    dpi=run.recipe.figure.dpi)
             fig_paths = [p.relative_to(root).as_posix() for p in written]

@@ -44,8 +44,8 @@ def test_png_size_and_dpi(figure):
     fig, _ = figure
     png = figure_bytes(fig, "png", dpi=300)
     img = Image.open(io.BytesIO(png))
-    assert img.size == (round(11.69 * 300), round(8.27 * 300))  # A4 landscape at 300 dpi
-    assert img.size[0] > img.size[1]
+    assert abs(img.size[0] - 160 / 25.4 * 300) <= 1  # a 160 mm report column at 300 dpi
+    assert fig.get_size_inches()[0] * 25.4 == pytest.approx(160)
     assert img.info["dpi"] == pytest.approx((300, 300), abs=0.1)
     arr = np.asarray(img.convert("L"))
     assert arr.std() > 5  # not blank
@@ -54,7 +54,7 @@ def test_png_size_and_dpi(figure):
 def test_legend_entries_present(figure):
     fig, _ = figure
     texts = [t.get_text() for t in fig.jokkgeo_legend.get_texts()]
-    assert texts[0].startswith("Orter") and "Illustrativ/schematisk" in texts[0]
+    assert texts[0] == "Orter\u00a0*" and texts[-1] == "* Illustrativ/schematisk"  # the mark explained once
     assert "tatort" in texts and "By" in texts and "Vägar" in texts
     assert "≤ 30 min" in texts and "≤ 60 min" in texts
     assert [label for label, _ in legend_items(_doc())] == texts
@@ -68,6 +68,18 @@ def test_title_caveat_attribution_and_ticks(figure):
     assert "SWEREF 99 TM" in ax.get_xlabel()
     lo, hi = ax.get_xlim()
     assert 700_000 < lo < hi < 800_000  # SWEREF 99 TM metres, not degrees
+
+
+def test_full_page_and_options():
+    from jokkgeo.config.recipes import FigureSpec
+
+    fig, _ = static_figure(_doc(), figure=FigureSpec(page="a4_landscape", title=False, caveats="off"), dpi=50)
+    assert tuple(fig.get_size_inches() * 25.4) == pytest.approx((297, 210))
+    all_text = " ".join(t.get_text() for t in fig.texts)
+    assert "Figur" not in all_text and "Förbehåll" not in all_text and "Källor" not in all_text
+    assert "SWEREF 99 TM (EPSG:3006)" in all_text  # the reference system is always printed
+    full, _ = static_figure(_doc(), figure=FigureSpec(caveats="full"), dpi=50)
+    assert "Illustrativa/schematiska lager visar" in " ".join(t.get_text() for t in full.texts)
 
 
 def test_north_arrow_points_to_true_north(figure):
