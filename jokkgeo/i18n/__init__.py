@@ -20,8 +20,8 @@ from typing import Any
 from jokkgeo.i18n import caveats, common
 from jokkgeo.i18n import cli as cli_texts
 from jokkgeo.i18n import growth as growth_texts
-from jokkgeo.i18n import population as population_texts
 from jokkgeo.i18n import maptools as maptools_texts
+from jokkgeo.i18n import population as population_texts
 from jokkgeo.i18n import present as present_texts
 from jokkgeo.i18n import render as render_texts
 from jokkgeo.i18n import report as report_texts
