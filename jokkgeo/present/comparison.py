@@ -29,7 +29,11 @@ from jokkgeo.config.rules import SEVERITY_RANK
 from jokkgeo.i18n import format_number
 from jokkgeo.render.compare import comparison_figure_of, comparison_html, group_names
 from jokkgeo.render.document import MapDocument, MapLayer, layer_from_spec, text
+from jokkgeo.render.palettes import palette
 from jokkgeo.render.styles import Categorical, CategoryClass, LayerStyle, band_style
+
+GAIN_LOSS = palette("gain_loss", 2)
+"""Colours of gained and lost catchment area (colour-blind safe, used by no other layer)."""
 
 MAX_ROWS = 6
 """Points shown per summary section (the rest: "… and N more (see table …)")."""
@@ -374,7 +378,7 @@ def comparison_document(comp: Any, *, language: str = "sv", site: str | None = N
         cc["area_km2"] = (cc["area_m2"] / 1e6).round(2)
         t = i18n.text("compare.gained_lost_catchment_area", lang)
         style = _status_style("polygon", title=t, language=lang, field="change", values=(
-            ("gained", "#1a9850", "compare.status.gained"), ("lost", "#d73027", "compare.status.lost")))
+            ("gained", GAIN_LOSS[0], "compare.status.gained"), ("lost", GAIN_LOSS[1], "compare.status.lost")))
         style = _popup(style, (("site_name", i18n.text("compare.workplace", lang)),
                                ("minutes", i18n.text("compare.band_min", lang)),
                                ("change", i18n.text("compare.change", lang)),

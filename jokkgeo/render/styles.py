@@ -51,6 +51,7 @@ import pandas as pd
 from jokkgeo.config.styles import check_style
 from jokkgeo.errors import CatalogueError
 from jokkgeo.i18n import format_number
+from jokkgeo.render.palettes import palette
 
 KINDS: tuple[str, ...] = ("point", "line", "polygon", "raster")
 MARKERS: dict[str, str] = {"circle": "o", "square": "s", "triangle": "^", "diamond": "D", "star": "*"}
@@ -458,9 +459,10 @@ def layer_style(spec: Any, *, language: str = "sv", overrides: Mapping[str, Any]
 
 # --- analysis results -------------------------------------------------------------
 
-BAND_CMAP = "YlGnBu_r"
-SEVERITY_COLORS: dict[str, str] = {"major": "#b2182b", "moderate": "#ef8a62", "minor": "#fddbc7"}
-"""Conflict severity classes of :mod:`jokkgeo.config.rules` (``major``/``moderate``/``minor``)."""
+SEVERITY_COLORS: dict[str, str] = dict(zip(("major", "moderate", "minor", "none"), palette("severity", 4),
+                                           strict=True))
+"""Conflict severity classes of :mod:`jokkgeo.config.rules` (``major``/``moderate``/``minor``) and
+``none`` (screened, no conflict): colour-blind safe (:func:`jokkgeo.render.palettes.palette`)."""
 
 
 def band_style(minutes: Sequence[float], *, title: str, language: str = "sv") -> LayerStyle:
@@ -478,7 +480,7 @@ def band_style(minutes: Sequence[float], *, title: str, language: str = "sv") ->
         ``"sv"`` or ``"en"``.
     """
     ordered = sorted({float(m) for m in minutes})
-    colors = cmap_colors(BAND_CMAP, len(ordered), origin="catchment bands", low=0.05, high=0.7)
+    colors = palette("sequential_bands", len(ordered))
     unit = "min"
     labels = tuple(f"≤ {format_number(m, language, digits=LEGEND_DIGITS)} {unit}" for m in ordered)
     # classes at the band limits: value m_i falls in class i (bins between limits)
@@ -489,7 +491,7 @@ def band_style(minutes: Sequence[float], *, title: str, language: str = "sv") ->
         labels = (labels[0], labels[0])
     grad = Graduated(field="minutes", bins=bins, colors=colors, labels=labels)
     return LayerStyle(
-        kind="polygon", title=title, color="#08306b", fill_color=colors[0], weight=1.0,
+        kind="polygon", title=title, color="#20114b", fill_color=colors[0], weight=1.0,
         fill_opacity=0.35, graduated=grad, popup=(), tooltip=None, z_order=5,
     )
 
@@ -511,9 +513,9 @@ def severity_style(*, title: str, field: str = "severity", language: str = "sv",
     """
     names = {"sv": {"major": "Stor konflikt", "moderate": "Måttlig konflikt", "minor": "Liten konflikt"},
              "en": {"major": "Major conflict", "moderate": "Moderate conflict", "minor": "Minor conflict"}}[language]
-    classes = tuple(CategoryClass(value=k, color=v, label=names[k]) for k, v in SEVERITY_COLORS.items())
+    classes = tuple(CategoryClass(value=k, color=SEVERITY_COLORS[k], label=names[k]) for k in names)
     return LayerStyle(
-        kind=kind, title=title, color="#67001f", fill_color=SEVERITY_COLORS["major"],
+        kind=kind, title=title, color="#3f0000", fill_color=SEVERITY_COLORS["major"],
         weight=1.0 if kind != "line" else 4.0, fill_opacity=0.55, radius=6.0,
         categorical=Categorical(field=field, classes=classes, other_label="Other" if language == "en" else "Övrigt"),
         z_order=20,
