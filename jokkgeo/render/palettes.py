@@ -73,8 +73,9 @@ def palette(kind: str, n: int) -> tuple[str, ...]:
     ----------
     kind
         ``"sequential_bands"`` (travel-time bands, closest/darkest first; up to 6
-        classes meet :data:`MIN_DELTA_E`, more are allowed but closer), ``"severity"`` (major, moderate, minor[, no conflict]:
-        1–4 classes, worst first), ``"gain_loss"`` (gained, lost[, unchanged]: 1–3) or
+        classes meet :data:`MIN_DELTA_E`, more are allowed but closer), ``"severity"``
+        (major, moderate, minor[, no conflict]: 1–4 classes, worst first),
+        ``"gain_loss"`` (gained, lost[, unchanged]: 1–3) or
         ``"categorical"`` (unordered classes such as samebyar: 1–8).
     n
         Number of classes.
@@ -289,5 +290,5 @@ def min_neighbour_delta_e(colors: Sequence[str], *, deuteranopia: bool = True,
     return float(delta_e([cols[k] for k in i], [cols[k] for k in j]).min())
 
 
-__all__ = ["BAND_CMAP", "PALETTE_KINDS", "MIN_DELTA_E", "ciede2000", "delta_e", "lab_to_srgb", "min_neighbour_delta_e", "palette",
-           "simulate_deuteranopia", "srgb_to_lab"]
+__all__ = ["BAND_CMAP", "MIN_DELTA_E", "PALETTE_KINDS", "ciede2000", "delta_e", "lab_to_srgb",
+           "min_neighbour_delta_e", "palette", "simulate_deuteranopia", "srgb_to_lab"]
