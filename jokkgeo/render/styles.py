@@ -18,7 +18,7 @@ Style keys (all optional)::
       dash_array: "6 4"         # dashed lines (Leaflet/SVG syntax)
       marker: circle            # circle | square | triangle | diamond | star (static figure)
       label_field: name         # labels on print figures, default tooltip
-      popup: [name, kind]       # fields shown in the popup, or {field: label}
+      popup: [name, {field: area_m2, format: area_km2}]   # popup rows (jokkgeo.config.styles)
       tooltip: name             # field shown on hover
       z_order: 30               # drawing order (higher on top)
       legend: Tätorter          # legend label for single-symbol layers (default: title)
@@ -48,7 +48,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jokkgeo.config.styles import check_style
+from jokkgeo.config.styles import check_style, parse_popup
 from jokkgeo.errors import CatalogueError
 from jokkgeo.i18n import format_number
 from jokkgeo.render.palettes import palette
@@ -152,7 +152,8 @@ class LayerStyle:
     dash_array: str | None = None
     marker: str = "circle"
     label_field: str | None = None
-    popup: tuple[tuple[str, str], ...] = ()
+    popup: tuple[Any, ...] = ()
+    """Popup rows: :class:`jokkgeo.config.styles.PopupField` entries or ``(column, label)`` pairs."""
     tooltip: str | None = None
     z_order: int = 0
     cmap: str | None = None
@@ -313,16 +314,6 @@ def _split_origin(origin: str) -> tuple[str | None, str]:
     return head, tail
 
 
-def _parse_popup(raw: Any) -> tuple[tuple[str, str], ...]:
-    if raw is None:
-        return ()
-    if isinstance(raw, str):
-        return ((raw, raw),)
-    if isinstance(raw, Mapping):
-        return tuple((str(k), str(v)) for k, v in raw.items())
-    return tuple((str(k), str(k)) for k in raw)
-
-
 def _parse_categorical(raw: Mapping[str, Any], language: str) -> Categorical:
     values = raw.get("values", raw.get("colors"))
     classes = []
@@ -421,7 +412,7 @@ def style_from_mapping(
         dash_array=str(style["dash_array"]) if style.get("dash_array") else None,
         marker=marker,
         label_field=label_field,
-        popup=_parse_popup(style.get("popup")),
+        popup=parse_popup(style.get("popup")),
         tooltip=str(tooltip) if tooltip else None,
         cmap=cmap,
         categorical=categorical,
