@@ -104,7 +104,7 @@ FIELD_FORMATS: dict[str, str] = {
     "overlap_area_m2": "area_km2", "area_m2": "area_km2", "share": "percent", "population": "count",
     "working_age": "count", "age_1_5": "count", "age_6_15": "count", "age_65_plus": "count", "jobs": "count",
     "jobs_operation": "count", "jobs_construction": "count", "dwellings": "count", "minutes": "count",
-    "ref": "text", "code": "text", "icao": "text", "iata": "text",
+    "ref": "text", "code": "text", "icao": "text", "iata": "text", "maxspeed": "text",
 }
 """Default format of a column (see :data:`jokkgeo.config.styles.POPUP_FORMATS`)."""
 
@@ -113,13 +113,14 @@ VALUE_DOMAINS: dict[str, str] = {
     "severity_scenario": "severity", "status": "status", "change": "change", "season": "season",
     "kind": "kind", "highway": "highway", "type": "type", "infra_type": "type", "relation": "relation",
     "sameby_type": "sameby_type", "designation": "designation", "surface": "surface", "rule_id": "rule",
-    "dev_theme": "theme", "sens_theme": "theme",
+    "dev_theme": "theme", "sens_theme": "theme", "maxspeed": "maxspeed",
 }
 """Column -> domain of its coded values (``popup.value.<domain>.<value>``)."""
 
 HIDDEN_BY_DEFAULT: frozenset[str] = frozenset({
     "severity_rank", "citation", "geometry", "fid", "id", "label", "in_study_area", "is_regional_centre",
-    "location_source",
+    "location_source", "scenario_layer", "scenario", "osmid", "oneway", "illustrative", "sens_theme",
+    "dev_theme", "dev_layer", "sens_layer", "dev_id", "sens_id",
 })
 """Columns not shown when a layer lists no popup fields (shown when listed)."""
 
@@ -161,6 +162,8 @@ _VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "residential": ("gata", "residential street"), "service": ("serviceväg", "service road"),
         "track": ("skogsbilväg", "forest track"),
     },
+    "maxspeed": {"SE:rural": ("70 km/h (ej skyltad, landsbygd)", "70 km/h (not signed, rural)"),
+                 "SE:urban": ("50 km/h (ej skyltad, tätort)", "50 km/h (not signed, built-up area)")},
     "surface": {"paved": ("belagd", "paved"), "asphalt": ("asfalt", "asphalt"), "gravel": ("grus", "gravel"),
                 "unpaved": ("obelagd", "unpaved"), "ground": ("jord", "ground"), "dirt": ("jord", "dirt")},
     "type": {

@@ -14,7 +14,8 @@ Rules applied to every value:
 * coded values (severity, status, change, season, kind, road class, type …) in words: first the
   layer's own legend class labels (``style.categorical``), then ``popup.value.<domain>.<value>``;
   an untranslated code with underscores is written as words;
-* ``site_id`` shows the site's name (``site_name``) or is left out when the row has its ``name``;
+* ``site_id`` shows the site's name (``site_name``); ids (``*_id``) are left out when the row
+  has its ``name``;
   ``reference`` shows the short citation of the row's ``citation``; ``<field>_assumed`` marks
   ``<field>`` as an assumption; ``<field>_source`` is labelled "<label>, källa";
 * everything is HTML-escaped here (values never reach a template).
@@ -42,6 +43,7 @@ MAX_DEFAULT_FIELDS = 12
 
 _SNAKE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)+$")
 _CITATION = re.compile(r"^(.{3,120}?\(\d{4}[a-z]?\))")
+_NUMERIC = re.compile(r"^-?\d+(?:[.,]\d+)?$")
 _REF_KEY = re.compile(r"^([a-z]+)(\d{4}[a-z]?)$", re.I)
 
 
@@ -144,8 +146,8 @@ def shown_fields(popup: Sequence[Any], frame: pd.DataFrame, language: str) -> li
         field = entry.field if isinstance(entry, PopupField) else (entry if isinstance(entry, str) else entry[0])
         if field not in columns:
             continue
-        if field == "site_id" and "site_name" not in columns and named:
-            continue  # the row's own name is shown
+        if field.endswith("_id") and named and not (field == "site_id" and "site_name" in columns):
+            continue  # an id: the row's own name is shown instead
         spec = _resolve(entry if not isinstance(entry, str) else PopupField(field=entry), frame[field], language)
         if spec is not None:
             out.append(spec)
@@ -278,8 +280,8 @@ def column_strings(frame: pd.DataFrame, spec: ShownField, language: str, *,
     if field == "site_id" and "site_name" in frame.columns:
         field = "site_name"
     values = frame[field].tolist()
-    if field == "reference" and "citation" in frame.columns:
-        cites = frame["citation"].tolist()
+    if field == "reference":
+        cites = frame["citation"].tolist() if "citation" in frame.columns else [None] * len(values)
         out = []
         for key, cite in zip(values, cites, strict=True):
             if not _missing(cite):
@@ -295,6 +297,8 @@ def column_strings(frame: pd.DataFrame, spec: ShownField, language: str, *,
     if spec.format == "text" and not is_bool:
         lookup = dict(class_labels or {})
         texts = ["" if _missing(v) else _code_words(v, spec.field, lookup, lang) for v in values]
+        if spec.unit:  # numbers stored as text ("70") get their unit
+            texts = [_with_unit(t, spec.unit) if _NUMERIC.match(t) else t for t in texts]
         texts = [t if not isinstance(values[i], (bool, np.bool_)) else format_value(values[i], "text", lang)
                  for i, t in enumerate(texts)]
     else:
