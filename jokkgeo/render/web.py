@@ -415,7 +415,7 @@ def legend_html(doc: MapDocument, element_id: str, *, keys: Sequence[str] | None
                 target = layer_refs.get(flag)
                 ref = f' data-jg-caveat="jg-cav-{target}" href="#jg-cav-{target}"' if target is not None else ""
                 flags += (f'<a class="jg-flag jg-flag-{flag}"{ref} role="button">'
-                          f'{escape(text(flag, lang))} ⓘ</a>')
+                          f'{escape(text(flag, lang))}<span class="jg-i" aria-hidden="true">i</span></a>')
         key = layer_key(i) if keys is None else keys[i]
         parts.append(f'<div class="jg-legend-layer" data-jg-layer="{escape(key)}">')
         entries = lay.style.legend_entries()
