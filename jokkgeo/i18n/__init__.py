@@ -19,6 +19,7 @@ from typing import Any
 # One subject module per line; each holds ``TEXTS: dict[key, (sv, en)]``.
 from jokkgeo.i18n import caveats, common
 from jokkgeo.i18n import cli as cli_texts
+from jokkgeo.i18n import front as front_texts
 from jokkgeo.i18n import popups as popup_texts
 from jokkgeo.i18n import present as present_texts
 from jokkgeo.i18n import render as render_texts
@@ -40,6 +41,7 @@ _TABLES: tuple[Mapping[str, tuple[str, str]], ...] = (
     workflows_texts.TEXTS,
     present_texts.TEXTS,
     popup_texts.TEXTS,
+    front_texts.TEXTS,
 )
 
 

@@ -770,6 +770,24 @@ def synced_maps_html(docs: Sequence[MapDocument], *, title: str, description: st
     )
 
 
+def with_back_link(page: str, href: str, label: str) -> str:
+    """The page with a link back (e.g. to the report's front page) at the top of ``<body>``.
+
+    Parameters
+    ----------
+    page
+        A complete HTML page (:func:`render_html`, :func:`synced_maps_html`).
+    href
+        Target of the link (relative, e.g. ``"../index.html"``).
+    label
+        Link text (escaped here).
+    """
+    import re
+
+    link = f'<a class="jg-back" href="{escape(href)}">{escape(label)}</a>'
+    return re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + link, page, count=1)
+
+
 def render_html(fmap: Any) -> str:
     """The complete HTML page of a map built by :func:`web_map`.
 

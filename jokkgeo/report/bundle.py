@@ -187,7 +187,8 @@ def write_bundle(root: Path, runs: list[RecipeRun], store: LayerStore, *, settin
     """
     from jokkgeo.io.write import write_figure, write_table, write_text
     from jokkgeo.render.static import static_figure
-    from jokkgeo.render.web import render_html, web_map
+    from jokkgeo.render.web import render_html, web_map, with_back_link
+    from jokkgeo.report.index import excel_csv, key_figure_tables
 
     lang = settings.language
     results: dict[str, gpd.GeoDataFrame] = {"map_extents": _extent_layer(runs)}
@@ -205,6 +206,7 @@ def write_bundle(root: Path, runs: list[RecipeRun], store: LayerStore, *, settin
             html_text = comparison_html(run.document, titles=titles)
         else:
             html_text = render_html(web_map(run.document))
+        html_text = with_back_link(html_text, "../index.html", i18n.text("front.back", lang))
         write_text(root / "maps" / f"{rid}.html", html_text)
         fig_paths: list[str] = []
         if figures:
@@ -270,6 +272,8 @@ def write_bundle(root: Path, runs: list[RecipeRun], store: LayerStore, *, settin
             "caveats": run.document.caveat_lines(),
         })
     _write_gpkg(results, root / "results.gpkg", metadata)
+    for name, (_title, frame) in key_figure_tables(runs, lang).items():  # front-page figures for Swedish Excel
+        write_text(root / "tables" / f"{name}.csv", excel_csv(frame, lang))
     hashes: dict[Path, str] = {}
     inputs = [_input_record(spec, settings.project_root, hashes) for _, spec in sorted(store.used.items())]
     all_caveats: list[str] = []
