@@ -111,7 +111,7 @@ FIELD_FORMATS: dict[str, str] = {
 VALUE_DOMAINS: dict[str, str] = {
     "severity": "severity", "worst_severity": "severity", "severity_baseline": "severity",
     "severity_scenario": "severity", "status": "status", "change": "change", "season": "season",
-    "kind": "kind", "highway": "highway", "type": "type", "infra_type": "type", "relation": "relation",
+    "kind": "kind", "highway": "highway", "type": "type", "infra_type": "infra_type", "relation": "relation",
     "sameby_type": "sameby_type", "designation": "designation", "surface": "surface", "rule_id": "rule",
     "dev_theme": "theme", "sens_theme": "theme", "maxspeed": "maxspeed",
 }
@@ -200,6 +200,8 @@ _VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "resort_reindeer": ("Turistanläggning – rennäring", "Resort – reindeer herding"),
     },
 }
+
+_VALUES["infra_type"] = {**_VALUES["highway"], **_VALUES["type"], **_VALUES["kind"]}
 
 TEXTS: dict[str, tuple[str, str]] = {
     **{f"popup.field.{k}": v for k, v in FIELD_LABELS.items()},
