@@ -154,8 +154,10 @@ def run_recipe(recipe: Recipe, ctx: RecipeContext, recipe_types: Mapping[str, Ru
     recipe_types = RECIPE_TYPES if recipe_types is None else recipe_types
     lang = ctx.language
     layers: list[MapLayer] = []
+    omitted: list[str] = []
     for rl in recipe.layers:
         if not ctx.store.allowed(rl.id):
+            omitted.append(rl.id)
             continue
         spec = ctx.store.catalogue[rl.id]
         gdf = ctx.store.layer(rl.id, rl.where)
@@ -175,10 +177,15 @@ def run_recipe(recipe: Recipe, ctx: RecipeContext, recipe_types: Mapping[str, Ru
         for c in out.caveats:
             if c not in caveats:
                 caveats.append(c)
+    omitted += [lid for _s, out in outputs for lid in out.parameters.get("omitted_restricted", [])]
+    title, description = recipe.label(lang), recipe.description_text(lang)
+    if ctx.store.public and omitted:  # say so on the map; the title no longer names what was left out
+        title, description = public_title(recipe, [ctx.store.catalogue[i] for i in dict.fromkeys(omitted)
+                                                   if i in ctx.store.catalogue], lang)
     doc = MapDocument(
         id=recipe.id,
-        title=recipe.label(lang),
-        description=recipe.description_text(lang),
+        title=title,
+        description=description,
         layers=_apply_legend_order(layers, recipe.legend_order),
         extent=_resolve_extent(recipe, ctx),
         caveats=caveats,
@@ -186,6 +193,44 @@ def run_recipe(recipe: Recipe, ctx: RecipeContext, recipe_types: Mapping[str, Ru
         simplify_m=recipe.simplify_m,
     )
     return RecipeRun(recipe, doc, outputs)
+
+
+def public_title(recipe: Recipe, omitted: Sequence[Any], language: str) -> tuple[str, str]:
+    """Title and description of a map whose restricted layers a public bundle left out.
+
+    The title is the recipe's ``title_public`` when given; else its title when that names
+    none of the left-out layers (their titles or theme names), else a neutral title. The
+    description starts with a note that restricted layers were removed (their names are
+    not repeated).
+
+    Parameters
+    ----------
+    recipe
+        The map recipe.
+    omitted
+        Catalogue specs of the restricted layers left out.
+    language
+        ``"sv"`` or ``"en"``.
+    """
+    from jokkgeo.render.document import theme_label
+
+    lang = i18n.lang(language)
+    # what names a left-out layer: its title, the first word of its title and its theme (stems of 7 letters)
+    names = {spec.label(lang).lower() for spec in omitted}
+    names |= {w.lower()[:7] for spec in omitted for w in (spec.label(lang).split() or [""])[:1] if len(w) >= 5}
+    names |= {theme_label(spec.theme, lang).lower()[:7] for spec in omitted}
+
+    def mentions(text_: str) -> bool:
+        return any(name and name in text_.lower() for name in names)
+
+    title = recipe.public_label(lang)
+    if title is None:
+        title = recipe.label(lang)
+        if mentions(title):
+            title = i18n.text("front.public_map_title", lang)
+    note = i18n.text("front.public_map_note", lang)
+    description = recipe.description_text(lang)
+    return title, f"{note} {description}" if description and not mentions(description) else note
 
 
 def _selectors(spec: AnalysisSpec, key: str, ctx: RecipeContext, *, required: bool = True) -> list[tuple[str, dict]]:
