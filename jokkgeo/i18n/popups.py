@@ -210,6 +210,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "popup.source_of": ("{label}, källa", "{label}, source"),
     "popup.minutes_to": ("Restid till {site}", "Travel time to {site}"),
     "popup.unreachable": ("nås ej", "not reached"),
+    "popup.what_changed": ("Vad ändras", "What changes"),
     "popup.no_value": ("Uppgift saknas", "No value"),
     "popup.here": ("Flera objekt här – välj ett:", "Several features here – choose one:"),
 }

@@ -494,6 +494,23 @@ def caveat_html(doc: MapDocument, element_id: str, *, hidden: bool = True) -> st
     )
 
 
+def summary_html(lines: Sequence[str], language: str) -> str:
+    """The "what changed" box of a comparison page (empty when there is nothing to say).
+
+    Parameters
+    ----------
+    lines
+        One change per line (escaped here).
+    language
+        ``"sv"`` or ``"en"``.
+    """
+    if not lines:
+        return ""
+    items = "".join(f"<li>{escape(line)}</li>" for line in lines)
+    return (f'<div class="jg-box jg-summary" id="jg-summary"><div class="jg-h">'
+            f'{escape(text("popup.what_changed", language))}</div><div class="jg-body"><ul>{items}</ul></div></div>')
+
+
 def title_html(doc: MapDocument, element_id: str) -> str:
     """The title box (title and description) of a map, hidden until placed.
 
@@ -700,7 +717,7 @@ def merge_documents(docs: Sequence[MapDocument], *, title: str, description: str
 
 
 def synced_maps_html(docs: Sequence[MapDocument], *, title: str, description: str = "",
-                     pane_titles: Sequence[str] | None = None) -> str:
+                     pane_titles: Sequence[str] | None = None, summary: Sequence[str] = ()) -> str:
     """One self-contained page with the documents side by side as synchronised Leaflet maps.
 
     Each document becomes a pane (left to right) with its own title strip
@@ -722,6 +739,8 @@ def synced_maps_html(docs: Sequence[MapDocument], *, title: str, description: st
         Page heading (escaped here).
     pane_titles
         Title strip of each pane.
+    summary
+        What changed, one line each: a box above the legend (escaped here).
 
     Returns
     -------
@@ -758,6 +777,7 @@ def synced_maps_html(docs: Sequence[MapDocument], *, title: str, description: st
     body = (
         f'<div class="jg-page"><header class="jg-page-title" id="jg-title">{escape(title)}{sub}</header>'
         f'<div class="jg-panes">{"".join(panes)}<aside class="jg-side">'
+        f'{summary_html(summary, docs[0].language)}'
         f'{legend_html(combined, "jg-legend", keys=[" ".join(k) for k in keys], hidden=False)}'
         f'{caveat_html(combined, "jg-caveats", hidden=False)}</aside></div></div>'
     )

@@ -203,7 +203,8 @@ def write_bundle(root: Path, runs: list[RecipeRun], store: LayerStore, *, settin
         if titles is not None:  # a scenario comparison: baseline and scenario side by side
             from jokkgeo.render.compare import comparison_figure_of, comparison_html
 
-            html_text = comparison_html(run.document, titles=titles)
+            html_text = comparison_html(run.document, titles=titles,
+                                        summary=[n for _s, out in run.outputs for n in out.notes])
         else:
             html_text = render_html(web_map(run.document))
         html_text = with_back_link(html_text, "../index.html", i18n.text("front.back", lang))

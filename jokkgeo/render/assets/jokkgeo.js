@@ -340,9 +340,9 @@
   // side-by-side page: the legend and caveat column folds like the map boxes
   J.page = function () {
     var narrow = J.narrow();
-    ["jg-legend", "jg-caveats"].forEach(function (id) {
+    ["jg-summary", "jg-legend", "jg-caveats"].forEach(function (id) {
       var el = document.getElementById(id);
-      if (el) { makeFoldable(el, narrow); }
+      if (el) { makeFoldable(el, narrow && id !== "jg-summary"); }
     });
     bindCaveatBadges();
   };
