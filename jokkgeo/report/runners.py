@@ -78,6 +78,9 @@ class AnalysisOutput:
     """Catalogue layer ids the outputs were derived from (their caveats, sources, restricted flag)."""
     provenance: Any = None
     """The analysis result's :class:`~jokkgeo.results.Provenance` (caveats, citations), if any."""
+    popup_columns: dict[str, tuple[pd.DataFrame, tuple[Any, ...]]] = field(default_factory=dict)
+    """``layer id -> (columns, popup fields)``: values added to the popups of that recipe layer (the
+    columns are aligned on the layer's index), e.g. each settlement's minutes to every site."""
 
 
 @dataclass
@@ -177,6 +180,10 @@ def run_recipe(recipe: Recipe, ctx: RecipeContext, recipe_types: Mapping[str, Ru
         for c in out.caveats:
             if c not in caveats:
                 caveats.append(c)
+    for _s, out in outputs:
+        for lay in layers:
+            if lay.id in out.popup_columns and lay.data is not None:
+                _add_popup_columns(lay, *out.popup_columns[lay.id], language=lang)
     omitted += [lid for _s, out in outputs for lid in out.parameters.get("omitted_restricted", [])]
     title, description = recipe.label(lang), recipe.description_text(lang)
     if ctx.store.public and omitted:  # say so on the map; the title no longer names what was left out
@@ -193,6 +200,54 @@ def run_recipe(recipe: Recipe, ctx: RecipeContext, recipe_types: Mapping[str, Ru
         simplify_m=recipe.simplify_m,
     )
     return RecipeRun(recipe, doc, outputs)
+
+
+def _add_popup_columns(lay: MapLayer, columns: pd.DataFrame, fields: tuple[Any, ...], *, language: str) -> None:
+    """Join analysis values to a recipe layer and list them after its own popup rows."""
+    from dataclasses import replace
+
+    from jokkgeo.config.styles import PopupField
+    from jokkgeo.render.popups import shown_fields
+
+    assert lay.data is not None
+    own = lay.style.popup or tuple(PopupField(f.field) for f in shown_fields((), lay.data, language))
+    extra = columns.drop(columns=[c for c in columns.columns if c in lay.data.columns])
+    lay.data = lay.data.join(extra, how="left")
+    lay.style = replace(lay.style, popup=(*own, *fields))
+
+
+def place_minutes(run: Any, places: gpd.GeoDataFrame, names: Mapping[str, str], *,
+                  language: str) -> tuple[pd.DataFrame, tuple[Any, ...]]:
+    """Minutes from each place to every site of a catchments run, and their popup rows.
+
+    Parameters
+    ----------
+    run
+        A :class:`~jokkgeo.workflows.catchments.CatchmentRun` (its network, sites and options).
+    places
+        The places (settlements) in EPSG:3006.
+    names
+        Site id -> site name (popup labels *Restid till <name>*).
+    language
+        ``"sv"`` or ``"en"``.
+
+    Returns
+    -------
+    tuple
+        ``(frame of minutes_<site_id> columns aligned on places, popup fields)``.
+    """
+    from jokkgeo.analysis.accessibility import accessibility
+    from jokkgeo.config.styles import PopupField
+
+    opts = run.options
+    acc = accessibility(run.network, run.sites, places, minutes=[float(m) for m in opts.minutes],
+                        profile=opts.season, site_id_col="site_id", direction=opts.direction, per_site=True)
+    ids = [str(s) for s in run.sites["site_id"]]
+    cols = [f"minutes_{sid}" for sid in ids if f"minutes_{sid}" in acc.places.columns]
+    fields = tuple(PopupField(field=c, label=i18n.text("popup.minutes_to", "sv", site=names.get(c[8:], c[8:])),
+                              label_en=i18n.text("popup.minutes_to", "en", site=names.get(c[8:], c[8:])),
+                              format="count", unit="min") for c in cols)
+    return pd.DataFrame(acc.places[cols]), fields
 
 
 def public_title(recipe: Recipe, omitted: Sequence[Any], language: str) -> tuple[str, str]:
@@ -364,7 +419,7 @@ def catchments_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
 
     lang = ctx.language
     known = {"sites", "site_ids", "minutes", "season", "roads", "direction", "cell_m", "buffer_m", "title",
-             "title_en"}
+             "title_en", "places"}
     spec.check_keys(known)
     out = AnalysisOutput()
     minutes = spec.get("minutes", [30, 45, 60, 90])
@@ -389,6 +444,9 @@ def catchments_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
         sites_where=where, roads_layer=roads_id, place_layers=(), **kwargs))
     result, sites = run.result, run.sites
     names = site_names(sites)
+    places_id = spec.get("places", "settlements")  # popups of this recipe layer show minutes to each site
+    if places_id and places_id in set(ctx.store.catalogue) and ctx.store.allowed(places_id):
+        out.popup_columns[places_id] = place_minutes(run, ctx.store.layer(places_id), names, language=lang)
     title = spec.get("title_en" if lang == "en" else "title") or catchments_title(str(spec.get("season", "summer")),
                                                                                  lang)
     nearest = labelled_bands(result.nearest, names, lang)
