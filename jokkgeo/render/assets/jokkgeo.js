@@ -291,8 +291,13 @@
       ev.preventDefault();
       var open = box.style.display === "none";
       box.style.display = open ? "" : "none";
-      if (open && J.narrow()) {  // one panel at a time on a phone
-        foldable.forEach(function (el) { el.jgFold(true); });
+      if (open) {  // one panel at a time on a phone; elsewhere fold what the open list would lie under
+        var lb = box.getBoundingClientRect();
+        foldable.forEach(function (el) {
+          var r = el.getBoundingClientRect();
+          var overlaps = r.left < lb.right && r.right > lb.left && r.top < lb.bottom && r.bottom > lb.top;
+          if (J.narrow() || overlaps) { el.jgFold(true); }
+        });
       }
     });
     J.closeLayers = J.closeLayers || [];
