@@ -44,7 +44,7 @@
     for (var i = 0; i < corners.length; i++) {
       var r = corners[i].getBoundingClientRect();
       if (!r.height || !r.width) { continue; }
-      if (r.top - box.top < box.height / 2) { top = Math.max(top, r.bottom - box.top + 8); }
+      if (r.top - box.top < box.height / 2) { top = Math.max(top, r.bottom - box.top + 16); }
       else { bottom = Math.max(bottom, box.bottom - r.top + 8); }
     }
     // never ask for more than half of the map: a popup must still fit
@@ -55,13 +55,22 @@
 
   J.narrow = function () { return window.innerWidth < 700 || window.innerHeight < 500; };
 
+  // padding read by Leaflet when it pans a popup into view: live values (getters), so a popup
+  // opened by a click is placed clear of the controls as they are at that moment
+  function livePadding(map) {
+    var st = state(map);
+    if (!st.pad) {
+      var tl = L.point(10, 10), br = L.point(10, 10);
+      Object.defineProperty(tl, "y", { get: function () { return controlPadding(map).tl.y; } });
+      Object.defineProperty(br, "y", { get: function () { return controlPadding(map).br.y; } });
+      st.pad = { tl: tl, br: br };
+    }
+    return st.pad;
+  }
+
   function bindPopupPadding(map) {
-    map.on("popupopen", function (ev) {
+    map.on("popupopen", function () {
       if (J.narrow()) { J.collapseAll(); }
-      var pad = controlPadding(map);
-      ev.popup.options.autoPanPaddingTopLeft = pad.tl;
-      ev.popup.options.autoPanPaddingBottomRight = pad.br;
-      if (ev.popup._adjustPan) { ev.popup._adjustPan(); }
     });
   }
 
@@ -93,7 +102,9 @@
       b.addEventListener("click", function () { map.closePopup(); f.marker.openPopup(); });
       box.appendChild(b);
     });
-    L.popup({ maxWidth: 300 }).setLatLng(latlng).setContent(box).openOn(map);
+    var pad = livePadding(map);
+    L.popup({ maxWidth: 300, autoPanPaddingTopLeft: pad.tl, autoPanPaddingBottomRight: pad.br })
+      .setLatLng(latlng).setContent(box).openOn(map);
   }
 
   J.vector = function (map, cfg, data) {
@@ -119,7 +130,9 @@
       onEachFeature: function (feature, lyr) {
         var p = feature.properties || {};
         if (cfg.fields.length) {
-          lyr.bindPopup(function () { return popupHtml(cfg, p); }, { maxWidth: 320, autoPanPadding: [10, 10] });
+          var pad = livePadding(map);
+          lyr.bindPopup(function () { return popupHtml(cfg, p); },
+                        { maxWidth: 320, autoPanPaddingTopLeft: pad.tl, autoPanPaddingBottomRight: pad.br });
           if (cfg.kind === "point") {
             lyr.on("click", function (ev) {
               var found = pointsAt(map, lyr.getLatLng());
