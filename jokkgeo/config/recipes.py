@@ -47,8 +47,8 @@ from jokkgeo.errors import CatalogueError
 
 RECIPE_KEYS: frozenset[str] = frozenset({
     "id", "title", "title_en", "description", "description_en", "layers", "analyses", "extent",
-    "extent_buffer_m", "legend_order", "caveats", "caveats_en", "simplify_m", "figure",
-    "basemap",
+    "extent_buffer_m", "legend_order", "caveats", "caveats_en", "simplify_m", "figure", "basemap",
+    "title_public", "title_public_en",
 })
 """Top-level keys of a recipe."""
 RECIPE_LAYER_KEYS: frozenset[str] = frozenset({"id", "show", "style", "title", "title_en", "where"})
@@ -246,6 +246,18 @@ class Recipe:
     simplify_m: float = 25.0
     figure: FigureSpec = field(default_factory=FigureSpec)
     basemap: BasemapSpec = field(default_factory=BasemapSpec)
+    title_public: str | None = None
+    title_public_en: str | None = None
+
+    def public_label(self, language: str = "sv") -> str | None:
+        """Title of the map in a public bundle that left restricted layers out (``None``: not given).
+
+        Parameters
+        ----------
+        language
+            ``sv`` or ``en``.
+        """
+        return self.title_public_en if language == "en" and self.title_public_en else self.title_public
 
     def label(self, language: str = "sv") -> str:
         """Title in ``language`` (falls back to Swedish).
@@ -409,6 +421,8 @@ def parse_recipe(
         simplify_m=v.number(data.get("simplify_m", 25), path, "simplify_m", low=0, high=10_000),
         figure=_figure(data.get("figure"), path),
         basemap=_basemap(data.get("basemap"), path),
+        title_public=_opt_nonempty(data.get("title_public"), path, "title_public"),
+        title_public_en=_opt_nonempty(data.get("title_public_en"), path, "title_public_en"),
     )
 
 

@@ -13,7 +13,11 @@ the colours and legend both renderers draw. Keys (all optional)::
       dash_array: "6 4"         # dashed lines (Leaflet/SVG syntax)
       marker: circle            # circle | square | triangle | diamond | star
       label_field: name         # labels on print figures, default tooltip
-      popup: [name, kind]       # fields shown in the popup, or {field: label}
+      popup:                    # fields shown in the popup (default: labelled columns)
+        - name                  # a column, with its default label/unit/format
+        - {field: population, label: Invånare, label_en: Inhabitants, format: count}
+        - {field: area_m2, format: area_km2}        # shown in km² (m² below 0.1 km²)
+        - {field: site_id, hidden: true}            # listed but not shown
       tooltip: name             # field shown on hover
       z_order: 30               # drawing order (higher on top)
       legend: Tätorter          # legend label (legend_en: English)
@@ -50,6 +54,99 @@ CATEGORY_KEYS: frozenset[str] = frozenset({"color", "label", "label_en"})
 GRADUATED_KEYS: frozenset[str] = frozenset({"field", "bins", "colors", "cmap", "labels", "labels_en", "unit"})
 """Keys of ``style.graduated``."""
 MARKER_NAMES: tuple[str, ...] = ("circle", "square", "triangle", "diamond", "star")
+POPUP_KEYS: frozenset[str] = frozenset({"field", "label", "label_en", "unit", "format", "hidden"})
+"""Keys of one ``style.popup`` entry given as a mapping."""
+POPUP_FORMATS: tuple[str, ...] = ("number", "count", "year", "area_km2", "length_km", "percent", "text")
+"""Formats of a popup value: ``number`` (decimals by size), ``count`` (whole number), ``year`` (no
+separator), ``area_km2`` (m² shown as km², or m² below 0.1 km²), ``length_km`` (m shown as km from
+1 km), ``percent`` (a 0–1 share as %), ``text`` (as given)."""
+
+
+@dataclass(frozen=True)
+class PopupField:
+    """One field of a popup: the column and how it is shown (``None``: the default for the column).
+
+    Parameters
+    ----------
+    field
+        Column name.
+    label, label_en
+        Swedish and English label.
+    unit
+        Unit written after the value.
+    format
+        One of :data:`POPUP_FORMATS`.
+    hidden
+        Listed but not shown.
+    """
+
+    field: str
+    label: str | None = None
+    label_en: str | None = None
+    unit: str | None = None
+    format: str | None = None
+    hidden: bool = False
+
+    def label_in(self, language: str) -> str | None:
+        """The label in ``language`` (English falls back to the Swedish label).
+
+        Parameters
+        ----------
+        language
+            ``"sv"`` or ``"en"``.
+        """
+        if language == "en" and self.label_en:
+            return self.label_en
+        return self.label
+
+
+def parse_popup(raw: Any, path: v.Origin = None, key: str = "style.popup") -> tuple[PopupField, ...]:
+    """Validate a ``style.popup`` value and return its fields in order.
+
+    Accepts a field name, a list of field names and/or mappings (keys in :data:`POPUP_KEYS`), or
+    a mapping ``{field: label}``.
+
+    Parameters
+    ----------
+    raw
+        The value (``None``: no fields).
+    path
+        The file it came from.
+    key
+        Key path for error messages.
+
+    Examples
+    --------
+    >>> [f.field for f in parse_popup(["name", {"field": "area_m2", "format": "area_km2"}])]
+    ['name', 'area_m2']
+    """
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        return (PopupField(field=v.text_value(raw, path, key, nonempty=True)),)
+    if isinstance(raw, Mapping):
+        return tuple(PopupField(field=str(f), label=None if lab is None else str(lab)) for f, lab in raw.items())
+    if not isinstance(raw, list):
+        raise v.fail(path, key, f"expected a list of field names or a mapping field: label, got {v.short(raw)}")
+    out = []
+    for i, item in enumerate(raw):
+        where = f"{key}[{i}]"
+        if isinstance(item, str):
+            out.append(PopupField(field=v.text_value(item, path, where, nonempty=True)))
+            continue
+        if not isinstance(item, Mapping):
+            raise v.fail(path, where, f"expected a field name or a mapping with 'field', got {v.short(item)}")
+        v.check_keys(item, POPUP_KEYS, path, where)
+        v.require(item, ("field",), path, where)
+        fmt = item.get("format")
+        if fmt is not None:
+            v.choice(fmt, POPUP_FORMATS, path, v.join(where, "format"), "a format")
+        hidden = item.get("hidden", False)
+        if not isinstance(hidden, bool):
+            raise v.fail(path, v.join(where, "hidden"), f"expected true or false, got {v.short(hidden)}")
+        texts = {k: (None if item.get(k) is None else str(item[k])) for k in ("label", "label_en", "unit")}
+        out.append(PopupField(field=str(item["field"]), format=fmt, hidden=hidden, **texts))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -159,10 +256,7 @@ def check_style(style: Any, path: v.Origin, key: str = "style") -> StyleSpec:
         v.choice(style["marker"], MARKER_NAMES, path, k("marker"), "a marker")
     if style.get("cmap"):
         _cmap(style["cmap"], path, k("cmap"))
-    popup = style.get("popup")
-    if popup is not None and not isinstance(popup, (str, list, Mapping)):
-        raise v.fail(path, k("popup"), f"expected a list of field names or a mapping field: label, got "
-                     f"{v.short(popup)}")
+    parse_popup(style.get("popup"), path, k("popup"))
     categorical = _categorical(style["categorical"], path, k("categorical")) if style.get("categorical") else None
     graduated = _graduated(style["graduated"], path, k("graduated")) if style.get("graduated") else None
     if categorical is not None and graduated is not None:

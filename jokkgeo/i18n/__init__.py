@@ -19,9 +19,11 @@ from typing import Any
 # One subject module per line; each holds ``TEXTS: dict[key, (sv, en)]``.
 from jokkgeo.i18n import caveats, common
 from jokkgeo.i18n import cli as cli_texts
+from jokkgeo.i18n import front as front_texts
 from jokkgeo.i18n import growth as growth_texts
 from jokkgeo.i18n import maptools as maptools_texts
 from jokkgeo.i18n import population as population_texts
+from jokkgeo.i18n import popups as popup_texts
 from jokkgeo.i18n import present as present_texts
 from jokkgeo.i18n import render as render_texts
 from jokkgeo.i18n import report as report_texts
@@ -46,6 +48,8 @@ _TABLES: tuple[Mapping[str, tuple[str, str]], ...] = (
     population_texts.TEXTS,
     services_texts.TEXTS,
     maptools_texts.TEXTS,
+    popup_texts.TEXTS,
+    front_texts.TEXTS,
 )
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from jokkgeo.config.layers import LayerSpec
+from jokkgeo.config.styles import parse_popup
 from jokkgeo.errors import DataSourceError, JokkgeoError
 
 log = logging.getLogger(__name__)
@@ -231,7 +232,7 @@ def check_spec(spec: LayerSpec, *, language: str = "sv") -> LayerCheck:
     _fill_vector(result, loaded)
     fields = {c.field for c in (getattr(style, "categorical", None), getattr(style, "graduated", None)) if c}
     fields |= {f for f in (spec.style.get("label_field"), spec.style.get("tooltip")) if f}
-    fields |= set(spec.style.get("popup") or [])
+    fields |= {f.field for f in parse_popup(spec.style.get("popup"), spec.spec_path)}
     for name in sorted(fields - set(loaded.gdf.columns)):
         result.errors.append(f"{spec.spec_path}: key 'style' names column '{name}', which the data lacks; "
                              f"columns: {', '.join(c for c in loaded.gdf.columns if c != 'geometry')}")

@@ -29,7 +29,12 @@ from jokkgeo.config.rules import SEVERITY_RANK
 from jokkgeo.i18n import format_number
 from jokkgeo.render.compare import comparison_figure_of, comparison_html, group_names
 from jokkgeo.render.document import MapDocument, MapLayer, layer_from_spec, text
+from jokkgeo.render.palettes import palette
 from jokkgeo.render.styles import Categorical, CategoryClass, LayerStyle, band_style
+
+GAIN_LOSS = palette("gain_loss", 2)
+"""Colours of gained and lost catchment area (colour-blind safe, blue/orange: used by no other layer of a
+comparison map; new/changed/removed conflicts and crossings are dark red, pale orange and grey)."""
 
 MAX_ROWS = 6
 """Points shown per summary section (the rest: "… and N more (see table …)")."""
@@ -438,7 +443,7 @@ def comparison_document(comp: Any, *, language: str = "sv", site: str | None = N
         cc["area_km2"] = (cc["area_m2"] / 1e6).round(2)
         t = i18n.text("compare.gained_lost_catchment_area", lang)
         style = _status_style("polygon", title=t, language=lang, field="change", values=(
-            ("gained", "#1a9850", "compare.status.gained"), ("lost", "#d73027", "compare.status.lost")))
+            ("gained", GAIN_LOSS[0], "compare.status.gained"), ("lost", GAIN_LOSS[1], "compare.status.lost")))
         style = _popup(style, (("site_name", i18n.text("compare.workplace", lang)),
                                ("minutes", i18n.text("compare.band_min", lang)),
                                ("change", i18n.text("compare.change", lang)),
@@ -453,8 +458,8 @@ def comparison_document(comp: Any, *, language: str = "sv", site: str | None = N
     if len(xc):
         t = i18n.text("compare.new_removed_migration_route_crossings", lang)
         style = _status_style("point", title=t, language=lang, field="status", values=(
-            ("new", "#67001f", "compare.status.new_crossing"),
-            ("removed", "#2166ac", "compare.status.removed_crossing")))
+            ("new", "#7f0000", "compare.status.new_crossing"),
+            ("removed", "#9e9e9e", "compare.status.removed_crossing")))
         style = _popup(style, (("status", i18n.text("compare.status", lang)),
                                ("route_label", i18n.text("compare.migration_route", lang)),
                                ("infra_label", i18n.text("compare.infrastructure", lang))), tooltip="route_label")
@@ -469,8 +474,9 @@ def comparison_document(comp: Any, *, language: str = "sv", site: str | None = N
 
     if title is None:
         title = i18n.text("compare.title", lang, scen=_label(scen, lang), base=_label(base, lang))
-    if extent is None:
-        extent = _changes_extent([lay for lay in layers if lay.group in (g_diff, g_scen)])
+    if extent is None:  # open on what changed: differences and the scenario's own features, not whole bands
+        changed = [lay for lay in layers if lay.group in (g_diff, g_scen) and not lay.id.startswith("catchments_")]
+        extent = _changes_extent(changed) or _changes_extent([lay for lay in layers if lay.group in (g_diff, g_scen)])
     caveats = [text("approximate", lang)] + [c for c in comp.caveats]
     return MapDocument(id=f"compare_{base.name}_{scen.name}", title=title,
                        description=scen.scenario.description_text(lang) or "", layers=layers, extent=extent,
@@ -484,8 +490,8 @@ def _conflict_change_layers(confl: gpd.GeoDataFrame, lang: str, *, group: str, r
     data = confl[confl.geometry.notna() & ~confl.geometry.is_empty].copy()
     data["severity"] = np.where(data["status"] == "removed", data["severity_baseline"], data["severity_scenario"])
     style = _status_style("polygon", title=t, language=lang, field="status", values=(
-        ("new", "#b2182b", "compare.status.new_conflict"), ("changed", "#fdae61", "compare.status.changed_conflict"),
-        ("removed", "#4575b4", "compare.status.removed_conflict")))
+        ("new", "#7f0000", "compare.status.new_conflict"), ("changed", "#fdd49e", "compare.status.changed_conflict"),
+        ("removed", "#9e9e9e", "compare.status.removed_conflict")))
     style = _popup(style, (("status", i18n.text("compare.status", lang)), ("rule_id", i18n.text("compare.rule", lang)),
                            ("dev_label", i18n.text("compare.development", lang)),
                            ("sens_label", i18n.text("compare.sensitive_feature", lang)),

@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from jokkgeo import i18n
+from jokkgeo.config.styles import PopupField
 from jokkgeo.render.document import MapLayer, theme_label
 from jokkgeo.render.styles import LayerStyle, severity_style, simple_style
 
@@ -24,18 +25,18 @@ def analysis_group(language: str) -> str:
     return theme_label("analysis", language)
 
 
-def conflict_popup(language: str) -> tuple[tuple[str, str], ...]:
-    """Popup fields of a conflict layer: ``(column, label)`` (labels from :mod:`jokkgeo.i18n.report`).
+def conflict_popup(language: str) -> tuple[PopupField, ...]:
+    """Popup fields of a conflict layer (labels, units and formats: :mod:`jokkgeo.i18n.popups`).
 
     Parameters
     ----------
     language
         ``"sv"`` or ``"en"``.
     """
-    return tuple((f, i18n.text(f"report.popup.{f}", language)) for f in _POPUP_FIELDS)
+    return tuple(PopupField(field=f) for f in _POPUP_FIELDS)
 
 
-def _with_popup(style: LayerStyle, popup: tuple[tuple[str, str], ...]) -> LayerStyle:
+def _with_popup(style: LayerStyle, popup: tuple[PopupField, ...]) -> LayerStyle:
     return replace(style, popup=popup, tooltip="sens_label")
 
 

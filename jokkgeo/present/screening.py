@@ -9,7 +9,7 @@ import geopandas as gpd
 from jokkgeo import i18n
 from jokkgeo.present.conflicts import analysis_group
 from jokkgeo.render.document import MapLayer
-from jokkgeo.render.styles import CategoryClass, severity_style
+from jokkgeo.render.styles import SEVERITY_COLORS, CategoryClass, severity_style
 
 _POPUP = (("name", "report.name"), ("locality", "report.locality"), ("dwellings", "report.dwellings"),
           ("worst_severity", "report.worst_conflict"), ("n_conflicts", "report.conflicts"),
@@ -39,7 +39,7 @@ def screening_layer(table: gpd.GeoDataFrame, *, language: str, title: str | None
     style = severity_style(title=title, field="worst_severity", language=lang)
     cat = style.categorical
     assert cat is not None
-    cat = replace(cat, classes=(*cat.classes, CategoryClass(value="none", color="#1a9850",
+    cat = replace(cat, classes=(*cat.classes, CategoryClass(value="none", color=SEVERITY_COLORS["none"],
                                                             label=i18n.text("report.no_conflict", lang))))
     popup = tuple((col, i18n.text(key, lang)) for col, key in _POPUP if col in table.columns)
     style = replace(style, categorical=cat, popup=popup, tooltip="name" if "name" in table.columns else None,

@@ -13,6 +13,7 @@ thing. The pane titles come from the caller (:func:`jokkgeo.present.comparison.p
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -57,7 +58,7 @@ def comparison_panes(doc: MapDocument) -> tuple[MapDocument, MapDocument]:
     return base, scen
 
 
-def comparison_html(doc: MapDocument, *, titles: tuple[str, str]) -> str:
+def comparison_html(doc: MapDocument, *, titles: tuple[str, str], summary: Sequence[str] = ()) -> str:
     """The comparison as one offline page: baseline and scenario side by side, synchronised.
 
     Parameters
@@ -67,6 +68,8 @@ def comparison_html(doc: MapDocument, *, titles: tuple[str, str]) -> str:
     titles
         Title strips of the baseline and scenario panes
         (:func:`jokkgeo.present.comparison.pane_titles`).
+    summary
+        What changed, one line each (shown above the legend).
 
     Returns
     -------
@@ -76,7 +79,7 @@ def comparison_html(doc: MapDocument, *, titles: tuple[str, str]) -> str:
     from jokkgeo.render.web import synced_maps_html
 
     return synced_maps_html(comparison_panes(doc), title=doc.title, description=doc.description,
-                            pane_titles=titles)
+                            pane_titles=titles, summary=summary)
 
 
 def comparison_figure_of(doc: MapDocument, *, titles: tuple[str, str], **kwargs: Any) -> tuple[Any, Any]:

@@ -18,7 +18,7 @@ Style keys (all optional)::
       dash_array: "6 4"         # dashed lines (Leaflet/SVG syntax)
       marker: circle            # circle | square | triangle | diamond | star (static figure)
       label_field: name         # labels on print figures, default tooltip
-      popup: [name, kind]       # fields shown in the popup, or {field: label}
+      popup: [name, {field: area_m2, format: area_km2}]   # popup rows (jokkgeo.config.styles)
       tooltip: name             # field shown on hover
       z_order: 30               # drawing order (higher on top)
       legend: Tätorter          # legend label for single-symbol layers (default: title)
@@ -48,9 +48,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jokkgeo.config.styles import check_style
+from jokkgeo.config.styles import check_style, parse_popup
 from jokkgeo.errors import CatalogueError
 from jokkgeo.i18n import format_number
+from jokkgeo.render.palettes import palette
 
 KINDS: tuple[str, ...] = ("point", "line", "polygon", "raster")
 MARKERS: dict[str, str] = {"circle": "o", "square": "s", "triangle": "^", "diamond": "D", "star": "*"}
@@ -151,7 +152,8 @@ class LayerStyle:
     dash_array: str | None = None
     marker: str = "circle"
     label_field: str | None = None
-    popup: tuple[tuple[str, str], ...] = ()
+    popup: tuple[Any, ...] = ()
+    """Popup rows: :class:`jokkgeo.config.styles.PopupField` entries or ``(column, label)`` pairs."""
     tooltip: str | None = None
     z_order: int = 0
     cmap: str | None = None
@@ -312,16 +314,6 @@ def _split_origin(origin: str) -> tuple[str | None, str]:
     return head, tail
 
 
-def _parse_popup(raw: Any) -> tuple[tuple[str, str], ...]:
-    if raw is None:
-        return ()
-    if isinstance(raw, str):
-        return ((raw, raw),)
-    if isinstance(raw, Mapping):
-        return tuple((str(k), str(v)) for k, v in raw.items())
-    return tuple((str(k), str(k)) for k in raw)
-
-
 def _parse_categorical(raw: Mapping[str, Any], language: str) -> Categorical:
     values = raw.get("values", raw.get("colors"))
     classes = []
@@ -420,7 +412,7 @@ def style_from_mapping(
         dash_array=str(style["dash_array"]) if style.get("dash_array") else None,
         marker=marker,
         label_field=label_field,
-        popup=_parse_popup(style.get("popup")),
+        popup=parse_popup(style.get("popup")),
         tooltip=str(tooltip) if tooltip else None,
         cmap=cmap,
         categorical=categorical,
@@ -458,9 +450,10 @@ def layer_style(spec: Any, *, language: str = "sv", overrides: Mapping[str, Any]
 
 # --- analysis results -------------------------------------------------------------
 
-BAND_CMAP = "YlGnBu_r"
-SEVERITY_COLORS: dict[str, str] = {"major": "#b2182b", "moderate": "#ef8a62", "minor": "#fddbc7"}
-"""Conflict severity classes of :mod:`jokkgeo.config.rules` (``major``/``moderate``/``minor``)."""
+SEVERITY_COLORS: dict[str, str] = dict(zip(("major", "moderate", "minor", "none"), palette("severity", 4),
+                                           strict=True))
+"""Conflict severity classes of :mod:`jokkgeo.config.rules` (``major``/``moderate``/``minor``) and
+``none`` (screened, no conflict): colour-blind safe (:func:`jokkgeo.render.palettes.palette`)."""
 
 
 def band_style(minutes: Sequence[float], *, title: str, language: str = "sv") -> LayerStyle:
@@ -478,7 +471,7 @@ def band_style(minutes: Sequence[float], *, title: str, language: str = "sv") ->
         ``"sv"`` or ``"en"``.
     """
     ordered = sorted({float(m) for m in minutes})
-    colors = cmap_colors(BAND_CMAP, len(ordered), origin="catchment bands", low=0.05, high=0.7)
+    colors = palette("sequential_bands", len(ordered))
     unit = "min"
     labels = tuple(f"≤ {format_number(m, language, digits=LEGEND_DIGITS)} {unit}" for m in ordered)
     # classes at the band limits: value m_i falls in class i (bins between limits)
@@ -489,7 +482,7 @@ def band_style(minutes: Sequence[float], *, title: str, language: str = "sv") ->
         labels = (labels[0], labels[0])
     grad = Graduated(field="minutes", bins=bins, colors=colors, labels=labels)
     return LayerStyle(
-        kind="polygon", title=title, color="#08306b", fill_color=colors[0], weight=1.0,
+        kind="polygon", title=title, color="#20114b", fill_color=colors[0], weight=1.0,
         fill_opacity=0.35, graduated=grad, popup=(), tooltip=None, z_order=5,
     )
 
@@ -511,9 +504,9 @@ def severity_style(*, title: str, field: str = "severity", language: str = "sv",
     """
     names = {"sv": {"major": "Stor konflikt", "moderate": "Måttlig konflikt", "minor": "Liten konflikt"},
              "en": {"major": "Major conflict", "moderate": "Moderate conflict", "minor": "Minor conflict"}}[language]
-    classes = tuple(CategoryClass(value=k, color=v, label=names[k]) for k, v in SEVERITY_COLORS.items())
+    classes = tuple(CategoryClass(value=k, color=SEVERITY_COLORS[k], label=names[k]) for k in names)
     return LayerStyle(
-        kind=kind, title=title, color="#67001f", fill_color=SEVERITY_COLORS["major"],
+        kind=kind, title=title, color="#3f0000", fill_color=SEVERITY_COLORS["major"],
         weight=1.0 if kind != "line" else 4.0, fill_opacity=0.55, radius=6.0,
         categorical=Categorical(field=field, classes=classes, other_label="Other" if language == "en" else "Övrigt"),
         z_order=20,

@@ -45,6 +45,7 @@ import shapely
 
 from jokkgeo.i18n import format_number
 from jokkgeo.render.document import MapDocument, MapLayer, RasterImage, text
+from jokkgeo.render.popups import column_strings, shown_fields
 from jokkgeo.render.styles import LayerStyle, LegendEntry
 from jokkgeo.render.web_tools import (  # noqa: F401 (OSM_TILES re-exported)
     OSM_TILES,
@@ -226,7 +227,7 @@ def _display_values(series: pd.Series, language: str) -> list[str]:
 
 
 def popup_fields(layer: MapLayer) -> list[tuple[str, str]]:
-    """``(field, label)`` pairs shown in popups: the style's list, else up to 8 data columns.
+    """``(field, label)`` pairs shown in popups (see :func:`jokkgeo.render.popups.shown_fields`).
 
     Parameters
     ----------
@@ -234,10 +235,7 @@ def popup_fields(layer: MapLayer) -> list[tuple[str, str]]:
         A vector map layer.
     """
     assert layer.data is not None
-    columns = [c for c in layer.data.columns if c != layer.data.geometry.name]
-    if layer.style.popup:
-        return [(f, lab) for f, lab in layer.style.popup if f in columns]
-    return [(c, c) for c in columns if not str(c).startswith("_")][:8]
+    return [(f.field, f.label) for f in shown_fields(layer.style.popup, layer.data, "sv")]
 
 
 def feature_collection(layer: MapLayer, *, simplify_m: float, language: str = "sv") -> tuple[dict, list[str]]:
@@ -259,8 +257,12 @@ def feature_collection(layer: MapLayer, *, simplify_m: float, language: str = "s
     gdf = layer.data
     geoms = display_geometries(gdf, simplify_m=simplify_m)
     keep = ~(geoms.is_empty | geoms.isna()).to_numpy()
-    fields = popup_fields(layer)
-    values = [_display_values(gdf[f], language) for f, _ in fields]
+    fields = shown_fields(layer.style.popup, gdf, language)
+    cat = layer.style.categorical
+    values = [column_strings(gdf, f, language,
+                             class_labels={c.value: c.label for c in cat.classes}
+                             if cat is not None and cat.field == f.field else None)
+              for f in fields]
     tooltip_field = layer.style.tooltip if layer.style.tooltip in gdf.columns else None
     tips = _display_values(gdf[tooltip_field], language) if tooltip_field else None
     colors = layer.style.feature_colors(gdf) if layer.style.varies else None
@@ -276,7 +278,7 @@ def feature_collection(layer: MapLayer, *, simplify_m: float, language: str = "s
         if colors is not None:
             props["c"] = colors[i]
         features.append({"type": "Feature", "geometry": json.loads(geo), "properties": props})
-    labels = [escape(lab) for _, lab in fields]
+    labels = [escape(f.label) for f in fields]
     return {"type": "FeatureCollection", "features": features}, labels
 
 
@@ -350,6 +352,32 @@ def _swatch(entry: LegendEntry) -> str:
     return f'<svg width="24" height="16" aria-hidden="true">{body}</svg>'
 
 
+def _unlisted_entries(lay: MapLayer, lang: str) -> list[LegendEntry]:
+    """Legend rows for colours the classes do not explain: unlisted categories, missing numbers."""
+    style, data = lay.style, lay.data
+    if data is None or not len(data):
+        return []
+    from dataclasses import replace as _replace
+
+    from jokkgeo.render.styles import OTHER_COLOR
+
+    base = style.legend_entries()[0]
+    if style.categorical is not None and style.categorical.field in data.columns:
+        cat = style.categorical
+        listed = data[cat.field].isin([c.value for c in cat.classes])
+        if not bool(listed.all()):
+            colour = cat.other_color
+            outline = colour if style.kind in ("line", "raster") else base.color
+            return [_replace(base, label=cat.other_label, color=outline, fill_color=colour)]
+    if style.graduated is not None and style.graduated.field in data.columns:
+        missing = pd.to_numeric(data[style.graduated.field], errors="coerce").isna()
+        if bool(missing.any()):
+            outline = OTHER_COLOR if style.kind in ("line", "raster") else base.color
+            return [_replace(base, label=text("popup.no_value", lang), color=outline,
+                             fill_color=OTHER_COLOR)]
+    return []
+
+
 def layer_key(index: int) -> str:
     """The id used in HTML for the ``index``-th layer (never derived from data).
 
@@ -383,13 +411,17 @@ def legend_html(doc: MapDocument, element_id: str, *, keys: Sequence[str] | None
     lang = doc.language
     display = ' style="display:none"' if hidden else ""
     parts = [f'<div class="jg-box jg-legend" id="{element_id}"{display}>',
-             f'<div class="jg-h">{escape(text("legend", lang))}</div>']
+             f'<div class="jg-h">{escape(text("legend", lang))}</div><div class="jg-body">']
+    _, refs = caveat_items(doc)
     for i, lay in enumerate(doc.layers):
         flags = ""
-        if lay.illustrative:
-            flags += f'<span class="jg-flag jg-flag-illustrative">{escape(text("illustrative", lang))}</span>'
-        if lay.restricted:
-            flags += f'<span class="jg-flag jg-flag-restricted">{escape(text("restricted", lang))}</span>'
+        layer_refs = refs.get(i, {})
+        for flag in ("illustrative", "restricted"):
+            if getattr(lay, flag):
+                target = layer_refs.get(flag)
+                ref = f' data-jg-caveat="jg-cav-{target}" href="#jg-cav-{target}"' if target is not None else ""
+                flags += (f'<a class="jg-flag jg-flag-{flag}"{ref} role="button">'
+                          f'{escape(text(flag, lang))}<span class="jg-i" aria-hidden="true">i</span></a>')
         key = layer_key(i) if keys is None else keys[i]
         parts.append(f'<div class="jg-legend-layer" data-jg-layer="{escape(key)}">')
         entries = lay.style.legend_entries()
@@ -399,15 +431,51 @@ def legend_html(doc: MapDocument, element_id: str, *, keys: Sequence[str] | None
                          f'<span>{escape(lay.title)}{flags}</span></div></div>')
             continue
         parts.append(f'<div class="jg-legend-title">{escape(lay.title)}{flags}</div>')
-        for entry in entries:
+        for entry in [*entries, *_unlisted_entries(lay, lang)]:
             parts.append(f'<div class="jg-row">{_swatch(entry)}<span>{escape(entry.label)}</span></div>')
         parts.append("</div>")
-    parts.append("</div>")
+    parts.append("</div></div>")
     return "".join(parts)
 
 
+def caveat_items(doc: MapDocument) -> tuple[list[str], dict[int, dict[str, int]]]:
+    """The caveat lines of a map (each once) and, per layer, the line its badges open.
+
+    Returns ``(lines, refs)``: ``lines`` as :meth:`MapDocument.caveat_lines`; ``refs[i]`` maps
+    ``"illustrative"``/``"restricted"`` of layer ``i`` to the index of its own caveat, else of
+    the general illustrative/restricted note.
+
+    Parameters
+    ----------
+    doc
+        The map document.
+    """
+    lines = doc.caveat_lines()
+    lang = doc.language
+    index = {line: k for k, line in enumerate(lines)}
+
+    def note(flag: str) -> int | None:
+        head = f"{text(flag, lang)}: "
+        return next((k for k, line in enumerate(lines) if line.startswith(head)), None)
+
+    refs: dict[int, dict[str, int]] = {}
+    for i, lay in enumerate(doc.layers):
+        own = index.get(lay.caveat) if lay.caveat else None
+        entry = {}
+        for flag in ("illustrative", "restricted"):
+            if getattr(lay, flag):
+                target = own if own is not None else note(flag)
+                if target is not None:
+                    entry[flag] = target
+        if entry:
+            refs[i] = entry
+    return lines, refs
+
+
 def caveat_html(doc: MapDocument, element_id: str, *, hidden: bool = True) -> str:
-    """The caveat and attribution box (always shown).
+    """The caveat and attribution box (always shown; folds to its heading).
+
+    Every caveat appears once, as ``<li id="jg-cav-<n>">``; the legend's badges open it.
 
     Parameters
     ----------
@@ -420,14 +488,33 @@ def caveat_html(doc: MapDocument, element_id: str, *, hidden: bool = True) -> st
     """
     lang = doc.language
     display = ' style="display:none"' if hidden else ""
-    items = "".join(f"<li>{escape(line)}</li>" for line in doc.caveat_lines())
+    lines, _ = caveat_items(doc)
+    items = "".join(f'<li id="jg-cav-{k}">{escape(line)}</li>' for k, line in enumerate(lines))
     sources = "; ".join(escape(a) for a in doc.attribution_lines())
+    count = f'<span class="jg-count"> ({len(lines)})</span>' if lines else ""
     return (
         f'<div class="jg-box jg-caveats" id="{element_id}"{display}>'
-        f'<div class="jg-h">{escape(text("caveats", lang))}</div><ul>{items}</ul>'
+        f'<div class="jg-h">{escape(text("caveats", lang))}{count}</div><div class="jg-body"><ul>{items}</ul>'
         f'<div class="jg-sources"><b>{escape(text("sources", lang))}:</b> {sources}. '
-        f'{escape(text("crs", lang))}. {escape(text("made_with", lang))}.</div></div>'
+        f'{escape(text("crs", lang))}. {escape(text("made_with", lang))}.</div></div></div>'
     )
+
+
+def summary_html(lines: Sequence[str], language: str) -> str:
+    """The "what changed" box of a comparison page (empty when there is nothing to say).
+
+    Parameters
+    ----------
+    lines
+        One change per line (escaped here).
+    language
+        ``"sv"`` or ``"en"``.
+    """
+    if not lines:
+        return ""
+    items = "".join(f"<li>{escape(line)}</li>" for line in lines)
+    return (f'<div class="jg-box jg-summary" id="jg-summary"><div class="jg-h">'
+            f'{escape(text("popup.what_changed", language))}</div><div class="jg-body"><ul>{items}</ul></div></div>')
 
 
 def title_html(doc: MapDocument, element_id: str) -> str:
@@ -550,6 +637,7 @@ def _finish_config(doc: MapDocument, bounds: list[list[float]], *, legend_id: st
             "background": text("background", lang),
             "noBackground": text("no_background", lang),
             **tool_text,
+            "here": text("popup.here", lang),
         },
     }
 
@@ -645,7 +733,7 @@ def merge_documents(docs: Sequence[MapDocument], *, title: str, description: str
 
 
 def synced_maps_html(docs: Sequence[MapDocument], *, title: str, description: str = "",
-                     pane_titles: Sequence[str] | None = None) -> str:
+                     pane_titles: Sequence[str] | None = None, summary: Sequence[str] = ()) -> str:
     """One self-contained page with the documents side by side as synchronised Leaflet maps.
 
     Each document becomes a pane (left to right) with its own title strip
@@ -667,6 +755,8 @@ def synced_maps_html(docs: Sequence[MapDocument], *, title: str, description: st
         Page heading (escaped here).
     pane_titles
         Title strip of each pane.
+    summary
+        What changed, one line each: a box above the legend (escaped here).
 
     Returns
     -------
@@ -703,10 +793,12 @@ def synced_maps_html(docs: Sequence[MapDocument], *, title: str, description: st
                   "animate": False}
         scripts.append(f"jokkgeo.finish({name},{script_json(finish)});")
     scripts.append(f"jokkgeo.sync([{','.join(f'map_p{j}' for j in range(len(docs)))}]);")
+    scripts.append("jokkgeo.page();")
     sub = f'<div class="jg-sub">{escape(description)}</div>' if description else ""
     body = (
         f'<div class="jg-page"><header class="jg-page-title" id="jg-title">{escape(title)}{sub}</header>'
         f'<div class="jg-panes">{"".join(panes)}<aside class="jg-side">'
+        f'{summary_html(summary, docs[0].language)}'
         f'{legend_html(combined, "jg-legend", keys=[" ".join(k) for k in keys], hidden=False)}'
         f'{caveat_html(combined, "jg-caveats", hidden=False)}</aside></div></div>'
     )
@@ -717,6 +809,24 @@ def synced_maps_html(docs: Sequence[MapDocument], *, title: str, description: st
         f"<title>{escape(title)}</title>\n<style>{css}</style>\n<script>{js}</script>\n</head>\n"
         f'<body class="jg-panes-page">\n{body}\n<script>\n' + "\n".join(scripts) + "\n</script>\n</body>\n</html>\n"
     )
+
+
+def with_back_link(page: str, href: str, label: str) -> str:
+    """The page with a link back (e.g. to the report's front page) at the top of ``<body>``.
+
+    Parameters
+    ----------
+    page
+        A complete HTML page (:func:`render_html`, :func:`synced_maps_html`).
+    href
+        Target of the link (relative, e.g. ``"../index.html"``).
+    label
+        Link text (escaped here).
+    """
+    import re
+
+    link = f'<a class="jg-back" href="{escape(href)}">{escape(label)}</a>'
+    return re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + link, page, count=1)
 
 
 def render_html(fmap: Any) -> str:

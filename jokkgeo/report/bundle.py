@@ -266,7 +266,8 @@ def write_bundle(root: Path, runs: list[RecipeRun], store: LayerStore, *, settin
     """
     from jokkgeo.io.write import write_figure, write_table, write_text
     from jokkgeo.render.static import static_figure
-    from jokkgeo.render.web import render_html, web_map
+    from jokkgeo.render.web import render_html, web_map, with_back_link
+    from jokkgeo.report.index import excel_csv, key_figure_tables
 
     lang = settings.language
     disclosure: dict[str, Any] | None = None
@@ -287,9 +288,11 @@ def write_bundle(root: Path, runs: list[RecipeRun], store: LayerStore, *, settin
         if titles is not None:  # a scenario comparison: baseline and scenario side by side
             from jokkgeo.render.compare import comparison_figure_of, comparison_html
 
-            html_text = comparison_html(run.document, titles=titles)
+            html_text = comparison_html(run.document, titles=titles,
+                                        summary=[n for _s, out in run.outputs for n in out.notes])
         else:
             html_text = render_html(web_map(run.document))
+        html_text = with_back_link(html_text, "../index.html", i18n.text("front.back", lang))
         write_text(root / "maps" / f"{rid}.html", html_text)
         fig_paths: list[str] = []
         if figures:
@@ -355,6 +358,8 @@ def write_bundle(root: Path, runs: list[RecipeRun], store: LayerStore, *, settin
             "caveats": run.document.caveat_lines(),
         })
     _write_gpkg(results, root / "results.gpkg", metadata)
+    for name, (_title, frame) in key_figure_tables(runs, lang).items():  # front-page figures for Swedish Excel
+        write_text(root / "tables" / f"{name}.csv", excel_csv(frame, lang))
     hashes: dict[Path, str] = {}
     inputs = [_input_record(spec, settings.project_root, hashes) for _, spec in sorted(store.used.items())]
     all_caveats: list[str] = []

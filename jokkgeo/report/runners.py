@@ -85,6 +85,9 @@ class AnalysisOutput:
     """Catalogue layer ids the outputs were derived from (their caveats, sources, restricted flag)."""
     provenance: Any = None
     """The analysis result's :class:`~jokkgeo.results.Provenance` (caveats, citations), if any."""
+    popup_columns: dict[str, tuple[pd.DataFrame, tuple[Any, ...]]] = field(default_factory=dict)
+    """``layer id -> (columns, popup fields)``: values added to the popups of that recipe layer (the
+    columns are aligned on the layer's index), e.g. each settlement's minutes to every site."""
 
 
 @dataclass
@@ -161,8 +164,10 @@ def run_recipe(recipe: Recipe, ctx: RecipeContext, recipe_types: Mapping[str, Ru
     recipe_types = RECIPE_TYPES if recipe_types is None else recipe_types
     lang = ctx.language
     layers: list[MapLayer] = []
+    omitted: list[str] = []
     for rl in recipe.layers:
         if not ctx.store.allowed(rl.id):
+            omitted.append(rl.id)
             continue
         spec = ctx.store.catalogue[rl.id]
         gdf = ctx.store.layer(rl.id, rl.where)
@@ -182,10 +187,19 @@ def run_recipe(recipe: Recipe, ctx: RecipeContext, recipe_types: Mapping[str, Ru
         for c in out.caveats:
             if c not in caveats:
                 caveats.append(c)
+    for _s, out in outputs:
+        for lay in layers:
+            if lay.id in out.popup_columns and lay.data is not None:
+                _add_popup_columns(lay, *out.popup_columns[lay.id], language=lang)
+    omitted += [lid for _s, out in outputs for lid in out.parameters.get("omitted_restricted", [])]
+    title, description = recipe.label(lang), recipe.description_text(lang)
+    if ctx.store.public and omitted:  # say so on the map; the title no longer names what was left out
+        title, description = public_title(recipe, [ctx.store.catalogue[i] for i in dict.fromkeys(omitted)
+                                                   if i in ctx.store.catalogue], lang)
     doc = MapDocument(
         id=recipe.id,
-        title=recipe.label(lang),
-        description=recipe.description_text(lang),
+        title=title,
+        description=description,
         layers=_apply_legend_order(layers, recipe.legend_order),
         extent=_resolve_extent(recipe, ctx),
         caveats=caveats,
@@ -196,6 +210,92 @@ def run_recipe(recipe: Recipe, ctx: RecipeContext, recipe_types: Mapping[str, Ru
 
     doc.context = map_context(ctx.store, language=lang, basemap=recipe.basemap, exclude=[lay.id for lay in layers])
     return RecipeRun(recipe, doc, outputs)
+
+
+def _add_popup_columns(lay: MapLayer, columns: pd.DataFrame, fields: tuple[Any, ...], *, language: str) -> None:
+    """Join analysis values to a recipe layer and list them after its own popup rows."""
+    from dataclasses import replace
+
+    from jokkgeo.config.styles import PopupField
+    from jokkgeo.render.popups import shown_fields
+
+    assert lay.data is not None
+    own = lay.style.popup or tuple(PopupField(f.field) for f in shown_fields((), lay.data, language))
+    extra = columns.drop(columns=[c for c in columns.columns if c in lay.data.columns])
+    lay.data = lay.data.join(extra, how="left")
+    lay.style = replace(lay.style, popup=(*own, *fields))
+
+
+def place_minutes(run: Any, places: gpd.GeoDataFrame, names: Mapping[str, str], *,
+                  language: str) -> tuple[pd.DataFrame, tuple[Any, ...]]:
+    """Minutes from each place to every site of a catchments run, and their popup rows.
+
+    Parameters
+    ----------
+    run
+        A :class:`~jokkgeo.workflows.catchments.CatchmentRun` (its network, sites and options).
+    places
+        The places (settlements) in EPSG:3006.
+    names
+        Site id -> site name (popup labels *Restid till <name>*).
+    language
+        ``"sv"`` or ``"en"``.
+
+    Returns
+    -------
+    tuple
+        ``(frame of minutes_<site_id> columns aligned on places, popup fields)``.
+    """
+    from jokkgeo.analysis.accessibility import accessibility
+    from jokkgeo.config.styles import PopupField
+
+    opts = run.options
+    acc = accessibility(run.network, run.sites, places, minutes=[float(m) for m in opts.minutes],
+                        profile=opts.season, site_id_col="site_id", direction=opts.direction, per_site=True)
+    ids = [str(s) for s in run.sites["site_id"]]
+    cols = [f"minutes_{sid}" for sid in ids if f"minutes_{sid}" in acc.places.columns]
+    fields = tuple(PopupField(field=c, label=i18n.text("popup.minutes_to", "sv", site=names.get(c[8:], c[8:])),
+                              label_en=i18n.text("popup.minutes_to", "en", site=names.get(c[8:], c[8:])),
+                              format="count", unit="min") for c in cols)
+    return pd.DataFrame(acc.places[cols]), fields
+
+
+def public_title(recipe: Recipe, omitted: Sequence[Any], language: str) -> tuple[str, str]:
+    """Title and description of a map whose restricted layers a public bundle left out.
+
+    The title is the recipe's ``title_public`` when given; else its title when that names
+    none of the left-out layers (their titles or theme names), else a neutral title. The
+    description starts with a note that restricted layers were removed (their names are
+    not repeated).
+
+    Parameters
+    ----------
+    recipe
+        The map recipe.
+    omitted
+        Catalogue specs of the restricted layers left out.
+    language
+        ``"sv"`` or ``"en"``.
+    """
+    from jokkgeo.render.document import theme_label
+
+    lang = i18n.lang(language)
+    # what names a left-out layer: its title, the first word of its title and its theme (stems of 7 letters)
+    names = {spec.label(lang).lower() for spec in omitted}
+    names |= {w.lower()[:7] for spec in omitted for w in (spec.label(lang).split() or [""])[:1] if len(w) >= 5}
+    names |= {theme_label(spec.theme, lang).lower()[:7] for spec in omitted}
+
+    def mentions(text_: str) -> bool:
+        return any(name and name in text_.lower() for name in names)
+
+    title = recipe.public_label(lang)
+    if title is None:
+        title = recipe.label(lang)
+        if mentions(title):
+            title = i18n.text("front.public_map_title", lang)
+    note = i18n.text("front.public_map_note", lang)
+    description = recipe.description_text(lang)
+    return title, f"{note} {description}" if description and not mentions(description) else note
 
 
 def _selectors(spec: AnalysisSpec, key: str, ctx: RecipeContext, *, required: bool = True) -> list[tuple[str, dict]]:
@@ -329,7 +429,7 @@ def catchments_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
 
     lang = ctx.language
     known = {"sites", "site_ids", "minutes", "season", "roads", "direction", "cell_m", "buffer_m", "title",
-             "title_en", "places"}
+             "title_en", "places", "popup_places"}
     spec.check_keys(known)
     out = AnalysisOutput()
     minutes = spec.get("minutes", [30, 45, 60, 90])
@@ -365,6 +465,9 @@ def catchments_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
     result, sites = run.result, run.sites
     names = site_names(sites)
     people = people_by_band(run.totals, names)
+    places_id = spec.get("popup_places", "settlements")  # popups of this recipe layer show minutes to each site
+    if places_id and places_id in set(ctx.store.catalogue) and ctx.store.allowed(places_id):
+        out.popup_columns[places_id] = place_minutes(run, ctx.store.layer(places_id), names, language=lang)
     title = spec.get("title_en" if lang == "en" else "title") or catchments_title(str(spec.get("season", "summer")),
                                                                                  lang)
     nearest = with_people(labelled_bands(result.nearest, names, lang), people_by_band(run.totals, names,

@@ -23,6 +23,7 @@ SECTIONS = {
     "styles.CATEGORICAL_KEYS": "Styles",
     "styles.CATEGORY_KEYS": "Styles",
     "styles.GRADUATED_KEYS": "Styles",
+    "styles.POPUP_KEYS": "Styles",
     "recipes.RECIPE_KEYS": "Map recipes",
     "recipes.RECIPE_LAYER_KEYS": "Map recipes",
     "recipes.FIGURE_KEYS": "Map recipes",

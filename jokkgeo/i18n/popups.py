@@ -1,0 +1,217 @@
+"""Popup texts: labels, units and formats of common fields, and translations of coded values.
+
+``popup.field.<column>``: the label of a column (sv, en); ``popup.value.<domain>.<value>``: a
+coded value (severity, status, change, season, kind, road class, type …) in words. The
+plain tables below say which unit and format a column gets by default and which value
+domain a column uses; a layer's ``style.popup`` entries override them
+(:mod:`jokkgeo.config.styles`). :mod:`jokkgeo.render.popups` applies them.
+"""
+
+FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "name": ("Namn", "Name"),
+    "name_smj": ("Namn på lulesamiska", "Lule Sámi name"),
+    "name_sme": ("Namn på nordsamiska", "North Sámi name"),
+    "name_sju": ("Namn på umesamiska", "Ume Sámi name"),
+    "kind": ("Slag", "Kind"),
+    "type": ("Typ", "Type"),
+    "population": ("Befolkning", "Population"),
+    "population_year": ("Befolkning, år", "Population, year"),
+    "population_source": ("Befolkning, källa", "Population, source"),
+    "population_note": ("Befolkning, anmärkning", "Population, note"),
+    "working_age": ("Befolkning 20–64 år", "Population aged 20–64"),
+    "age_1_5": ("Barn 1–5 år", "Children aged 1–5"),
+    "age_6_15": ("Barn 6–15 år", "Children aged 6–15"),
+    "age_65_plus": ("65 år och äldre", "Aged 65 and over"),
+    "modelled": ("Modellerat värde", "Modelled value"),
+    "municipality": ("Kommun", "Municipality"),
+    "locality": ("Ort", "Locality"),
+    "highway": ("Vägklass", "Road class"),
+    "ref": ("Vägnummer", "Road number"),
+    "maxspeed": ("Hastighetsgräns", "Speed limit"),
+    "surface": ("Beläggning", "Surface"),
+    "severity": ("Allvarlighet", "Severity"),
+    "worst_severity": ("Allvarligaste konflikt", "Worst conflict"),
+    "status": ("Status", "Status"),
+    "status_note": ("Status, anmärkning", "Status, note"),
+    "change": ("Förändring", "Change"),
+    "season": ("Årstid", "Season"),
+    "site_id": ("Arbetsplats", "Workplace"),
+    "site_name": ("Arbetsplats", "Workplace"),
+    "rule_id": ("Regel", "Rule"),
+    "reference": ("Referens", "Reference"),
+    "citation": ("Referens", "Reference"),
+    "dev_label": ("Exploatering", "Development"),
+    "sens_label": ("Känsligt område", "Sensitive feature"),
+    "route_label": ("Flyttled", "Migration route"),
+    "infra_label": ("Infrastruktur", "Infrastructure"),
+    "infra_type": ("Typ av infrastruktur", "Type of infrastructure"),
+    "distance_m": ("Avstånd", "Distance"),
+    "zoi_area_m2": ("Påverkad yta", "Affected area"),
+    "zoi_length_m": ("Påverkad längd", "Affected length"),
+    "overlap_area_m2": ("Överlappande yta", "Overlapping area"),
+    "area_m2": ("Yta", "Area"),
+    "area_km2": ("Yta", "Area"),
+    "area_ha": ("Yta", "Area"),
+    "official_area_km2": ("Yta (officiell)", "Area (official)"),
+    "minutes": ("Restid", "Travel time"),
+    "jobs": ("Arbetstillfällen", "Jobs"),
+    "jobs_operation": ("Arbetstillfällen i drift", "Jobs in operation"),
+    "jobs_construction": ("Arbetstillfällen under byggtiden", "Jobs during construction"),
+    "jobs_note": ("Arbetstillfällen, anmärkning", "Jobs, note"),
+    "start_year": ("Byggstart", "Construction start"),
+    "full_operation_year": ("Full drift från", "Full operation from"),
+    "dwellings": ("Bostäder", "Dwellings"),
+    "capacity": ("Kapacitet", "Capacity"),
+    "capacity_mw": ("Effekt", "Capacity"),
+    "annual_gwh": ("Årsproduktion", "Annual production"),
+    "voltage_kv": ("Spänning", "Voltage"),
+    "river": ("Älv", "River"),
+    "line": ("Bana", "Line"),
+    "icao": ("ICAO-kod", "ICAO code"),
+    "iata": ("IATA-kod", "IATA code"),
+    "elevation_ft": ("Höjd över havet", "Elevation"),
+    "sameby": ("Sameby", "Sameby"),
+    "sameby_type": ("Typ av sameby", "Type of sameby"),
+    "designation": ("Skyddsform", "Designation"),
+    "established": ("Inrättad", "Established"),
+    "area_source": ("Yta, källa", "Area, source"),
+    "code": ("Kod", "Code"),
+    "relation": ("Roll i studien", "Role in the study"),
+    "note": ("Anmärkning", "Note"),
+    "source": ("Källa", "Source"),
+    "accuracy_m": ("Lägesnoggrannhet", "Positional accuracy"),
+    "in_study_area": ("I studieområdet", "In the study area"),
+    "outside_reason": ("Varför utanför", "Why outside"),
+    "is_regional_centre": ("Regionalt centrum", "Regional centre"),
+    "illustrative": ("Illustrativ", "Illustrative"),
+    "share": ("Andel", "Share"),
+    "route_id": ("Flyttled", "Migration route"),
+    "area_id": ("Område", "Area"),
+    "service_id": ("Service", "Service"),
+    "capacity_note": ("Kapacitet, anmärkning", "Capacity, note"),
+}
+"""Default label of a column (sv, en)."""
+
+FIELD_UNITS: dict[str, str] = {
+    "maxspeed": "km/h", "minutes": "min", "capacity_mw": "MW", "annual_gwh": "GWh", "voltage_kv": "kV",
+    "elevation_ft": "ft", "area_ha": "ha", "area_km2": "km²", "official_area_km2": "km²", "accuracy_m": "m",
+}
+"""Default unit of a column (formats ``area_km2``, ``length_km`` and ``percent`` bring their own)."""
+
+FIELD_FORMATS: dict[str, str] = {
+    "population_year": "year", "start_year": "year", "full_operation_year": "year", "established": "year",
+    "year": "year", "distance_m": "length_km", "zoi_length_m": "length_km", "zoi_area_m2": "area_km2",
+    "overlap_area_m2": "area_km2", "area_m2": "area_km2", "share": "percent", "population": "count",
+    "working_age": "count", "age_1_5": "count", "age_6_15": "count", "age_65_plus": "count", "jobs": "count",
+    "jobs_operation": "count", "jobs_construction": "count", "dwellings": "count", "minutes": "count",
+    "ref": "text", "code": "text", "icao": "text", "iata": "text", "maxspeed": "text",
+}
+"""Default format of a column (see :data:`jokkgeo.config.styles.POPUP_FORMATS`)."""
+
+VALUE_DOMAINS: dict[str, str] = {
+    "severity": "severity", "worst_severity": "severity", "severity_baseline": "severity",
+    "severity_scenario": "severity", "status": "status", "change": "change", "season": "season",
+    "kind": "kind", "highway": "highway", "type": "type", "infra_type": "infra_type", "relation": "relation",
+    "sameby_type": "sameby_type", "designation": "designation", "surface": "surface", "rule_id": "rule",
+    "dev_theme": "theme", "sens_theme": "theme", "maxspeed": "maxspeed",
+}
+"""Column -> domain of its coded values (``popup.value.<domain>.<value>``)."""
+
+HIDDEN_BY_DEFAULT: frozenset[str] = frozenset({
+    "severity_rank", "citation", "geometry", "fid", "id", "label", "in_study_area", "is_regional_centre",
+    "location_source", "scenario_layer", "scenario", "osmid", "oneway", "illustrative", "sens_theme",
+    "dev_theme", "dev_layer", "sens_layer", "dev_id", "sens_id",
+})
+"""Columns not shown when a layer lists no popup fields (shown when listed)."""
+
+_VALUES: dict[str, dict[str, tuple[str, str]]] = {
+    "severity": {"major": ("stor", "major"), "moderate": ("måttlig", "moderate"), "minor": ("liten", "minor"),
+                 "none": ("ingen konflikt", "no conflict")},
+    "status": {
+        "planned": ("planerad", "planned"), "under_construction": ("under byggnad", "under construction"),
+        "operating": ("i drift", "operating"), "paused": ("pausad", "paused"), "cancelled": ("avbruten", "cancelled"),
+        "new": ("ny", "new"), "removed": ("borttagen", "removed"), "changed": ("ändrad", "changed"),
+        "unchanged": ("oförändrad", "unchanged"), "gained": ("vunnen", "gained"), "lost": ("förlorad", "lost"),
+        "illustrative candidate": ("illustrativt förslag", "illustrative candidate"),
+        "in use": ("i bruk", "in use"),
+    },
+    "change": {"gained": ("vunnen yta", "gained area"), "lost": ("förlorad yta", "lost area"),
+               "new": ("ny", "new"), "removed": ("borttagen", "removed"), "changed": ("ändrad", "changed"),
+               "unchanged": ("oförändrad", "unchanged")},
+    "season": {"summer": ("sommar", "summer"), "winter": ("vinter", "winter"), "spring": ("vår", "spring"),
+               "autumn": ("höst", "autumn"), "winter_open_tracks": ("vinter (öppna skogsbilvägar)",
+                                                                    "winter (forest tracks open)")},
+    "kind": {
+        "tatort": ("tätort", "urban area (tätort)"), "by": ("by", "village"),
+        "regional_centre": ("regionalt centrum", "regional centre"), "village": ("by", "village"),
+        "modelled_road": ("modellerad (längs väg)", "modelled (along roads)"), "grid": ("rutnät", "grid"),
+        "sameby": ("sameby", "sameby"), "flyttled": ("flyttled", "migration route"),
+        "kalvningsland": ("kalvningsland", "calving land"), "karnomrade": ("kärnområde", "core area"),
+        "illustrative_corridor": ("illustrativ korridor", "illustrative corridor"),
+        "preschool": ("förskola", "preschool"), "school": ("grundskola", "school"),
+        "upper_secondary": ("gymnasieskola", "upper secondary school"),
+        "health_centre": ("vårdcentral", "health centre"), "hospital": ("sjukhus", "hospital"),
+        "pharmacy": ("apotek", "pharmacy"), "grocery": ("livsmedelsbutik", "grocery"),
+        "fuel": ("drivmedel", "fuel station"), "library": ("bibliotek", "library"),
+        "elderly_care": ("äldreboende", "elderly care"), "dentist": ("tandvård", "dentist"),
+    },
+    "highway": {
+        "motorway": ("motorväg", "motorway"), "trunk": ("Europaväg/riksväg (stamväg)", "trunk road"),
+        "primary": ("riksväg", "national road"), "secondary": ("länsväg", "county road"),
+        "tertiary": ("övrig väg", "minor road"), "unclassified": ("enskild/mindre väg", "minor/private road"),
+        "residential": ("gata", "residential street"), "service": ("serviceväg", "service road"),
+        "track": ("skogsbilväg", "forest track"),
+    },
+    "maxspeed": {"SE:rural": ("70 km/h (ej skyltad, landsbygd)", "70 km/h (not signed, rural)"),
+                 "SE:urban": ("50 km/h (ej skyltad, tätort)", "50 km/h (not signed, built-up area)")},
+    "surface": {"paved": ("belagd", "paved"), "asphalt": ("asfalt", "asphalt"), "gravel": ("grus", "gravel"),
+                "unpaved": ("obelagd", "unpaved"), "ground": ("jord", "ground"), "dirt": ("jord", "dirt")},
+    "type": {
+        "mine": ("gruva", "mine"), "wind": ("vindkraft", "wind power"), "industry": ("industri", "industry"),
+        "employer": ("arbetsgivare", "employer"), "hydropower": ("vattenkraft", "hydropower"),
+        "HDAM": ("vattenkraftverk med damm", "hydropower plant with dam"), "road": ("väg", "road"),
+        "roads": ("väg", "road"), "rail": ("järnväg", "railway"), "power": ("kraftledning", "power line"),
+        "power_line": ("kraftledning", "power line"), "battery": ("batterifabrik", "battery plant"),
+        "steel": ("stålverk", "steelworks"), "housing": ("bostäder", "housing"), "resort": ("turistanläggning", "resort"),
+        "data_centre": ("datacenter", "data centre"),
+    },
+    "relation": {"study_area": ("studieområde", "study area"), "neighbour": ("grannkommun", "neighbouring municipality"),
+                 "region": ("län", "county")},
+    "sameby_type": {"fjällsameby": ("fjällsameby", "mountain sameby"), "skogssameby": ("skogssameby", "forest sameby"),
+                    "koncessionssameby": ("koncessionssameby", "concession sameby")},
+    "designation": {"nationalpark": ("nationalpark", "national park"), "världsarv": ("världsarv", "World Heritage site"),
+                    "naturreservat": ("naturreservat", "nature reserve"), "natura2000": ("Natura 2000", "Natura 2000")},
+    "theme": {"reindeer_herding": ("rennäring", "reindeer herding"), "protected_areas": ("skyddade områden", "protected areas"),
+              "investment_sites": ("investeringar", "investment sites"), "roads": ("vägar", "roads"),
+              "rail": ("järnväg", "rail"), "power": ("kraftledningar", "power lines"),
+              "housing_land": ("bostadsmark", "housing land"), "settlements": ("orter", "settlements")},
+    "rule": {
+        "mine_reindeer": ("Gruva – rennäring", "Mine – reindeer herding"),
+        "mine_protected": ("Gruva – skyddade områden", "Mine – protected areas"),
+        "wind_reindeer": ("Vindkraft – rennäring", "Wind power – reindeer herding"),
+        "wind_protected": ("Vindkraft – skyddade områden", "Wind power – protected areas"),
+        "industry_reindeer": ("Industri – rennäring", "Industry – reindeer herding"),
+        "roads_reindeer_strong": ("Större vägar – rennäring", "Major roads – reindeer herding"),
+        "roads_reindeer_weak": ("Mindre vägar – rennäring", "Minor roads – reindeer herding"),
+        "power_reindeer_strong": ("Stora kraftledningar – rennäring", "Major power lines – reindeer herding"),
+        "power_reindeer_weak": ("Mindre kraftledningar – rennäring", "Minor power lines – reindeer herding"),
+        "power_protected": ("Kraftledningar – skyddade områden", "Power lines – protected areas"),
+        "housing_reindeer": ("Bostadsmark – rennäring", "Housing land – reindeer herding"),
+        "resort_reindeer": ("Turistanläggning – rennäring", "Resort – reindeer herding"),
+    },
+}
+
+_VALUES["infra_type"] = {**_VALUES["highway"], **_VALUES["type"], **_VALUES["kind"]}
+
+TEXTS: dict[str, tuple[str, str]] = {
+    **{f"popup.field.{k}": v for k, v in FIELD_LABELS.items()},
+    **{f"popup.value.{d}.{k}": v for d, table in _VALUES.items() for k, v in table.items()},
+    "popup.assumed": ("antagande", "assumption"),
+    "popup.source_of": ("{label}, källa", "{label}, source"),
+    "popup.minutes_to": ("Restid till {site}", "Travel time to {site}"),
+    "popup.unreachable": ("nås ej", "not reached"),
+    "popup.what_changed": ("Vad ändras", "What changes"),
+    "popup.no_value": ("Uppgift saknas", "No value"),
+    "popup.here": ("Flera objekt här – välj ett:", "Several features here – choose one:"),
+}
+"""``popup.*`` keys of :func:`jokkgeo.i18n.text`."""
