@@ -162,3 +162,39 @@ def format_year(value: Any) -> str:
         return str(int(value))
     except (TypeError, ValueError):
         return "–"
+
+
+SAMI_NAME_COLUMNS: tuple[str, ...] = ("name_smj", "name_sme", "name_sju", "name_sma")
+"""Sámi place-name columns in the order a label uses them (Lule, North, Ume, South Sámi)."""
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() in ("", "<NA>")
+
+
+def place_name(name: Any, local_names: Any = ()) -> str | None:
+    """``"Jokkmokk / Jåhkåmåhkke"``: a place's name and its first Sámi name (``None`` without a name).
+
+    The one rule for place labels on web maps and figures.
+
+    Parameters
+    ----------
+    name
+        The Swedish name.
+    local_names
+        Sámi names in :data:`SAMI_NAME_COLUMNS` order; missing ones ``None``, NaN or empty.
+
+    Examples
+    --------
+    >>> place_name("Jokkmokk", [float("nan"), "Jåhkåmåhkke"])
+    'Jokkmokk / Jåhkåmåhkke'
+    >>> place_name("Murjek", [None]), place_name(None, ["x"])
+    ('Murjek', None)
+    """
+    if _blank(name):
+        return None
+    text = str(name).strip()
+    for local in local_names:
+        if not _blank(local) and str(local).strip() != text:
+            return f"{text} / {str(local).strip()}"
+    return text

@@ -20,11 +20,10 @@ import numpy as np
 import pandas as pd
 
 from jokkgeo.config.recipes import BasemapSpec
+from jokkgeo.i18n import SAMI_NAME_COLUMNS
 from jokkgeo.render.context import MapContext, PlaceLabel
 from jokkgeo.render.document import layer_from_spec
 
-LOCAL_NAME_COLUMNS: tuple[str, ...] = ("name_smj", "name_sme", "name_sju", "name_sma")
-"""Columns with a place's Sámi name, in order of preference (Lule, North, Ume, South Sámi)."""
 MAIN_PLACE_KINDS: frozenset[str] = frozenset({"tatort", "regional_centre", "town", "city"})
 """``kind`` values labelled at every zoom (other places from zoom 9)."""
 
@@ -46,7 +45,7 @@ def place_labels(gdf: Any) -> list[PlaceLabel]:
     points = points[points.geometry.geom_type == "Point"]
     names = points["name"].astype("string").fillna("").str.strip()
     local = pd.Series([""] * len(points), index=points.index, dtype="string")
-    for col in LOCAL_NAME_COLUMNS:
+    for col in SAMI_NAME_COLUMNS:
         if col in points.columns:
             vals = points[col].astype("string").fillna("").str.strip()
             local = local.where(local != "", vals)
@@ -98,4 +97,4 @@ def map_context(store: Any, *, language: str = "sv", basemap: BasemapSpec | None
     return MapContext(layers=layers, labels=labels, basemap=basemap or BasemapSpec())
 
 
-__all__ = ["LOCAL_NAME_COLUMNS", "MAIN_PLACE_KINDS", "map_context", "place_labels"]
+__all__ = ["MAIN_PLACE_KINDS", "map_context", "place_labels"]

@@ -55,10 +55,9 @@ class PlaceLabel:
         rank
             0 for main places, 1 for villages.
         """
-        text = str(name)
-        if local_name and str(local_name).strip() and str(local_name).strip() != text:
-            text = f"{text} / {str(local_name).strip()}"
-        return cls(text=text, x=float(x), y=float(y), rank=int(rank))
+        from jokkgeo.i18n import place_name
+
+        return cls(text=place_name(name, [local_name]) or str(name), x=float(x), y=float(y), rank=int(rank))
 
 
 @dataclass

@@ -481,7 +481,7 @@ def _draw_labels(ax: Any, doc: MapDocument, extent: tuple[float, float, float, f
     # the scale bar (lower left) is reserved
     sb = np.array([[frame.x0, frame.y0, frame.x0 + 0.2 * frame.width + 16 * px_per_pt, frame.y0 + 24 * px_per_pt]])
     obstacles = np.vstack([obstacles, sb])
-    placed = sl.place_labels(requests, to_px=ax.transData.transform, sizes_px=sizes,
+    placed = sl.arrange_labels(requests, to_px=ax.transData.transform, sizes_px=sizes,
                              frame_px=(frame.x0, frame.y0, frame.x1, frame.y1), obstacles_px=obstacles,
                              px_per_pt=px_per_pt)
     by_request = {id(p.request): p for p in placed}

@@ -22,8 +22,7 @@ from typing import Any
 
 import numpy as np
 
-SAMI_NAME_COLUMNS: tuple[str, ...] = ("name_smj", "name_sme", "name_sju")
-"""Sámi place-name columns, in the order used (Lule, North, Ume Sámi)."""
+from jokkgeo.i18n import SAMI_NAME_COLUMNS, place_name
 
 SUBJECT_LAYERS: tuple[str, ...] = ("investment_sites", "catchment_sites")
 """Point layers whose labels come first (the sites a figure is about)."""
@@ -81,45 +80,13 @@ class PlacedLabel:
     leader: bool
 
 
-def _missing(value: Any) -> bool:
-    import pandas as pd
-
-    return value is None or bool(pd.isna(value)) or str(value).strip() == ""
-
-
-def label_text(row_name: Any, sami: Sequence[Any]) -> str | None:
-    """``"Jokkmokk / Jåhkåmåhkke"``: the name and the first Sámi name given (``None`` if no name).
-
-    Parameters
-    ----------
-    row_name
-        The feature's name.
-    sami
-        Its Sámi names in :data:`SAMI_NAME_COLUMNS` order (missing ones ``None``/NaN/empty).
-
-    Examples
-    --------
-    >>> label_text("Jokkmokk", [float("nan"), "Johkamohkki"])
-    'Jokkmokk / Johkamohkki'
-    >>> label_text("Murjek", [None, None]) is None or label_text("Murjek", [None, None])
-    'Murjek'
-    """
-    if _missing(row_name):
-        return None
-    name = str(row_name)
-    for s in sami:
-        if not _missing(s) and str(s) != name:
-            return f"{name} / {s}"
-    return name
-
-
 def _texts(gdf: Any, field: str) -> list[str | None]:
     names = gdf[field].tolist()
     cols = [c for c in SAMI_NAME_COLUMNS if c in gdf.columns] if field == "name" else []
     if not cols:
-        return [label_text(n, []) for n in names]
+        return [place_name(n) for n in names]
     sami = gdf[cols].to_numpy(dtype=object)
-    return [label_text(n, list(s)) for n, s in zip(names, sami, strict=True)]
+    return [place_name(n, list(s)) for n, s in zip(names, sami, strict=True)]
 
 
 def _size_rank(gdf: Any) -> np.ndarray:
@@ -181,7 +148,7 @@ def _line_requests(gdf: Any, values: list[Any], frame: Any, rank: tuple[float, i
     clipped = shapely.intersection(gdf.geometry.to_numpy(), frame)
     groups: dict[str, list[Any]] = {}
     for v, g in zip(values, clipped, strict=True):
-        if not (_missing(v) or g is None or g.is_empty):
+        if not (place_name(v) is None or g is None or g.is_empty):
             groups.setdefault(str(v), []).extend(shapely.get_parts(g))
     out = []
     for j, (value, parts) in enumerate(groups.items()):
@@ -333,7 +300,7 @@ def _anchor_of(k: int, n_anchors: int, far: bool) -> int:
     return (k - near) // 18 if far else 0
 
 
-def place_labels(requests: Sequence[LabelRequest], *, to_px: Any, sizes_px: np.ndarray,
+def arrange_labels(requests: Sequence[LabelRequest], *, to_px: Any, sizes_px: np.ndarray,
                  frame_px: tuple[float, float, float, float], obstacles_px: np.ndarray,
                  px_per_pt: float) -> list[PlacedLabel]:
     """Greedy placement: the first free candidate of each label in priority order, or none.
@@ -396,5 +363,4 @@ def place_labels(requests: Sequence[LabelRequest], *, to_px: Any, sizes_px: np.n
     return out
 
 
-__all__ = ["area_anchors", "LabelRequest", "PlacedLabel", "collect_labels", "place_labels", "candidate_boxes",
-           "label_text", "SAMI_NAME_COLUMNS"]
+__all__ = ["area_anchors", "LabelRequest", "PlacedLabel", "collect_labels", "arrange_labels", "candidate_boxes"]

@@ -9,6 +9,7 @@ from matplotlib.text import Text
 from shapely.geometry import LineString, Point, box
 
 from jokkgeo.config.recipes import FigureSpec
+from jokkgeo.i18n import place_name
 from jokkgeo.render import static_labels as sl
 from jokkgeo.render import static_layout as sz
 from jokkgeo.render.document import MapDocument, MapLayer
@@ -111,9 +112,9 @@ def test_legend_sections_keep_headings_with_their_rows():
 # ---- labels --------------------------------------------------------------------------------------------
 
 def test_sami_names_join_the_label():
-    assert sl.label_text("Jokkmokk", ["Jåhkåmåhkke", None, None]) == "Jokkmokk / Jåhkåmåhkke"
-    assert sl.label_text("Murjek", [None, float("nan")]) == "Murjek"
-    assert sl.label_text(None, ["x"]) is None
+    assert place_name("Jokkmokk", ["Jåhkåmåhkke", None, None]) == "Jokkmokk / Jåhkåmåhkke"
+    assert place_name("Murjek", [None, float("nan")]) == "Murjek"
+    assert place_name(None, ["x"]) is None
 
 
 def _req(text, x, y, prio):
@@ -127,7 +128,7 @@ def test_greedy_placement_by_hand():
     # second ring (a leader line) or west/north/south — anywhere but over A.
     # C at (380, 100): its east side runs out of the 400 px frame, so it is placed west.
     reqs = [_req("A", 100, 100, 0), _req("B", 110, 100, 1), _req("C", 380, 100, 2)]
-    placed = sl.place_labels(reqs, to_px=lambda a: np.asarray(a), sizes_px=np.array([[40, 10]] * 3),
+    placed = sl.arrange_labels(reqs, to_px=lambda a: np.asarray(a), sizes_px=np.array([[40, 10]] * 3),
                              frame_px=(0, 0, 400, 300), obstacles_px=np.zeros((0, 4)), px_per_pt=1.0)
     boxes = {p.request.text: p.box for p in placed}
     assert boxes["A"][0] == pytest.approx(102.5) and boxes["A"][2] == pytest.approx(144.5)
@@ -140,7 +141,7 @@ def test_greedy_placement_by_hand():
 def test_lower_priority_label_is_left_out_not_overlapped():
     # a frame just big enough for one label: the second one has nowhere to go
     reqs = [_req("A", 10, 10, 0), _req("B", 11, 10, 1)]
-    placed = sl.place_labels(reqs, to_px=lambda a: np.asarray(a), sizes_px=np.array([[30, 8], [30, 8]]),
+    placed = sl.arrange_labels(reqs, to_px=lambda a: np.asarray(a), sizes_px=np.array([[30, 8], [30, 8]]),
                              frame_px=(0, 0, 50, 22), obstacles_px=np.zeros((0, 4)), px_per_pt=1.0)
     assert [p.request.text for p in placed] == ["A"]
 
@@ -149,7 +150,7 @@ def test_labels_avoid_symbols():
     # a symbol box right of A blocks the east places
     reqs = [_req("A", 100, 100, 0)]
     obstacle = np.array([[103, 90, 160, 110]])
-    (p,) = sl.place_labels(reqs, to_px=lambda a: np.asarray(a), sizes_px=np.array([[40, 10]]),
+    (p,) = sl.arrange_labels(reqs, to_px=lambda a: np.asarray(a), sizes_px=np.array([[40, 10]]),
                            frame_px=(0, 0, 400, 300), obstacles_px=obstacle, px_per_pt=1.0)
     x0, y0, x1, y1 = p.box
     assert not (x0 < 160 and x1 > 103 and y0 < 110 and y1 > 90)
