@@ -70,6 +70,7 @@ DEFAULT_SITES: tuple[str, ...] = (
 )
 """Investment sites whose catchments are compared (those present in the site layer)."""
 DEFAULT_PLACE_LAYERS: tuple[str, ...] = ("settlements", "housing_land")
+"""Place layers rated besides the study's population-theme layers (``parameters.accessibility.place_layers``)."""
 DEFAULT_SURFACE_RESOLUTION_M = 500.0
 DEFAULT_SHARE_LEVEL = 0.5
 DENSITY_LEVELS: tuple[float, ...] = (0.8, 1.3)
@@ -513,8 +514,8 @@ class StudyRunner:
         for k in ("access_speed_kph", "max_snap_m", "direction"):
             if k in ckw:
                 akw[k] = ckw[k]
-        place_layers = [lid for lid in _param(study, "accessibility", "place_layers", DEFAULT_PLACE_LAYERS)
-                        if lid in study]
+        default = (*study.layers_of_theme("population"), *DEFAULT_PLACE_LAYERS)
+        place_layers = [lid for lid in _param(study, "accessibility", "place_layers", default) if lid in study]
         net = self.network(study)
         site_ids = [str(s) for s in sites["site_id"]]
         parts = []
@@ -534,7 +535,8 @@ class StudyRunner:
         long = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
             columns=["site_id", "place_layer", "place_id", "place", "minutes", "population", "dwellings", "area_m2"])
         housing = [lid for lid in place_layers if study.spec(lid).theme == "housing_land"]
-        totals = self._totals(long, site_ids, [float(m) for m in minutes], housing)
+        people = [lid for lid in place_layers if study.spec(lid).theme == "population"]
+        totals = self._totals(long, site_ids, [float(m) for m in minutes], housing, people)
         return long, totals
 
     @staticmethod
@@ -568,10 +570,16 @@ class StudyRunner:
 
     @staticmethod
     def _totals(long: pd.DataFrame, site_ids: Sequence[str], minutes: Sequence[float],
-                housing_layers: Sequence[str]) -> pd.DataFrame:
-        """Per site and band: population, dwellings, housing-land area (m²) and places inside."""
+                housing_layers: Sequence[str], people_layers: Sequence[str] = ()) -> pd.DataFrame:
+        """Per site and band: population, dwellings, housing-land area (m²) and places inside.
+
+        People are counted from the population-theme layers when the study has any (so the
+        tätorter of a settlements layer are not counted twice), else from every place layer.
+        """
         rows = []
         is_housing = long["place_layer"].isin(list(housing_layers)).to_numpy()
+        counts_people = (long["place_layer"].isin(list(people_layers)).to_numpy() if people_layers
+                         else np.ones(len(long), dtype=bool))
         t = long["minutes"].to_numpy(dtype=float)
         for sid in site_ids:
             on_site = (long["site_id"] == sid).to_numpy()
@@ -581,7 +589,7 @@ class StudyRunner:
                 rows.append({
                     "site_id": sid,
                     "minutes": float(m),
-                    "population": float(long["population"].to_numpy()[inside].sum()),
+                    "population": float(long["population"].to_numpy()[inside & counts_people].sum()),
                     "dwellings": float(long["dwellings"].to_numpy()[inside].sum()),
                     "housing_area_m2": float(long["area_m2"].to_numpy()[housing].sum()),
                     "n_places": int(inside.sum()),

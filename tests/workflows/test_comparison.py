@@ -136,3 +136,23 @@ def test_sites_out_of_reach_of_the_edits_are_not_recomputed(scenario_study):
     near_b, near_s = b[b["site_id"] == "s"], s[s["site_id"] == "s"]
     assert not any(x is y for x, y in zip(near_b.geometry.values, near_s.geometry.values, strict=True))
     assert set(comp.layers["catchment_changes"]["site_id"]) == {"s"}
+
+
+def test_band_totals_count_people_from_population_layers_only():
+    import pandas as pd
+
+    from jokkgeo.workflows.comparison import StudyRunner
+
+    long = pd.DataFrame({
+        "site_id": ["a"] * 4,
+        "place_layer": ["population", "population", "settlements", "housing_land"],
+        "minutes": [10.0, 40.0, 10.0, 20.0],
+        "population": [100.0, 50.0, 100.0, 0.0],     # the tätort is in both layers: count it once
+        "dwellings": [0.0, 0.0, 0.0, 30.0],
+        "area_m2": [0.0, 0.0, 0.0, 5000.0],
+    })
+    totals = StudyRunner._totals(long, ["a"], [15.0, 60.0], ["housing_land"], ["population"])
+    assert totals["population"].tolist() == [100.0, 150.0]
+    assert totals["dwellings"].tolist() == [0.0, 30.0] and totals["housing_area_m2"].tolist() == [0.0, 5000.0]
+    without = StudyRunner._totals(long, ["a"], [15.0, 60.0], ["housing_land"])   # no population layer
+    assert without["population"].tolist() == [200.0, 250.0]
