@@ -612,6 +612,9 @@ def in_migration(jobs: pd.DataFrame, destinations: pd.DataFrame, minutes: pd.Dat
 def growth_changes(base: Any, scen: Any) -> pd.DataFrame:
     """Per settlement and year: new residents and dwelling shortfall in two growth results, and the change.
 
+    When both results exist, only the years both ran are compared (a scenario that runs other
+    years would otherwise show every settlement of a missing year as changed).
+
     Parameters
     ----------
     base, scen
@@ -625,7 +628,11 @@ def growth_changes(base: Any, scen: Any) -> pd.DataFrame:
             return pd.DataFrame(columns=[*keys, *values])
         return res.settlements[[*keys, *values]]
 
-    out = part(base).merge(part(scen), on=keys, how="outer", suffixes=("_baseline", "_scenario"))
+    b, s = part(base), part(scen)
+    if base is not None and scen is not None:
+        common = set(b["year"]) & set(s["year"])
+        b, s = b[b["year"].isin(common)], s[s["year"].isin(common)]
+    out = b.merge(s, on=keys, how="outer", suffixes=("_baseline", "_scenario"))
     for v in values:
         out[f"{v}_baseline"] = pd.to_numeric(out[f"{v}_baseline"], errors="coerce").fillna(0.0)
         out[f"{v}_scenario"] = pd.to_numeric(out[f"{v}_scenario"], errors="coerce").fillna(0.0)

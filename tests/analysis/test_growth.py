@@ -234,3 +234,20 @@ def test_parameters_are_checked() -> None:
     with pytest.raises(AnalysisError, match="key 'bogus'"):
         GrowthParameters.from_mapping({"bogus": 1})
     assert GrowthParameters.from_mapping({"local_share": 0.1}).local_share == 0.1
+
+
+def test_growth_changes_compare_only_the_years_both_ran() -> None:
+    from types import SimpleNamespace
+
+    from jokkgeo.analysis.growth import growth_changes
+
+    def result(rows: list[tuple[str, int, float]]) -> SimpleNamespace:
+        frame = pd.DataFrame(rows, columns=["settlement_id", "year", "new_residents"])
+        return SimpleNamespace(settlements=frame.assign(name=frame["settlement_id"], dwellings_needed=0.0,
+                                                        shortfall_dwellings=0.0))
+
+    base = result([("a", 2026, 70.0), ("a", 2030, 10.0)])
+    scen = result([("a", 2030, 25.0), ("a", 2035, 5.0)])
+    out = growth_changes(base, scen)
+    assert out[["year", "new_residents_change"]].values.tolist() == [[2030, 15.0]]
+    assert growth_changes(base, None)["new_residents_change"].tolist() == [-70.0, -10.0]

@@ -200,3 +200,20 @@ def test_report_growth_recipe(growth_project: Path, tmp_path: Path) -> None:
     with pytest.raises(CatalogueError, match="analyses\\[0\\].year"):
         build_report(tmp_path / "rep2", settings=Settings(project_root=growth_project),
                      recipes=[read_recipe(bad)], figures=False)
+
+
+@pytest.mark.slow
+def test_default_kallak_jobs_scenario_brings_more_newcomers_nowhere_fewer() -> None:
+    """The default study's kallak_jobs (more Kallak jobs, earlier) changes only Kallak's figures:
+    in every year both run, no settlement gets fewer newcomers and the total grows."""
+    from jokkgeo.io.configs import read_catalogue, read_scenarios
+    from jokkgeo.workflows.comparison import run_comparison
+
+    root = Path(__file__).resolve().parents[2]
+    catalogue = read_catalogue(root / "layers", root=root)
+    scenarios = read_scenarios(root / "scenarios", root=root, catalogue=catalogue)
+    comp, _, _ = run_comparison(catalogue, scenarios, scenario="kallak_jobs", baseline="kallak_mine", root=root)
+    table = comp.tables["growth_changes"]
+    assert len(table) and (table["new_residents_change"] >= -1e-6).all()
+    by_year = table.groupby("year")["new_residents_change"].sum()
+    assert by_year.loc[2028] > 0   # construction with 400 instead of 300 jobs (2027-2028 in the scenario)
