@@ -84,7 +84,7 @@ def residents_layer(result: object, *, kind: str, season: str, language: str = "
         "people": pd.to_numeric(res["population"], errors="coerce").round(1).to_numpy(),
         "minutes": np.round(t, 1),
         "band_minutes": band_value,
-        "nearest": res[f"nearest_{kind}_{season}"].to_numpy(),
+        "nearest": _service_names(result, res[f"nearest_{kind}_{season}"]),
     }, geometry=np.asarray(res.geometry.values, dtype=object), crs=res.crs)
     values = [*cut.tolist(), beyond]
     colors = cmap_colors(TIME_CMAP, len(values), origin="services", low=0.1, high=0.95)
@@ -100,6 +100,14 @@ def residents_layer(result: object, *, kind: str, season: str, language: str = "
                        popup=(("place", col("place")), ("people", col("people")),
                               ("minutes", col("minutes_nearest")), ("nearest", col("nearest_service"))))
     return MapLayer(id=f"services_residents_{kind}", title=shown, group=analysis_group(lang), style=style, data=data)
+
+
+def _service_names(result: object, ids: pd.Series) -> np.ndarray:
+    """Service ids -> their names (the popup shows *Jokkmokks hälsocentral*, not ``jokkmokk_halsocentral``)."""
+    load = result.load  # type: ignore[attr-defined]
+    names = dict(zip(load["service_id"].astype(str), load["name"].astype(str), strict=True)) if len(load) else {}
+    named = ids.astype(object).where(ids.isna(), ids.astype(str).map(names))
+    return named.where(named.notna() | ids.isna(), ids).to_numpy(dtype=object)
 
 
 def _place_names(res: gpd.GeoDataFrame) -> np.ndarray:

@@ -26,7 +26,7 @@ CODES = {  # coded values that must not reach a Swedish popup untranslated
     "trunk", "primary", "secondary", "tertiary", "unclassified", "track", "mine", "wind", "industry", "employer",
     "neighbour", "study_area", "region", "karnomrade", "illustrative_corridor", "true", "false", "True", "False",
 }
-YEARISH = re.compile(r"år\b|year|inrättad|established|start|från|from", re.I)
+YEARISH = re.compile(r"(?<!\d )år\b|year|inrättad|established|start|från|from", re.I)
 FIELD_NAMES = {"name", "kind", "type", "population", "highway", "maxspeed", "severity", "status", "change",
                "season", "site_id", "rule_id", "reference", "ref", "surface", "minutes", "jobs", "dwellings"}
 
