@@ -115,6 +115,10 @@ def test_popups_speak_the_planners_language(browser, default_bundle):
         page, errors = _open(browser, out / rec["map"])
         rows = page.evaluate(OPEN_EVERY_POPUP)
         assert errors == [], (rec["map"], errors)
+        panes = page.evaluate("""() => Object.values(jokkgeo.maps).map(st => ({
+            context: st.context.filter(c => c.id !== 'labels' && st.map.hasLayer(c.layer)).length,
+            tools: Array.from(st.map.getContainer().querySelectorAll('.jg-tool')).length}))""")
+        assert all(p["context"] >= 1 and p["tools"] >= 4 for p in panes), (rec["map"], panes)  # water + map tools
         assert rows, f"{rec['map']}: no popup rows"
         for row in rows:
             where = f"{rec['map']} ({lang}) {row['layer']}: {row['th']} = {row['td']!r}"
