@@ -14,8 +14,6 @@ Skips when Chromium or playwright is missing, except when ``CI`` is set (then it
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -23,9 +21,6 @@ import pytest
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("JOKKGEO_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 MEASURE = """() => {
   const svg = document.querySelector('svg');
@@ -49,20 +44,6 @@ MEASURE = """() => {
   });
   return {frames, labels, texts, viewbox_width: vb.width, scale};
 }"""
-
-
-def _require_browser() -> None:
-    problem = None
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        problem = "the playwright package is not installed"
-    if problem is None and not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        problem = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
-    if problem:
-        if os.environ.get("CI"):
-            pytest.fail(f"browser test cannot run in CI: {problem}")
-        pytest.skip(problem)
 
 
 @pytest.fixture(scope="module")
@@ -103,18 +84,13 @@ def svgs(default_runs, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def measured(svgs):
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
+def measured(browser, svgs):
     results = {}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1000, "height": 1000})
-        for rid, (path, spec) in svgs.items():
-            page.goto(path.resolve().as_uri())
-            results[rid] = (page.evaluate(MEASURE), spec)
-        browser.close()
+    page = browser.new_page(viewport={"width": 1000, "height": 1000})
+    for rid, (path, spec) in svgs.items():
+        page.goto(path.resolve().as_uri())
+        results[rid] = (page.evaluate(MEASURE), spec)
+    page.close()
     return results
 
 

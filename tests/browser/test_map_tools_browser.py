@@ -6,7 +6,6 @@ nothing is fetched and nothing fails; a tile background that cannot load switche
 Skips like tests/browser/test_maps_browser.py when Chromium or playwright is missing.
 """
 
-import os
 import re
 import shutil
 from pathlib import Path
@@ -20,34 +19,6 @@ ROOT = Path(__file__).resolve().parents[2]
 RECIPES = ("overview", "reindeer_influence", "compare_housing")
 NETWORK_LOG = re.compile(r"^Failed to load resource: net::ERR_")
 """Chromium's own log line for a request that failed (not a script error)."""
-CHROMIUM = os.environ.get("JOKKGEO_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def _require_browser():
-    problem = None
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        problem = "the playwright package is not installed"
-    if problem is None and not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        problem = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
-    if problem:
-        if os.environ.get("CI"):
-            pytest.fail(f"browser test cannot run in CI: {problem}")
-        pytest.skip(problem)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

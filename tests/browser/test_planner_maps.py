@@ -5,18 +5,13 @@ opened, none showing a raw field name, a snake_case id or an untranslated code i
 on a 390×844 phone the controls cover at most a quarter of the map when it opens.
 """
 
-import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("JOKKGEO_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 ROOT = Path(__file__).resolve().parents[2]
 
 SNAKE = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
@@ -29,31 +24,6 @@ CODES = {  # coded values that must not reach a Swedish popup untranslated
 YEARISH = re.compile(r"(?<!\d )år\b|year|inrättad|established|start|från|from", re.I)
 FIELD_NAMES = {"name", "kind", "type", "population", "highway", "maxspeed", "severity", "status", "change",
                "season", "site_id", "rule_id", "reference", "ref", "surface", "minutes", "jobs", "dwellings"}
-
-
-def _require_browser():
-    problem = None
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        problem = "the playwright package is not installed"
-    if problem is None and not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        problem = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
-    if problem:
-        if os.environ.get("CI"):
-            pytest.fail(f"browser test cannot run in CI: {problem}")
-        pytest.skip(problem)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module", params=["sv", "en"])
