@@ -101,6 +101,38 @@ def _rows(mask: np.ndarray) -> str:
     return ", ".join(map(str, lines[:5])) + more
 
 
+def read_text_table(path: Path, *, encoding: str | None = None, delimiter: str | None = None,
+                    notes: list[str] | None = None) -> tuple[pd.DataFrame, str, str]:
+    """A CSV file as a table of text cells (encoding and delimiter detected unless given).
+
+    Every cell stays text (13-digit grid ids keep every digit); empty cells are missing.
+
+    Parameters
+    ----------
+    path
+        ``.csv``/``.txt`` file.
+    encoding, delimiter
+        Text options (else detected).
+    notes
+        Receives a note when an encoding fallback was used.
+
+    Returns
+    -------
+    tuple
+        ``(table, encoding used, delimiter used)``.
+    """
+    text, used_encoding = _decode(path, encoding, notes if notes is not None else [])
+    if not text.strip():
+        raise DataSourceError(f"{path}: is empty")
+    sep = delimiter or _sniff_delimiter(text)
+    try:
+        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[""])
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise DataSourceError(f"{path}: is not a readable CSV table ({exc})") from None
+    df.columns = [str(c).strip() for c in df.columns]
+    return df, used_encoding, sep
+
+
 def read_csv_geometries(
     path: str | Path,
     *,
@@ -129,15 +161,7 @@ def read_csv_geometries(
     """
     path = Path(path)
     notes: list[str] = []
-    text, used_encoding = _decode(path, encoding, notes)
-    if not text.strip():
-        raise DataSourceError(f"{path}: is empty")
-    sep = delimiter or _sniff_delimiter(text)
-    try:
-        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[""])
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise DataSourceError(f"{path}: is not a readable CSV table ({exc})") from None
-    df.columns = [str(c).strip() for c in df.columns]
+    df, used_encoding, sep = read_text_table(path, encoding=encoding, delimiter=delimiter, notes=notes)
     columns = list(df.columns)
 
     chosen: tuple[str, list[str]] | None = None

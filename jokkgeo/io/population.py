@@ -13,7 +13,6 @@ sniffed; counts with a decimal comma or spaces as thousands separators are accep
 
 from __future__ import annotations
 
-import io as _io
 import logging
 from pathlib import Path
 
@@ -48,20 +47,12 @@ def read_grid_table(path: str | Path, *, layer: str | None = None, encoding: str
     tuple
         The table and notes (encoding fallbacks, ignored geometry).
     """
-    from jokkgeo.io.csvfile import _decode, _sniff_delimiter
+    from jokkgeo.io.csvfile import read_text_table
 
     p = check_input_path(path)
     notes: list[str] = []
     if p.suffix.lower() in CSV_SUFFIXES:
-        text, _enc = _decode(p, encoding, notes)
-        if not text.strip():
-            raise DataSourceError(f"{p}: is empty")
-        sep = delimiter or _sniff_delimiter(text)
-        try:
-            frame = pd.read_csv(_io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[""])
-        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            raise DataSourceError(f"{p}: is not a readable CSV table ({exc})") from None
-        frame.columns = [str(c).strip() for c in frame.columns]
+        frame, _enc, _sep = read_text_table(p, encoding=encoding, delimiter=delimiter, notes=notes)
         return frame, notes
     if p.suffix.lower() == ".zip":
         raise DataSourceError(f"{p}: grid tables are read from CSV or an unzipped GeoPackage/Shapefile; unzip it")
