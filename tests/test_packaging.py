@@ -239,6 +239,13 @@ def test_installed_wheel_runs_every_command_from_another_folder(installed, tmp_p
     assert conflicts.returncode == 0, conflicts.stderr
     assert (work / "k.gpkg").is_file()
 
+    for command in ("growth", "services"):
+        done = _run(installed, work, "jokkgeo", command, "--out", f"{command}.gpkg")
+        assert done.returncode == 0, done.stderr
+        assert (work / f"{command}.gpkg").is_file()
+    compared = _run(installed, work, "jokkgeo", "compare", "--scenario", "kallak_jobs", "--baseline", "kallak_mine")
+    assert compared.returncode == 0, compared.stderr
+
     report = _run(installed, work, "jokkgeo", "report", "--out", "X", "--no-figures")
     assert report.returncode == 0, report.stderr
     assert (work / "X" / "index.html").is_file() and (work / "X" / "manifest.json").is_file()
