@@ -8,7 +8,7 @@ Writes one GeoPackage with the layers
     every service per season: ``residents`` for whom it is the nearest of its kind, ``per_capacity``
     (and ``newcomers``, ``residents_after``, ``per_capacity_after`` with newcomers);
 ``newcomers``
-    the newcomers with their times (with ``--newcomers`` or a scenario's ``newcomers_layer``);
+    the newcomers with their times (with ``--newcomers``, ``--growth-year`` or a scenario's ``newcomers_layer``);
 ``service_bands``, ``service_summary``, ``service_worst``
     people per band (per band and cumulative), per kind/season summary, worst-served places;
 ``warnings``, ``parameters``
@@ -73,6 +73,8 @@ def _seasons(values: tuple[str, ...]) -> tuple[str, ...] | None:
               help="Folder of scenario YAML files (default: scenarios/ of the project).")
 @click.option("--newcomers", "newcomers_layer", default=None,
               help="Layer of newcomers (points with 'population') added for the 'after growth' load.")
+@click.option("--growth-year", "growth_year", type=int, default=None,
+              help="Add the newcomers of the in-migration model in this year (the 'after growth' load).")
 @click.option("--population", "population_text", default=None,
               help="Population layers, comma-separated (default: every population-theme layer).")
 @click.option("--services", "services_text", default=None,
@@ -84,7 +86,7 @@ def _seasons(values: tuple[str, ...]) -> tuple[str, ...] | None:
 @language_option
 @verbosity_options
 def command(out_path: Path, seasons: tuple[str, ...], kinds_text: str | None, minutes_text: str | None,
-            scenario: str | None, scenarios_dir: Path | None, newcomers_layer: str | None,
+            scenario: str | None, scenarios_dir: Path | None, newcomers_layer: str | None, growth_year: int | None,
             population_text: str | None, services_text: str | None, roads_layer: str | None,
             catalog_dir: Path | None, overwrite: bool, allow_outside: bool, language: str) -> None:
     """Travel time from every resident to the nearest school, health centre, shop … (summer and winter)."""
@@ -114,7 +116,7 @@ def command(out_path: Path, seasons: tuple[str, ...], kinds_text: str | None, mi
     options = ServiceOptions(
         kinds=tuple(_csv(kinds_text)) or None, seasons=season_list, minutes=minutes,
         population_layers=tuple(_csv(population_text)) or None, services_layers=tuple(_csv(services_text)) or None,
-        newcomers_layer=newcomers_layer, roads_layer=roads_layer, language=language)
+        newcomers_layer=newcomers_layer, growth_year=growth_year, roads_layer=roads_layer, language=language)
     store = LayerStore(catalogue)
     run = run_services(store, options, scenario=scen, root_path=settings.project_root, on_step=step_echo())
     result = run.result

@@ -70,7 +70,7 @@ PARAMETER_KEYS: dict[str, frozenset[str]] = {
     "surfaces": frozenset({"resolution_m", "share_level", "density_window_m"}),
     "growth": frozenset({"years", "site_ids", "sites_layer", "settlements_layer", "housing_layer", "population_layer", "services_layer", "local_share", "local_cap_share", "reach_minutes", "long_distance_share_construction", "long_distance_share_operation", "workers_per_household", "persons_per_household", "dwellings_per_household", "share_age_1_5", "share_age_6_15", "population_exponent", "services_exponent", "housing_exponent", "min_population", "decay_shape", "decay_midpoint_minutes", "decay_steepness_per_minute", "max_commute_minutes", "paused_share", "include_operating", "unknown_capacity_dwellings", "max_iterations", "tolerance"}),  # noqa: E501 - one line (jokkgeo.workflows.growth)
     "services": frozenset({"kinds", "seasons", "minutes", "population_layers", "services_layers", "newcomers_layer",
-                           "n_worst", "access_speed_kph", "max_snap_m", "place_max_snap_m"}),
+                           "growth_year", "n_worst", "access_speed_kph", "max_snap_m", "place_max_snap_m"}),
 }
 """Keyword arguments a scenario may set under ``parameters``, per analysis."""
 PARAMETER_SECTIONS: tuple[str, ...] = tuple(PARAMETER_KEYS)

@@ -785,8 +785,16 @@ def growth_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
 
 # ------------------------------------------------------------------------------ services
 
-_SERVICES_KEYS = frozenset({"kinds", "seasons", "minutes", "population", "services", "newcomers", "roads", "n_worst",
+_SERVICES_KEYS = frozenset({"kinds", "seasons", "minutes", "population", "services", "newcomers", "growth_year",
+                            "roads", "n_worst",
                             "show_kind", "show_season", "title", "title_en"})
+
+
+def _growth_year(spec: AnalysisSpec) -> int | None:
+    year = spec.get("growth_year")
+    if year is not None and (not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2200):
+        raise spec.fail("growth_year", f"expected a year such as 2030, got {year!r}")
+    return year
 
 
 def services_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
@@ -801,6 +809,7 @@ def services_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
           population: [population]                   # default: the population-theme layers
           services: [services]                       # default: the services-theme layers
           newcomers: new_residents                   # a layer of newcomers (points with population)
+          growth_year: 2030                          # or the in-migration model's newcomers in that year
           show_kind: health_centre                   # shown on the map (default: the first kind found)
           show_season: winter                        # default: the first season
 
@@ -868,7 +877,7 @@ def services_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
         minutes=tuple(float(m) for m in minutes) if minutes is not None else None,
         population_layers=population, services_layers=services,
         newcomers_layer=newcomers[0] if newcomers else None, roads_layer=spec.get("roads"), n_worst=n_worst,
-        language=lang)
+        growth_year=_growth_year(spec), language=lang)
     try:
         run = run_services(ctx.store, options, root_path=ctx.settings.project_root)
     except JokkgeoError as exc:

@@ -406,5 +406,39 @@ def run_growth(source: Any, options: GrowthOptions | None = None, *, network: An
                      inputs=list(src.used))
 
 
+def newcomers_of(run: GrowthRun, year: int, *, study_area_only: bool = True) -> gpd.GeoDataFrame:
+    """The in-migrants of one year as points at the settlements they move to.
+
+    Columns ``name``, ``population`` (new residents), ``age_1_5`` and ``age_6_15`` (their children),
+    ``kind = "newcomers"``: the extra people of an access-to-services run after growth.
+
+    Parameters
+    ----------
+    run
+        A growth run that includes ``year``.
+    year
+        One of the run's years.
+    study_area_only
+        Only the settlements inside the study area (``in_study_area``): newcomers who settle in
+        Luleå or Boden use those towns' services, which a municipality's services layer does not hold.
+    """
+    res = run.result
+    if year not in res.years:
+        raise AnalysisError(f"growth year {year} is not one of the years run: {', '.join(map(str, res.years))}")
+    keep = (res.settlements["year"] == year) & (res.settlements["new_residents"] > 0)
+    if study_area_only and "in_study_area" in res.settlements.columns:
+        keep &= res.settlements["in_study_area"].fillna(True).astype(bool)
+    rows = res.settlements[keep]
+    where = run.settlements.set_index(run.settlements["settlement_id"].astype(str)).geometry
+    ids = rows["settlement_id"].astype(str)
+    return gpd.GeoDataFrame({
+        "name": rows["name"].to_numpy(),
+        "population": rows["new_residents"].to_numpy(dtype=float),
+        "age_1_5": rows["children_1_5"].to_numpy(dtype=float),
+        "age_6_15": rows["children_6_15"].to_numpy(dtype=float),
+        "kind": "newcomers",
+    }, geometry=where.reindex(ids).to_numpy(), crs=run.settlements.crs)
+
+
 __all__ = ["DEFAULT_YEARS", "HOUSING_NEAREST_M", "OPTION_KEYS", "POPULATION_NEAREST_M", "GrowthOptions", "GrowthRun",
-           "check_years", "fill_population", "housing_capacity", "run_growth"]
+           "check_years", "fill_population", "housing_capacity", "newcomers_of", "run_growth"]

@@ -18,8 +18,8 @@ import pandas as pd
 from jokkgeo.errors import CatalogueError, DataLayerError
 
 PARAMETER_OPTIONS: tuple[str, ...] = (
-    "kinds", "seasons", "minutes", "population_layers", "services_layers", "newcomers_layer", "n_worst",
-    "access_speed_kph", "max_snap_m", "place_max_snap_m",
+    "kinds", "seasons", "minutes", "population_layers", "services_layers", "newcomers_layer", "growth_year",
+    "n_worst", "access_speed_kph", "max_snap_m", "place_max_snap_m",
 )
 """Options a scenario may set under ``parameters.services`` (see :data:`jokkgeo.config.scenarios.PARAMETER_KEYS`)."""
 
@@ -37,6 +37,9 @@ class ServiceOptions:
     """Services (default: every services-theme layer)."""
     newcomers_layer: str | None = None
     """A layer of newcomers (points with ``population``) for the ``growth`` figures."""
+    growth_year: int | None = None
+    """Newcomers from the in-migration model in this year (:func:`jokkgeo.workflows.growth.run_growth`
+    on the same layers); ignored when a newcomers layer or frame is given."""
     roads_layer: str | None = None
     n_worst: int | None = None
     access_speed_kph: float | None = None

@@ -18,6 +18,7 @@ Options left ``None`` take the scenario's ``parameters.services`` values, then t
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -136,6 +137,13 @@ def run_services(store: LayerStore, options: ServiceOptions, *, scenario: Any = 
     step(text("services.step.kinds", lang, kinds=", ".join(kinds),
               seasons=", ".join(opts.seasons or default_seasons(study, DEFAULT_SEASONS)),
               people=format_number(people, lang), places=format_number(len(residents), lang)))
+    if newcomers is None and opts.newcomers_layer is None and opts.growth_year is not None:
+        from jokkgeo.workflows.growth import GrowthOptions, newcomers_of, run_growth
+
+        grow = GrowthOptions(season=study.season, language=lang).with_scenario(
+            study.parameters.get("growth", {}))
+        grow = dataclasses.replace(grow, years=(int(opts.growth_year),))
+        newcomers = newcomers_of(run_growth(study, grow, network=network, on_step=step), int(opts.growth_year))
     result, info = services_of_study(study, network, options, newcomers=newcomers)
     return ServiceRun(result=result, study=study, options=info["options"], population_layers=info["population_layers"],
                       services_layers=info["services_layers"], roads_layer=roads_id, services=info["services"])

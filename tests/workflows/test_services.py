@@ -134,3 +134,43 @@ def test_comparison_without_services_layers_has_empty_tables(make_project):
     comp, _, _ = run_comparison(catalogue, scenarios, scenario="slow", root=bare)
     assert comp.baseline.services is None
     assert comp.tables["service_changes"].empty and comp.tables["service_load_changes"].empty
+
+
+def test_growth_year_adds_the_in_area_newcomers_of_the_growth_model(toy_project):
+    """``growth_year`` routes exactly the new residents the growth model puts inside the study area."""
+    from jokkgeo.workflows.catchments import road_network
+    from jokkgeo.workflows.growth import GrowthOptions, run_growth
+
+    run, store = _run(toy_project, growth_year=2030, kinds=("school",))
+    grow = run_growth(store, GrowthOptions(years=(2030,)), network=road_network(store, "roads"))
+    rows = grow.result.settlements
+    inside = rows[(rows["year"] == 2030) & rows["in_study_area"].astype(bool)]
+    assert inside["new_residents"].sum() > 0
+    newcomers = run.result.newcomers
+    assert newcomers["population"].sum() == pytest.approx(inside["new_residents"].sum())
+    load = run.result.load[run.result.load["season"] == "summer"]
+    assert load["newcomers"].sum() == pytest.approx(inside["new_residents"].sum())
+
+
+def test_newcomers_of_one_year_inside_the_study_area():
+    from types import SimpleNamespace
+
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import Point
+
+    from jokkgeo.workflows.growth import newcomers_of
+
+    settlements = gpd.GeoDataFrame({"settlement_id": ["a", "b", "c"]},
+                                   geometry=[Point(0, 0), Point(1000, 0), Point(2000, 0)], crs="EPSG:3006")
+    rows = pd.DataFrame({"settlement_id": ["a", "b", "c", "a"], "name": ["A", "B", "C", "A"],
+                         "year": [2030, 2030, 2030, 2035], "new_residents": [10.0, 5.0, 0.0, 7.0],
+                         "children_1_5": [1.0, 0.5, 0.0, 0.7], "children_6_15": [2.0, 1.0, 0.0, 1.4],
+                         "in_study_area": [True, False, True, True]})
+    run = SimpleNamespace(result=SimpleNamespace(settlements=rows, years=(2030, 2035)), settlements=settlements)
+    got = newcomers_of(run, 2030)   # b lies outside the study area, c gets nobody
+    assert got["name"].tolist() == ["A"] and got["population"].tolist() == [10.0]
+    assert got["age_6_15"].tolist() == [2.0] and got.geometry.iloc[0].equals(Point(0, 0))
+    assert newcomers_of(run, 2030, study_area_only=False)["name"].tolist() == ["A", "B"]
+    with pytest.raises(AnalysisError, match="2040 is not one of the years run"):
+        newcomers_of(run, 2040)
