@@ -112,7 +112,9 @@ def write_comparison(comp: Any, out: Path, *, language: str = "sv", overwrite: b
     titles = pane_titles(comp, language)
     write_text(paths["map"], comparison_html(doc, titles=titles), overwrite=overwrite)  # side by side, synced
     if figure:
-        fig, _axes = comparison_figure_of(doc, titles=titles)
+        study = comp.baseline.study  # the municipal outline for the locator map, as in the report
+        locator = study.layer("boundary") if "boundary" in study else None
+        fig, _axes = comparison_figure_of(doc, titles=titles, locator=locator)
         write_figure(fig, paths["figure"].with_suffix(""), formats=("png",), dpi=150, overwrite=overwrite)
         import matplotlib.pyplot as plt
 
