@@ -102,6 +102,8 @@ def _band_figures(run: RecipeRun, table: pd.DataFrame, lang: str) -> tuple[str, 
         label = i18n.text(f"col.{measure}", lang)
         columns[(measure, minutes)] = f"{label} ≤ {format_number(minutes, lang)} min"
     out = wide.copy()
+    counts = [c for c in wide.columns if c[0] != "area_km2"]
+    out[counts] = out[counts].round()  # people and dwellings as whole numbers (modelled people are fractional)
     out.columns = [columns[c] for c in wide.columns]
     out = out.reset_index().rename(columns={"site": i18n.text("col.site", lang)})
     return f"{i18n.text(title_key, lang)} – {run.document.title}", out
