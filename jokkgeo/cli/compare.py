@@ -30,6 +30,8 @@ from jokkgeo.cli.options import (
     language_option,
     make_settings,
     overwrite_option,
+    read_scenario_set,
+    scenarios_dir_option,
     step_echo,
     verbosity_options,
 )
@@ -126,8 +128,7 @@ def write_comparison(comp: Any, out: Path, *, language: str = "sv", overwrite: b
 @click.option("--baseline", default="baseline", show_default=True,
               help="Scenario to compare against ('baseline' = the study without changes).")
 @click.option("--scenario", required=True, help="Scenario name (a file scenarios/NAME.yaml).")
-@click.option("--scenarios", "scenarios_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder of scenario YAML files (default: scenarios/ of the project).")
+@scenarios_dir_option
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Output GeoPackage; tables, summary, map and figure are written next to it.")
 @click.option("--no-figure", is_flag=True, help="Skip the static PNG figure.")
@@ -139,7 +140,7 @@ def write_comparison(comp: Any, out: Path, *, language: str = "sv", overwrite: b
 def command(baseline: str, scenario: str, scenarios_dir: Path | None, out_path: Path | None, no_figure: bool,
             catalog_dir: Path | None, overwrite: bool, allow_outside: bool, language: str) -> None:
     """Compare a scenario with the baseline (or another scenario) and print the differences."""
-    from jokkgeo.io.configs import read_catalogue, read_scenarios
+    from jokkgeo.io.configs import read_catalogue
     from jokkgeo.io.write import check_output_path
     from jokkgeo.present.comparison import summary_text
     from jokkgeo.workflows.comparison import run_comparison
@@ -155,9 +156,7 @@ def command(baseline: str, scenario: str, scenarios_dir: Path | None, out_path: 
         for path in paths.values():  # read-only folder, newline or too-long name: now, not after the run
             check_output_path(path, overwrite=overwrite, kind="file")
     catalogue = read_catalogue(catalog_dir, allow_outside=allow_outside)
-    sdir = scenarios_dir if scenarios_dir is not None else settings.project_root / "scenarios"
-    scenarios = read_scenarios(sdir, root=settings.project_root, catalogue=catalogue,
-                               allow_outside=allow_outside)
+    scenarios = read_scenario_set(settings, scenarios_dir, catalogue, allow_outside=allow_outside)
     comp, _base, _scen = run_comparison(catalogue, scenarios, scenario=scenario, baseline=baseline,
                                         root=settings.project_root, language=language, allow_outside=allow_outside,
                                         on_step=step_echo())

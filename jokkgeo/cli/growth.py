@@ -35,6 +35,8 @@ from jokkgeo.cli.options import (
     language_option,
     make_settings,
     overwrite_option,
+    read_scenario_set,
+    scenarios_dir_option,
     season_option,
     step_echo,
     verbosity_options,
@@ -75,8 +77,7 @@ def parse_years(first: str | None, more: tuple[str, ...]) -> list[int] | None:
 @click.option("--scenario", default=None,
               help="Scenario name (a file scenarios/NAME.yaml): its jobs, years, housing land, roads and "
                    "parameters.growth apply.")
-@click.option("--scenarios", "scenarios_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder of scenario YAML files (default: scenarios/ of the project).")
+@scenarios_dir_option
 @click.option("--years", "years_text", default=None,
               help="Years to evaluate, e.g. --years 2026 2030 2035 (default: 2026 2028 2030 2035).")
 @click.argument("more_years", nargs=-1, metavar="")
@@ -114,23 +115,18 @@ def command(out_path: Path, scenario: str | None, scenarios_dir: Path | None, ye
     network = None
     source: Any = store
     if scenario is not None:
-        from jokkgeo.io.configs import read_scenarios
         from jokkgeo.study.scenario import prepare_studies
-        from jokkgeo.workflows.comparison import StudyRunner
+        from jokkgeo.workflows.catchments import roads_layer
+        from jokkgeo.workflows.comparison import study_network
 
-        sdir = scenarios_dir if scenarios_dir is not None else settings.project_root / "scenarios"
-        scenarios = read_scenarios(sdir, root=settings.project_root, catalogue=catalogue, allow_outside=allow_outside)
-        if scenario not in scenarios:
-            raise click.BadParameter(f"no scenario named '{scenario}' in {sdir}; available: "
-                                     f"{', '.join(sorted(scenarios))}", param_hint="--scenario")
+        scenarios = read_scenario_set(settings, scenarios_dir, catalogue, allow_outside=allow_outside)
         _base, study = prepare_studies(catalogue, scenarios, scenario=scenario, store=store)
         ctx = click.get_current_context()
         if ctx.get_parameter_source("season") == click.core.ParameterSource.DEFAULT:
             options = GrowthOptions(season=study.season, language=language, site_ids=options.site_ids)
         origin = str(study.scenario.spec_path or scenario)
         options = options.with_scenario(study.parameters.get("growth", {}), origin=origin)
-        network = StudyRunner(root=settings.project_root, language=language,
-                              allow_outside=allow_outside).network(study)
+        network = study_network(study, store, roads_layer(store, None), root_path=settings.project_root)
         source = study
     if years is not None:
         from dataclasses import replace

@@ -65,6 +65,32 @@ season_option = click.option(
 )
 
 
+scenarios_dir_option = click.option(
+    "--scenarios", "scenarios_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Folder of scenario YAML files (default: scenarios/ of the project).")
+
+
+def read_scenario_set(settings: Settings, scenarios_dir: Path | None, catalogue: Any, *,
+                      allow_outside: bool = False) -> Any:
+    """The scenarios of ``--scenarios`` (default: the project's ``scenarios/``), checked against the catalogue.
+
+    Parameters
+    ----------
+    settings
+        The run's settings (project root).
+    scenarios_dir
+        ``--scenarios`` folder, or ``None``.
+    catalogue
+        The layer catalogue the scenarios refer to.
+    allow_outside
+        Allow paths outside the project folder.
+    """
+    from jokkgeo.io.configs import read_scenarios
+
+    folder = scenarios_dir if scenarios_dir is not None else settings.project_root / "scenarios"
+    return read_scenarios(folder, root=settings.project_root, catalogue=catalogue, allow_outside=allow_outside)
+
+
 def set_verbosity(verbose: int, quiet: bool) -> None:
     """Configure logging: errors only with ``quiet``, warnings by default, info/debug with ``-v``/``-vv``.
 

@@ -31,6 +31,8 @@ from jokkgeo.cli.options import (
     language_option,
     make_settings,
     overwrite_option,
+    read_scenario_set,
+    scenarios_dir_option,
     step_echo,
     verbosity_options,
 )
@@ -69,8 +71,7 @@ def _seasons(values: tuple[str, ...]) -> tuple[str, ...] | None:
               help="Service kinds, comma-separated (default: every kind in the services layer).")
 @click.option("--minutes", "minutes_text", default=None, help="Band cut-offs in minutes (default: 10,20,30,45,60).")
 @click.option("--scenario", default=None, help="Apply scenarios/NAME.yaml first (services and people it changes).")
-@click.option("--scenarios", "scenarios_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder of scenario YAML files (default: scenarios/ of the project).")
+@scenarios_dir_option
 @click.option("--newcomers", "newcomers_layer", default=None,
               help="Layer of newcomers (points with 'population') added for the 'after growth' load.")
 @click.option("--growth-year", "growth_year", type=int, default=None,
@@ -94,7 +95,7 @@ def command(out_path: Path, seasons: tuple[str, ...], kinds_text: str | None, mi
 
     from jokkgeo.cli.catchments import parse_minutes
     from jokkgeo.errors import DataSourceError
-    from jokkgeo.io.configs import read_catalogue, read_scenarios
+    from jokkgeo.io.configs import read_catalogue
     from jokkgeo.io.write import check_output_path, write_gpkg_layers
     from jokkgeo.present.metadata import command_metadata
     from jokkgeo.present.services import missing_kind_notes, service_summary_lines, service_tables
@@ -110,9 +111,7 @@ def command(out_path: Path, seasons: tuple[str, ...], kinds_text: str | None, mi
     catalogue = read_catalogue(catalog, root=settings.project_root, allow_outside=allow_outside)
     scen = None
     if scenario is not None:
-        sdir = scenarios_dir if scenarios_dir is not None else settings.project_root / "scenarios"
-        scen = read_scenarios(sdir, root=settings.project_root, catalogue=catalogue,
-                              allow_outside=allow_outside)[scenario]
+        scen = read_scenario_set(settings, scenarios_dir, catalogue, allow_outside=allow_outside)[scenario]
     options = ServiceOptions(
         kinds=tuple(_csv(kinds_text)) or None, seasons=season_list, minutes=minutes,
         population_layers=tuple(_csv(population_text)) or None, services_layers=tuple(_csv(services_text)) or None,

@@ -58,6 +58,7 @@ from jokkgeo.errors import AnalysisError, CatalogueError
 from jokkgeo.results import Provenance
 from jokkgeo.settings import WORKING_CRS
 from jokkgeo.study.scenario import Study, spec_token
+from jokkgeo.study.store import LayerStore
 
 log = logging.getLogger(__name__)
 
@@ -1148,6 +1149,34 @@ def _area_changed_rows(base: gpd.GeoDataFrame, scen: gpd.GeoDataFrame, changed: 
     return gpd.GeoDataFrame(rows[[c for c in cols if c in rows.columns]], geometry="geometry", crs=WORKING_CRS)
 
 
+def study_network(study: Any, store: LayerStore, roads_id: str, *, root_path: Path | None = None) -> Any:
+    """The road network of a study: the run's shared network, or the scenario's edited one.
+
+    Parameters
+    ----------
+    study
+        The study.
+    store
+        The run's layers (the network is built once per run).
+    roads_id
+        The road layer of the catalogue.
+    root_path
+        Project folder (for the comparison runner a road-changing scenario needs).
+    """
+    from jokkgeo.workflows.catchments import road_network
+
+    root = study
+    while root.base is not None:
+        root = root.base
+    road_ids = set(study.layers_of_theme("roads")) | set(root.layers_of_theme("roads"))
+    if study is root or not (study.changed_layers(root) & road_ids):
+        return road_network(store, roads_id)
+    runner = store.shared.get("compare_runner")
+    if runner is None:
+        runner = store.shared["compare_runner"] = StudyRunner(root=root_path or Path.cwd())
+    return runner.network(study)
+
+
 def run_comparison(
     catalogue: Mapping[str, LayerSpec],
     scenarios: Any,
@@ -1197,4 +1226,5 @@ def run_comparison(
     return runner.compare(base, scen), base, scen
 
 
-__all__ = ["Comparison", "StudyResults", "StudyRunner", "compare_results", "run_comparison", "service_changes"]
+__all__ = ["Comparison", "StudyResults", "StudyRunner", "compare_results", "run_comparison", "service_changes",
+           "study_network"]

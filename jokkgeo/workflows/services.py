@@ -62,36 +62,6 @@ class ServiceRun:
         return [*self.services_layers, *self.population_layers, *extra, self.roads_layer]
 
 
-def study_network(study: Any, store: LayerStore, roads_id: str, *, root_path: Path | None = None) -> Any:
-    """The road network of a study: the run's shared network, or the scenario's edited one.
-
-    Parameters
-    ----------
-    study
-        The study.
-    store
-        The run's layers (the network is built once per run).
-    roads_id
-        The road layer of the catalogue.
-    root_path
-        Project folder (for the comparison runner a road-changing scenario needs).
-    """
-    from jokkgeo.workflows.catchments import road_network
-
-    root = study
-    while root.base is not None:
-        root = root.base
-    road_ids = set(study.layers_of_theme("roads")) | set(root.layers_of_theme("roads"))
-    if study is root or not (study.changed_layers(root) & road_ids):
-        return road_network(store, roads_id)
-    from jokkgeo.workflows.comparison import StudyRunner
-
-    runner = store.shared.get("compare_runner")
-    if runner is None:
-        runner = store.shared["compare_runner"] = StudyRunner(root=root_path or Path.cwd())
-    return runner.network(study)
-
-
 def run_services(store: LayerStore, options: ServiceOptions, *, scenario: Any = None, study: Any = None,
                  newcomers: gpd.GeoDataFrame | None = None, root_path: Path | None = None,
                  on_step: Callable[[str], None] | None = None) -> ServiceRun:
@@ -126,6 +96,8 @@ def run_services(store: LayerStore, options: ServiceOptions, *, scenario: Any = 
             study = apply_scenario(study, scenario)
     roads_id = roads_layer(store, options.roads_layer)
     step(text("step.building_network", lang, layer=roads_id))
+    from jokkgeo.workflows.comparison import study_network
+
     network = study_network(study, store, roads_id, root_path=root_path)
     from jokkgeo.analysis.services import DEFAULT_SEASONS, resolve_kinds
 
@@ -150,4 +122,4 @@ def run_services(store: LayerStore, options: ServiceOptions, *, scenario: Any = 
 
 
 __all__ = ["PARAMETER_OPTIONS", "ServiceOptions", "ServiceRun", "resident_layers", "run_services",
-           "service_layers", "services_of_study", "study_network"]
+           "service_layers", "services_of_study"]
