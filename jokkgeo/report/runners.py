@@ -298,6 +298,21 @@ def public_title(recipe: Recipe, omitted: Sequence[Any], language: str) -> tuple
     return title, f"{note} {description}" if description and not mentions(description) else note
 
 
+def _minutes(spec: AnalysisSpec, default: Sequence[float] | None) -> Any:
+    """The section's ``minutes`` (a list of positive numbers) or ``default``."""
+    minutes = spec.get("minutes", default)
+    if minutes is not None and (not isinstance(minutes, Sequence) or not minutes or not all(
+            isinstance(m, (int, float)) and not isinstance(m, bool) and m > 0 for m in minutes)):
+        raise spec.fail("minutes", f"expected a list of positive minutes, got {minutes!r}")
+    return minutes
+
+
+def _known_layer(spec: AnalysisSpec, key: str, lid: str, ctx: RecipeContext) -> str:
+    if lid not in set(ctx.store.catalogue):
+        raise spec.fail(key, f"no layer '{lid}' in the catalogue; available: {', '.join(sorted(ctx.store.catalogue))}")
+    return lid
+
+
 def _selectors(spec: AnalysisSpec, key: str, ctx: RecipeContext, *, required: bool = True) -> list[tuple[str, dict]]:
     raw = spec.get(key)
     if raw is None:
@@ -317,10 +332,7 @@ def _selectors(spec: AnalysisSpec, key: str, ctx: RecipeContext, *, required: bo
             where = {k: (list(v) if isinstance(v, (list, tuple)) else [v]) for k, v in where.items()}
         else:
             raise spec.fail(f"{key}[{i}]", f"expected a layer id or {{layer, where}}, got {item!r}")
-        if lid not in set(ctx.store.catalogue):
-            raise spec.fail(f"{key}[{i}]", f"no layer '{lid}' in the catalogue; "
-                                           f"available: {', '.join(sorted(ctx.store.catalogue))}")
-        out.append((lid, where))
+        out.append((_known_layer(spec, f"{key}[{i}]", lid, ctx), where))
     return out
 
 
@@ -432,15 +444,9 @@ def catchments_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
              "title_en", "places", "popup_places"}
     spec.check_keys(known)
     out = AnalysisOutput()
-    minutes = spec.get("minutes", [30, 45, 60, 90])
-    if not isinstance(minutes, Sequence) or not minutes or not all(
-            isinstance(m, (int, float)) and not isinstance(m, bool) and m > 0 for m in minutes):
-        raise spec.fail("minutes", f"expected a list of positive minutes, got {minutes!r}")
-    sites_id = spec.get("sites", "investment_sites")
-    roads_id = spec.get("roads", "roads")
-    for key, lid in (("sites", sites_id), ("roads", roads_id)):
-        if lid not in set(ctx.store.catalogue):
-            raise spec.fail(key, f"no layer '{lid}' in the catalogue")
+    minutes = _minutes(spec, [30, 45, 60, 90])
+    sites_id = _known_layer(spec, "sites", spec.get("sites", "investment_sites"), ctx)
+    roads_id = _known_layer(spec, "roads", spec.get("roads", "roads"), ctx)
     site_ids = spec.get("site_ids")
     where = {"site_id": list(site_ids)} if site_ids else None
     if site_ids:
@@ -455,9 +461,7 @@ def catchments_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
         places = population_layers(ctx.store)
     elif not isinstance(places, list) or not all(isinstance(p, str) for p in places):
         raise spec.fail("places", f"expected a list of layer ids, got {places!r}")
-    for lid in places:
-        if lid not in set(ctx.store.catalogue):
-            raise spec.fail("places", f"no layer '{lid}' in the catalogue")
+    places = [_known_layer(spec, "places", lid, ctx) for lid in places]
     places = [lid for lid in places if ctx.store.allowed(lid)]
     run = run_catchments(ctx.store, CatchmentOptions(
         minutes=tuple(float(m) for m in minutes), season=spec.get("season", "summer"), sites_layer=sites_id,
@@ -847,13 +851,8 @@ def services_recipe(spec: AnalysisSpec, ctx: RecipeContext) -> AnalysisOutput:
 
     for key in ("population", "services", "newcomers", "roads"):
         for lid in names(key) or ():
-            if lid not in set(ctx.store.catalogue):
-                raise spec.fail(key, f"no layer '{lid}' in the catalogue; available: "
-                                     f"{', '.join(sorted(ctx.store.catalogue))}")
-    minutes = spec.get("minutes")
-    if minutes is not None and (not isinstance(minutes, Sequence) or not minutes or not all(
-            isinstance(m, (int, float)) and not isinstance(m, bool) and m > 0 for m in minutes)):
-        raise spec.fail("minutes", f"expected a list of positive minutes, got {minutes!r}")
+            _known_layer(spec, key, lid, ctx)
+    minutes = _minutes(spec, None)
     n_worst = spec.get("n_worst")
     if n_worst is not None and (not isinstance(n_worst, int) or isinstance(n_worst, bool) or n_worst < 0):
         raise spec.fail("n_worst", f"expected a whole number >= 0, got {n_worst!r}")
