@@ -43,6 +43,7 @@ from jokkgeo.analysis.catchments import (
     check_option,
     validate_minutes,
 )
+from jokkgeo.analysis.parallel import NetworkEngine, map_jobs
 from jokkgeo.crs import check_working_crs
 from jokkgeo.errors import AnalysisError
 from jokkgeo.network.arrays import RoadNetwork
@@ -178,6 +179,9 @@ class ServiceAccessOptions:
         As :func:`jokkgeo.analysis.accessibility.accessibility`: speed of the off-road legs; a
         service farther than ``max_snap_m`` from a road is an error; a resident farther than
         ``place_max_snap_m`` (default ``max_snap_m``) is unreachable.
+    engine
+        Where the kinds and seasons are routed: here (default) or on a dask cluster
+        (:class:`jokkgeo.analysis.parallel.NetworkEngine`); the results are the same.
     """
 
     population_col: str = "population"
@@ -187,6 +191,7 @@ class ServiceAccessOptions:
     access_speed_kph: float = DEFAULT_ACCESS_SPEED_KPH
     max_snap_m: float = DEFAULT_MAX_SNAP_M
     place_max_snap_m: float | None = None
+    engine: NetworkEngine | None = None
 
     def __post_init__(self) -> None:
         n = self.n_worst
@@ -283,6 +288,18 @@ def _route(network: RoadNetwork, svc: gpd.GeoDataFrame, people: _People, mins: t
     owner = pd.Index(svc[opts.service_id_col].astype(str)).get_indexer(nearest).astype(np.int64)
     return (acc.places["minutes_nearest"].to_numpy(dtype=float), owner,
             nearest.where(nearest.notna(), None).to_numpy())
+
+
+def _of_kind(services: gpd.GeoDataFrame, kind: str, opts: ServiceAccessOptions) -> gpd.GeoDataFrame:
+    return services.loc[(services[opts.kind_col].astype(str) == kind).to_numpy()]
+
+
+def _route_job(shared: tuple[RoadNetwork, gpd.GeoDataFrame, _People, tuple[float, ...], ServiceAccessOptions],
+               job: tuple[str, str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One kind and season (a job of :func:`jokkgeo.analysis.parallel.map_jobs`)."""
+    network, services, people, mins, opts = shared
+    kind, season = job
+    return _route(network, _of_kind(services, kind, opts), people, mins, season, opts)
 
 
 def _bands(kind: str, season: str, t: np.ndarray, people: _People, cut: np.ndarray,
@@ -430,10 +447,12 @@ def service_access(
     summary: list[dict[str, Any]] = []
     worst: list[pd.DataFrame] = []
     load: list[pd.DataFrame] = []
+    jobs = [(kind, season) for kind in chosen for season in seasons]
+    routes = iter(map_jobs(_route_job, (network, services, people, mins, opts), jobs, opts.engine))
     for kind in chosen:
-        svc = services.loc[(services[opts.kind_col].astype(str) == kind).to_numpy()]
+        svc = _of_kind(services, kind, opts)
         for season in seasons:
-            t, owner, owner_id = _route(network, svc, people, mins, season, opts)
+            t, owner, owner_id = next(routes)
             for cols, sel in ((res_cols, ~new), (new_cols, new)):
                 cols[f"minutes_{kind}_{season}"] = t[sel]
                 cols[f"nearest_{kind}_{season}"] = owner_id[sel]

@@ -90,6 +90,13 @@ class RoadNetwork:
     edits: tuple[str, ...] = ()
     _cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Unpickle (e.g. on a dask worker): the travel-time arrays get new ids, so :meth:`time_parts` is re-keyed."""
+        self.__dict__.update(state)
+        delays = self._cache.get("tt_delays")
+        if delays:
+            self._cache["tt_delays"] = {id(entry[0]): entry for entry in delays.values()}
+
     # ------------------------------------------------------------------ sizes
     @property
     def n_nodes(self) -> int:

@@ -183,3 +183,19 @@ def test_points_between_nodes_get_the_same_times_however_a_road_is_split():
     # the speed model is recorded in the result's provenance parameters
     assert a.params["profile"]["speed_model"] == prof.speed_model.as_dict()
     assert a.params["profile"]["speed_model"]["junction_delay_s"] == 10.0
+
+
+def test_a_pickled_network_keeps_its_junction_delays():
+    """A network sent to a worker process (pickled) splits its travel times into driving and delays as before."""
+    import pickle
+
+    net = _cross()
+    prof = model(operating_speed=(), built_up_factor=1.0, junction_delay_s=10.0)
+    w = net.travel_time(prof)
+    run, leave, enter = net.time_parts(w)
+    assert (leave + enter).sum() > 0  # the cross has delays to lose
+    copy = pickle.loads(pickle.dumps(net))
+    w2 = copy.travel_time(prof)
+    assert w2 is not w and np.array_equal(w2, w)
+    for before, after in zip((run, leave, enter), copy.time_parts(w2), strict=True):
+        assert np.array_equal(before, after)
