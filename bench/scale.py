@@ -7,8 +7,8 @@ At three sizes (``--sizes``, directed edges; default 0.5M, 1.6M and 5M) the benc
 * a 1 km population grid over the network's extent: every cell whose centre lies within 2 km of a
   road is populated (log-normal counts, a few town clusters), cell centres as points with
   ``population``; 100k+ cells at 5M edges, proportionally fewer at the smaller sizes;
-* services: 200 per 1M edges of each of 5 kinds (school, preschool, health_centre, grocery,
-  pharmacy) — 1,000 at 5M edges — at random points near roads;
+* services of 5 kinds (school, preschool, health_centre, grocery, pharmacy), 200 of each at 5M
+  edges (1,000 in all), proportionally fewer at the smaller sizes, at random points near roads;
 * 100 catchment sites at random points near roads of the largest connected part.
 
 and times, with the peak memory (resident set of this process and its children, sampled every
@@ -173,7 +173,7 @@ def run_size(n_edges: int, args: argparse.Namespace, rows: list[dict[str, Any]])
     roads = None  # only the network from here on
     gc.collect()
     cells = population_grid(net)
-    n_per_kind = max(10, round(200 * n_edges / 1e6))
+    n_per_kind = max(10, round(200 * n_edges / 5e6))
     services = service_points(net, n_per_kind)
     sites = pick_sites(net, args.sites, seed=5)
     print(f"  network: {net.n_nodes:,} nodes, {net.n_arcs:,} directed arcs; {len(cells):,} populated 1 km cells "

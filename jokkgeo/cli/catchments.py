@@ -31,9 +31,11 @@ import click
 from jokkgeo.cli.options import (
     allow_outside_option,
     catalog_option,
+    engine_options,
     is_quiet,
     language_option,
     make_settings,
+    network_engine,
     overwrite_option,
     season_option,
     step_echo,
@@ -99,6 +101,8 @@ def parse_minutes(value: str) -> list[float]:
               help="Half-width (m) of the catchment corridor around reached roads.")
 @click.option("--cell-m", type=click.FloatRange(min=MIN_CELL_M, max=MAX_CELL_M), default=50.0, show_default=True,
               help="Grid cell (m) of the approximate polygons.")
+@engine_options("Where the sites' catchments are computed: here, or in batches of sites on a dask cluster "
+                "(same results).")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Output GeoPackage (.gpkg).")
 @catalog_option
@@ -108,7 +112,8 @@ def parse_minutes(value: str) -> list[float]:
 @verbosity_options
 def command(sites_layer: str, site_ids: str | None, minutes_text: str, season: str, roads_layer: str | None,
             places_text: str | None, direction: str, access_speed_kph: float, max_snap_m: float, buffer_m: float,
-            cell_m: float, out_path: Path, catalog_dir: Path | None, overwrite: bool, allow_outside: bool,
+            cell_m: float, engine: str, scheduler: str | None, n_workers: int, out_path: Path,
+            catalog_dir: Path | None, overwrite: bool, allow_outside: bool,
             language: str) -> None:
     """Travel-time catchments of sites, and the people and housing land inside them."""
     import geopandas as gpd
@@ -122,6 +127,7 @@ def command(sites_layer: str, site_ids: str | None, minutes_text: str, season: s
     from jokkgeo.workflows.catchments import CatchmentOptions, run_catchments
 
     minutes = parse_minutes(minutes_text)
+    cluster = network_engine(engine, scheduler, n_workers)
     if out_path.suffix.lower() != ".gpkg":
         raise DataSourceError(f"--out {out_path}: catchments are written as a GeoPackage; give a .gpkg path")
     check_output_path(out_path, overwrite=overwrite, kind="file")  # a bad --out fails now, not after the run
@@ -136,7 +142,8 @@ def command(sites_layer: str, site_ids: str | None, minutes_text: str, season: s
     options = CatchmentOptions(
         minutes=tuple(minutes), season=season, sites_layer=sites_layer, site_ids=tuple(_csv(site_ids)) or None,
         roads_layer=roads_layer, place_layers=places, direction=direction, access_speed_kph=access_speed_kph,
-        max_snap_m=max_snap_m, buffer_m=buffer_m, cell_m=cell_m, language=language)
+        max_snap_m=max_snap_m, buffer_m=buffer_m, cell_m=cell_m, language=language,
+        engine=cluster)
     store = LayerStore(catalogue)
     run = run_catchments(store, options, on_step=step_echo())
     result, names = run.result, run.names

@@ -20,8 +20,10 @@ import pandas as pd
 from jokkgeo.cli.options import (
     allow_outside_option,
     catalog_option,
+    engine_options,
     language_option,
     make_settings,
+    network_engine,
     overwrite_option,
     step_echo,
     verbosity_options,
@@ -38,11 +40,7 @@ def _references_table(citations: Mapping[str, str]) -> pd.DataFrame:
 @click.command(name="conflicts")
 @click.option("--rules", "rules_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Conflict rules YAML (default: the packaged jokkgeo/rules/conflicts.yaml).")
-@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
-              help="Overlay engine: one process, or dask-geopandas partitions in worker processes.")
-@click.option("--scheduler", default=None, help="Address of a dask distributed scheduler (with --engine dask).")
-@click.option("--workers", "n_workers", type=click.IntRange(1, 256), default=2, show_default=True,
-              help="Local worker processes for --engine dask without --scheduler.")
+@engine_options("Overlay engine: one process, or dask-geopandas partitions in worker processes.")
 @click.option("--jobs", "n_jobs", type=click.IntRange(1, 1024), default=None,
               help="Threads of the local engine (default: all cores this process may use; 1 = single-threaded).")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), required=True,
@@ -71,8 +69,7 @@ def command(rules_path: Path | None, engine: str, scheduler: str | None, n_worke
     if out_path.suffix.lower() != ".gpkg":
         raise DataSourceError(f"--out {out_path}: conflicts are written as a GeoPackage; give a .gpkg path")
     check_output_path(out_path, overwrite=overwrite, kind="file")  # a bad --out fails now, not after the run
-    if scheduler and engine != "dask":
-        raise click.UsageError("--scheduler needs --engine dask")
+    network_engine(engine, scheduler, n_workers)  # refuses --scheduler without --engine dask
     if n_jobs is not None and engine != "local":
         raise click.UsageError("--jobs sets the threads of --engine local; for --engine dask use --workers")
     settings, catalog = make_settings(catalog_dir, overwrite=overwrite, allow_outside=allow_outside,

@@ -169,3 +169,39 @@ def make_settings(catalog_dir: Path | None, *, overwrite: bool = False, allow_ou
         root = catalog_dir.resolve().parent
     settings = Settings(project_root=root, overwrite=overwrite, allow_outside=allow_outside, language=language)
     return settings, catalog_dir
+
+
+def engine_options(engine_help: str) -> Callable[[F], F]:
+    """``--engine local|dask``, ``--scheduler ADDRESS`` and ``--workers N``, spelled the same on every command.
+
+    Parameters
+    ----------
+    engine_help
+        What the engine choice means for the command.
+    """
+    def decorate(fn: F) -> F:
+        fn = click.option("--workers", "n_workers", type=click.IntRange(1, 256), default=2, show_default=True,
+                          help="Local worker processes for --engine dask without --scheduler.")(fn)
+        fn = click.option("--scheduler", default=None,
+                          help="Address of a dask distributed scheduler (with --engine dask).")(fn)
+        return click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+                            help=engine_help)(fn)
+    return decorate
+
+
+def network_engine(engine: str, scheduler: str | None, n_workers: int) -> Any:
+    """The :class:`jokkgeo.analysis.parallel.NetworkEngine` of the engine options (``None``: in this process).
+
+    Parameters
+    ----------
+    engine, scheduler, n_workers
+        The values of :func:`engine_options`.
+    """
+    if scheduler and engine != "dask":
+        raise click.UsageError("--scheduler needs --engine dask")
+    if engine == "local":
+        return None
+    from jokkgeo.analysis.parallel import NetworkEngine
+
+    return NetworkEngine("dask", scheduler=scheduler, n_workers=n_workers)
+

@@ -27,9 +27,11 @@ import click
 from jokkgeo.cli.options import (
     allow_outside_option,
     catalog_option,
+    engine_options,
     is_quiet,
     language_option,
     make_settings,
+    network_engine,
     overwrite_option,
     read_scenario_set,
     scenarios_dir_option,
@@ -81,6 +83,7 @@ def _seasons(values: tuple[str, ...]) -> tuple[str, ...] | None:
 @click.option("--services", "services_text", default=None,
               help="Services layers, comma-separated (default: every services-theme layer).")
 @click.option("--roads", "roads_layer", default=None, help="Road layer (default: the catalogue's roads-theme layer).")
+@engine_options("Where the kinds and seasons are routed: here, or on a dask cluster (same results).")
 @catalog_option
 @overwrite_option
 @allow_outside_option
@@ -88,7 +91,8 @@ def _seasons(values: tuple[str, ...]) -> tuple[str, ...] | None:
 @verbosity_options
 def command(out_path: Path, seasons: tuple[str, ...], kinds_text: str | None, minutes_text: str | None,
             scenario: str | None, scenarios_dir: Path | None, newcomers_layer: str | None, growth_year: int | None,
-            population_text: str | None, services_text: str | None, roads_layer: str | None,
+            population_text: str | None, services_text: str | None, roads_layer: str | None, engine: str,
+            scheduler: str | None, n_workers: int,
             catalog_dir: Path | None, overwrite: bool, allow_outside: bool, language: str) -> None:
     """Travel time from every resident to the nearest school, health centre, shop … (summer and winter)."""
     import pandas as pd
@@ -103,6 +107,7 @@ def command(out_path: Path, seasons: tuple[str, ...], kinds_text: str | None, mi
     from jokkgeo.workflows.services import ServiceOptions, run_services
 
     minutes = tuple(parse_minutes(minutes_text)) if minutes_text is not None else None
+    cluster = network_engine(engine, scheduler, n_workers)
     season_list = _seasons(seasons)
     if out_path.suffix.lower() != ".gpkg":
         raise DataSourceError(f"--out {out_path}: services are written as a GeoPackage; give a .gpkg path")
@@ -115,7 +120,8 @@ def command(out_path: Path, seasons: tuple[str, ...], kinds_text: str | None, mi
     options = ServiceOptions(
         kinds=tuple(_csv(kinds_text)) or None, seasons=season_list, minutes=minutes,
         population_layers=tuple(_csv(population_text)) or None, services_layers=tuple(_csv(services_text)) or None,
-        newcomers_layer=newcomers_layer, growth_year=growth_year, roads_layer=roads_layer, language=language)
+        newcomers_layer=newcomers_layer, growth_year=growth_year, roads_layer=roads_layer, language=language,
+        engine=cluster)
     store = LayerStore(catalogue)
     run = run_services(store, options, scenario=scen, root_path=settings.project_root, on_step=step_echo())
     result = run.result

@@ -50,6 +50,8 @@ class CatchmentOptions:
     cell_m: float = 50.0
     language: str = "sv"
     """Language of the progress messages."""
+    engine: Any = None
+    """:class:`jokkgeo.analysis.parallel.NetworkEngine` for the per-site work (``None``: this process)."""
 
 
 @dataclass
@@ -225,8 +227,14 @@ def run_catchments(store: LayerStore, options: CatchmentOptions, *,
     common: dict[str, Any] = dict(minutes=[float(m) for m in options.minutes], profile=options.season,
                                   direction=options.direction, access_speed_kph=options.access_speed_kph,
                                   max_snap_m=options.max_snap_m)
-    result = catchments(network, sites, buffer_m=options.buffer_m, cell_m=options.cell_m, site_id_col="site_id",
-                        **common)
+    if options.engine is None:
+        result = catchments(network, sites, buffer_m=options.buffer_m, cell_m=options.cell_m, site_id_col="site_id",
+                            **common)
+    else:
+        from jokkgeo.analysis.parallel import catchments_by_batches
+
+        result = catchments_by_batches(network, sites, engine=options.engine, buffer_m=options.buffer_m,
+                                       cell_m=options.cell_m, site_id_col="site_id", **common)
     run = CatchmentRun(result=result, sites=sites, network=network, roads_layer=roads_id, options=options,
                        warnings=list(result.warnings))
     for pid in places:

@@ -46,6 +46,8 @@ class ServiceOptions:
     max_snap_m: float | None = None
     place_max_snap_m: float | None = None
     language: str = "sv"
+    engine: Any = None
+    """:class:`jokkgeo.analysis.parallel.NetworkEngine` for the routing (``None``: this process)."""
 
     def resolved(self, parameters: Mapping[str, Any] | None) -> ServiceOptions:
         """These options with unset ones taken from ``parameters`` (a scenario's ``parameters.services``).
@@ -175,7 +177,7 @@ def services_of_study(study: Any, network: Any, options: ServiceOptions, *,
         kwargs["seasons"] = default_seasons(study, DEFAULT_SEASONS)
     knobs = {k: getattr(opts, k) for k in ("n_worst", "access_speed_kph", "max_snap_m", "place_max_snap_m")
              if getattr(opts, k) is not None}
-    kwargs["options"] = ServiceAccessOptions(**knobs)
+    kwargs["options"] = ServiceAccessOptions(**knobs, engine=opts.engine)
     result = service_access(network, services, residents, newcomers=newcomers, **kwargs)
     return result, {"services_layers": svc_ids, "population_layers": pop_ids, "options": opts, "services": services}
 

@@ -164,3 +164,16 @@ def test_results_are_printed_in_the_chosen_language(project, tmp_path):
 def test_mistyped_command_gets_did_you_mean():
     res = CliRunner().invoke(cli, ["catchment"])
     assert res.exit_code == 2 and "Did you mean 'catchments'?" in res.output
+
+
+@pytest.mark.slow
+def test_dask_engine_gives_the_same_catchments(project):
+    args = ("--site-ids", "mine", "--minutes", "5,10,15", "--season", "signed_limits")
+    assert run(project, *args, "--out", str(project / "here.gpkg")).exit_code == 0
+    res = run(project, *args, "--out", str(project / "there.gpkg"), "--engine", "dask", "--workers", "2")
+    assert res.exit_code == 0, res.output
+    for layer in ("catchments", "catchments_nearest", "site_access"):
+        here = gpd.read_file(project / "here.gpkg", layer=layer)
+        there = gpd.read_file(project / "there.gpkg", layer=layer)
+        assert len(here) and here.drop(columns="geometry").equals(there.drop(columns="geometry")), layer
+        assert here.geometry.geom_equals_exact(there.geometry, 0).all(), layer

@@ -73,3 +73,24 @@ def test_scenario_and_newcomers(project, run_cli, tmp_path):
     load = pyogrio.read_dataframe(out, layer="service_load").set_index("service_id")
     assert load.loc["j_school", "residents_after"] == 3166
     assert "newcomers" in {row[0] for row in pyogrio.list_layers(out)}
+
+
+@pytest.mark.slow
+def test_dask_engine_gives_the_same_file(project, run_cli, tmp_path):
+    args = ("services", "--catalog", project / "layers", "--season", "summer", "--minutes", "15,30")
+    assert run_cli(*args, "--out", tmp_path / "here.gpkg").exit_code == 0
+    res = run_cli(*args, "--out", tmp_path / "there.gpkg", "--engine", "dask", "--workers", "2")
+    assert res.exit_code == 0, res.output
+    for layer in ("residents", "service_load", "service_bands"):
+        here = pyogrio.read_dataframe(tmp_path / "here.gpkg", layer=layer)
+        there = pyogrio.read_dataframe(tmp_path / "there.gpkg", layer=layer)
+        assert here.equals(there), layer
+
+
+def test_engine_options_are_checked(project, run_cli, tmp_path):
+    args = ("services", "--catalog", project / "layers", "--out", tmp_path / "s.gpkg")
+    res = run_cli(*args, "--scheduler", "tcp://127.0.0.1:1")
+    assert res.exit_code == 2 and "--scheduler needs --engine dask" in res.output
+    res = run_cli(*args, "--engine", "dask", "--scheduler", "tcp://127.0.0.1:1")
+    assert res.exit_code == 2 and "no dask scheduler answered" in res.stderr
+    assert "Traceback" not in res.output
