@@ -99,7 +99,9 @@ def _oneway(values: Any, road_class: np.ndarray, *, what: str = "road layer", co
     """
     out = np.full(len(road_class), "both", dtype=object)
     if values is not None:
-        text = pd.Series([_oneway_text(v) for v in values], dtype=object)
+        codes, uniques = pd.factorize(pd.Series(list(values), dtype=object), use_na_sentinel=True)
+        distinct = np.array([_oneway_text(v) for v in uniques] + [""], dtype=object)  # one call per value
+        text = pd.Series(distinct[codes], dtype=object)  # code -1 (missing) picks the trailing ""
         missing = text.isin(["", "nan", "none", "<na>"]).to_numpy()
         mapped = text.map(ONEWAY_VALUES)
         unknown = mapped.isna().to_numpy() & ~missing
@@ -172,6 +174,37 @@ def _build(
     )
 
 
+def _unique_rows(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct rows of a two-column integer array: ``(rows, first index of each, inverse)``.
+
+    As ``np.unique(keys, axis=0, return_index=True, return_inverse=True)`` (rows in lexicographic
+    order, first occurrences), computed on one packed int64 per row with one stable argsort
+    (several times faster on millions of rows).
+
+    Examples
+    --------
+    >>> u, first, inv = _unique_rows(np.array([[2, 1], [0, 5], [2, 1], [0, -3]]))
+    >>> u.tolist(), first.tolist(), inv.tolist()
+    ([[0, -3], [0, 5], [2, 1]], [3, 1, 0], [2, 1, 2, 0])
+    """
+    if len(keys) == 0:
+        return keys.reshape(0, 2), np.zeros(0, np.int64), np.zeros(0, np.int64)
+    lo = keys.min(axis=0)
+    span = keys.max(axis=0) - lo + 1
+    if float(span[0]) * float(span[1]) >= 2.0**62:  # too wide to pack: numpy's row-wise unique
+        rows, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+        return rows, first, inverse.ravel()
+    packed = (keys[:, 0] - lo[0]) * span[1] + (keys[:, 1] - lo[1])
+    order = np.argsort(packed, kind="stable")
+    ordered = packed[order]
+    new = np.ones(len(ordered), dtype=bool)
+    new[1:] = ordered[1:] != ordered[:-1]
+    inverse = np.empty(len(ordered), dtype=np.int64)
+    inverse[order] = np.cumsum(new) - 1
+    first = order[new]
+    return keys[first], first, inverse
+
+
 def _split_at_shared_vertices(lines: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
     """Split lines at vertices shared with another line (OSM-style junctions).
 
@@ -181,9 +214,8 @@ def _split_at_shared_vertices(lines: np.ndarray, tolerance: float) -> tuple[np.n
     if len(coords) == 0:
         return np.empty(0, dtype=object), np.empty(0, dtype=np.int64)
     keys = np.round(coords / tolerance).astype(np.int64)
-    _, vid = np.unique(keys, axis=0, return_inverse=True)
-    vid = vid.ravel()
-    pairs = np.unique(np.stack([vid, line_idx], axis=1), axis=0)
+    _, _, vid = _unique_rows(keys)
+    pairs, _, _ = _unique_rows(np.stack([vid, line_idx], axis=1))
     n_lines_at = np.bincount(pairs[:, 0], minlength=vid.max() + 1)
     first = np.ones(len(coords), dtype=bool)
     first[1:] = line_idx[1:] != line_idx[:-1]
@@ -296,8 +328,7 @@ def graph_from_lines(
     ends = np.concatenate([shapely.get_coordinates(shapely.get_point(segments, 0)),
                            shapely.get_coordinates(shapely.get_point(segments, -1))])
     keys = np.round(ends / node_tolerance_m).astype(np.int64)
-    _, first_idx, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
-    inverse = inverse.ravel()
+    _, first_idx, inverse = _unique_rows(keys)
     node_xy = ends[first_idx]
     n = len(segments)
     start_node, end_node = inverse[:n], inverse[n:]

@@ -206,9 +206,7 @@ def parse_maxspeed(values: Any, *, max_kph: float = 150.0) -> tuple[np.ndarray, 
     >>> parse_maxspeed(["70", "SE:urban", "5000", None])[0]
     array([70., 50., nan, nan])
     """
-    series = pd.Series(list(values), dtype=object)
-    keys = series.map(lambda v: repr(v) if isinstance(v, (list, tuple, np.ndarray)) else v)
-    codes, uniques = pd.factorize(keys, use_na_sentinel=True)
+    series, codes, uniques = _factorize_raw(values)
     first = pd.Series(np.arange(len(series))).groupby(codes).first()
     speed = np.full(len(series), np.nan)
     kind = np.full(len(series), "missing", dtype=object)
@@ -260,11 +258,24 @@ def normalise_class(values: Any) -> np.ndarray:
     return _map_distinct(values, one)
 
 
+def _factorize_raw(values: Any) -> tuple[pd.Series, np.ndarray, Any]:
+    """``(values as an object Series, code per value (-1 missing), distinct values)``; lists compared by repr.
+
+    The per-value repr is paid only when some value is a list (osmnx-simplified edges); plain
+    tags are factorised directly.
+    """
+    series = pd.Series(list(values), dtype=object)
+    try:
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    except TypeError:  # unhashable values (lists)
+        keys = series.map(lambda v: repr(v) if isinstance(v, (list, tuple, np.ndarray)) else v)
+        codes, uniques = pd.factorize(keys, use_na_sentinel=True)
+    return series, codes, uniques
+
+
 def _map_distinct(values: Any, one: Any) -> np.ndarray:
     """Apply ``one`` once per distinct raw value (lists compared by repr); missing -> ``"unknown"``."""
-    series = pd.Series(list(values), dtype=object)
-    keys = series.map(lambda v: repr(v) if isinstance(v, (list, tuple, np.ndarray)) else v)
-    codes, uniques = pd.factorize(keys, use_na_sentinel=True)
+    series, codes, uniques = _factorize_raw(values)
     first = pd.Series(np.arange(len(series))).groupby(codes).first()
     table = np.full(len(uniques), "unknown", dtype=object)
     for code, pos in first.items():  # one call per distinct value, not per edge
@@ -344,7 +355,8 @@ def assign_speeds(
         kind = np.full(n, "missing", dtype=object)
     else:
         speed, kind = parse_maxspeed(raw_maxspeed, max_kph=max_kph)
-    fallback = np.array([table.get(c, table["unknown"]) for c in road_class], dtype=float) if n else np.zeros(0)
+    fallback = (pd.Series(road_class, dtype=object).map(table).fillna(table["unknown"]).to_numpy(dtype=float)
+                if n else np.zeros(0))
     source = np.where(kind == "signed", "maxspeed", np.where(kind == "implicit", "maxspeed_implicit",
                       np.where(kind == "invalid", "fallback_invalid", "fallback_class"))).astype(object)
     use_fallback = ~np.isfinite(speed)
