@@ -12,7 +12,9 @@ Engine
 ------
 Per rule the development features are buffered to each zone distance
 (``shapely.buffer``, ``quad_segs`` segments per quarter circle, so buffer areas
-are approximate: 0.16 % below a true circle at the default 16). Pairs are
+are approximate: 0.16 % below a true circle at the default 16); features whose
+bounding box does not come within the outer zone of any sensitive feature's bounding
+box have no pair and are not buffered (one bounding-box query). Pairs are
 classified by two STR-tree queries with prepared predicates, without any per-pair
 intersection: the outer buffers that meet the *boundary* of a sensitive polygon
 (cut pairs), and the first vertex of each development feature that lies in a
