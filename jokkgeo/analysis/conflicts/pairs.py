@@ -64,9 +64,9 @@ def _candidate_pairs(
     """Pairs (dev position, sens position) whose outer buffer may meet the sensitive feature.
 
     ``outer`` is ``None`` for features out of reach (no pair). Returns ``i``, ``j`` (sorted by i,
-    then j) and ``inside``: the buffer lies in the
-    interior of the sensitive polygon, so its piece is the buffer itself. The other pairs
-    must be intersected (some of them only touch or miss, giving an empty piece).
+    then j) and ``inside``: the buffer lies in the interior of the sensitive polygon, so its piece
+    is the buffer itself. The other pairs must be intersected (some of them only touch or miss,
+    giving an empty piece).
 
     Polygonal sensitive features are classified by two STR-tree queries with prepared
     predicates (each sensitive feature, or its boundary, is prepared once) and no per-pair
