@@ -507,6 +507,19 @@ def test_engine_options_are_validated_and_do_not_change_results():
                                         engine_options=EngineOptions(min_chunk=25, chunks_per_thread=3)))
 
 
+def test_one_thread_in_hilbert_order_gives_the_same_result(monkeypatch):
+    import jokkgeo.analysis.conflicts.engines as engines
+
+    dev, sens, rules = _mixed_workload(4)
+    base = conflicts({"dev": dev, "sens": sens}, rules, n_jobs=1)  # jobs below min_chunk: input order
+    calls = []
+    real = engines.spatial_chunks
+    monkeypatch.setattr(engines, "spatial_chunks", lambda job, n: calls.append(n) or real(job, n))
+    ordered = conflicts({"dev": dev, "sens": sens}, rules, n_jobs=1, engine_options=EngineOptions(min_chunk=10))
+    assert calls == [1, 1]  # each of the 2 rule jobs ran as one Hilbert-ordered part
+    _assert_same_result(base, ordered)
+
+
 def test_unreachable_dask_scheduler_is_a_quick_user_error():
     import socket
     import time
