@@ -37,7 +37,9 @@ available core). shapely 2 releases the GIL inside GEOS, so rule jobs with many
 development features are split into spatially compact chunks (Hilbert order,
 each with only the sensitive features within reach) and every chunk runs the
 whole pipeline — buffer, queries, classification, intersections, measures — as
-one thread task; small jobs are one task each. Prepared geometries are never
+one thread task; small jobs are one task each. With one thread, jobs of at least
+``EngineOptions.min_chunk`` features also run in Hilbert order (nearby features in a row
+keep the same sensitive polygons in the CPU caches); row order never changes results. Prepared geometries are never
 shared between threads: shapely 2.2 / GEOS 3.14 crashed (segfault) when two
 threads used the same prepared geometries, e.g. in ``contains_properly``. Each
 task prepares only the boundaries it computed itself, and input geometries that
