@@ -507,6 +507,19 @@ def test_engine_options_are_validated_and_do_not_change_results():
                                         engine_options=EngineOptions(min_chunk=25, chunks_per_thread=3)))
 
 
+def test_one_thread_in_hilbert_order_gives_the_same_result(monkeypatch):
+    import jokkgeo.analysis.conflicts.engines as engines
+
+    dev, sens, rules = _mixed_workload(4)
+    base = conflicts({"dev": dev, "sens": sens}, rules, n_jobs=1)  # jobs below min_chunk: input order
+    calls = []
+    real = engines.spatial_chunks
+    monkeypatch.setattr(engines, "spatial_chunks", lambda job, n: calls.append(n) or real(job, n))
+    ordered = conflicts({"dev": dev, "sens": sens}, rules, n_jobs=1, engine_options=EngineOptions(min_chunk=10))
+    assert calls == [1, 1]  # each of the 2 rule jobs ran as one Hilbert-ordered part
+    _assert_same_result(base, ordered)
+
+
 def test_unreachable_dask_scheduler_is_a_quick_user_error():
     import socket
     import time
@@ -546,3 +559,81 @@ def test_docstring_examples_run(module):
     mod = importlib.import_module(module)
     result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0 and result.attempted > 0
+
+
+def _direct_pieces(dev, sens, zone_m):
+    """Buffer every development feature and intersect it with every sensitive feature (no shortcuts)."""
+    buf = shapely.buffer(np.asarray(dev, dtype=object), zone_m, quad_segs=16)
+    i, j = np.meshgrid(np.arange(len(dev)), np.arange(len(sens)), indexing="ij")
+    i, j = i.ravel(), j.ravel()
+    piece = shapely.intersection(buf[i], np.asarray(sens, dtype=object)[j])
+    area = shapely.area(piece)
+    keep = area > 0
+    return {(int(p), int(q)): float(a) for p, q, a in zip(i[keep], j[keep], area[keep], strict=True)}
+
+
+def test_classification_inside_crossing_hole_multi_part_and_out_of_reach():
+    from shapely.geometry import MultiPolygon
+
+    from jokkgeo.analysis.conflicts.pairs import _candidate_pairs, _within_reach
+
+    # a 1 km square with a 20 m hole; 10 m squares and a 25 m zone
+    sens = np.array([box(0, 0, 1000, 1000).difference(box(600, 600, 620, 620))], dtype=object)
+    dev = np.array([
+        box(30, 500, 40, 510),  # 30 m inside the left edge: the zone stays 5 m inside -> inside
+        box(20, 300, 30, 310),  # 20 m inside: the zone crosses the edge by 5 m -> cut
+        box(570, 605, 580, 615),  # 20 m left of the hole: the zone reaches 5 m into it -> cut
+        box(540, 605, 550, 615),  # 50 m left of the hole: clear of it -> inside
+        MultiPolygon([box(200, 200, 210, 210), box(-300, 200, -290, 210)]),  # one part in, one 290 m out
+        MultiPolygon([box(100, 100, 110, 110), box(300, 100, 310, 110)]),  # two parts, both inside
+        box(5000, 5000, 5010, 5010),  # 4 km away: out of reach, never buffered
+    ], dtype=object)
+    zone = 25.0
+    reach = _within_reach(dev, sens, zone)
+    assert reach.tolist() == [True] * 6 + [False]
+    outer = np.full(len(dev), None, dtype=object)
+    outer[reach] = shapely.buffer(dev[reach], zone, quad_segs=16)
+    boundary = shapely.boundary(sens)
+    shapely.prepare(boundary)
+    i, j, inside = _candidate_pairs(dev, outer, sens, shapely.get_type_id(sens), boundary)
+    assert dict(zip(i.tolist(), inside.tolist(), strict=True)) == {
+        0: True, 1: False, 2: False, 3: True, 4: False, 5: True}
+    # the same pieces as buffering and intersecting everything
+    res = rule_pairs(dev, sens, [zone])
+    want = _direct_pieces(dev, sens, zone)
+    got = dict(zip(zip(res["dev_pos"].tolist(), res["sens_pos"].tolist(), strict=True), res["area_m2"][:, -1],
+                   strict=True))
+    assert set(got) == set(want) == {(0, 0), (1, 0), (2, 0), (3, 0), (4, 0), (5, 0)}
+    for key in want:
+        assert got[key] == pytest.approx(want[key], rel=1e-12)
+    pieces = res["geometry"]
+    assert shapely.equals(pieces[0], shapely.buffer(dev[0], zone, quad_segs=16))
+    # next to the hole: the buffer (square, four 10 m x 25 m strips, a 64-gon) less the part in the hole
+    # (at least the 5 m x 10 m strip x 600..605 beside the square)
+    buf = shapely.buffer(dev[2], zone, quad_segs=16)
+    assert buf.area == pytest.approx(100 + 4 * 10 * 25 + ngon_area(zone), rel=1e-12)
+    in_hole = buf.intersection(box(600, 600, 620, 620)).area
+    assert in_hole > 50 and pieces[2].area == pytest.approx(buf.area - in_hole, rel=1e-12)
+
+
+def test_features_out_of_reach_are_not_buffered(monkeypatch):
+    import jokkgeo.analysis.conflicts.pairs as pairs
+
+    buffered: list[int] = []
+    real = shapely.buffer
+
+    def spy(geoms, *args, **kwargs):
+        buffered.append(len(np.atleast_1d(geoms)))
+        return real(geoms, *args, **kwargs)
+
+    monkeypatch.setattr(pairs.shapely, "buffer", spy)
+    # 1000 features along a line; only the first 10 lie within 50 m of the sensitive square
+    x = np.arange(1000) * 100.0
+    dev = shapely.box(x, 0, x + 10, 10)
+    sens = np.array([box(-100, -100, 940, 100)], dtype=object)
+    res = rule_pairs(dev, sens, [25.0, 50.0], want_geometry=False)
+    assert buffered[0] == 10  # the outer zone: features out of reach get no buffer
+    monkeypatch.undo()
+    want = _direct_pieces(dev, sens, 50.0)
+    assert sorted(zip(res["dev_pos"].tolist(), res["sens_pos"].tolist(), strict=True)) == sorted(want)
+    np.testing.assert_allclose(res["area_m2"][:, -1], [want[(int(p), 0)] for p in res["dev_pos"]], rtol=1e-12)

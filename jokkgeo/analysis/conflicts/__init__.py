@@ -12,7 +12,9 @@ Engine
 ------
 Per rule the development features are buffered to each zone distance
 (``shapely.buffer``, ``quad_segs`` segments per quarter circle, so buffer areas
-are approximate: 0.16 % below a true circle at the default 16). Pairs are
+are approximate: 0.16 % below a true circle at the default 16); features whose
+bounding box does not come within the outer zone of any sensitive feature's bounding
+box have no pair and are not buffered (one bounding-box query). Pairs are
 classified by two STR-tree queries with prepared predicates, without any per-pair
 intersection: the outer buffers that meet the *boundary* of a sensitive polygon
 (cut pairs), and the first vertex of each development feature that lies in a
@@ -35,7 +37,9 @@ available core). shapely 2 releases the GIL inside GEOS, so rule jobs with many
 development features are split into spatially compact chunks (Hilbert order,
 each with only the sensitive features within reach) and every chunk runs the
 whole pipeline — buffer, queries, classification, intersections, measures — as
-one thread task; small jobs are one task each. Prepared geometries are never
+one thread task; small jobs are one task each. With one thread, jobs of at least
+``EngineOptions.min_chunk`` features also run in Hilbert order (nearby features in a row
+keep the same sensitive polygons in the CPU caches); row order never changes results. Prepared geometries are never
 shared between threads: shapely 2.2 / GEOS 3.14 crashed (segfault) when two
 threads used the same prepared geometries, e.g. in ``contains_properly``. Each
 task prepares only the boundaries it computed itself, and input geometries that

