@@ -98,7 +98,6 @@ from jokkgeo.analysis._common import InputLayer, as_inputs, available_cores, cav
 from jokkgeo.analysis.conflicts.engines import (
     ENGINES,
     EngineOptions,
-    SchedulerUnreachableError,
     run_dask,
     run_local,
 )
@@ -108,6 +107,7 @@ from jokkgeo.analysis.conflicts.result import KEY_COLUMNS, ZONE_COLUMNS, Conflic
 from jokkgeo.analysis.conflicts.summaries import summarise
 from jokkgeo.analysis.conflicts.tables import LayerLookup, assemble, layer_lookup
 from jokkgeo.analysis.crossings import crossings_for_rules
+from jokkgeo.analysis.parallel import SchedulerUnreachableError
 from jokkgeo.config.layers import LayerSpec
 from jokkgeo.config.rules import RuleSet
 from jokkgeo.errors import AnalysisError

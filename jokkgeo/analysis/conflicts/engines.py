@@ -26,14 +26,11 @@ from jokkgeo._optional import import_optional
 from jokkgeo._progress import progress
 from jokkgeo.analysis.conflicts.jobs import Job
 from jokkgeo.analysis.conflicts.pairs import rule_pairs
-from jokkgeo.errors import AnalysisError, JokkgeoError
+from jokkgeo.analysis.parallel import dask_client
+from jokkgeo.errors import AnalysisError
 
 ENGINES: tuple[str, ...] = ("local", "dask")
 """Engines of :func:`jokkgeo.analysis.conflicts.conflicts`."""
-
-
-class SchedulerUnreachableError(JokkgeoError, ConnectionError):
-    """No dask scheduler answered at the given address within the connect timeout."""
 
 
 @dataclass(frozen=True)
@@ -282,15 +279,7 @@ def _dask_tasks(dask: Any, dask_geopandas: Any, job: Job, *, quad_segs: int, wan
 
 
 def _compute_on_scheduler(flat: list[Any], scheduler: str, timeout_s: float) -> list[Any]:
-    distributed = import_optional("distributed", extra="dask", purpose="--engine dask --scheduler")
-    try:
-        client = distributed.Client(scheduler, timeout=timeout_s)
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise SchedulerUnreachableError(
-            f"scheduler '{scheduler}': no dask scheduler answered within {timeout_s:g} s "
-            f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'no answer'}); start one "
-            "(`dask scheduler`) and pass its address (tcp://host:8786), or use engine 'local'"
-        ) from None
+    client = dask_client(scheduler, timeout_s=timeout_s, purpose="--engine dask --scheduler")
     with client:
         return list(client.compute(flat, sync=True))
 
