@@ -2,7 +2,7 @@
 
 Places (settlements, housing land, population cells; points or polygons in
 EPSG:3006) are snapped to the nearest point of the nearest open road segment —
-exactly (:func:`snap_places`: shapely's STR-tree for a few places, a quadtree
+exactly (:func:`snap_places`: shapely's STR-tree for a few places, a bucket-grid index
 of candidate road pieces built once per network for many,
 :class:`jokkgeo.network.nearest.PieceIndex`) — and travel the off-road leg at
 ``access_speed_kph``.
@@ -92,7 +92,7 @@ class AccessibilityResult(ProvenanceFields):
 
 
 
-SNAP_INDEXES = ("auto", "tree", "quadtree")
+SNAP_INDEXES = ("auto", "tree", "grid", "quadtree")
 
 
 @dataclass(frozen=True)
@@ -103,33 +103,34 @@ class SnapOptions:
     ----------
     index
         ``"tree"``: shapely's STR-tree of road segments (no set-up; best for a
-        few places). ``"quadtree"``: a :class:`~jokkgeo.network.nearest.PieceIndex`
-        of the open roads cut into pieces of at most ``step_m``, built once per
+        few places). ``"grid"`` (``"quadtree"`` is the same, its former name):
+        a :class:`~jokkgeo.network.nearest.PieceIndex` (bucket grids) of the
+        open roads cut into pieces of at most ``step_m``, built once per
         network and profile and cached (best for many places, and for loops of
         calls on one network; :func:`prepare_snapping` builds it ahead).
-        ``"auto"`` (default) decides from this call's inputs only: the
-        quadtree when there are at least ``index_places_per_piece`` places
-        per road point (vertices and points at most ``step_m`` apart), where
+        ``"auto"`` (default) decides from this call's inputs only: the grid
+        index when there are at least ``index_places_per_piece`` places per
+        road point (vertices and points at most ``step_m`` apart), where
         building it costs less than STR-tree snapping, else the STR-tree.
         Distances and snapped points are the same either way (ties between
         equally near roads may go to another of them).
     threads
-        Threads for snapping many places with the quadtree (-1: every core this process may use; 1: none).
+        Threads for snapping many places with the grid index (-1: every core this process may use; 1: none).
     thread_min_places
         Snap in parallel chunks from this many places on.
     index_places_per_piece
         The ``"auto"`` threshold (building the index costs about as much as
-        STR-tree snapping of 3–4 places per road point).
-    max_candidates, min_cell_m
-        Quadtree tuning (see :meth:`jokkgeo.network.nearest.PieceIndex.build`).
+        STR-tree snapping of one place per ten to fifteen road points).
+    cell_m
+        Grid index tuning: its fine cell (m; default about the median road
+        piece, see :meth:`jokkgeo.network.nearest.PieceIndex.build`).
     """
 
     index: str = "auto"
     threads: int = -1
     thread_min_places: int = 20_000
-    index_places_per_piece: float = 4.0
-    max_candidates: int = 8
-    min_cell_m: float = 5.0
+    index_places_per_piece: float = 0.1
+    cell_m: float | None = None
 
     def __post_init__(self) -> None:
         if self.index not in SNAP_INDEXES:
@@ -137,8 +138,8 @@ class SnapOptions:
         if not (self.threads == -1 or self.threads >= 1):
             raise AnalysisError(f"snap options: key 'threads': got {self.threads!r}; "
                                 "allowed: -1 (all cores) or 1, 2, ...")
-        if not self.max_candidates >= 1 or not self.min_cell_m > 0:
-            raise AnalysisError("snap options: keys 'max_candidates' (>= 1) and 'min_cell_m' (> 0) out of range")
+        if self.cell_m is not None and not self.cell_m > 0:
+            raise AnalysisError(f"snap options: key 'cell_m': got {self.cell_m!r}; allowed: None or above 0")
 
     def n_threads(self) -> int:
         """Threads to use (``-1`` resolved to the cores available)."""
@@ -150,7 +151,7 @@ DEFAULT_SNAP = SnapOptions()
 
 def _piece_tree_key(prof: SpeedProfile, step_m: float, stable: bool, max_generation: int | None,
                     opts: SnapOptions = DEFAULT_SNAP) -> tuple:
-    return ("piece_tree", prof.key, float(step_m), stable, max_generation, opts.max_candidates, opts.min_cell_m)
+    return ("piece_grid", prof.key, float(step_m), stable, max_generation, opts.cell_m)
 
 
 def _piece_tree(network: RoadNetwork, prof: SpeedProfile, step_m: float, stable: bool = False,
@@ -167,18 +168,17 @@ def _piece_tree(network: RoadNetwork, prof: SpeedProfile, step_m: float, stable:
         geom, _, x, y = network.samples(step_m)
         is_open = open_mask(network, prof, stable=stable, max_generation=max_generation)
         a = np.flatnonzero(is_open[geom[:-1]] & (geom[1:] == geom[:-1])) if len(geom) > 1 else np.zeros(0, np.int64)
-        index = (PieceIndex.build(x[a], y[a], x[a + 1], y[a + 1], max_candidates=opts.max_candidates,
-                                  min_cell_m=opts.min_cell_m) if len(a) else None)
+        index = PieceIndex.build(x[a], y[a], x[a + 1], y[a + 1], cell_m=opts.cell_m) if len(a) else None
         network._cache[key] = (index, a)
     return network._cache[key]
 
 
 def prepare_snapping(network: RoadNetwork, profile: str | SpeedProfile | None = "summer", *,
                      step_m: float = 200.0, snap_options: SnapOptions | None = None) -> None:
-    """Build the quadtree snapping indexes now (cached on ``network``).
+    """Build the grid snapping indexes now (cached on ``network``).
 
     For loops of :func:`accessibility` calls on one network with
-    ``snap_options=SnapOptions(index="quadtree")``: the index is then built
+    ``snap_options=SnapOptions(index="grid")``: the index is then built
     here, once, rather than in the first call.
 
     Parameters
@@ -190,7 +190,7 @@ def prepare_snapping(network: RoadNetwork, profile: str | SpeedProfile | None = 
     step_m
         Longest straight road piece (m), as in :func:`accessibility`.
     snap_options
-        Quadtree tuning (:class:`SnapOptions`).
+        Grid index tuning (:class:`SnapOptions`).
     """
     prof = get_profile(profile)
     opts = snap_options or DEFAULT_SNAP
@@ -273,7 +273,7 @@ def snap_places(
     max_snap_m
         Points farther than this from every open road get ``-1``.
     step_m
-        Longest straight piece of the quadtree; ``0`` snaps to the nearest *node* instead (coarser).
+        Longest straight piece of the grid index; ``0`` snaps to the nearest *node* instead (coarser).
     stable
         Snap only to roads of classes no packaged season closes.
     max_generation
@@ -302,8 +302,8 @@ def snap_places(
     method = opts.index
     if method == "auto":  # from this call's inputs only: does building the index pay within this call?
         n_points = len(network.samples(step_m)[0])
-        method = "quadtree" if int(ok.sum()) >= opts.index_places_per_piece * n_points else "tree"
-    if method == "quadtree":
+        method = "grid" if int(ok.sum()) >= opts.index_places_per_piece * n_points else "tree"
+    if method in ("grid", "quadtree"):
         index, first_sample = _piece_tree(network, prof, step_m, stable, max_generation, opts=opts)
         if index is None:
             return geom, frac, dist
@@ -427,7 +427,7 @@ def accessibility(
     value_columns
         Numeric columns summed per band when present (e.g. ``population``, ``dwellings``).
     snap_options
-        How places are snapped (:class:`SnapOptions`: STR-tree, quadtree or
+        How places are snapped (:class:`SnapOptions`: STR-tree, grid index or
         ``"auto"`` by this call's inputs; threads). Results are the same.
     site_id_col
         Column of unique site ids (``None``: ids are the row positions).

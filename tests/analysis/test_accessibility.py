@@ -150,12 +150,13 @@ def test_added_road_never_lengthens_place_times():
     assert after["snap_distance_m"]["p2"] == pytest.approx(50)
 
 
-@pytest.mark.parametrize(("max_candidates", "index"), [(8, "quadtree"), (2, "quadtree"), (8, "tree"), (8, "auto")])
-def test_fast_snap_equals_shapely_nearest(max_candidates, index):
+@pytest.mark.parametrize(("cell_m", "index"), [(None, "grid"), (5.0, "grid"), (None, "quadtree"), (None, "tree"),
+                                               (None, "auto")])
+def test_fast_snap_equals_shapely_nearest(cell_m, index):
     """Snapping through the piece index (and the STR-tree beyond it, or for few places) gives the exact nearest road."""
     from jokkgeo.analysis.accessibility import SnapOptions, snap_places
 
-    opts = SnapOptions(index=index, max_candidates=max_candidates)  # 2: a deep tree, many junction leaves
+    opts = SnapOptions(index=index, cell_m=cell_m)  # 5 m: small cells, many points left to the STR-tree
     rng = np.random.default_rng(3)
     n = 60
     start = rng.uniform(0, 5000, (n, 2))
@@ -199,9 +200,9 @@ def test_threaded_snapping_gives_the_same_snaps():
     pts = rng.uniform(-3000, 8000, (2001, 2))
     pts[7] = np.nan  # a place without a point
     plain = snap_places(net, pts, profile="summer", max_snap_m=1500, step_m=150,
-                        snap_options=SnapOptions(index="quadtree", threads=1))
+                        snap_options=SnapOptions(index="grid", threads=1))
     threaded = snap_places(net, pts, profile="summer", max_snap_m=1500, step_m=150,
-                           snap_options=SnapOptions(index="quadtree", threads=3, thread_min_places=1))
+                           snap_options=SnapOptions(index="grid", threads=3, thread_min_places=1))
     assert (plain[0] >= 0).sum() > 500 and (plain[0] < 0).sum() > 100  # both reached and too-far places
     assert plain[0][7] == -1
     for a, b in zip(plain, threaded, strict=False):
@@ -209,7 +210,7 @@ def test_threaded_snapping_gives_the_same_snaps():
 
 
 def test_snapping_method_does_not_depend_on_earlier_calls():
-    """Issue 11: snapping switched from the STR-tree to the quadtree after ~4 places per road point had been
+    """Issue 11: snapping switched from the STR-tree to the piece index after enough places had been
     snapped in earlier calls. "auto" now decides from the call's own inputs; the results are identical."""
     from jokkgeo.analysis import accessibility as acc_mod
     from jokkgeo.analysis.accessibility import SnapOptions, prepare_snapping, snap_places
@@ -219,15 +220,15 @@ def test_snapping_method_does_not_depend_on_earlier_calls():
                              geometry=[L([(0, 0), (1000, 0)]), L([(0, 500), (1000, 500)])], crs="EPSG:3006")
     net = graph_from_lines(roads)
     assert len(net.samples(100.0)[0]) == 22  # 11 road points on each road
-    pts = np.column_stack([np.linspace(0, 1000, 30), np.full(30, 100.0)])  # 100 m from the primary road
+    pts = np.column_stack([np.linspace(0, 1000, 2), np.full(2, 100.0)])  # 100 m from the primary road
     key = acc_mod._piece_tree_key(get_profile("summer"), 100.0, False, None)
     results = [snap_places(net, pts, profile="summer", max_snap_m=1000, step_m=100.0) for _ in range(10)]
-    assert key not in net._cache  # 30 places < 4 x 22 road points: the STR-tree, however many calls ran
+    assert key not in net._cache  # 2 places < 0.1 x 22 road points: the STR-tree, however many calls ran
     many = np.column_stack([np.linspace(0, 1000, 100), np.full(100, 100.0)])
     snap_places(net, many, profile="summer", max_snap_m=1000, step_m=100.0)
-    assert key in net._cache  # 100 places >= 88: this call builds the quadtree
+    assert key in net._cache  # 100 places >= 2.2: this call builds the grid index
     forced = snap_places(net, pts, profile="summer", max_snap_m=1000, step_m=100.0,
-                         snap_options=SnapOptions(index="quadtree"))
+                         snap_options=SnapOptions(index="grid"))
     for r in results[1:] + [forced]:
         for a, b in zip(results[0], r, strict=False):
             np.testing.assert_allclose(a, b, atol=1e-9)
