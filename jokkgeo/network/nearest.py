@@ -85,9 +85,12 @@ class Grid:
     candidates: np.ndarray
 
     @classmethod
-    def build(cls, x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray, cell_m: float, margin_m: float,
-              ox: float, oy: float, nx: int, ny: int) -> Grid:
-        """List each piece (bounding box ``x0..x1``, ``y0..y1``) in every cell its box widened by ``margin_m`` meets."""
+    def build(cls, box: tuple[np.ndarray, ...], cell_m: float, margin_m: float, origin: tuple[float, float],
+              shape: tuple[int, int]) -> Grid:
+        """List each piece (bounding box ``box = (x0, y0, x1, y1)``) in every cell its box widened by ``margin_m``
+        meets; the grid starts at ``origin`` and has ``shape = (nx, ny)`` cells."""
+        x0, y0, x1, y1 = box
+        (ox, oy), (nx, ny) = origin, shape
         r = margin_m
         pad = r * (1 + 1e-9) + 1e-9 * cell_m  # a hair wider than the proof needs (rounding)
         i0 = np.clip(np.floor((x0 - pad - ox) / cell_m), 0, nx - 1).astype(np.int64)
@@ -208,7 +211,7 @@ class PieceIndex:
             ox, oy = ex0 - r, ey0 - r
             nx = int(np.floor((ex1 + r - ox) / size)) + 1
             ny = int(np.floor((ey1 + r - oy) / size)) + 1
-            grids.append(Grid.build(x0, y0, x1, y1, size, r, ox, oy, nx, ny))
+            grids.append(Grid.build((x0, y0, x1, y1), size, r, (ox, oy), (nx, ny)))
         return cls(ax, ay, bx, by, tuple(grids))
 
     def nearest(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -237,7 +240,8 @@ class PieceIndex:
             lo = np.take(grid.ptr, np.maximum(cell, 0))
             count = np.where(cell >= 0, np.take(grid.ptr, cell + 1) - lo, 0)
             # points by number of candidates, most first: candidate slot s is then a prefix of the points
-            order = np.argsort(-count.astype(np.int16 if count.max(initial=0) < 2**15 else np.int64), kind="stable")
+            small = np.int16 if count.max(initial=0) < 2**15 else np.int64  # int16: a radix sort
+            order = np.argsort(np.negative(count).astype(small), kind="stable")
             count = count[order]
             n_gt = len(count) - np.cumsum(np.bincount(count))  # points with more than s candidates
             m = int(n_gt[0])
