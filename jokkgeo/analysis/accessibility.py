@@ -335,6 +335,16 @@ def snap_places(
     return geom, frac, dist
 
 
+def _seasonal_geometries(network: RoadNetwork) -> np.ndarray:
+    """Boolean per geometry: its road class is one a packaged season closes (cached per network)."""
+    key = ("seasonal_geom",)
+    if key not in network._cache:
+        fwd_arc, bwd_arc = network.geometry_arcs()
+        first_arc = np.where(fwd_arc >= 0, fwd_arc, bwd_arc)
+        network._cache[key] = np.isin(network.arc_class[first_arc], list(seasonal_classes()))
+    return network._cache[key]
+
+
 def _place_access(network: RoadNetwork, xy: np.ndarray, *, prof: SpeedProfile, max_snap_m: float,
                   step_m: float, stable: bool = True, snap_options: SnapOptions | None = None,
                   tagged: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[np.ndarray, ...]]]:
@@ -350,9 +360,7 @@ def _place_access(network: RoadNetwork, xy: np.ndarray, *, prof: SpeedProfile, m
     """
     g1, f1, d1 = snap_places(network, xy, profile=prof, max_snap_m=max_snap_m, step_m=step_m,
                              snap_options=snap_options)
-    fwd_arc, bwd_arc = network.geometry_arcs()
-    seasonal = list(seasonal_classes())
-    first_arc = np.where(fwd_arc >= 0, fwd_arc, bwd_arc)
+    seasonal_geom = _seasonal_geometries(network)
     gen_of = network.geometry_generation()
     cands: list[tuple[Any, ...]] = []  # (places, arcs, fractions, distances_m, stable)
     last = n_generations(network) - 1
@@ -367,7 +375,7 @@ def _place_access(network: RoadNetwork, xy: np.ndarray, *, prof: SpeedProfile, m
                 cur[sub] = g
                 keep = g >= 0
                 cands.append((sub[keep], g[keep], f[keep], d[keep], False))
-        seasonal_near = (cur >= 0) & np.isin(network.arc_class[first_arc[np.maximum(cur, 0)]], seasonal)
+        seasonal_near = (cur >= 0) & seasonal_geom[np.maximum(cur, 0)]
         stale = (cur_stable < 0) | (gen_of[np.maximum(cur_stable, 0)] > gen)
         ss = np.flatnonzero(seasonal_near & stale)
         if ss.size and stable:
@@ -627,25 +635,30 @@ def _totals(out: gpd.GeoDataFrame, ids: tuple[str, ...], mins: tuple[float, ...]
     cut = np.array(mins)
     nb = len(cut)
 
-    def table(scope: str, labels: list[str | None], group: np.ndarray, t: np.ndarray) -> pd.DataFrame:
-        band = np.searchsorted(cut, np.nan_to_num(t, nan=np.inf), side="left")  # nb = beyond the last band
-        valid = group >= 0
-        key = group[valid] * (nb + 1) + band[valid]
-        cols = {}
-        for name, wgt in weights.items():
-            sums = np.bincount(key, weights=wgt[valid], minlength=len(labels) * (nb + 1)).reshape(len(labels), nb + 1)
-            cols[name] = np.cumsum(sums[:, :nb], axis=1).ravel()
+    def sums_of(n_groups: int, group: np.ndarray | None, t: np.ndarray) -> dict[str, np.ndarray]:
+        """Per weight: sums per group and band, ``(n_groups, nb)`` (NaN times sort beyond the last band)."""
+        band = np.searchsorted(cut, t, side="left")  # nb = beyond the last band (and NaN)
+        if group is None:
+            key, pick = band, slice(None)
+        else:
+            pick = group >= 0
+            key = group[pick] * (nb + 1) + band[pick]
+        return {name: np.bincount(key, weights=wgt[pick], minlength=n_groups * (nb + 1))
+                .reshape(n_groups, nb + 1)[:, :nb] for name, wgt in weights.items()}
+
+    def table(scope: str, labels: list[str | None], sums: dict[str, np.ndarray]) -> pd.DataFrame:
+        cols = {name: np.cumsum(v, axis=1).ravel() for name, v in sums.items()}
         df = pd.DataFrame({"scope": scope, "site_id": np.repeat(np.array(labels, dtype=object), nb),
                            "minutes": np.tile(cut, len(labels)), **cols})
         df["n_places"] = df["n_places"].round().astype(np.int64)
         return df
 
     parts = []
-    n = len(geoms)
     for sid, t in per_site.items():
-        parts.append(table("site", [sid], np.zeros(n, dtype=np.int64), t))
-    group = nearest_pos.astype(np.int64)
+        parts.append(table("site", [sid], sums_of(1, None, t)))
     nearest_t = out["minutes_nearest"].to_numpy(dtype=float)
-    parts.append(table("nearest", list(ids), group, nearest_t))
-    parts.append(table("any", [None], np.zeros(n, dtype=np.int64), nearest_t))
+    by_site = sums_of(len(ids), nearest_pos.astype(np.int64), nearest_t)
+    parts.append(table("nearest", list(ids), by_site))
+    # any site: a reached place is counted at its nearest site, so the sums over the sites
+    parts.append(table("any", [None], {name: v.sum(axis=0, keepdims=True) for name, v in by_site.items()}))
     return pd.concat(parts, ignore_index=True)

@@ -42,6 +42,8 @@ MAX_CELLS_PER_PIECE = 4.0
 """The fine grid has at most this many cells per piece (its cell grows where the pieces' extent is large)."""
 MAX_OFFSETS = 64
 """Above this many cells per widened piece box, a grid is built by sorting all pairs (fewer Python steps)."""
+RAGGED_BELOW = 2048
+"""Query: once fewer points than this have candidates left, take all their remaining candidates in one pass."""
 MIN_CELL_M = 1.0
 """Smallest fine cell (m)."""
 
@@ -214,6 +216,25 @@ class PieceIndex:
             grids.append(Grid.build((x0, y0, x1, y1), size, r, (ox, oy), (nx, ny)))
         return cls(ax, ay, bx, by, tuple(grids))
 
+    def _ragged(self, grid: Grid, px: np.ndarray, py: np.ndarray, lo: np.ndarray, count: np.ndarray,
+                best: np.ndarray, best_c: np.ndarray, best_t: np.ndarray) -> None:
+        """Candidates ``lo .. lo + count`` of the first ``len(px)`` points at once (updates ``best*`` in place)."""
+        start = np.cumsum(count) - count
+        pos = np.repeat(lo - start, count)
+        pos += np.arange(len(pos))
+        cand = np.take(grid.candidates, pos)
+        d2, t = _sq_distance(np.repeat(px, count), np.repeat(py, count), np.take(self.ax, cand),
+                             np.take(self.ay, cand), *(np.take(v, cand) for v in self._direction))
+        mins = np.minimum.reduceat(d2, start)
+        hit = np.flatnonzero(d2 <= np.repeat(mins, count))
+        row = np.repeat(np.arange(len(start)), count)[hit]
+        first = hit[np.r_[True, row[1:] != row[:-1]]]  # per point its first nearest candidate
+        k = len(px)
+        better = mins < best[:k]
+        np.copyto(best[:k], mins, where=better)
+        np.copyto(best_c[:k], cand[first], where=better)
+        np.copyto(best_t[:k], t[first], where=better)
+
     def nearest(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Nearest piece of each point: ``(piece or -1, position t 0..1 along it, distance m)``.
 
@@ -247,13 +268,16 @@ class PieceIndex:
             m = int(n_gt[0])
             if not m:
                 continue
-            pts, lo, edge = todo[order[:m]], lo[order[:m]], edge[order[:m]]
+            pts, lo, edge, count = todo[order[:m]], lo[order[:m]], edge[order[:m]], count[:m]
             px, py = np.take(x, pts), np.take(y, pts)
             best = np.full(m, np.inf)
             best_c = np.zeros(m, dtype=np.int64)
             best_t = np.zeros(m)
             for slot in range(len(n_gt) - 1):
                 k = int(n_gt[slot])
+                if k < RAGGED_BELOW:  # the few points with long lists: their remaining candidates in one pass
+                    self._ragged(grid, px[:k], py[:k], lo[:k] + slot, count[:k] - slot, best, best_c, best_t)
+                    break
                 c = np.take(grid.candidates, lo[:k] + slot)
                 d2, t = _sq_distance(px[:k], py[:k], np.take(self.ax, c), np.take(self.ay, c), np.take(vx, c),
                                      np.take(vy, c), np.take(inv, c))
