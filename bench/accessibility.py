@@ -133,8 +133,9 @@ def run(n_edges: int, n_places: int, n_sites: int, rounds: int, build_rounds: in
     med = {k: float(np.median(v)) for k, v in times.items()}
 
     ref = results["warm_1"].places["minutes_nearest"].to_numpy()
-    same = {k: float(np.nanmax(np.abs(r.places["minutes_nearest"].to_numpy() - ref), initial=0.0))
-            for k, r in results.items()}
+    diffs = {k: np.abs(r.places["minutes_nearest"].to_numpy() - ref) for k, r in results.items()}
+    same = {k: float(np.nanmax(v, initial=0.0)) for k, v in diffs.items()}
+    n_differ = {k: int((v > 1e-9).sum()) for k, v in diffs.items()}
     nan_same = all(np.array_equal(np.isnan(r.places["minutes_nearest"].to_numpy()), np.isnan(ref))
                    for r in results.values())
     both = np.isfinite(base) & np.isfinite(ref)
@@ -144,7 +145,7 @@ def run(n_edges: int, n_places: int, n_sites: int, rounds: int, build_rounds: in
         **{f"{k}_s": v for k, v in med.items()},
         "ratio_1thread": med["ours1"] / med["base1"], "ratio_all": med["ours_all"] / med["base_all"],
         "ratio_cold": med["cold"] / med["base_cold"], "max_diff_between_jokkgeo_runs_min": max(same.values()),
-        "unreachable_same": nan_same, "median_diff_vs_baseline_min": med_diff,
+        "unreachable_same": nan_same, "n_places_differ": max(n_differ.values()), "median_diff_vs_baseline_min": med_diff,
     }
     print(f"  road points (network.samples, 200 m) {t_samples:.2f} s; both snapping indexes (prepare_snapping) "
           f"median {t_build:.2f} s of {', '.join(f'{b:.2f}' for b in builds)}")
@@ -155,7 +156,8 @@ def run(n_edges: int, n_places: int, n_sites: int, rounds: int, build_rounds: in
     print(f"  cold (no index)  : jokkgeo {med['cold']:.3f} s | baseline {med['base_cold']:.3f} s | "
           f"ratio {row['ratio_cold']:.2f}")
     print(f"  same minutes in every jokkgeo run (cold, warm 1 / all threads, STR-tree): max |diff| "
-          f"{row['max_diff_between_jokkgeo_runs_min']:.2g} min, same unreachable places: {nan_same}; "
+          f"{row['max_diff_between_jokkgeo_runs_min']:.2g} min on {n_differ} places (ties: a place exactly as near "
+          f"to two roads meeting at a node), same unreachable places: {nan_same}; "
           f"median |diff| to the node-snapped baseline {med_diff:.2f} min; load {load()}", flush=True)
     return row
 

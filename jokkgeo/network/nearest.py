@@ -122,11 +122,8 @@ class Grid:
             for dj in range(int(nj[wide].max())):
                 take = wide[nj[wide] > dj]
                 offsets.append((take, base[take] + (di * ny + dj)))
-        counts = np.zeros(n_cells, dtype=np.int64)
-        for _, key in offsets:
-            counts += np.bincount(key, minlength=n_cells)
         ptr = np.zeros(n_cells + 1, dtype=np.int64)
-        np.cumsum(counts, out=ptr[1:])
+        np.cumsum(np.bincount(np.concatenate([key for _, key in offsets]), minlength=n_cells), out=ptr[1:])
         fill = ptr[:-1].copy()
         candidates = np.empty(int(ptr[-1]), dtype=np.int32)
         for take, key in offsets:
