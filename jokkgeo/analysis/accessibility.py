@@ -156,20 +156,21 @@ def _piece_tree_key(prof: SpeedProfile, step_m: float, stable: bool, max_generat
 
 def _piece_tree(network: RoadNetwork, prof: SpeedProfile, step_m: float, stable: bool = False,
                 max_generation: int | None = None,
-                opts: SnapOptions = DEFAULT_SNAP) -> tuple[PieceIndex | None, np.ndarray]:
+                opts: SnapOptions = DEFAULT_SNAP) -> tuple[PieceIndex | None, np.ndarray, np.ndarray, np.ndarray]:
     """Exact nearest-piece index over the open roads cut into straight pieces of at most ``step_m``.
 
-    Returns ``(index, first_sample)``: piece ``k`` of the index runs from
-    sample ``first_sample[k]`` to the next sample of ``network.samples(step_m)``;
-    the index is ``None`` when no road is open. Cached per profile and variant.
+    Returns ``(index, geom, frac0, frac_step)``: piece ``k`` of the index lies on
+    segment ``geom[k]`` from fraction ``frac0[k]`` to ``frac0[k] + frac_step[k]``
+    (consecutive points of ``network.samples(step_m)``); the index is ``None``
+    when no road is open. Cached per profile and variant.
     """
     key = _piece_tree_key(prof, step_m, stable, max_generation, opts)
     if key not in network._cache:
-        geom, _, x, y = network.samples(step_m)
+        geom, frac, x, y = network.samples(step_m)
         is_open = open_mask(network, prof, stable=stable, max_generation=max_generation)
         a = np.flatnonzero(is_open[geom[:-1]] & (geom[1:] == geom[:-1])) if len(geom) > 1 else np.zeros(0, np.int64)
         index = PieceIndex.build(x[a], y[a], x[a + 1], y[a + 1], cell_m=opts.cell_m) if len(a) else None
-        network._cache[key] = (index, a)
+        network._cache[key] = (index, geom[a], frac[a], frac[a + 1] - frac[a])
     return network._cache[key]
 
 
@@ -304,10 +305,9 @@ def snap_places(
         n_points = len(network.samples(step_m)[0])
         method = "grid" if int(ok.sum()) >= opts.index_places_per_piece * n_points else "tree"
     if method in ("grid", "quadtree"):
-        index, first_sample = _piece_tree(network, prof, step_m, stable, max_generation, opts=opts)
+        index, piece_geom, piece_f0, piece_df = _piece_tree(network, prof, step_m, stable, max_generation, opts=opts)
         if index is None:
             return geom, frac, dist
-        geom_s, frac_s, _, _ = network.samples(step_m)
         n_threads = opts.n_threads() if len(xy) >= opts.thread_min_places else 1
         if n_threads > 1:  # numpy releases the GIL in the index's array work: chunks run side by side
             with ThreadPoolExecutor(n_threads) as pool:
@@ -315,9 +315,10 @@ def snap_places(
             piece, t, d = (np.concatenate(p) for p in zip(*parts, strict=False))
         else:
             piece, t, d = index.nearest(xy[:, 0], xy[:, 1])
-        a = first_sample[np.maximum(piece, 0)]
-        g = geom_s[a]
-        f = frac_s[a] + t * (frac_s[a + 1] - frac_s[a])
+        a = np.maximum(piece, 0)
+        g = np.take(piece_geom, a)
+        f = np.take(piece_f0, a)
+        f += t * np.take(piece_df, a)
         rest = np.flatnonzero(ok & (piece < 0))  # beyond the index's square (far from every road)
     else:
         rest = np.flatnonzero(ok)
