@@ -145,7 +145,8 @@ def run(n_edges: int, n_places: int, n_sites: int, rounds: int, build_rounds: in
         **{f"{k}_s": v for k, v in med.items()},
         "ratio_1thread": med["ours1"] / med["base1"], "ratio_all": med["ours_all"] / med["base_all"],
         "ratio_cold": med["cold"] / med["base_cold"], "max_diff_between_jokkgeo_runs_min": max(same.values()),
-        "unreachable_same": nan_same, "n_places_differ": max(n_differ.values()), "median_diff_vs_baseline_min": med_diff,
+        "unreachable_same": nan_same, "n_places_differ": max(n_differ.values()),
+        "median_diff_vs_baseline_min": med_diff,
     }
     print(f"  road points (network.samples, 200 m) {t_samples:.2f} s; both snapping indexes (prepare_snapping) "
           f"median {t_build:.2f} s of {', '.join(f'{b:.2f}' for b in builds)}")

@@ -639,11 +639,8 @@ def _totals(out: gpd.GeoDataFrame, ids: tuple[str, ...], mins: tuple[float, ...]
     def sums_of(n_groups: int, group: np.ndarray | None, t: np.ndarray) -> dict[str, np.ndarray]:
         """Per weight: sums per group and band, ``(n_groups, nb)`` (NaN times sort beyond the last band)."""
         band = np.searchsorted(cut, t, side="left")  # nb = beyond the last band (and NaN)
-        if group is None:
-            key, pick = band, slice(None)
-        else:
-            pick = group >= 0
-            key = group[pick] * (nb + 1) + band[pick]
+        pick: Any = slice(None) if group is None else group >= 0
+        key = band if group is None else group[pick] * (nb + 1) + band[pick]
         return {name: np.bincount(key, weights=wgt[pick], minlength=n_groups * (nb + 1))
                 .reshape(n_groups, nb + 1)[:, :nb] for name, wgt in weights.items()}
 
