@@ -271,3 +271,47 @@ def test_raised_leg_reports_the_leg_that_gives_the_time():
     assert res["minutes_nearest"]["p0"] == pytest.approx(res["minutes_nearest"]["p1"] + leg_s / 60)
     assert res["minutes_nearest"]["p0"] * 60 > 2900 / (60 / 3.6) + 5050 / 25  # not the shortcut
     assert res["nearest_site_id"].tolist() == ["s", "s"]
+
+
+def test_grid_index_gives_the_str_tree_minutes():
+    """The grid index (warm, prepared; or built by a cold call) and the STR-tree give the same minutes per place.
+
+    A jittered lattice of bent roads (some forest tracks, closed in winter); the only allowed differences are
+    places whose nearest road point is a node shared by two roads (a tie: either road is the nearest), where
+    the junction model can give the two snaps different times.
+    """
+    from jokkgeo.analysis.accessibility import SnapOptions, prepare_snapping, snap_places
+
+    rng = np.random.default_rng(8)
+    k = 7
+    node = rng.normal(0, 60, (k, k, 2)) + np.stack(np.meshgrid(np.arange(k), np.arange(k), indexing="ij"), -1) * 600
+    lines = []
+    for i in range(k):
+        for j in range(k):
+            for di, dj in ((0, 1), (1, 0)):
+                if i + di < k and j + dj < k:
+                    a, b = node[i, j], node[i + di, j + dj]
+                    lines.append(L([tuple(a), tuple((a + b) / 2 + rng.normal(0, 40, 2)), tuple(b)]))
+    roads = gpd.GeoDataFrame({"highway": rng.choice(["primary", "track", "residential"], len(lines), p=[.4, .2, .4])},
+                             geometry=lines, crs="EPSG:3006")
+    net = graph_from_lines(roads)
+    start, end = node.reshape(-1, 2)[[0, 30]], node.reshape(-1, 2)[[0, 30]]
+    xy = rng.uniform(-500, 4100, (600, 2))
+    pl = gpd.GeoDataFrame({"population": np.ones(len(xy))}, geometry=shapely.points(xy), crs="EPSG:3006")
+    sites = gpd.GeoDataFrame({"site_id": ["a", "b"]}, geometry=[P(*start[0]), P(*end[1])], crs="EPSG:3006")
+    kw = dict(minutes=[10, 30], profile="winter", max_snap_m=3000)
+    tree = accessibility(net, sites, pl, snap_options=SnapOptions(index="tree"), **kw).places
+    cold = accessibility(net, sites, pl, snap_options=SnapOptions(index="grid"), **kw).places
+    prepare_snapping(net, "winter")
+    warm = accessibility(net, sites, pl, snap_options=SnapOptions(index="grid", threads=1), **kw).places
+    g, f, _ = snap_places(net, xy, profile="winter", max_snap_m=3000, step_m=200.0,
+                          snap_options=SnapOptions(index="tree"))
+    at_node = (f <= 1e-9) | (f >= 1 - 1e-9)
+    assert tree["reachable"].sum() > 400
+    for other in (cold, warm):
+        for col in ("minutes_nearest", "minutes_a", "minutes_b", "snap_distance_m"):
+            a, b = tree[col].to_numpy(), other[col].to_numpy()
+            assert np.array_equal(np.isnan(a), np.isnan(b))
+            differ = ~np.isclose(a, b, rtol=0, atol=1e-9, equal_nan=True)
+            assert not (differ & ~at_node).any(), col
+            assert differ.sum() <= 0.05 * len(a)  # ties are rare
