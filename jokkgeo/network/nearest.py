@@ -113,23 +113,39 @@ class Grid:
             return cls(float(ox), float(oy), float(cell_m), float(r), int(nx), int(ny), ptr, candidates)
         # pieces by their first cell: then each offset (di, dj) from it gives the pairs of that offset sorted
         # by cell, and a counting sort places them without sorting all pairs
-        base = i0 * ny + j0
-        by_base = np.argsort(base, kind="stable")
+        small = n_cells < 2**31 and int((ni * nj).sum()) < 2**31
+        itype = np.int32 if small else np.int64  # half the memory traffic
+        base = (i0 * ny + j0).astype(itype)
+        by_base = np.argsort(base, kind="stable").astype(itype)
         base, ni, nj = base[by_base], ni[by_base], nj[by_base]
-        offsets = []
+
+        def runs(key: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            """Start, length and rank within runs of equal values of a sorted array."""
+            first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]).astype(itype)
+            run = np.diff(np.r_[first, len(key)]).astype(itype)
+            return first, run, np.arange(len(key), dtype=itype) - np.repeat(first, run)
+
+        every = runs(base)  # offsets every piece has (most of them): the runs of the first cells themselves
+        groups = []
+        n_full = int(ni.min()), int(nj.min())
         for di in range(int(ni.max())):
             wide = np.flatnonzero(ni > di)
             for dj in range(int(nj[wide].max())):
-                take = wide[nj[wide] > dj]
-                offsets.append((take, base[take] + (di * ny + dj)))
+                off = di * ny + dj
+                if di < n_full[0] and dj < n_full[1]:
+                    groups.append((slice(None), base + off, every))
+                else:
+                    take = wide[nj[wide] > dj]
+                    key = base[take] + off
+                    groups.append((take, key, runs(key)))
+        counts = np.zeros(n_cells, dtype=np.int64)
+        for _, key, (first, run, _) in groups:
+            counts[key[first]] += run  # distinct cells within one offset
         ptr = np.zeros(n_cells + 1, dtype=np.int64)
-        np.cumsum(np.bincount(np.concatenate([key for _, key in offsets]), minlength=n_cells), out=ptr[1:])
-        fill = ptr[:-1].copy()
+        np.cumsum(counts, out=ptr[1:])
+        fill = ptr[:-1].astype(itype)
         candidates = np.empty(int(ptr[-1]), dtype=np.int32)
-        for take, key in offsets:
-            first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-            run = np.diff(np.r_[first, len(key)])
-            rank = np.arange(len(key)) - np.repeat(first, run)
+        for take, key, (first, run, rank) in groups:
             candidates[fill[key] + rank] = by_base[take]
             fill[key[first]] += run
         return cls(float(ox), float(oy), float(cell_m), float(r), int(nx), int(ny), ptr, candidates)
