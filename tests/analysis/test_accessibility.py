@@ -219,14 +219,15 @@ def test_snapping_method_does_not_depend_on_earlier_calls():
     roads = gpd.GeoDataFrame({"highway": ["primary", "track"]},
                              geometry=[L([(0, 0), (1000, 0)]), L([(0, 500), (1000, 500)])], crs="EPSG:3006")
     net = graph_from_lines(roads)
-    assert len(net.samples(100.0)[0]) == 22  # 11 road points on each road
-    pts = np.column_stack([np.linspace(0, 1000, 2), np.full(2, 100.0)])  # 100 m from the primary road
+    pts = np.column_stack([np.linspace(0, 1000, 30), np.full(30, 100.0)])  # 100 m from the primary road
     key = acc_mod._piece_tree_key(get_profile("summer"), 100.0, False, None)
-    results = [snap_places(net, pts, profile="summer", max_snap_m=1000, step_m=100.0) for _ in range(10)]
-    assert key not in net._cache  # 2 places < 0.1 x 22 road points: the STR-tree, however many calls ran
+    auto = SnapOptions(index_places_per_segment=20.0)  # the grid from 40 places on (2 road segments)
+    results = [snap_places(net, pts, profile="summer", max_snap_m=1000, step_m=100.0, snap_options=auto)
+               for _ in range(10)]
+    assert key not in net._cache  # 30 places < 20 x 2 segments: the STR-tree, however many calls ran
     many = np.column_stack([np.linspace(0, 1000, 100), np.full(100, 100.0)])
-    snap_places(net, many, profile="summer", max_snap_m=1000, step_m=100.0)
-    assert key in net._cache  # 100 places >= 2.2: this call builds the grid index
+    snap_places(net, many, profile="summer", max_snap_m=1000, step_m=100.0, snap_options=auto)
+    assert key in net._cache  # 100 places >= 40: this call builds the grid index
     forced = snap_places(net, pts, profile="summer", max_snap_m=1000, step_m=100.0,
                          snap_options=SnapOptions(index="grid"))
     for r in results[1:] + [forced]:
