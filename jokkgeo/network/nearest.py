@@ -89,8 +89,21 @@ class Grid:
     @classmethod
     def build(cls, box: tuple[np.ndarray, ...], cell_m: float, margin_m: float, origin: tuple[float, float],
               shape: tuple[int, int]) -> Grid:
-        """List each piece (bounding box ``box = (x0, y0, x1, y1)``) in every cell its box widened by ``margin_m``
-        meets; the grid starts at ``origin`` and has ``shape = (nx, ny)`` cells."""
+        """List each piece in every cell its bounding box, widened by ``margin_m``, meets.
+
+        Parameters
+        ----------
+        box
+            ``(x0, y0, x1, y1)``: the pieces' bounding boxes (m).
+        cell_m
+            Cell side (m).
+        margin_m
+            Widening of each box on every side (m).
+        origin
+            Lower-left corner of the grid (m).
+        shape
+            ``(nx, ny)``: cells along x and y.
+        """
         x0, y0, x1, y1 = box
         (ox, oy), (nx, ny) = origin, shape
         r = margin_m
@@ -151,7 +164,13 @@ class Grid:
         return cls(float(ox), float(oy), float(cell_m), float(r), int(nx), int(ny), ptr, candidates)
 
     def cells_of(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Cell number of each point (-1 outside the grid or NaN) and the point's distance to its cell's edge."""
+        """Cell number of each point (-1 outside the grid or NaN) and the point's distance to its cell's edge.
+
+        Parameters
+        ----------
+        x, y
+            Point coordinates (m).
+        """
         with np.errstate(invalid="ignore"):
             fx = (x - self.origin_x) / self.cell_m
             fy = (y - self.origin_y) / self.cell_m
