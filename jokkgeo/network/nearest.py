@@ -300,6 +300,7 @@ class PieceIndex:
             m = int(n_gt[0])
             if not m:
                 continue
+            empty = todo[order[m:]]  # no candidate in this grid: the next grid
             pts, lo, edge, count = todo[order[:m]], lo[order[:m]], edge[order[:m]], count[:m]
             px, py = np.take(x, pts), np.take(y, pts)
             best = np.full(m, np.inf)
@@ -321,5 +322,5 @@ class PieceIndex:
             proven = d <= grid.margin_m + edge
             done = pts[proven]
             piece[done], t_out[done], dist[done] = best_c[proven], best_t[proven], d[proven]
-            todo = np.setdiff1d(todo, done, assume_unique=True)
+            todo = np.concatenate([empty, pts[~proven]])
         return piece, t_out, dist
