@@ -2,7 +2,7 @@
 
 Places (settlements, housing land, population cells; points or polygons in
 EPSG:3006) are snapped to the nearest point of the nearest open road segment —
-exactly (:func:`snap_places`: shapely's STR-tree for a few places, a quadtree
+exactly (:func:`snap_places`: shapely's STR-tree for a few places, a bucket-grid index
 of candidate road pieces built once per network for many,
 :class:`jokkgeo.network.nearest.PieceIndex`) — and travel the off-road leg at
 ``access_speed_kph``.
@@ -92,7 +92,7 @@ class AccessibilityResult(ProvenanceFields):
 
 
 
-SNAP_INDEXES = ("auto", "tree", "quadtree")
+SNAP_INDEXES = ("auto", "tree", "grid", "quadtree")
 
 
 @dataclass(frozen=True)
@@ -103,33 +103,35 @@ class SnapOptions:
     ----------
     index
         ``"tree"``: shapely's STR-tree of road segments (no set-up; best for a
-        few places). ``"quadtree"``: a :class:`~jokkgeo.network.nearest.PieceIndex`
-        of the open roads cut into pieces of at most ``step_m``, built once per
+        few places). ``"grid"`` (``"quadtree"`` is the same, its former name):
+        a :class:`~jokkgeo.network.nearest.PieceIndex` (bucket grids) of the
+        open roads cut into pieces of at most ``step_m``, built once per
         network and profile and cached (best for many places, and for loops of
         calls on one network; :func:`prepare_snapping` builds it ahead).
-        ``"auto"`` (default) decides from this call's inputs only: the
-        quadtree when there are at least ``index_places_per_piece`` places
-        per road point (vertices and points at most ``step_m`` apart), where
-        building it costs less than STR-tree snapping, else the STR-tree.
+        ``"auto"`` (default) decides from this call's inputs only: the grid
+        index when there are at least ``index_places_per_segment`` places per
+        road segment of the network, where building it (or reusing it) costs
+        less than STR-tree snapping, else the STR-tree.
         Distances and snapped points are the same either way (ties between
         equally near roads may go to another of them).
     threads
-        Threads for snapping many places with the quadtree (-1: every core this process may use; 1: none).
+        Threads for snapping many places with the grid index (-1: every core this process may use; 1: none).
     thread_min_places
         Snap in parallel chunks from this many places on.
-    index_places_per_piece
-        The ``"auto"`` threshold (building the index costs about as much as
-        STR-tree snapping of 3–4 places per road point).
-    max_candidates, min_cell_m
-        Quadtree tuning (see :meth:`jokkgeo.network.nearest.PieceIndex.build`).
+    index_places_per_segment
+        The ``"auto"`` threshold (building the index, road points included,
+        costs about as much as STR-tree snapping of 0.1–0.3 places per road
+        segment; counting segments costs nothing, unlike counting road points).
+    cell_m
+        Grid index tuning: its fine cell (m; default about the median road
+        piece, see :meth:`jokkgeo.network.nearest.PieceIndex.build`).
     """
 
     index: str = "auto"
     threads: int = -1
     thread_min_places: int = 20_000
-    index_places_per_piece: float = 4.0
-    max_candidates: int = 8
-    min_cell_m: float = 5.0
+    index_places_per_segment: float = 0.15
+    cell_m: float | None = None
 
     def __post_init__(self) -> None:
         if self.index not in SNAP_INDEXES:
@@ -137,8 +139,8 @@ class SnapOptions:
         if not (self.threads == -1 or self.threads >= 1):
             raise AnalysisError(f"snap options: key 'threads': got {self.threads!r}; "
                                 "allowed: -1 (all cores) or 1, 2, ...")
-        if not self.max_candidates >= 1 or not self.min_cell_m > 0:
-            raise AnalysisError("snap options: keys 'max_candidates' (>= 1) and 'min_cell_m' (> 0) out of range")
+        if self.cell_m is not None and not self.cell_m > 0:
+            raise AnalysisError(f"snap options: key 'cell_m': got {self.cell_m!r}; allowed: None or above 0")
 
     def n_threads(self) -> int:
         """Threads to use (``-1`` resolved to the cores available)."""
@@ -150,35 +152,35 @@ DEFAULT_SNAP = SnapOptions()
 
 def _piece_tree_key(prof: SpeedProfile, step_m: float, stable: bool, max_generation: int | None,
                     opts: SnapOptions = DEFAULT_SNAP) -> tuple:
-    return ("piece_tree", prof.key, float(step_m), stable, max_generation, opts.max_candidates, opts.min_cell_m)
+    return ("piece_grid", prof.key, float(step_m), stable, max_generation, opts.cell_m)
 
 
 def _piece_tree(network: RoadNetwork, prof: SpeedProfile, step_m: float, stable: bool = False,
                 max_generation: int | None = None,
-                opts: SnapOptions = DEFAULT_SNAP) -> tuple[PieceIndex | None, np.ndarray]:
+                opts: SnapOptions = DEFAULT_SNAP) -> tuple[PieceIndex | None, np.ndarray, np.ndarray, np.ndarray]:
     """Exact nearest-piece index over the open roads cut into straight pieces of at most ``step_m``.
 
-    Returns ``(index, first_sample)``: piece ``k`` of the index runs from
-    sample ``first_sample[k]`` to the next sample of ``network.samples(step_m)``;
-    the index is ``None`` when no road is open. Cached per profile and variant.
+    Returns ``(index, geom, frac0, frac_step)``: piece ``k`` of the index lies on
+    segment ``geom[k]`` from fraction ``frac0[k]`` to ``frac0[k] + frac_step[k]``
+    (consecutive points of ``network.samples(step_m)``); the index is ``None``
+    when no road is open. Cached per profile and variant.
     """
     key = _piece_tree_key(prof, step_m, stable, max_generation, opts)
     if key not in network._cache:
-        geom, _, x, y = network.samples(step_m)
+        geom, frac, x, y = network.samples(step_m)
         is_open = open_mask(network, prof, stable=stable, max_generation=max_generation)
         a = np.flatnonzero(is_open[geom[:-1]] & (geom[1:] == geom[:-1])) if len(geom) > 1 else np.zeros(0, np.int64)
-        index = (PieceIndex.build(x[a], y[a], x[a + 1], y[a + 1], max_candidates=opts.max_candidates,
-                                  min_cell_m=opts.min_cell_m) if len(a) else None)
-        network._cache[key] = (index, a)
+        index = PieceIndex.build(x[a], y[a], x[a + 1], y[a + 1], cell_m=opts.cell_m) if len(a) else None
+        network._cache[key] = (index, geom[a], frac[a], frac[a + 1] - frac[a])
     return network._cache[key]
 
 
 def prepare_snapping(network: RoadNetwork, profile: str | SpeedProfile | None = "summer", *,
                      step_m: float = 200.0, snap_options: SnapOptions | None = None) -> None:
-    """Build the quadtree snapping indexes now (cached on ``network``).
+    """Build the grid snapping indexes now (cached on ``network``).
 
     For loops of :func:`accessibility` calls on one network with
-    ``snap_options=SnapOptions(index="quadtree")``: the index is then built
+    ``snap_options=SnapOptions(index="grid")``: the index is then built
     here, once, rather than in the first call.
 
     Parameters
@@ -190,7 +192,7 @@ def prepare_snapping(network: RoadNetwork, profile: str | SpeedProfile | None = 
     step_m
         Longest straight road piece (m), as in :func:`accessibility`.
     snap_options
-        Quadtree tuning (:class:`SnapOptions`).
+        Grid index tuning (:class:`SnapOptions`).
     """
     prof = get_profile(profile)
     opts = snap_options or DEFAULT_SNAP
@@ -273,7 +275,7 @@ def snap_places(
     max_snap_m
         Points farther than this from every open road get ``-1``.
     step_m
-        Longest straight piece of the quadtree; ``0`` snaps to the nearest *node* instead (coarser).
+        Longest straight piece of the grid index; ``0`` snaps to the nearest *node* instead (coarser).
     stable
         Snap only to roads of classes no packaged season closes.
     max_generation
@@ -301,13 +303,11 @@ def snap_places(
     d = np.full(len(xy), np.inf)
     method = opts.index
     if method == "auto":  # from this call's inputs only: does building the index pay within this call?
-        n_points = len(network.samples(step_m)[0])
-        method = "quadtree" if int(ok.sum()) >= opts.index_places_per_piece * n_points else "tree"
-    if method == "quadtree":
-        index, first_sample = _piece_tree(network, prof, step_m, stable, max_generation, opts=opts)
+        method = "grid" if int(ok.sum()) >= opts.index_places_per_segment * len(network.geometries) else "tree"
+    if method in ("grid", "quadtree"):
+        index, piece_geom, piece_f0, piece_df = _piece_tree(network, prof, step_m, stable, max_generation, opts=opts)
         if index is None:
             return geom, frac, dist
-        geom_s, frac_s, _, _ = network.samples(step_m)
         n_threads = opts.n_threads() if len(xy) >= opts.thread_min_places else 1
         if n_threads > 1:  # numpy releases the GIL in the index's array work: chunks run side by side
             with ThreadPoolExecutor(n_threads) as pool:
@@ -315,9 +315,10 @@ def snap_places(
             piece, t, d = (np.concatenate(p) for p in zip(*parts, strict=False))
         else:
             piece, t, d = index.nearest(xy[:, 0], xy[:, 1])
-        a = first_sample[np.maximum(piece, 0)]
-        g = geom_s[a]
-        f = frac_s[a] + t * (frac_s[a + 1] - frac_s[a])
+        a = np.maximum(piece, 0)
+        g = np.take(piece_geom, a)
+        f = np.take(piece_f0, a)
+        f += t * np.take(piece_df, a)
         rest = np.flatnonzero(ok & (piece < 0))  # beyond the index's square (far from every road)
     else:
         rest = np.flatnonzero(ok)
@@ -335,6 +336,16 @@ def snap_places(
     return geom, frac, dist
 
 
+def _seasonal_geometries(network: RoadNetwork) -> np.ndarray:
+    """Boolean per geometry: its road class is one a packaged season closes (cached per network)."""
+    key = ("seasonal_geom",)
+    if key not in network._cache:
+        fwd_arc, bwd_arc = network.geometry_arcs()
+        first_arc = np.where(fwd_arc >= 0, fwd_arc, bwd_arc)
+        network._cache[key] = np.isin(network.arc_class[first_arc], list(seasonal_classes()))
+    return network._cache[key]
+
+
 def _place_access(network: RoadNetwork, xy: np.ndarray, *, prof: SpeedProfile, max_snap_m: float,
                   step_m: float, stable: bool = True, snap_options: SnapOptions | None = None,
                   tagged: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[np.ndarray, ...]]]:
@@ -350,9 +361,7 @@ def _place_access(network: RoadNetwork, xy: np.ndarray, *, prof: SpeedProfile, m
     """
     g1, f1, d1 = snap_places(network, xy, profile=prof, max_snap_m=max_snap_m, step_m=step_m,
                              snap_options=snap_options)
-    fwd_arc, bwd_arc = network.geometry_arcs()
-    seasonal = list(seasonal_classes())
-    first_arc = np.where(fwd_arc >= 0, fwd_arc, bwd_arc)
+    seasonal_geom = _seasonal_geometries(network)
     gen_of = network.geometry_generation()
     cands: list[tuple[Any, ...]] = []  # (places, arcs, fractions, distances_m, stable)
     last = n_generations(network) - 1
@@ -367,7 +376,7 @@ def _place_access(network: RoadNetwork, xy: np.ndarray, *, prof: SpeedProfile, m
                 cur[sub] = g
                 keep = g >= 0
                 cands.append((sub[keep], g[keep], f[keep], d[keep], False))
-        seasonal_near = (cur >= 0) & np.isin(network.arc_class[first_arc[np.maximum(cur, 0)]], seasonal)
+        seasonal_near = (cur >= 0) & seasonal_geom[np.maximum(cur, 0)]
         stale = (cur_stable < 0) | (gen_of[np.maximum(cur_stable, 0)] > gen)
         ss = np.flatnonzero(seasonal_near & stale)
         if ss.size and stable:
@@ -427,7 +436,7 @@ def accessibility(
     value_columns
         Numeric columns summed per band when present (e.g. ``population``, ``dwellings``).
     snap_options
-        How places are snapped (:class:`SnapOptions`: STR-tree, quadtree or
+        How places are snapped (:class:`SnapOptions`: STR-tree, grid index or
         ``"auto"`` by this call's inputs; threads). Results are the same.
     site_id_col
         Column of unique site ids (``None``: ids are the row positions).
@@ -627,25 +636,27 @@ def _totals(out: gpd.GeoDataFrame, ids: tuple[str, ...], mins: tuple[float, ...]
     cut = np.array(mins)
     nb = len(cut)
 
-    def table(scope: str, labels: list[str | None], group: np.ndarray, t: np.ndarray) -> pd.DataFrame:
-        band = np.searchsorted(cut, np.nan_to_num(t, nan=np.inf), side="left")  # nb = beyond the last band
-        valid = group >= 0
-        key = group[valid] * (nb + 1) + band[valid]
-        cols = {}
-        for name, wgt in weights.items():
-            sums = np.bincount(key, weights=wgt[valid], minlength=len(labels) * (nb + 1)).reshape(len(labels), nb + 1)
-            cols[name] = np.cumsum(sums[:, :nb], axis=1).ravel()
+    def sums_of(n_groups: int, group: np.ndarray | None, t: np.ndarray) -> dict[str, np.ndarray]:
+        """Per weight: sums per group and band, ``(n_groups, nb)`` (NaN times sort beyond the last band)."""
+        band = np.searchsorted(cut, t, side="left")  # nb = beyond the last band (and NaN)
+        pick: Any = slice(None) if group is None else group >= 0
+        key = band if group is None else group[pick] * (nb + 1) + band[pick]
+        return {name: np.bincount(key, weights=wgt[pick], minlength=n_groups * (nb + 1))
+                .reshape(n_groups, nb + 1)[:, :nb] for name, wgt in weights.items()}
+
+    def table(scope: str, labels: list[str | None], sums: dict[str, np.ndarray]) -> pd.DataFrame:
+        cols = {name: np.cumsum(v, axis=1).ravel() for name, v in sums.items()}
         df = pd.DataFrame({"scope": scope, "site_id": np.repeat(np.array(labels, dtype=object), nb),
                            "minutes": np.tile(cut, len(labels)), **cols})
         df["n_places"] = df["n_places"].round().astype(np.int64)
         return df
 
     parts = []
-    n = len(geoms)
     for sid, t in per_site.items():
-        parts.append(table("site", [sid], np.zeros(n, dtype=np.int64), t))
-    group = nearest_pos.astype(np.int64)
+        parts.append(table("site", [sid], sums_of(1, None, t)))
     nearest_t = out["minutes_nearest"].to_numpy(dtype=float)
-    parts.append(table("nearest", list(ids), group, nearest_t))
-    parts.append(table("any", [None], np.zeros(n, dtype=np.int64), nearest_t))
+    by_site = sums_of(len(ids), nearest_pos.astype(np.int64), nearest_t)
+    parts.append(table("nearest", list(ids), by_site))
+    # any site: a reached place is counted at its nearest site, so the sums over the sites
+    parts.append(table("any", [None], {name: v.sum(axis=0, keepdims=True) for name, v in by_site.items()}))
     return pd.concat(parts, ignore_index=True)

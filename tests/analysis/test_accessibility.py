@@ -150,12 +150,13 @@ def test_added_road_never_lengthens_place_times():
     assert after["snap_distance_m"]["p2"] == pytest.approx(50)
 
 
-@pytest.mark.parametrize(("max_candidates", "index"), [(8, "quadtree"), (2, "quadtree"), (8, "tree"), (8, "auto")])
-def test_fast_snap_equals_shapely_nearest(max_candidates, index):
+@pytest.mark.parametrize(("cell_m", "index"), [(None, "grid"), (5.0, "grid"), (None, "quadtree"), (None, "tree"),
+                                               (None, "auto")])
+def test_fast_snap_equals_shapely_nearest(cell_m, index):
     """Snapping through the piece index (and the STR-tree beyond it, or for few places) gives the exact nearest road."""
     from jokkgeo.analysis.accessibility import SnapOptions, snap_places
 
-    opts = SnapOptions(index=index, max_candidates=max_candidates)  # 2: a deep tree, many junction leaves
+    opts = SnapOptions(index=index, cell_m=cell_m)  # 5 m: small cells, many points left to the STR-tree
     rng = np.random.default_rng(3)
     n = 60
     start = rng.uniform(0, 5000, (n, 2))
@@ -199,9 +200,9 @@ def test_threaded_snapping_gives_the_same_snaps():
     pts = rng.uniform(-3000, 8000, (2001, 2))
     pts[7] = np.nan  # a place without a point
     plain = snap_places(net, pts, profile="summer", max_snap_m=1500, step_m=150,
-                        snap_options=SnapOptions(index="quadtree", threads=1))
+                        snap_options=SnapOptions(index="grid", threads=1))
     threaded = snap_places(net, pts, profile="summer", max_snap_m=1500, step_m=150,
-                           snap_options=SnapOptions(index="quadtree", threads=3, thread_min_places=1))
+                           snap_options=SnapOptions(index="grid", threads=3, thread_min_places=1))
     assert (plain[0] >= 0).sum() > 500 and (plain[0] < 0).sum() > 100  # both reached and too-far places
     assert plain[0][7] == -1
     for a, b in zip(plain, threaded, strict=False):
@@ -209,7 +210,7 @@ def test_threaded_snapping_gives_the_same_snaps():
 
 
 def test_snapping_method_does_not_depend_on_earlier_calls():
-    """Issue 11: snapping switched from the STR-tree to the quadtree after ~4 places per road point had been
+    """Issue 11: snapping switched from the STR-tree to the piece index after enough places had been
     snapped in earlier calls. "auto" now decides from the call's own inputs; the results are identical."""
     from jokkgeo.analysis import accessibility as acc_mod
     from jokkgeo.analysis.accessibility import SnapOptions, prepare_snapping, snap_places
@@ -218,16 +219,17 @@ def test_snapping_method_does_not_depend_on_earlier_calls():
     roads = gpd.GeoDataFrame({"highway": ["primary", "track"]},
                              geometry=[L([(0, 0), (1000, 0)]), L([(0, 500), (1000, 500)])], crs="EPSG:3006")
     net = graph_from_lines(roads)
-    assert len(net.samples(100.0)[0]) == 22  # 11 road points on each road
     pts = np.column_stack([np.linspace(0, 1000, 30), np.full(30, 100.0)])  # 100 m from the primary road
     key = acc_mod._piece_tree_key(get_profile("summer"), 100.0, False, None)
-    results = [snap_places(net, pts, profile="summer", max_snap_m=1000, step_m=100.0) for _ in range(10)]
-    assert key not in net._cache  # 30 places < 4 x 22 road points: the STR-tree, however many calls ran
+    auto = SnapOptions(index_places_per_segment=20.0)  # the grid from 40 places on (2 road segments)
+    results = [snap_places(net, pts, profile="summer", max_snap_m=1000, step_m=100.0, snap_options=auto)
+               for _ in range(10)]
+    assert key not in net._cache  # 30 places < 20 x 2 segments: the STR-tree, however many calls ran
     many = np.column_stack([np.linspace(0, 1000, 100), np.full(100, 100.0)])
-    snap_places(net, many, profile="summer", max_snap_m=1000, step_m=100.0)
-    assert key in net._cache  # 100 places >= 88: this call builds the quadtree
+    snap_places(net, many, profile="summer", max_snap_m=1000, step_m=100.0, snap_options=auto)
+    assert key in net._cache  # 100 places >= 40: this call builds the grid index
     forced = snap_places(net, pts, profile="summer", max_snap_m=1000, step_m=100.0,
-                         snap_options=SnapOptions(index="quadtree"))
+                         snap_options=SnapOptions(index="grid"))
     for r in results[1:] + [forced]:
         for a, b in zip(results[0], r, strict=False):
             np.testing.assert_allclose(a, b, atol=1e-9)
@@ -270,3 +272,47 @@ def test_raised_leg_reports_the_leg_that_gives_the_time():
     assert res["minutes_nearest"]["p0"] == pytest.approx(res["minutes_nearest"]["p1"] + leg_s / 60)
     assert res["minutes_nearest"]["p0"] * 60 > 2900 / (60 / 3.6) + 5050 / 25  # not the shortcut
     assert res["nearest_site_id"].tolist() == ["s", "s"]
+
+
+def test_grid_index_gives_the_str_tree_minutes():
+    """The grid index (warm, prepared; or built by a cold call) and the STR-tree give the same minutes per place.
+
+    A jittered lattice of bent roads (some forest tracks, closed in winter); the only allowed differences are
+    places whose nearest road point is a node shared by two roads (a tie: either road is the nearest), where
+    the junction model can give the two snaps different times.
+    """
+    from jokkgeo.analysis.accessibility import SnapOptions, prepare_snapping, snap_places
+
+    rng = np.random.default_rng(8)
+    k = 7
+    node = rng.normal(0, 60, (k, k, 2)) + np.stack(np.meshgrid(np.arange(k), np.arange(k), indexing="ij"), -1) * 600
+    lines = []
+    for i in range(k):
+        for j in range(k):
+            for di, dj in ((0, 1), (1, 0)):
+                if i + di < k and j + dj < k:
+                    a, b = node[i, j], node[i + di, j + dj]
+                    lines.append(L([tuple(a), tuple((a + b) / 2 + rng.normal(0, 40, 2)), tuple(b)]))
+    roads = gpd.GeoDataFrame({"highway": rng.choice(["primary", "track", "residential"], len(lines), p=[.4, .2, .4])},
+                             geometry=lines, crs="EPSG:3006")
+    net = graph_from_lines(roads)
+    start, end = node.reshape(-1, 2)[[0, 30]], node.reshape(-1, 2)[[0, 30]]
+    xy = rng.uniform(-500, 4100, (600, 2))
+    pl = gpd.GeoDataFrame({"population": np.ones(len(xy))}, geometry=shapely.points(xy), crs="EPSG:3006")
+    sites = gpd.GeoDataFrame({"site_id": ["a", "b"]}, geometry=[P(*start[0]), P(*end[1])], crs="EPSG:3006")
+    kw = dict(minutes=[10, 30], profile="winter", max_snap_m=3000)
+    tree = accessibility(net, sites, pl, snap_options=SnapOptions(index="tree"), **kw).places
+    cold = accessibility(net, sites, pl, snap_options=SnapOptions(index="grid"), **kw).places
+    prepare_snapping(net, "winter")
+    warm = accessibility(net, sites, pl, snap_options=SnapOptions(index="grid", threads=1), **kw).places
+    g, f, _ = snap_places(net, xy, profile="winter", max_snap_m=3000, step_m=200.0,
+                          snap_options=SnapOptions(index="tree"))
+    at_node = (f <= 1e-9) | (f >= 1 - 1e-9)
+    assert tree["reachable"].sum() > 400
+    for other in (cold, warm):
+        for col in ("minutes_nearest", "minutes_a", "minutes_b", "snap_distance_m"):
+            a, b = tree[col].to_numpy(), other[col].to_numpy()
+            assert np.array_equal(np.isnan(a), np.isnan(b))
+            differ = ~np.isclose(a, b, rtol=0, atol=1e-9, equal_nan=True)
+            assert not (differ & ~at_node).any(), col
+            assert differ.sum() <= 0.05 * len(a)  # ties are rare
