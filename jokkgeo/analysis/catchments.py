@@ -37,7 +37,7 @@ from jokkgeo.crs import check_working_crs
 from jokkgeo.errors import AnalysisError
 from jokkgeo.network.arrays import RoadNetwork
 from jokkgeo.network.profiles import SpeedProfile, get_profile
-from jokkgeo.network.routing import check_direction, node_travel_times, point_times, snap_sites
+from jokkgeo.network.routing import check_direction, node_travel_times, point_times, sample_times, snap_sites
 from jokkgeo.results import Provenance, ProvenanceFields
 from jokkgeo.settings import WORKING_CRS
 
@@ -373,7 +373,8 @@ def _max_within(ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarray, 
 
 
 def _band_polygons(ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarray, lev: np.ndarray, n_bands: int,
-                   radius: float, x0: float, y1: float, cell: float) -> list[Any]:
+                   radius: float, x0: float, y1: float, cell: float,
+                   nearest: tuple[NearestPiece, np.ndarray]) -> list[Any]:
     """Per band (level ``1..n_bands``, 1 = the longest): the buffer of the pieces of that level or more.
 
     The buffer's edge is the ``radius`` contour of the exact distance to the
@@ -382,15 +383,23 @@ def _band_polygons(ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarra
     orientation (a cell-by-cell polygon is off by up to half a cell on each
     side). Exact distances are needed only where the contour runs: at cells
     whose distance lies within one cell of ``radius`` (the ends of the grid
-    edges it crosses); elsewhere any value on the right side will do. Every
-    cell is first bounded by the pieces' cells within ``radius / cell -+ 2.2``
-    cells (surely well inside, surely well outside); the cells of the ring
-    between search their pieces outwards, nearest cells first, and stop as soon
-    as the distance is known (no farther piece can be nearer) or is surely
-    more than a cell inside the edge. One field per band (a band's pieces are
-    the pieces of its level or more): the fields shrink as the reached pieces
-    grow and the traced edge moves monotonically with the field, so the bands
-    nest (as do winter within summer).
+    edges it crosses); elsewhere any value on the right side will do.
+
+    ``nearest`` is the network's :class:`NearestPiece` (each cell's nearest
+    network piece and its exact distance, built once per network) and the
+    level at which this site reaches every network piece whole (0: not whole).
+    A cell whose nearest network piece is reached whole at level ``k`` has that
+    distance for the bands up to ``k`` (the band's pieces are among the
+    network's, and the nearest of them is in the band). A cell has no piece of
+    a band within ``radius / cell + 2.2`` cells when the largest level of the
+    pieces' cells within that disk (a maximum filter) is lower: surely outside.
+    Only the cells of the ring between (near a band's end of reach, where the
+    nearest road is not reached) search their pieces outwards, nearest cells
+    first, and stop as soon as the distance is known (no farther piece can be
+    nearer) or is surely more than a cell inside the edge. One field per band
+    (a band's pieces are the pieces of its level or more): the fields shrink as
+    the reached pieces grow and the traced edge moves monotonically with the
+    field, so the bands nest (as do winter within summer).
     """
     import contourpy
 
@@ -413,9 +422,14 @@ def _band_polygons(ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarra
     seed = np.zeros((h, w), dtype=np.uint8)
     seed_f = seed.ravel()
     seed_f[cells] = best
-    inner = rho - slack
-    low = (_dilate(seed, cells, best, inner) if inner >= 0 else np.zeros_like(seed)).ravel()
     high = _dilate(seed, cells, best, rho + slack).ravel()
+    # each cell's distance is known for the bands up to the level at which the site reaches its nearest
+    # network piece whole; the ring is where a band of higher level may still have pieces within reach
+    finder, piece_level = nearest
+    near_piece, near_d2 = finder.grid(r0, c0, h, w)
+    low = piece_level[near_piece]
+    low[~np.isfinite(near_d2)] = 0
+    inner = -1.0  # candidates at any distance
     ring = np.flatnonzero(high > low)
     nb = n_bands
     best_d2 = np.full(len(ring) * nb, np.inf)  # per ring cell and piece level: the least squared distance found
@@ -434,6 +448,8 @@ def _band_polygons(ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarra
         bounds = np.unique(np.r_[0, shell[shell < len(norm)], len(norm)])
         done_inside = max(rho - 1.0, 0.0) ** 2  # known to be more than a cell inside the edge: value not needed
         act = np.arange(len(ring))
+        has = lo > 0  # levels up to low: the nearest piece's distance
+        best_d2[np.flatnonzero(has) * nb + lo[has].astype(np.int64) - 1] = near_d2[ring[has]]
         for s, e in zip(bounds[:-1], bounds[1:], strict=True):
             if not act.size:
                 break
@@ -474,7 +490,8 @@ def _band_polygons(ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarra
         hr, hc = cell_r[have], cell_c[have]
         ra, rb = max(int(hr.min()) - reach - 2, 0), min(int(hr.max()) + reach + 3, h)
         ca, cb = max(int(hc.min()) - reach - 2, 0), min(int(hc.max()) + reach + 3, w)
-        z = np.where(low2[ra:rb, ca:cb] >= level, 0.0, far)
+        exact = np.sqrt(np.minimum(near_d2.reshape(h, w)[ra:rb, ca:cb], far * far))
+        z = np.where(low2[ra:rb, ca:cb] >= level, exact, far)  # exact where the nearest piece is in the band
         sel = (ring_r >= ra) & (ring_r < rb) & (ring_c >= ca) & (ring_c < cb) & (low[ring] < level)
         z[ring_r[sel] - ra, ring_c[sel] - ca] = np.minimum(np.sqrt(best_d2[sel, level - 1]), far)
         gen = contourpy.contour_generator(np.arange(cb - ca, dtype=float), np.arange(rb - ra, dtype=float), z,
@@ -493,6 +510,111 @@ def _band_polygons(ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarra
     return out
 
 
+class NearestPiece:
+    """The nearest road piece (two consecutive sample points of one geometry) of every cell of the network's grid.
+
+    Site-independent (per network, sample step and grid; built once and cached): every site's
+    reached pieces are among the network's pieces, so where a site reaches a cell's nearest network
+    piece whole, the cell's distance to that site's pieces is the distance to that piece. Found with
+    shapely's STR-tree for the cells within ``reach`` cells of a piece (farther cells: no piece, infinite
+    distance); distances are recomputed in grid units exactly as :func:`_band_polygons` measures them.
+    """
+
+    def __init__(self, xs: np.ndarray, ys: np.ndarray, geom_s: np.ndarray, x0: float, y1: float, cell: float,
+                 pad: int, reach: float) -> None:
+        self.a = np.flatnonzero(geom_s[:-1] == geom_s[1:])  # piece i runs from sample a[i] to a[i] + 1
+        au, aw = (xs - x0) / cell, (y1 - ys) / cell  # grid units, as in _band_polygons
+        self.r_lo = int(math.floor(float(aw.min()))) - pad
+        self.c_lo = int(math.floor(float(au.min()))) - pad
+        self.h = int(math.floor(float(aw.max()))) + pad + 1 - self.r_lo
+        self.w = int(math.floor(float(au.max()))) + pad + 1 - self.c_lo
+        self.piece = np.zeros(self.h * self.w, dtype=np.int64)
+        self.d2 = np.full(self.h * self.w, np.inf)
+        if len(self.a) == 0:
+            return
+        a = self.a
+        lines = shapely.linestrings(np.stack([np.column_stack([au[a], aw[a]]), np.column_stack([au[a + 1], aw[a + 1]])],
+                                             axis=1))
+        tree = shapely.STRtree(lines)
+        rr, cc = np.divmod(np.arange(self.h * self.w), self.w)
+        rr, cc = rr + self.r_lo, cc + self.c_lo
+        q, i = tree.query_nearest(shapely.points(cc + 0.5, rr + 0.5), max_distance=reach, all_matches=False)
+        self.piece[q] = i
+        pa = a[i]
+        self.d2[q] = _seg_d2(cc[q] + 0.5, rr[q] + 0.5, au[pa], aw[pa], au[pa + 1], aw[pa + 1])
+
+    def grid(self, r0: int, c0: int, h: int, w: int) -> tuple[np.ndarray, np.ndarray]:
+        """Nearest piece and its squared distance (grid units; inf: none within reach) of the cells of a
+        ``h × w`` grid whose first cell is row ``r0``, column ``c0`` of the network's grid (flat)."""
+        fr, fc = r0 - self.r_lo, c0 - self.c_lo
+        if fr < 0 or fc < 0 or fr + h > self.h or fc + w > self.w:
+            raise ValueError("grid outside the network's grid")  # pragma: no cover - padding covers every band
+        sl = (slice(fr, fr + h), slice(fc, fc + w))
+        return (self.piece.reshape(self.h, self.w)[sl].ravel(), self.d2.reshape(self.h, self.w)[sl].ravel())
+
+
+def _nearest_piece(network: RoadNetwork, step_m: float, x0: float, y1: float, cell: float,
+                   radius: float) -> NearestPiece:
+    key = ("nearest_piece", float(step_m), x0, y1, float(cell), float(radius))
+    if key not in network._cache:
+        geom_s, _, xs, ys = network.samples(step_m)
+        rho = radius / cell
+        reach = rho + 0.5 + _HALF_DIAG + 2.0  # beyond this no piece can matter (ring: rho + 2.2 cells)
+        network._cache[key] = NearestPiece(xs, ys, geom_s, x0, y1, cell, 2 * int(math.ceil(rho + 3)) + 4, reach)
+    return network._cache[key]
+
+
+def _piece_levels(finder: NearestPiece, lev_s: np.ndarray) -> np.ndarray:
+    """Per network piece: the band level at which a site reaches it whole (0: never whole)."""
+    return np.minimum(lev_s[finder.a], lev_s[finder.a + 1])
+
+
+BAND_MEMO_SIZE = 16
+"""Band polygons kept per network, grid and buffer (:func:`_memo_band_polygons`)."""
+
+
+def _memo_band_polygons(pieces: tuple[np.ndarray, ...], lev_s: np.ndarray, n_front: np.ndarray, n_bands: int,
+                        radius: float, x0: float, y1: float, cell: float, memo: dict[Any, Any],
+                        finder: NearestPiece) -> list[Any]:
+    """:func:`_band_polygons`, reusing the polygons of bands whose reached pieces an earlier site reached too.
+
+    A band in which no road piece is cut at its cut-off reaches whole pieces only: the road points
+    within it (``lev_s >= level``) determine its pieces, so its polygon is kept under a digest of
+    that point set (per network, grid and buffer) and reused by every later site reaching the same
+    set (on a network smaller than the longest band's reach: every site in its strongly connected
+    part). The longest bands found this way are skipped; the rest are computed from their own
+    pieces (the pieces of higher level), which gives each the same polygon as computing all bands.
+    """
+    import hashlib
+
+    ax, ay, bx, by, lev = pieces
+    nb = n_bands
+    keys: list[Any] = [None] * (nb + 1)  # by level
+    for level in range(1, nb + 1):
+        if n_front[nb - level] == 0:
+            mask = np.packbits(lev_s >= level)
+            keys[level] = (len(lev_s), hashlib.blake2b(mask.tobytes(), digest_size=20).hexdigest())
+    known = 0
+    while known < nb and keys[known + 1] is not None and keys[known + 1] in memo:
+        known += 1
+    out: list[Any] = [memo[keys[level]] for level in range(1, known + 1)]
+    if known < nb:
+        sel = lev > known
+        if sel.any():
+            pl = _piece_levels(finder, lev_s)
+            near = (finder, np.where(pl > known, pl - known, 0).astype(np.uint8))
+            out += _band_polygons(ax[sel], ay[sel], bx[sel], by[sel], lev[sel] - known, nb - known, radius, x0, y1,
+                                  cell, near)
+        else:
+            out += [None] * (nb - known)
+        for level in range(known + 1, nb + 1):
+            if keys[level] is not None and out[level - 1] is not None:
+                memo[keys[level]] = out[level - 1]
+        while len(memo) > BAND_MEMO_SIZE:
+            memo.pop(next(iter(memo)))
+    return out
+
+
 def _frontier(t: np.ndarray, a: np.ndarray, cut: float, xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, ...]:
     """Pieces ``a -> a + 1`` with exactly one end within ``cut`` (both times finite): the reached end and the
     point where the time reaches ``cut`` (linear along the piece)."""
@@ -508,6 +630,9 @@ def _frontier(t: np.ndarray, a: np.ndarray, cut: float, xs: np.ndarray, ys: np.n
 def _reached_pieces(t: np.ndarray, cut_s: np.ndarray, geom_s: np.ndarray, xs: np.ndarray,
                     ys: np.ndarray) -> tuple[np.ndarray, ...]:
     """The reached parts of the road as segments ``(ax, ay, bx, by, level)``; ``level`` = bands containing them.
+
+    Also returns each road point's level and, per band (shortest first), the number of pieces cut at its
+    cut-off (0: the band's pieces follow from the points' levels alone).
 
     A piece between two consecutive road points reached within a band belongs
     to it whole; a piece with one end inside the band is cut at the point where
@@ -538,7 +663,8 @@ def _reached_pieces(t: np.ndarray, cut_s: np.ndarray, geom_s: np.ndarray, xs: np
     fy.append(ys[alone])
     parts_v.append(lev[alone])
     start = np.concatenate(parts_a)
-    return (xs[start], ys[start], np.concatenate(fx), np.concatenate(fy), np.concatenate(parts_v))
+    n_front = np.array([len(p) for p in parts_a[1:1 + nb]], dtype=np.int64)
+    return (xs[start], ys[start], np.concatenate(fx), np.concatenate(fy), np.concatenate(parts_v), lev, n_front)
 
 
 def _polygonise(labels: np.ndarray, transform: Any) -> dict[int, Any]:
@@ -669,6 +795,9 @@ def catchments(
     geom_s, frac_s, xs, ys = network.samples(cell_m)
     x0, y1 = _grid_origin(network, cell_m, buffer_m + 2 * cell_m)
     samples = (geom_s, xs, ys)
+    # band polygons of whole reached sets (no road cut at the cut-off), shared by the sites that reach the same set
+    memo = network._cache.setdefault(("band_memo", float(cell_m), float(buffer_m)), {})
+    finder = _nearest_piece(network, cell_m, x0, y1, cell_m, buffer_m) if buffer_m > 0 and per_site else None
     warnings: list[str] = []
 
     node_cols: dict[str, np.ndarray] = {}
@@ -686,8 +815,9 @@ def catchments(
         for site, node_t in progress(per_site_times(), total=len(ids), desc="catchments"):
             node_cols[f"minutes_{ids[site]}"] = np.where(node_t <= limit, node_t / 60.0, np.nan)
             site_snaps = snaps.table[snaps.table["site"] == site]
-            t, _ = point_times(network, w, node_t, geom_s, frac_s, direction=direction, snaps=site_snaps)
-            poly_rows.extend(_site_bands(ids[site], t, cut_s, mins, samples, buffer_m, x0, y1, cell_m, warnings))
+            t = sample_times(network, node_t, profile=prof, step_m=cell_m, direction=direction, snaps=site_snaps)
+            poly_rows.extend(_site_bands(ids[site], t, cut_s, mins, samples, buffer_m, x0, y1, cell_m, warnings,
+                                         memo, finder))
     polygons = gpd.GeoDataFrame(
         poly_rows or None, columns=["site_id", "minutes", "area_m2", "status", "geometry"], geometry="geometry",
         crs=WORKING_CRS,
@@ -740,16 +870,19 @@ def catchments(
 
 
 def _site_bands(site_id: str, t: np.ndarray, cut_s: np.ndarray, mins: tuple[float, ...], samples: tuple,
-                buffer_m: float, x0: float, y1: float, cell_m: float, warnings: list[str]) -> list[dict[str, Any]]:
+                buffer_m: float, x0: float, y1: float, cell_m: float, warnings: list[str],
+                memo: dict[Any, Any], finder: NearestPiece | None) -> list[dict[str, Any]]:
     geom_s, xs, ys = samples
     out: list[dict[str, Any]] = []
     if not (t <= cut_s[-1]).any():
         for m in mins:
             out.append(_empty_row(site_id, m, warnings))
         return out
-    ax, ay, bx, by, lev = _reached_pieces(t, cut_s, geom_s, xs, ys)
+    ax, ay, bx, by, lev, lev_s, n_front = _reached_pieces(t, cut_s, geom_s, xs, ys)
     if buffer_m > 0:
-        geoms = _band_polygons(ax, ay, bx, by, lev, len(mins), buffer_m, x0, y1, cell_m)
+        assert finder is not None  # built whenever there is a buffer
+        geoms = _memo_band_polygons((ax, ay, bx, by, lev), lev_s, n_front, len(mins), buffer_m, x0, y1, cell_m, memo,
+                                    finder)
         for k in range(1, len(geoms)):  # nested up to rounding; make it exact where the overlay rounds
             small, big = geoms[k], geoms[k - 1]
             if small is not None and big is not None and small is not big and not shapely.covers(big, small):

@@ -485,7 +485,6 @@ def point_times(
     leave_n, enter_n = _delays_needed(run, leave, enter, direction)
     pa = _arc_parts(a, run, leave_n, enter_n)
     pb = _arc_parts(b, run, leave_n, enter_n)
-    wa, wb = pa[0], pb[0]  # driving time only: the direct way between two points of one segment passes no junction
     with np.errstate(invalid="ignore"):
         ta, tb, na, nb = _via_ends(network, node_t, a, b, pa, pb, frac, direction, offset)
     ta = np.where(np.isnan(ta), np.inf, ta)  # 0 * inf where an arc is missing or closed
@@ -505,35 +504,132 @@ def point_times(
     if node_owner is not None:
         owner = np.where(np.isfinite(t), node_owner[nearest_node], -1)
     if snaps is not None and len(snaps):
-        # points on a segment that has access points: also the direct way along it (one flat pass)
-        sg = snaps["geom"].to_numpy()
-        order = np.argsort(sg, kind="stable")
-        sg = sg[order]
-        # only points on a segment with access points (a mask lookup, then searchsorted on those few)
-        on_site_seg = np.zeros(len(network.geometries), dtype=bool)
-        on_site_seg[sg] = True
-        pos = np.flatnonzero(on_site_seg[geom])
-        if pos.size:
-            lo_p = np.searchsorted(sg, geom[pos], side="left")
-            c = np.searchsorted(sg, geom[pos], side="right") - lo_p
-            pt = np.repeat(pos, c)
-            row = order[np.repeat(lo_p - (np.cumsum(c) - c), c) + np.arange(int(c.sum()))]
-            rf = snaps["frac"].to_numpy()[row]
-            acc = snaps["access_s"].to_numpy()[row]
-            p, wa_p, wb_p = frac[pt], wa[pt], wb[pt]
-            with np.errstate(invalid="ignore"):
-                if direction == "to_site":
-                    d = np.where(p <= rf, acc + (rf - p) * wa_p, acc + (p - rf) * wb_p)
-                else:
-                    d = np.where(p >= rf, acc + (p - rf) * wa_p, acc + (rf - p) * wb_p)
-            d = np.where(np.isnan(d), np.inf, d)
-            first = np.lexsort((d, pt))  # per point, the fastest access point first
-            keep = np.ones(len(first), dtype=bool)
-            keep[1:] = pt[first[1:]] != pt[first[:-1]]
-            best = first[keep]
-            sel, direct = pt[best], d[best]
-            better = direct < t[sel]
-            t[sel[better]] = direct[better]
-            if owner is not None:
-                owner[sel[better]] = snaps["site"].to_numpy()[row[best]][better]
+        _direct_way(network, run, geom, frac, snaps, direction, t, owner)
     return t, owner
+
+
+def _sample_plan(network: RoadNetwork, prof: SpeedProfile, step_m: float, direction: str) -> dict[str, Any]:
+    """The site-independent part of :func:`point_times` for the network's sample points (cached).
+
+    Per point: the node behind each end's arc and the time added to that node's time (the same
+    arithmetic, in the same order, as :func:`point_times`), and the points lying at a segment end.
+    """
+    key = ("sample_plan", prof.key, float(step_m), direction)
+    if key not in network._cache:
+        geom, frac, _, _ = network.samples(step_m)
+        w = network.travel_time(prof)
+        fwd, bwd = network.geometry_arcs()
+        a, b = fwd[geom], bwd[geom]
+        run, leave, enter = network.time_parts(w)
+        leave_n, enter_n = _delays_needed(run, leave, enter, direction)
+        ra, la, ea = _arc_parts(a, run, leave_n, enter_n)
+        rb, lb, eb = _arc_parts(b, run, leave_n, enter_n)
+        with np.errstate(invalid="ignore"):
+            if direction == "to_site":  # node_t[n] + along + delay ahead
+                ends = ((network.arc_v[np.maximum(a, 0)], (1 - frac) * ra, ea),
+                        (network.arc_v[np.maximum(b, 0)], frac * rb, eb))
+            else:  # node_t[n] + delay behind + along
+                ends = ((network.arc_u[np.maximum(a, 0)], la, frac * ra),
+                        (network.arc_u[np.maximum(b, 0)], lb, (1 - frac) * rb))
+        parts = []
+        for node, first, second in ends:
+            # a NaN term (0 * inf: no arc) gives NaN whatever the node time, which point_times turns into inf
+            first = np.asarray(first, dtype=float)
+            second = np.asarray(second, dtype=float)
+            bad = np.isnan(first + second) if first.ndim or second.ndim else np.zeros(len(geom), bool)
+            if first.ndim:
+                first = np.where(bad, np.inf, first)
+            if second.ndim:
+                second = np.where(bad, np.inf, second)
+            parts.append((node, first if first.ndim and first.any() else None,
+                          second if second.ndim and second.any() else None))
+        g_start, g_end = network.geometry_nodes()
+        at_start = np.flatnonzero(frac <= 1e-12)
+        at_end = np.flatnonzero(frac >= 1 - 1e-12)
+        network._cache[key] = {"ends": parts, "at_end": ((at_start, g_start[geom[at_start]]),
+                                                         (at_end, g_end[geom[at_end]])),
+                               "run": run, "geom": geom, "frac": frac}
+    return network._cache[key]
+
+
+def sample_times(network: RoadNetwork, node_t: np.ndarray, *, profile: str | SpeedProfile | None, step_m: float,
+                 direction: str, snaps: pd.DataFrame | None = None) -> np.ndarray:
+    """Travel time (s) at the network's sample points (:meth:`RoadNetwork.samples` of ``step_m``) for one site.
+
+    The same values as :func:`point_times` on those points, with everything that does not depend on
+    the node times computed once per network, profile, step and direction (cached): per call two
+    gathers, two additions and a minimum per point.
+
+    Parameters
+    ----------
+    network
+        The road network.
+    node_t
+        Travel time (s) at every node (one site).
+    profile
+        Season profile of ``node_t``.
+    step_m
+        Sample spacing (m) of :meth:`~jokkgeo.network.arrays.RoadNetwork.samples`.
+    direction
+        ``"to_site"`` or ``"from_site"``.
+    snaps
+        Access-point rows of the site (direct way along its own segments).
+    """
+    plan = _sample_plan(network, get_profile(profile), step_m, direction)
+    t = None
+    for node, first, second in plan["ends"]:
+        te = node_t[node]
+        if first is not None:
+            te += first
+        if second is not None:
+            te += second
+        t = te if t is None else np.minimum(t, te, out=t)
+    assert t is not None
+    for idx, nodes in plan["at_end"]:
+        if idx.size:
+            t[idx] = np.minimum(t[idx], node_t[nodes])
+    if snaps is not None and len(snaps):
+        _direct_way(network, plan["run"], plan["geom"], plan["frac"], snaps, direction, t, None)
+    return t
+
+
+def _direct_way(network: RoadNetwork, run: np.ndarray, geom: np.ndarray, frac: np.ndarray, snaps: pd.DataFrame,
+                direction: str, t: np.ndarray, owner: np.ndarray | None) -> None:
+    """Points on a segment that has access points: also the direct way along it to/from the snapped point.
+
+    Updates ``t`` (and ``owner``) in place. ``run`` is the driving time per arc: the direct way between two
+    points of one segment passes no junction.
+    """
+    sg = snaps["geom"].to_numpy()
+    order = np.argsort(sg, kind="stable")
+    sg = sg[order]
+    # only points on a segment with access points (a mask lookup, then searchsorted on those few)
+    on_site_seg = np.zeros(len(network.geometries), dtype=bool)
+    on_site_seg[sg] = True
+    pos = np.flatnonzero(on_site_seg[geom])
+    if pos.size:
+        lo_p = np.searchsorted(sg, geom[pos], side="left")
+        c = np.searchsorted(sg, geom[pos], side="right") - lo_p
+        pt = np.repeat(pos, c)
+        row = order[np.repeat(lo_p - (np.cumsum(c) - c), c) + np.arange(int(c.sum()))]
+        rf = snaps["frac"].to_numpy()[row]
+        acc = snaps["access_s"].to_numpy()[row]
+        p = frac[pt]
+        fwd, bwd = network.geometry_arcs()
+        wa_p = _arc_parts(fwd[geom[pt]], run, None, None)[0]
+        wb_p = _arc_parts(bwd[geom[pt]], run, None, None)[0]
+        with np.errstate(invalid="ignore"):
+            if direction == "to_site":
+                d = np.where(p <= rf, acc + (rf - p) * wa_p, acc + (p - rf) * wb_p)
+            else:
+                d = np.where(p >= rf, acc + (p - rf) * wa_p, acc + (rf - p) * wb_p)
+        d = np.where(np.isnan(d), np.inf, d)
+        first = np.lexsort((d, pt))  # per point, the fastest access point first
+        keep = np.ones(len(first), dtype=bool)
+        keep[1:] = pt[first[1:]] != pt[first[:-1]]
+        best = first[keep]
+        sel, direct = pt[best], d[best]
+        better = direct < t[sel]
+        t[sel[better]] = direct[better]
+        if owner is not None:
+            owner[sel[better]] = snaps["site"].to_numpy()[row[best]][better]
