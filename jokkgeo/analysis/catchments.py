@@ -515,9 +515,9 @@ class NearestPiece:
 
     Site-independent (per network, sample step and grid; built once and cached): every site's
     reached pieces are among the network's pieces, so where a site reaches a cell's nearest network
-    piece whole, the cell's distance to that site's pieces is the distance to that piece. Found with
-    shapely's STR-tree for the cells within ``reach`` cells of a piece (farther cells: no piece, infinite
-    distance); distances are recomputed in grid units exactly as :func:`_band_polygons` measures them.
+    piece whole, the cell's distance to that site's pieces is the distance to that piece. Found for the
+    cells within ``reach`` cells of a piece (see :meth:`_fill`; farther cells: infinite distance);
+    distances in grid units, measured exactly as :func:`_band_polygons` measures them.
     """
 
     def __init__(self, xs: np.ndarray, ys: np.ndarray, geom_s: np.ndarray, x0: float, y1: float, cell: float,
@@ -532,16 +532,49 @@ class NearestPiece:
         self.d2 = np.full(self.h * self.w, np.inf)
         if len(self.a) == 0:
             return
+        self._fill(au, aw, reach)
+
+    def _fill(self, au: np.ndarray, aw: np.ndarray, reach: float, k: int = 8) -> None:
+        """Nearest piece of every cell within ``reach`` (grid units) of a piece.
+
+        The ``k`` pieces with the nearest midpoints (``scipy.spatial.cKDTree``) are measured; the nearest of
+        them is the nearest piece when the ``k``-th midpoint is farther than it by half the longest piece
+        (no other piece can be nearer). Cells where that does not hold ask shapely's STR-tree.
+        """
+        from scipy.spatial import cKDTree
+
         a = self.a
-        lines = shapely.linestrings(np.stack([np.column_stack([au[a], aw[a]]), np.column_stack([au[a + 1], aw[a + 1]])],
-                                             axis=1))
-        tree = shapely.STRtree(lines)
-        rr, cc = np.divmod(np.arange(self.h * self.w), self.w)
-        rr, cc = rr + self.r_lo, cc + self.c_lo
-        q, i = tree.query_nearest(shapely.points(cc + 0.5, rr + 0.5), max_distance=reach, all_matches=False)
-        self.piece[q] = i
-        pa = a[i]
-        self.d2[q] = _seg_d2(cc[q] + 0.5, rr[q] + 0.5, au[pa], aw[pa], au[pa + 1], aw[pa + 1])
+        half = float(np.max(np.hypot(au[a + 1] - au[a], aw[a + 1] - aw[a]))) / 2
+        tree = cKDTree(np.column_stack([(au[a] + au[a + 1]) / 2, (aw[a] + aw[a + 1]) / 2]))
+        k = min(k, len(a))
+        unsure_all = []
+        for start in range(0, self.h * self.w, 250_000):  # blocks of cells: bounded memory
+            cell = np.arange(start, min(start + 250_000, self.h * self.w))
+            rr, cc = np.divmod(cell, self.w)
+            pu, pw = cc + (self.c_lo + 0.5), rr + (self.r_lo + 0.5)
+            dist, idx = tree.query(np.column_stack([pu, pw]), k=k, distance_upper_bound=reach + half, workers=-1)
+            dist, idx = dist.reshape(len(cell), k), idx.reshape(len(cell), k)
+            near = np.isfinite(dist[:, 0])
+            cell, pu, pw, dist, idx = cell[near], pu[near], pw[near], dist[near], idx[near]
+            ok = idx < len(a)
+            cp = a[np.where(ok, idx, 0)]
+            d2 = np.where(ok, _seg_d2(pu[:, None], pw[:, None], au[cp], aw[cp], au[cp + 1], aw[cp + 1]), np.inf)
+            j = np.argmin(d2, axis=1)
+            rows = np.arange(len(cell))
+            self.piece[cell] = idx[rows, j]
+            self.d2[cell] = d2[rows, j]
+            # exact unless a piece beyond the k-th midpoint may be nearer
+            unsure_all.append(cell[np.isfinite(dist[:, -1]) & ((dist[:, -1] - half) ** 2 < d2[rows, j])])
+        unsure = np.concatenate(unsure_all)
+        if unsure.size:
+            rr, cc = np.divmod(unsure, self.w)
+            pu, pw = cc + (self.c_lo + 0.5), rr + (self.r_lo + 0.5)
+            lines = shapely.linestrings(np.stack([np.column_stack([au[a], aw[a]]),
+                                                  np.column_stack([au[a + 1], aw[a + 1]])], axis=1))
+            q, i = shapely.STRtree(lines).query_nearest(shapely.points(pu, pw), all_matches=False)
+            pa = a[i]
+            self.piece[unsure[q]] = i
+            self.d2[unsure[q]] = _seg_d2(pu[q], pw[q], au[pa], aw[pa], au[pa + 1], aw[pa + 1])
 
     def grid(self, r0: int, c0: int, h: int, w: int) -> tuple[np.ndarray, np.ndarray]:
         """Nearest piece and its squared distance (grid units; inf: none within reach) of the cells of a
