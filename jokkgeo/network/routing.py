@@ -20,6 +20,7 @@ where one-way streets are involved.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -27,10 +28,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import shapely
+from scipy import sparse
 from scipy.sparse.csgraph import dijkstra
 
 from jokkgeo.errors import AnalysisError
-from jokkgeo.network.arrays import RoadNetwork, csr_with_sources
+from jokkgeo.network.arrays import MIN_TRAVEL_TIME_S, RoadNetwork
 from jokkgeo.network.profiles import SpeedProfile, get_profile, seasonal_classes
 
 log = logging.getLogger(__name__)
@@ -67,6 +69,16 @@ class Snaps:
     @property
     def n_sites(self) -> int:
         return len(self.site_ids)
+
+    @functools.cached_property
+    def columns(self) -> dict[str, np.ndarray]:
+        """The table's columns as numpy arrays (read once; the table is not to be changed after)."""
+        return {str(c): self.table[c].to_numpy() for c in self.table.columns}
+
+    @functools.cached_property
+    def memo(self) -> dict[Any, Any]:
+        """Results derived from these snaps alone (virtual source arcs per network, profile and direction)."""
+        return {}
 
 
 def open_mask(network: RoadNetwork, prof: SpeedProfile, *, stable: bool = False,
@@ -312,19 +324,33 @@ def _no_shortcuts(network: RoadNetwork, geoms: np.ndarray, site_ids: tuple[str, 
 
 def _source_arcs(
     network: RoadNetwork, w: np.ndarray, snaps: Snaps, direction: str
-) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """Per site: target node positions and weights of its virtual source arcs."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Virtual source arcs of all sites: site position, target node and weight of each (four per access point).
+
+    Kept on ``snaps`` per network, travel times and direction (the batches of one question reuse them).
+    """
+    key = ("source_arcs", id(network), id(w), direction)
+    hit = snaps.memo.get(key)
+    if hit is not None and hit[0] is network and hit[1] is w:
+        return hit[2]
+    arcs = _source_arcs_of(network, w, snaps, direction)
+    snaps.memo[key] = (network, w, arcs)
+    return arcs
+
+
+def _source_arcs_of(network: RoadNetwork, w: np.ndarray, snaps: Snaps,
+                    direction: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     fwd, bwd = network.geometry_arcs()
-    t = snaps.table
-    a = fwd[t["geom"].to_numpy()]
-    b = bwd[t["geom"].to_numpy()]
-    f = t["frac"].to_numpy()
-    acc = t["access_s"].to_numpy()
+    cols = snaps.columns
+    a = fwd[cols["geom"]]
+    b = bwd[cols["geom"]]
+    f = cols["frac"]
+    acc = cols["access_s"]
     run, leave, enter = network.time_parts(w)
     ra, la, ea = _arc_parts(a, run, leave, enter)  # a few rows per site: every part
     rb, lb, eb = _arc_parts(b, run, leave, enter)
     with np.errstate(invalid="ignore"):
-        return _source_targets(network, snaps, a, b, (ra, la, ea), (rb, lb, eb), f, acc, direction)
+        return _source_targets(network, cols["site"], a, b, (ra, la, ea), (rb, lb, eb), f, acc, direction)
 
 
 def _arc_parts(arcs: np.ndarray, run: np.ndarray, leave: np.ndarray | None,
@@ -343,10 +369,9 @@ def _delays_needed(run: np.ndarray, leave: np.ndarray, enter: np.ndarray,
     return (leave if need_leave and has else None), (enter if need_enter and has else None)
 
 
-def _source_targets(network: RoadNetwork, snaps: Snaps, a: np.ndarray, b: np.ndarray,
+def _source_targets(network: RoadNetwork, site: np.ndarray, a: np.ndarray, b: np.ndarray,
                     pa: tuple[np.ndarray, ...], pb: tuple[np.ndarray, ...], f: np.ndarray, acc: np.ndarray,
-                    direction: str) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    t = snaps.table
+                    direction: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     ra, la, ea = pa
     rb, lb, eb = pb
     if direction == "to_site":
@@ -362,13 +387,40 @@ def _source_targets(network: RoadNetwork, snaps: Snaps, a: np.ndarray, b: np.nda
     end = np.where(a >= 0, network.arc_v[np.maximum(a, 0)], network.arc_u[np.maximum(b, 0)])
     w3 = np.where(f <= 1e-12, acc, np.inf)
     w4 = np.where(f >= 1 - 1e-12, acc, np.inf)
-    site = t["site"].to_numpy()
-    targets, weights = [], []
-    for i in range(snaps.n_sites):
-        m = site == i
-        targets.append(np.concatenate([n1[m], n2[m], start[m], end[m]]))
-        weights.append(np.concatenate([w1[m], w2[m], w3[m], w4[m]]))
-    return targets, weights
+    return (np.concatenate([site, site, site, site]), np.concatenate([n1, n2, start, end]),
+            np.concatenate([w1, w2, w3, w4]))
+
+
+def _with_sources(base: Any, site: np.ndarray, target: np.ndarray, weight: np.ndarray,
+                  sites: np.ndarray) -> Any:
+    """``base`` with one virtual source row per entry of ``sites`` (row ``n + i``), arcs to the targets.
+
+    The matrix :func:`~jokkgeo.network.arrays.csr_with_sources` builds from per-site lists (per row: the
+    finite arcs, one per target node, the least weight, targets ascending), in one vectorised pass.
+    """
+    n, k = base.shape[0], len(sites)
+    row = np.full(int(max(site.max(initial=-1), sites.max(initial=-1))) + 1, -1, dtype=np.int64)
+    row[sites] = np.arange(k)
+    r = row[site]
+    ok = (r >= 0) & np.isfinite(weight)
+    r, t, wt = r[ok], target[ok].astype(np.int64), weight[ok]
+    order = np.lexsort((wt, t, r))
+    r, t, wt = r[order], t[order], wt[order]
+    keep = np.ones(len(r), dtype=bool)
+    keep[1:] = (r[1:] != r[:-1]) | (t[1:] != t[:-1])  # same node twice (two snaps): the least weight
+    r, t, wt = r[keep], t[keep], wt[keep]
+    counts = np.bincount(r, minlength=k)
+    nnz = len(base.indices) + len(t)
+    idx_type = np.int32 if max(nnz, n + k) < np.iinfo(np.int32).max else np.int64
+    indptr = np.empty(n + k + 1, dtype=idx_type)
+    indptr[:n + 1] = base.indptr
+    np.cumsum(counts, out=indptr[n + 1:])
+    indptr[n + 1:] += base.indptr[-1]
+    indices = np.concatenate([base.indices.astype(idx_type, copy=False), t.astype(idx_type)])
+    data = np.concatenate([base.data, np.maximum(wt, MIN_TRAVEL_TIME_S)])
+    return sparse.csr_array((data, indices, indptr), shape=(n + k, n + k))
+
+
 
 
 def node_travel_times(
@@ -406,11 +458,11 @@ def node_travel_times(
     prof = get_profile(profile)
     w = network.travel_time(prof)
     base = network.csr(prof, reverse=direction == "to_site")
-    targets, weights = _source_arcs(network, w, snaps, direction)
+    site, target, weight = _source_arcs(network, w, snaps, direction)
     n = network.n_nodes
     if sites is None:
         sites = np.arange(snaps.n_sites)
-    mat = csr_with_sources(base, [targets[i] for i in sites], [weights[i] for i in sites])
+    mat = _with_sources(base, site, target, weight, np.asarray(sites, dtype=np.int64))
     idx = n + np.arange(len(sites))
     if nearest:
         dist, _, src = dijkstra(mat, directed=True, indices=idx, limit=limit_s, min_only=True, return_predecessors=True)
