@@ -88,8 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     a, b = res_other.polygons.area_m2.to_numpy(), res_now.polygons.area_m2.to_numpy()
     old_geoms, new_geoms = res_other.polygons.geometry.values, res_now.polygons.geometry.values
     sym = shapely.area(shapely.symmetric_difference(old_geoms, new_geoms))
-    print(f"{net.n_arcs:,} edges, {args.sites} sites, cell_m {args.cell:g}: median {args.ref} {np.median(t_other):.4f} s/site, "
-          f"this checkout {np.median(t_now):.4f} s/site, ratio {np.median(t_other) / np.median(t_now):.2f}")
+    m_other, m_now = np.median(t_other), np.median(t_now)
+    print(f"{net.n_arcs:,} edges, {args.sites} sites, cell_m {args.cell:g}: median {args.ref} {m_other:.4f} s/site, "
+          f"this checkout {m_now:.4f} s/site, ratio {m_other / m_now:.2f}")
     print(f"polygons: largest relative area difference {np.max(np.abs(b / a - 1)):.2e}, "
           f"largest symmetric difference / area {np.max(sym / a):.2e}")
     print("load average (1, 5, 15 min) at end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))

@@ -528,7 +528,7 @@ class NearestPiece:
         self.c_lo = int(math.floor(float(au.min()))) - pad
         self.h = int(math.floor(float(aw.max()))) + pad + 1 - self.r_lo
         self.w = int(math.floor(float(au.max()))) + pad + 1 - self.c_lo
-        self.piece = np.zeros(self.h * self.w, dtype=np.int64)
+        self.piece = np.zeros(self.h * self.w, dtype=np.int32 if len(self.a) < 2**31 - 1 else np.int64)
         self.d2 = np.full(self.h * self.w, np.inf)
         if len(self.a) == 0:
             return
