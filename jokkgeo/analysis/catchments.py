@@ -374,7 +374,7 @@ def _max_within(ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarray, 
 
 def _band_polygons(ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarray, lev: np.ndarray, n_bands: int,
                    radius: float, x0: float, y1: float, cell: float,
-                   nearest: tuple[NearestPiece, np.ndarray]) -> list[Any]:
+                   nearest: tuple[NearestPiece, np.ndarray] | None) -> list[Any]:
     """Per band (level ``1..n_bands``, 1 = the longest): the buffer of the pieces of that level or more.
 
     The buffer's edge is the ``radius`` contour of the exact distance to the
@@ -423,13 +423,7 @@ def _band_polygons(ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarra
     seed_f = seed.ravel()
     seed_f[cells] = best
     high = _dilate(seed, cells, best, rho + slack).ravel()
-    # each cell's distance is known for the bands up to the level at which the site reaches its nearest
-    # network piece whole; the ring is where a band of higher level may still have pieces within reach
-    finder, piece_level = nearest
-    near_piece, near_d2 = finder.grid(r0, c0, h, w)
-    low = piece_level[near_piece]
-    low[~np.isfinite(near_d2)] = 0
-    inner = -1.0  # candidates at any distance
+    low, near_d2, inner = _known_levels(seed, cells, best, rho - slack, nearest, (r0, c0, h, w))
     ring = np.flatnonzero(high > low)
     nb = n_bands
     best_d2 = np.full(len(ring) * nb, np.inf)  # per ring cell and piece level: the least squared distance found
@@ -586,10 +580,41 @@ class NearestPiece:
         return (self.piece.reshape(self.h, self.w)[sl].ravel(), self.d2.reshape(self.h, self.w)[sl].ravel())
 
 
+PREPARE_MIN_SITES = 16
+"""A catchments call with at least this many sites builds the per-network :class:`NearestPiece` grid
+(otherwise it is used only when already built, e.g. by :func:`prepare_catchments`)."""
+
+
+def prepare_catchments(network: RoadNetwork, *, cell_m: float = DEFAULT_CELL_M,
+                       buffer_m: float = DEFAULT_BUFFER_M) -> None:
+    """Build the per-network grid that speeds up per-site catchment polygons (cached on the network).
+
+    Every later :func:`catchments` call on ``network`` with the same ``cell_m`` and ``buffer_m`` uses it,
+    whatever its sites; calls with at least :data:`PREPARE_MIN_SITES` sites build it themselves. The
+    polygons are the same with or without it (it only saves work). Takes about 0.2 s on a 10k-edge
+    network, 1–3 s on 100k edges and 10–20 s on 1M edges at 100 m cells (four times the cells at 50 m).
+
+    Parameters
+    ----------
+    network
+        Road network in EPSG:3006.
+    cell_m, buffer_m
+        As for :func:`catchments`.
+    """
+    check_option("cell_m", cell_m)
+    check_option("buffer_m", buffer_m)
+    cell, _ = grid_cell(cell_m, buffer_m)
+    if buffer_m > 0 and network.n_nodes:
+        x0, y1 = _grid_origin(network, cell, buffer_m + 2 * cell)
+        _nearest_piece(network, cell, x0, y1, cell, buffer_m, build=True)
+
+
 def _nearest_piece(network: RoadNetwork, step_m: float, x0: float, y1: float, cell: float,
-                   radius: float) -> NearestPiece:
+                   radius: float, *, build: bool) -> NearestPiece | None:
     key = ("nearest_piece", float(step_m), x0, y1, float(cell), float(radius))
     if key not in network._cache:
+        if not build:
+            return None
         geom_s, _, xs, ys = network.samples(step_m)
         rho = radius / cell
         reach = rho + 0.5 + _HALF_DIAG + 2.0  # beyond this no piece can matter (ring: rho + 2.2 cells)
@@ -608,7 +633,7 @@ BAND_MEMO_SIZE = 16
 
 def _memo_band_polygons(pieces: tuple[np.ndarray, ...], lev_s: np.ndarray, n_front: np.ndarray, n_bands: int,
                         radius: float, x0: float, y1: float, cell: float, memo: dict[Any, Any],
-                        finder: NearestPiece) -> list[Any]:
+                        finder: NearestPiece | None) -> list[Any]:
     """:func:`_band_polygons`, reusing the polygons of bands whose reached pieces an earlier site reached too.
 
     A band in which no road piece is cut at its cut-off reaches whole pieces only: the road points
@@ -634,8 +659,10 @@ def _memo_band_polygons(pieces: tuple[np.ndarray, ...], lev_s: np.ndarray, n_fro
     if known < nb:
         sel = lev > known
         if sel.any():
-            pl = _piece_levels(finder, lev_s)
-            near = (finder, np.where(pl > known, pl - known, 0).astype(np.uint8))
+            near = None
+            if finder is not None:
+                pl = _piece_levels(finder, lev_s)
+                near = (finder, np.where(pl > known, pl - known, 0).astype(np.uint8))
             out += _band_polygons(ax[sel], ay[sel], bx[sel], by[sel], lev[sel] - known, nb - known, radius, x0, y1,
                                   cell, near)
         else:
@@ -646,6 +673,27 @@ def _memo_band_polygons(pieces: tuple[np.ndarray, ...], lev_s: np.ndarray, n_fro
         while len(memo) > BAND_MEMO_SIZE:
             memo.pop(next(iter(memo)))
     return out
+
+
+def _known_levels(seed: np.ndarray, cells: np.ndarray, best: np.ndarray, inner: float,
+                  nearest: tuple[NearestPiece, np.ndarray] | None,
+                  grid: tuple[int, int, int, int]) -> tuple[np.ndarray, np.ndarray, float]:
+    """Per cell of the local grid: the highest band level whose distance is already settled, the squared
+    distance for those levels (grid units), and the inner radius (cells) of the ring cells' search.
+
+    With the network's :class:`NearestPiece`: the level at which the site reaches the cell's nearest
+    network piece whole, and that piece's exact distance. Without: the largest level of the pieces'
+    cells within ``inner`` cells (surely more than a cell inside those bands; distance not needed: 0).
+    """
+    r0, c0, h, w = grid
+    if nearest is None:
+        low = (_dilate(seed, cells, best, inner) if inner >= 0 else np.zeros_like(seed)).ravel()
+        return low, np.zeros(h * w), inner
+    finder, piece_level = nearest
+    near_piece, near_d2 = finder.grid(r0, c0, h, w)
+    low = piece_level[near_piece]
+    low[~np.isfinite(near_d2)] = 0
+    return low, near_d2, -1.0  # ring cells search candidates at any distance
 
 
 def _frontier(t: np.ndarray, a: np.ndarray, cut: float, xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -830,7 +878,9 @@ def catchments(
     samples = (geom_s, xs, ys)
     # band polygons of whole reached sets (no road cut at the cut-off), shared by the sites that reach the same set
     memo = network._cache.setdefault(("band_memo", float(cell_m), float(buffer_m)), {})
-    finder = _nearest_piece(network, cell_m, x0, y1, cell_m, buffer_m) if buffer_m > 0 and per_site else None
+    finder = None
+    if buffer_m > 0 and per_site:  # the per-network grid: when prepared, or worth building for this many sites
+        finder = _nearest_piece(network, cell_m, x0, y1, cell_m, buffer_m, build=len(ids) >= PREPARE_MIN_SITES)
     warnings: list[str] = []
 
     node_cols: dict[str, np.ndarray] = {}
@@ -913,7 +963,6 @@ def _site_bands(site_id: str, t: np.ndarray, cut_s: np.ndarray, mins: tuple[floa
         return out
     ax, ay, bx, by, lev, lev_s, n_front = _reached_pieces(t, cut_s, geom_s, xs, ys)
     if buffer_m > 0:
-        assert finder is not None  # built whenever there is a buffer
         geoms = _memo_band_polygons((ax, ay, bx, by, lev), lev_s, n_front, len(mins), buffer_m, x0, y1, cell_m, memo,
                                     finder)
         for k in range(1, len(geoms)):  # nested up to rounding; make it exact where the overlay rounds

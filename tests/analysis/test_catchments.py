@@ -338,7 +338,8 @@ def test_nearest_piece_grid_is_the_exact_distance_to_the_roads():
     net = graph_from_lines(gpd.GeoDataFrame({"maxspeed": ["72"] * len(roads)}, geometry=roads, crs="EPSG:3006"))
     cell = 100.0
     x0, y1 = _grid_origin(net, cell, 250 + 2 * cell)
-    finder = _nearest_piece(net, cell, x0, y1, cell, 250.0)
+    finder = _nearest_piece(net, cell, x0, y1, cell, 250.0, build=True)
+    assert finder is not None
     rows, cols = np.divmod(np.arange(finder.h * finder.w), finder.w)
     centres = shapely.points(x0 + (cols + finder.c_lo + 0.5) * cell, y1 - (rows + finder.r_lo + 0.5) * cell)
     true_m = shapely.distance(centres, shapely.MultiLineString(roads))
@@ -392,3 +393,28 @@ def test_band_cut_on_a_road_is_exact_next_to_a_shared_whole_band():
         exact = piece.buffer(250, quad_segs=64)
         assert got[(sid, 2.0)].area == pytest.approx(exact.area, rel=0.02)
         assert got[(sid, 2.0)].symmetric_difference(exact).area < 0.02 * exact.area
+
+
+@pytest.mark.parametrize("cell_m", [50.0, 100.0])
+def test_prepared_network_grid_gives_the_same_polygons(cell_m):
+    """With the per-network nearest-piece grid (prepare_catchments) every band is the polygon computed
+    without it (the grid only saves the search where a site reaches a cell's nearest road whole)."""
+    import shapely.affinity
+
+    from jokkgeo.analysis.catchments import prepare_catchments
+
+    origin, roads = _random_curved_star(11)
+    ox, oy = origin
+    roads = roads + [shapely.affinity.translate(g, ox, oy) for g in _grid_roads(3, 2000.0).geometry]
+    layer = gpd.GeoDataFrame({"maxspeed": ["72"] * len(roads)}, geometry=roads, crs="EPSG:3006")
+    sites = sites_at(origin, (ox + 2000, oy + 2000), (ox + 4000, oy))
+    kw = dict(minutes=[2, 4, 8], nearest=False, cell_m=cell_m)
+    plain = catchments(graph_from_lines(layer), sites, **kw).polygons
+    net = graph_from_lines(layer)
+    prepare_catchments(net, cell_m=cell_m)
+    prepared = catchments(net, sites, **kw).polygons
+    assert (plain["status"] == "ok").all()
+    for g1, g2 in zip(plain.geometry, prepared.geometry, strict=True):
+        assert g1.symmetric_difference(g2).area == pytest.approx(0.0, abs=1e-3)
+        assert g2.area == pytest.approx(g1.area, rel=1e-9)
+    assert_nested_and_valid(prepared)
