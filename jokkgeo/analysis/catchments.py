@@ -414,14 +414,12 @@ def _band_polygons(ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarra
     r0, c0 = int(rows.min()) - pad, int(cols.min()) - pad
     h, w = int(rows.max()) - r0 + pad + 1, int(cols.max()) - c0 + pad + 1
     flat = (rows - r0) * w + (cols - c0)
-    order = np.lexsort((lev, flat))
-    flat_s = flat[order]
-    last = np.ones(len(flat_s), dtype=bool)
-    last[:-1] = flat_s[1:] != flat_s[:-1]
-    cells, best = flat_s[last], lev[order][last]
-    seed = np.zeros((h, w), dtype=np.uint8)
+    order = np.argsort(flat, kind="stable")  # pieces by cell
+    seed = np.zeros((h, w), dtype=np.uint8)  # the highest level of the pieces in each cell
     seed_f = seed.ravel()
-    seed_f[cells] = best
+    np.maximum.at(seed_f, flat, lev)
+    cells = np.flatnonzero(seed_f)
+    best = seed_f[cells]
     high = _dilate(seed, cells, best, rho + slack).ravel()
     low, near_d2, inner = _known_levels(seed, cells, best, rho - slack, nearest, (r0, c0, h, w))
     ring = np.flatnonzero(high > low)
@@ -472,6 +470,7 @@ def _band_polygons(ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarra
     far = 2 * rho + 10  # any value beyond the contour
     ring_r, ring_c = np.divmod(ring, w)
     low2 = low.reshape(h, w)
+    exact2 = np.sqrt(np.minimum(near_d2, far * far)).reshape(h, w)
     cell_r, cell_c = np.divmod(cells, w)
     count_lev = np.bincount(lev, minlength=nb + 1)
     for level in range(nb, 0, -1):
@@ -484,8 +483,7 @@ def _band_polygons(ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarra
         hr, hc = cell_r[have], cell_c[have]
         ra, rb = max(int(hr.min()) - reach - 2, 0), min(int(hr.max()) + reach + 3, h)
         ca, cb = max(int(hc.min()) - reach - 2, 0), min(int(hc.max()) + reach + 3, w)
-        exact = np.sqrt(np.minimum(near_d2.reshape(h, w)[ra:rb, ca:cb], far * far))
-        z = np.where(low2[ra:rb, ca:cb] >= level, exact, far)  # exact where the nearest piece is in the band
+        z = np.where(low2[ra:rb, ca:cb] >= level, exact2[ra:rb, ca:cb], far)  # exact where the nearest piece is in
         sel = (ring_r >= ra) & (ring_r < rb) & (ring_c >= ca) & (ring_c < cb) & (low[ring] < level)
         z[ring_r[sel] - ra, ring_c[sel] - ca] = np.minimum(np.sqrt(best_d2[sel, level - 1]), far)
         gen = contourpy.contour_generator(np.arange(cb - ca, dtype=float), np.arange(rb - ra, dtype=float), z,
