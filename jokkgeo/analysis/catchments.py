@@ -414,7 +414,7 @@ def _band_polygons(ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarra
     r0, c0 = int(rows.min()) - pad, int(cols.min()) - pad
     h, w = int(rows.max()) - r0 + pad + 1, int(cols.max()) - c0 + pad + 1
     flat = (rows - r0) * w + (cols - c0)
-    order = np.argsort(flat, kind="stable")  # pieces by cell
+    order = np.argsort(flat)  # pieces by cell (their order within a cell does not matter)
     seed = np.zeros((h, w), dtype=np.uint8)  # the highest level of the pieces in each cell
     seed_f = seed.ravel()
     np.maximum.at(seed_f, flat, lev)
