@@ -246,7 +246,7 @@ def test_band_area_matches_the_exact_buffer_at_any_orientation(road, cell_m):
 
     One road at 72 km/h (20 m/s); the site at its start. Within 5 and 10 minutes the first 6 and 12 km
     are reached; the exact polygon is shapely's buffer (250 m) of those pieces. Default grid (50 m cells)
-    and the benchmark's coarser 100 m grid.
+    and a coarser 100 m grid.
     """
     from shapely.ops import substring
 
