@@ -20,6 +20,7 @@ where one-way streets are involved.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -27,10 +28,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import shapely
+from scipy import sparse
 from scipy.sparse.csgraph import dijkstra
 
 from jokkgeo.errors import AnalysisError
-from jokkgeo.network.arrays import RoadNetwork, csr_with_sources
+from jokkgeo.network.arrays import MIN_TRAVEL_TIME_S, RoadNetwork
 from jokkgeo.network.profiles import SpeedProfile, get_profile, seasonal_classes
 
 log = logging.getLogger(__name__)
@@ -67,6 +69,16 @@ class Snaps:
     @property
     def n_sites(self) -> int:
         return len(self.site_ids)
+
+    @functools.cached_property
+    def columns(self) -> dict[str, np.ndarray]:
+        """The table's columns as numpy arrays (read once; the table is not to be changed after)."""
+        return {str(c): self.table[c].to_numpy() for c in self.table.columns}
+
+    @functools.cached_property
+    def memo(self) -> dict[Any, Any]:
+        """Results derived from these snaps alone (virtual source arcs per network, profile and direction)."""
+        return {}
 
 
 def open_mask(network: RoadNetwork, prof: SpeedProfile, *, stable: bool = False,
@@ -312,19 +324,33 @@ def _no_shortcuts(network: RoadNetwork, geoms: np.ndarray, site_ids: tuple[str, 
 
 def _source_arcs(
     network: RoadNetwork, w: np.ndarray, snaps: Snaps, direction: str
-) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """Per site: target node positions and weights of its virtual source arcs."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Virtual source arcs of all sites: site position, target node and weight of each (four per access point).
+
+    Kept on ``snaps`` per network, travel times and direction (the batches of one question reuse them).
+    """
+    key = ("source_arcs", id(network), id(w), direction)
+    hit = snaps.memo.get(key)
+    if hit is not None and hit[0] is network and hit[1] is w:
+        return hit[2]
+    arcs = _source_arcs_of(network, w, snaps, direction)
+    snaps.memo[key] = (network, w, arcs)
+    return arcs
+
+
+def _source_arcs_of(network: RoadNetwork, w: np.ndarray, snaps: Snaps,
+                    direction: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     fwd, bwd = network.geometry_arcs()
-    t = snaps.table
-    a = fwd[t["geom"].to_numpy()]
-    b = bwd[t["geom"].to_numpy()]
-    f = t["frac"].to_numpy()
-    acc = t["access_s"].to_numpy()
+    cols = snaps.columns
+    a = fwd[cols["geom"]]
+    b = bwd[cols["geom"]]
+    f = cols["frac"]
+    acc = cols["access_s"]
     run, leave, enter = network.time_parts(w)
     ra, la, ea = _arc_parts(a, run, leave, enter)  # a few rows per site: every part
     rb, lb, eb = _arc_parts(b, run, leave, enter)
     with np.errstate(invalid="ignore"):
-        return _source_targets(network, snaps, a, b, (ra, la, ea), (rb, lb, eb), f, acc, direction)
+        return _source_targets(network, cols["site"], a, b, (ra, la, ea), (rb, lb, eb), f, acc, direction)
 
 
 def _arc_parts(arcs: np.ndarray, run: np.ndarray, leave: np.ndarray | None,
@@ -343,10 +369,9 @@ def _delays_needed(run: np.ndarray, leave: np.ndarray, enter: np.ndarray,
     return (leave if need_leave and has else None), (enter if need_enter and has else None)
 
 
-def _source_targets(network: RoadNetwork, snaps: Snaps, a: np.ndarray, b: np.ndarray,
+def _source_targets(network: RoadNetwork, site: np.ndarray, a: np.ndarray, b: np.ndarray,
                     pa: tuple[np.ndarray, ...], pb: tuple[np.ndarray, ...], f: np.ndarray, acc: np.ndarray,
-                    direction: str) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    t = snaps.table
+                    direction: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     ra, la, ea = pa
     rb, lb, eb = pb
     if direction == "to_site":
@@ -362,13 +387,40 @@ def _source_targets(network: RoadNetwork, snaps: Snaps, a: np.ndarray, b: np.nda
     end = np.where(a >= 0, network.arc_v[np.maximum(a, 0)], network.arc_u[np.maximum(b, 0)])
     w3 = np.where(f <= 1e-12, acc, np.inf)
     w4 = np.where(f >= 1 - 1e-12, acc, np.inf)
-    site = t["site"].to_numpy()
-    targets, weights = [], []
-    for i in range(snaps.n_sites):
-        m = site == i
-        targets.append(np.concatenate([n1[m], n2[m], start[m], end[m]]))
-        weights.append(np.concatenate([w1[m], w2[m], w3[m], w4[m]]))
-    return targets, weights
+    return (np.concatenate([site, site, site, site]), np.concatenate([n1, n2, start, end]),
+            np.concatenate([w1, w2, w3, w4]))
+
+
+def _with_sources(base: Any, site: np.ndarray, target: np.ndarray, weight: np.ndarray,
+                  sites: np.ndarray) -> Any:
+    """``base`` with one virtual source row per entry of ``sites`` (row ``n + i``), arcs to the targets.
+
+    The matrix :func:`~jokkgeo.network.arrays.csr_with_sources` builds from per-site lists (per row: the
+    finite arcs, one per target node, the least weight, targets ascending), in one vectorised pass.
+    """
+    n, k = base.shape[0], len(sites)
+    row = np.full(int(max(site.max(initial=-1), sites.max(initial=-1))) + 1, -1, dtype=np.int64)
+    row[sites] = np.arange(k)
+    r = row[site]
+    ok = (r >= 0) & np.isfinite(weight)
+    r, t, wt = r[ok], target[ok].astype(np.int64), weight[ok]
+    order = np.lexsort((wt, t, r))
+    r, t, wt = r[order], t[order], wt[order]
+    keep = np.ones(len(r), dtype=bool)
+    keep[1:] = (r[1:] != r[:-1]) | (t[1:] != t[:-1])  # same node twice (two snaps): the least weight
+    r, t, wt = r[keep], t[keep], wt[keep]
+    counts = np.bincount(r, minlength=k)
+    nnz = len(base.indices) + len(t)
+    idx_type = np.int32 if max(nnz, n + k) < np.iinfo(np.int32).max else np.int64
+    indptr = np.empty(n + k + 1, dtype=idx_type)
+    indptr[:n + 1] = base.indptr
+    np.cumsum(counts, out=indptr[n + 1:])
+    indptr[n + 1:] += base.indptr[-1]
+    indices = np.concatenate([base.indices.astype(idx_type, copy=False), t.astype(idx_type)])
+    data = np.concatenate([base.data, np.maximum(wt, MIN_TRAVEL_TIME_S)])
+    return sparse.csr_array((data, indices, indptr), shape=(n + k, n + k))
+
+
 
 
 def node_travel_times(
@@ -406,11 +458,11 @@ def node_travel_times(
     prof = get_profile(profile)
     w = network.travel_time(prof)
     base = network.csr(prof, reverse=direction == "to_site")
-    targets, weights = _source_arcs(network, w, snaps, direction)
+    site, target, weight = _source_arcs(network, w, snaps, direction)
     n = network.n_nodes
     if sites is None:
         sites = np.arange(snaps.n_sites)
-    mat = csr_with_sources(base, [targets[i] for i in sites], [weights[i] for i in sites])
+    mat = _with_sources(base, site, target, weight, np.asarray(sites, dtype=np.int64))
     idx = n + np.arange(len(sites))
     if nearest:
         dist, _, src = dijkstra(mat, directed=True, indices=idx, limit=limit_s, min_only=True, return_predecessors=True)
@@ -485,7 +537,6 @@ def point_times(
     leave_n, enter_n = _delays_needed(run, leave, enter, direction)
     pa = _arc_parts(a, run, leave_n, enter_n)
     pb = _arc_parts(b, run, leave_n, enter_n)
-    wa, wb = pa[0], pb[0]  # driving time only: the direct way between two points of one segment passes no junction
     with np.errstate(invalid="ignore"):
         ta, tb, na, nb = _via_ends(network, node_t, a, b, pa, pb, frac, direction, offset)
     ta = np.where(np.isnan(ta), np.inf, ta)  # 0 * inf where an arc is missing or closed
@@ -505,35 +556,132 @@ def point_times(
     if node_owner is not None:
         owner = np.where(np.isfinite(t), node_owner[nearest_node], -1)
     if snaps is not None and len(snaps):
-        # points on a segment that has access points: also the direct way along it (one flat pass)
-        sg = snaps["geom"].to_numpy()
-        order = np.argsort(sg, kind="stable")
-        sg = sg[order]
-        # only points on a segment with access points (a mask lookup, then searchsorted on those few)
-        on_site_seg = np.zeros(len(network.geometries), dtype=bool)
-        on_site_seg[sg] = True
-        pos = np.flatnonzero(on_site_seg[geom])
-        if pos.size:
-            lo_p = np.searchsorted(sg, geom[pos], side="left")
-            c = np.searchsorted(sg, geom[pos], side="right") - lo_p
-            pt = np.repeat(pos, c)
-            row = order[np.repeat(lo_p - (np.cumsum(c) - c), c) + np.arange(int(c.sum()))]
-            rf = snaps["frac"].to_numpy()[row]
-            acc = snaps["access_s"].to_numpy()[row]
-            p, wa_p, wb_p = frac[pt], wa[pt], wb[pt]
-            with np.errstate(invalid="ignore"):
-                if direction == "to_site":
-                    d = np.where(p <= rf, acc + (rf - p) * wa_p, acc + (p - rf) * wb_p)
-                else:
-                    d = np.where(p >= rf, acc + (p - rf) * wa_p, acc + (rf - p) * wb_p)
-            d = np.where(np.isnan(d), np.inf, d)
-            first = np.lexsort((d, pt))  # per point, the fastest access point first
-            keep = np.ones(len(first), dtype=bool)
-            keep[1:] = pt[first[1:]] != pt[first[:-1]]
-            best = first[keep]
-            sel, direct = pt[best], d[best]
-            better = direct < t[sel]
-            t[sel[better]] = direct[better]
-            if owner is not None:
-                owner[sel[better]] = snaps["site"].to_numpy()[row[best]][better]
+        _direct_way(network, run, geom, frac, snaps, direction, t, owner)
     return t, owner
+
+
+def _sample_plan(network: RoadNetwork, prof: SpeedProfile, step_m: float, direction: str) -> dict[str, Any]:
+    """The site-independent part of :func:`point_times` for the network's sample points (cached).
+
+    Per point: the node behind each end's arc and the time added to that node's time (the same
+    arithmetic, in the same order, as :func:`point_times`), and the points lying at a segment end.
+    """
+    key = ("sample_plan", prof.key, float(step_m), direction)
+    if key not in network._cache:
+        geom, frac, _, _ = network.samples(step_m)
+        w = network.travel_time(prof)
+        fwd, bwd = network.geometry_arcs()
+        a, b = fwd[geom], bwd[geom]
+        run, leave, enter = network.time_parts(w)
+        leave_n, enter_n = _delays_needed(run, leave, enter, direction)
+        ra, la, ea = _arc_parts(a, run, leave_n, enter_n)
+        rb, lb, eb = _arc_parts(b, run, leave_n, enter_n)
+        with np.errstate(invalid="ignore"):
+            if direction == "to_site":  # node_t[n] + along + delay ahead
+                ends = ((network.arc_v[np.maximum(a, 0)], (1 - frac) * ra, ea),
+                        (network.arc_v[np.maximum(b, 0)], frac * rb, eb))
+            else:  # node_t[n] + delay behind + along
+                ends = ((network.arc_u[np.maximum(a, 0)], la, frac * ra),
+                        (network.arc_u[np.maximum(b, 0)], lb, (1 - frac) * rb))
+        parts = []
+        for node, first, second in ends:
+            # a NaN term (0 * inf: no arc) gives NaN whatever the node time, which point_times turns into inf
+            first = np.asarray(first, dtype=float)
+            second = np.asarray(second, dtype=float)
+            bad = np.isnan(first + second) if first.ndim or second.ndim else np.zeros(len(geom), bool)
+            if first.ndim:
+                first = np.where(bad, np.inf, first)
+            if second.ndim:
+                second = np.where(bad, np.inf, second)
+            parts.append((node, first if first.ndim and first.any() else None,
+                          second if second.ndim and second.any() else None))
+        g_start, g_end = network.geometry_nodes()
+        at_start = np.flatnonzero(frac <= 1e-12)
+        at_end = np.flatnonzero(frac >= 1 - 1e-12)
+        network._cache[key] = {"ends": parts, "at_end": ((at_start, g_start[geom[at_start]]),
+                                                         (at_end, g_end[geom[at_end]])),
+                               "run": run, "geom": geom, "frac": frac}
+    return network._cache[key]
+
+
+def sample_times(network: RoadNetwork, node_t: np.ndarray, *, profile: str | SpeedProfile | None, step_m: float,
+                 direction: str, snaps: pd.DataFrame | None = None) -> np.ndarray:
+    """Travel time (s) at the network's sample points (:meth:`RoadNetwork.samples` of ``step_m``) for one site.
+
+    The same values as :func:`point_times` on those points, with everything that does not depend on
+    the node times computed once per network, profile, step and direction (cached): per call two
+    gathers, two additions and a minimum per point.
+
+    Parameters
+    ----------
+    network
+        The road network.
+    node_t
+        Travel time (s) at every node (one site).
+    profile
+        Season profile of ``node_t``.
+    step_m
+        Sample spacing (m) of :meth:`~jokkgeo.network.arrays.RoadNetwork.samples`.
+    direction
+        ``"to_site"`` or ``"from_site"``.
+    snaps
+        Access-point rows of the site (direct way along its own segments).
+    """
+    plan = _sample_plan(network, get_profile(profile), step_m, direction)
+    t = None
+    for node, first, second in plan["ends"]:
+        te = node_t[node]
+        if first is not None:
+            te += first
+        if second is not None:
+            te += second
+        t = te if t is None else np.minimum(t, te, out=t)
+    assert t is not None
+    for idx, nodes in plan["at_end"]:
+        if idx.size:
+            t[idx] = np.minimum(t[idx], node_t[nodes])
+    if snaps is not None and len(snaps):
+        _direct_way(network, plan["run"], plan["geom"], plan["frac"], snaps, direction, t, None)
+    return t
+
+
+def _direct_way(network: RoadNetwork, run: np.ndarray, geom: np.ndarray, frac: np.ndarray, snaps: pd.DataFrame,
+                direction: str, t: np.ndarray, owner: np.ndarray | None) -> None:
+    """Points on a segment that has access points: also the direct way along it to/from the snapped point.
+
+    Updates ``t`` (and ``owner``) in place. ``run`` is the driving time per arc: the direct way between two
+    points of one segment passes no junction.
+    """
+    sg = snaps["geom"].to_numpy()
+    order = np.argsort(sg, kind="stable")
+    sg = sg[order]
+    # only points on a segment with access points (a mask lookup, then searchsorted on those few)
+    on_site_seg = np.zeros(len(network.geometries), dtype=bool)
+    on_site_seg[sg] = True
+    pos = np.flatnonzero(on_site_seg[geom])
+    if pos.size:
+        lo_p = np.searchsorted(sg, geom[pos], side="left")
+        c = np.searchsorted(sg, geom[pos], side="right") - lo_p
+        pt = np.repeat(pos, c)
+        row = order[np.repeat(lo_p - (np.cumsum(c) - c), c) + np.arange(int(c.sum()))]
+        rf = snaps["frac"].to_numpy()[row]
+        acc = snaps["access_s"].to_numpy()[row]
+        p = frac[pt]
+        fwd, bwd = network.geometry_arcs()
+        wa_p = _arc_parts(fwd[geom[pt]], run, None, None)[0]
+        wb_p = _arc_parts(bwd[geom[pt]], run, None, None)[0]
+        with np.errstate(invalid="ignore"):
+            if direction == "to_site":
+                d = np.where(p <= rf, acc + (rf - p) * wa_p, acc + (p - rf) * wb_p)
+            else:
+                d = np.where(p >= rf, acc + (p - rf) * wa_p, acc + (rf - p) * wb_p)
+        d = np.where(np.isnan(d), np.inf, d)
+        first = np.lexsort((d, pt))  # per point, the fastest access point first
+        keep = np.ones(len(first), dtype=bool)
+        keep[1:] = pt[first[1:]] != pt[first[:-1]]
+        best = first[keep]
+        sel, direct = pt[best], d[best]
+        better = direct < t[sel]
+        t[sel[better]] = direct[better]
+        if owner is not None:
+            owner[sel[better]] = snaps["site"].to_numpy()[row[best]][better]

@@ -239,19 +239,21 @@ def _curved_road():
     return L(np.column_stack([700_000 + x, 7_300_000 + 1500 * np.sin(x / 2500) + 0.00002 * x**2]))
 
 
-@pytest.mark.parametrize("road", [0, 30, 45, 60, 17, "curved"])
-def test_band_area_matches_the_exact_buffer_at_any_orientation(road):
+@pytest.mark.parametrize("cell_m", [50.0, 100.0])
+@pytest.mark.parametrize("road", [0, 30, 45, 60, 17, 8, "curved"])
+def test_band_area_matches_the_exact_buffer_at_any_orientation(road, cell_m):
     """Issue 12: the grid polygons were 7-12 % larger than the exact buffer on oblique roads (+11.5 %).
 
     One road at 72 km/h (20 m/s); the site at its start. Within 5 and 10 minutes the first 6 and 12 km
-    are reached; the exact polygon is shapely's buffer (250 m) of those pieces. Default grid (50 m cells).
+    are reached; the exact polygon is shapely's buffer (250 m) of those pieces. Default grid (50 m cells)
+    and a coarser 100 m grid.
     """
     from shapely.ops import substring
 
     geom = _curved_road() if road == "curved" else _rotated_road(road)
     net = graph_from_lines(gpd.GeoDataFrame({"maxspeed": ["72"]}, geometry=[geom], crs="EPSG:3006"))
     start = shapely.get_coordinates(geom)[0]
-    res = catchments(net, sites_at(tuple(start)), minutes=[5, 10], nearest=False)
+    res = catchments(net, sites_at(tuple(start)), minutes=[5, 10], nearest=False, cell_m=cell_m)
     for minutes, reach_m in ((5, 6000.0), (10, 12000.0)):
         exact = substring(geom, 0, reach_m).buffer(250, quad_segs=64)
         got = res.polygons.set_index("minutes").loc[minutes]
@@ -274,8 +276,9 @@ def _random_curved_star(seed, n_roads=7):
     return (x0, y0), roads
 
 
+@pytest.mark.parametrize("cell_m", [50.0, 100.0])
 @pytest.mark.parametrize("seed", [3, 11])
-def test_band_area_within_two_percent_on_a_random_curved_network(seed):
+def test_band_area_within_two_percent_on_a_random_curved_network(seed, cell_m):
     """Per band, the area is within 2 % of the exact buffer of the reached pieces on a network the method
     was not tuned on: seven random wiggly roads (72 km/h, 20 m/s) from the site's node, so within t minutes
     each road is reached for its first 1200 t metres; exact = shapely's 250 m buffer of those pieces."""
@@ -283,7 +286,7 @@ def test_band_area_within_two_percent_on_a_random_curved_network(seed):
 
     origin, roads = _random_curved_star(seed)
     net = graph_from_lines(gpd.GeoDataFrame({"maxspeed": ["72"] * len(roads)}, geometry=roads, crs="EPSG:3006"))
-    res = catchments(net, sites_at(origin), minutes=[1, 3, 6, 10], nearest=False)
+    res = catchments(net, sites_at(origin), minutes=[1, 3, 6, 10], nearest=False, cell_m=cell_m)
     got = res.polygons.set_index("minutes")
     for minutes in (1, 3, 6, 10):
         pieces = [substring(r, 0, min(1200.0 * minutes, r.length)) for r in roads]
@@ -324,3 +327,117 @@ def test_result_carries_provenance(toy_network):
     assert isinstance(res.provenance, Provenance)
     assert res.params == dict(res.provenance.parameters) and res.params["minutes"] == [2.5, 6.0]
     assert res.warnings == list(res.provenance.warnings) and "nothing reached within 2.5 min" in res.warnings[0]
+
+
+def test_nearest_piece_grid_is_the_exact_distance_to_the_roads():
+    """The per-network grid of nearest pieces: at every cell within reach of a road, its distance is shapely's
+    distance from the cell centre to the roads (the pieces describe the roads exactly)."""
+    from jokkgeo.analysis.catchments import _grid_origin, _nearest_piece
+
+    _, roads = _random_curved_star(5)
+    net = graph_from_lines(gpd.GeoDataFrame({"maxspeed": ["72"] * len(roads)}, geometry=roads, crs="EPSG:3006"))
+    cell = 100.0
+    x0, y1 = _grid_origin(net, cell, 250 + 2 * cell)
+    finder = _nearest_piece(net, cell, x0, y1, cell, 250.0, build=True)
+    assert finder is not None
+    rows, cols = np.divmod(np.arange(finder.h * finder.w), finder.w)
+    centres = shapely.points(x0 + (cols + finder.c_lo + 0.5) * cell, y1 - (rows + finder.r_lo + 0.5) * cell)
+    true_m = shapely.distance(centres, shapely.MultiLineString(roads))
+    got_m = np.sqrt(finder.d2) * cell
+    within = true_m <= 250 + 2.2 * cell
+    assert within.sum() > 1000
+    np.testing.assert_allclose(got_m[within], true_m[within], rtol=0, atol=1e-6)
+    assert (got_m[~within] > 250 + cell).all()  # farther cells: surely outside every band
+
+
+def _grid_roads(n=4, spacing=1500.0):
+    """A lattice of roads joined at its crossings (one line per block side)."""
+    geoms = [L([(j * spacing, i * spacing), ((j + 1) * spacing, i * spacing)]) for i in range(n) for j in range(n - 1)]
+    geoms += [L([(i * spacing, j * spacing), (i * spacing, (j + 1) * spacing)]) for i in range(n) for j in range(n - 1)]
+    return gpd.GeoDataFrame({"maxspeed": ["72"] * len(geoms)}, geometry=geoms, crs="EPSG:3006")
+
+
+def test_whole_network_band_is_shared_between_sites_and_equals_the_site_alone():
+    """A band reaching the whole network (no road cut at its cut-off) is the same polygon for every site;
+    it is kept per network and reused, and equals what each site gets computed alone on a fresh network.
+    Expected independently: shapely's 250 m buffer of all roads (within 2 %)."""
+    roads = _grid_roads()
+    net = graph_from_lines(roads)
+    sites = sites_at((0, 0), (3000, 1500), (4500, 4500))
+    res = catchments(net, sites, minutes=[2, 10], nearest=False, cell_m=100.0)
+    whole = res.polygons[res.polygons["minutes"] == 10].geometry.to_numpy()
+    exact = shapely.union_all(roads.geometry.buffer(250, quad_segs=64).to_numpy())
+    for geom in whole:
+        assert geom.equals(whole[0])
+        assert geom.area == pytest.approx(exact.area, rel=0.02)
+    assert whole[1] is whole[0] and whole[2] is whole[0]  # kept and reused
+    for i, sid in enumerate(["a", "b", "c"]):
+        alone = catchments(graph_from_lines(roads), sites.iloc[[i]], minutes=[2, 10], nearest=False, cell_m=100.0)
+        for minutes in (2, 10):
+            got = res.polygons[(res.polygons["site_id"] == sid) & (res.polygons["minutes"] == minutes)].geometry
+            want = alone.polygons[alone.polygons["minutes"] == minutes].geometry.iloc[0]
+            assert got.iloc[0].symmetric_difference(want).area == pytest.approx(0.0, abs=1e-6)
+    assert_nested_and_valid(res.polygons)
+
+
+def test_band_cut_on_a_road_is_exact_next_to_a_shared_whole_band():
+    """The short band of the second site (computed with the first site's shared longest band) is still the
+    exact buffer of its reached pieces: a straight road, 20 m/s, 2 minutes = 2.4 km from the site."""
+    road = L([(0, 0), (10000, 0)])
+    roads = gpd.GeoDataFrame({"maxspeed": ["72"]}, geometry=[road], crs="EPSG:3006")
+    net = graph_from_lines(roads)
+    res = catchments(net, sites_at((0, 0), (5000, 0)), minutes=[2, 20], nearest=False, cell_m=100.0)
+    got = res.polygons.set_index(["site_id", "minutes"]).geometry
+    assert got[("a", 20.0)] is got[("b", 20.0)]
+    for sid, piece in (("a", L([(0, 0), (2400, 0)])), ("b", L([(2600, 0), (7400, 0)]))):
+        exact = piece.buffer(250, quad_segs=64)
+        assert got[(sid, 2.0)].area == pytest.approx(exact.area, rel=0.02)
+        assert got[(sid, 2.0)].symmetric_difference(exact).area < 0.02 * exact.area
+
+
+@pytest.mark.parametrize("cell_m", [50.0, 100.0])
+def test_prepared_network_grid_gives_the_same_polygons(cell_m):
+    """With the per-network nearest-piece grid (prepare_catchments) every band is the polygon computed
+    without it (the grid only saves the search where a site reaches a cell's nearest road whole), up to
+    the points added on round ends (within 2e-4 of the area)."""
+    import shapely.affinity
+
+    from jokkgeo.analysis.catchments import prepare_catchments
+
+    origin, roads = _random_curved_star(11)
+    ox, oy = origin
+    roads = roads + [shapely.affinity.translate(g, ox, oy) for g in _grid_roads(3, 2000.0).geometry]
+    layer = gpd.GeoDataFrame({"maxspeed": ["72"] * len(roads)}, geometry=roads, crs="EPSG:3006")
+    sites = sites_at(origin, (ox + 2000, oy + 2000), (ox + 4000, oy))
+    kw = dict(minutes=[2, 4, 8], nearest=False, cell_m=cell_m)
+    plain = catchments(graph_from_lines(layer), sites, **kw).polygons
+    net = graph_from_lines(layer)
+    prepare_catchments(net, cell_m=cell_m)
+    prepared = catchments(net, sites, **kw).polygons
+    assert (plain["status"] == "ok").all()
+    for g1, g2 in zip(plain.geometry, prepared.geometry, strict=True):
+        # the traced edge is the same; a point added on a round end may move a little less with the grid
+        assert g1.symmetric_difference(g2).area < 2e-4 * g1.area
+        assert g2.area == pytest.approx(g1.area, rel=2e-4)
+    assert_nested_and_valid(prepared)
+
+
+@pytest.mark.parametrize("road", [0, 8, 30, 45])
+def test_round_buffer_ends_are_traced_on_the_true_edge(road):
+    """A straight road's buffer has round ends of radius 250 m: only 2.5 cells at 100 m cells, where the
+    traced chords alone cut 0.2 % off the area. The added point of each chord lies on the true edge, so
+    the area is within 0.1 % of shapely's buffer; no vertex lies outside it, and none more than 6 m inside
+    (the traced vertices: linear interpolation along a grid edge on the round ends)."""
+    from shapely.ops import substring
+
+    geom = _rotated_road(road)
+    net = graph_from_lines(gpd.GeoDataFrame({"maxspeed": ["72"]}, geometry=[geom], crs="EPSG:3006"))
+    res = catchments(net, sites_at(tuple(shapely.get_coordinates(geom)[0])), minutes=[5], nearest=False,
+                     cell_m=100.0)
+    piece = substring(geom, 0, 6000.0)
+    exact = piece.buffer(250, quad_segs=256)
+    got = res.polygons.geometry.iloc[0]
+    assert got.area == pytest.approx(exact.area, rel=0.001)
+    dist = shapely.distance(shapely.points(shapely.get_coordinates(got)), piece)
+    assert dist.max() <= 250 + 1e-6 and dist.min() > 250 - 6
+    assert (np.abs(dist - 250) < 1e-6).mean() > 0.5  # the added points and the straight sides: on the edge

@@ -153,3 +153,58 @@ def test_access_leg_kept_where_no_road_route_exists():
     t, _ = node_travel_times(net, snaps, profile="signed_limits")
     e = np.flatnonzero(net.node_x == 10000)[0]
     assert t[0, e] == pytest.approx(1000 / (30 / 3.6) + 7000 / 25)
+
+
+def _lattice(n=5, spacing=400.0):
+    """A small lattice: primary and track rows, one one-way street (so times differ by direction and season)."""
+    geoms, hw, oneway = [], [], []
+    for i in range(n):
+        for j in range(n - 1):
+            geoms.append(L([(j * spacing, i * spacing), ((j + 0.5) * spacing, i * spacing + 30), ((j + 1) * spacing,
+                                                                                                    i * spacing)]))
+            hw.append("primary" if i % 2 == 0 else "track")
+            oneway.append("yes" if (i, j) == (1, 1) else "no")
+            geoms.append(L([(i * spacing, j * spacing), (i * spacing, (j + 1) * spacing)]))
+            hw.append("residential")
+            oneway.append("no")
+    return gpd.GeoDataFrame({"highway": hw, "maxspeed": [None] * len(hw), "oneway": oneway}, geometry=geoms,
+                            crs="EPSG:3006")
+
+
+@pytest.mark.parametrize("profile", ["summer", "winter"])
+@pytest.mark.parametrize("direction", ["to_site", "from_site"])
+def test_sample_times_equal_point_times(profile, direction):
+    """The cached per-network path (sample_times) gives exactly point_times' values at the sample points."""
+    from jokkgeo.network.routing import point_times, sample_times
+
+    net = graph_from_lines(_lattice())
+    sites = np.array([shapely.Point(610, 420), shapely.Point(1210, 1590)], dtype=object)
+    snaps = snap_sites(net, sites, ("a", "b"), profile=profile, max_snap_m=5000, access_speed_kph=30,
+                       direction=direction)
+    node_t, _ = node_travel_times(net, snaps, profile=profile, direction=direction, limit_s=120)
+    geom, frac, _, _ = net.samples(50.0)
+    w = net.travel_time(profile)
+    for i in range(2):
+        own = snaps.table[snaps.table["site"] == i]
+        expected, _ = point_times(net, w, node_t[i], geom, frac, direction=direction, snaps=own)
+        got = sample_times(net, node_t[i], profile=profile, step_m=50.0, direction=direction, snaps=own)
+        assert np.array_equal(got, expected)
+        assert np.isfinite(got).any() and np.isinf(got).any()  # the limit cuts some roads
+
+
+def test_virtual_source_rows_match_the_per_site_builder():
+    """The vectorised virtual-source matrix is the one csr_with_sources builds site by site."""
+    from jokkgeo.network.arrays import csr_with_sources
+    from jokkgeo.network.routing import _source_arcs, _with_sources
+
+    net = graph_from_lines(_lattice())
+    pts = np.array([shapely.Point(610, 420), shapely.Point(1210, 1590), shapely.Point(0, 0)], dtype=object)
+    snaps = snap_sites(net, pts, ("a", "b", "c"), profile="summer", max_snap_m=5000, access_speed_kph=30)
+    site, target, weight = _source_arcs(net, net.travel_time("summer"), snaps, "to_site")
+    base = net.csr("summer", reverse=True)
+    for sel in ([0, 1, 2], [2, 0], [1]):
+        new = _with_sources(base, site, target, weight, np.array(sel))
+        old = csr_with_sources(base, [target[site == i] for i in sel], [weight[site == i] for i in sel])
+        assert new.shape == old.shape
+        assert (new.indptr == old.indptr).all() and (new.indices == old.indices).all()
+        assert (new.data == old.data).all()
