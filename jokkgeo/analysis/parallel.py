@@ -186,11 +186,20 @@ def catchments_by_batches(network: Any, sites: gpd.GeoDataFrame, *, engine: Netw
     -------
     jokkgeo.analysis.catchments.CatchmentResult
     """
-    from jokkgeo.analysis.catchments import catchments
+    from jokkgeo.analysis.catchments import (
+        DEFAULT_BUFFER_M,
+        DEFAULT_CELL_M,
+        PREPARE_MIN_SITES,
+        catchments,
+        prepare_catchments,
+    )
 
     if isinstance(sites_per_job, bool) or not isinstance(sites_per_job, (int, np.integer)) or sites_per_job < 1:
         raise AnalysisError(f"catchments: key 'sites_per_job': must be a positive integer, got {sites_per_job!r}")
     per_site = kwargs.pop("per_site", True)
+    if per_site and len(sites) >= PREPARE_MIN_SITES:  # as one call would: every batch (and worker) uses the grid
+        prepare_catchments(network, cell_m=kwargs.get("cell_m", DEFAULT_CELL_M),
+                           buffer_m=kwargs.get("buffer_m", DEFAULT_BUFFER_M))
     whole = catchments(network, sites, **{**kwargs, "per_site": False})
     if not per_site or not len(sites):
         return whole
