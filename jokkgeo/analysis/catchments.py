@@ -573,8 +573,15 @@ class NearestPiece:
             self.d2[unsure[q]] = _seg_d2(pu[q], pw[q], au[pa], aw[pa], au[pa + 1], aw[pa + 1])
 
     def grid(self, r0: int, c0: int, h: int, w: int) -> tuple[np.ndarray, np.ndarray]:
-        """Nearest piece and its squared distance (grid units; inf: none within reach) of the cells of a
-        ``h × w`` grid whose first cell is row ``r0``, column ``c0`` of the network's grid (flat)."""
+        """Nearest piece and its squared distance (grid units; inf: none within reach) of a window's cells (flat).
+
+        Parameters
+        ----------
+        r0, c0
+            Row and column of the window's first cell in the network's grid.
+        h, w
+            Rows and columns of the window.
+        """
         fr, fc = r0 - self.r_lo, c0 - self.c_lo
         if fr < 0 or fc < 0 or fr + h > self.h or fc + w > self.w:
             raise ValueError("grid outside the network's grid")  # pragma: no cover - padding covers every band

@@ -73,7 +73,7 @@ def _sq_distance(px: np.ndarray, py: np.ndarray, ax: np.ndarray, ay: np.ndarray,
 
 
 @dataclass(frozen=True)
-class Grid:
+class BucketGrid:
     """One bucket grid: cell ``(i, j)`` (``i`` along x) is number ``i * ny + j``; its pieces are
     ``candidates[ptr[cell]:ptr[cell + 1]]`` listed with margin ``margin_m``."""
 
@@ -88,7 +88,7 @@ class Grid:
 
     @classmethod
     def build(cls, box: tuple[np.ndarray, ...], cell_m: float, margin_m: float, origin: tuple[float, float],
-              shape: tuple[int, int]) -> Grid:
+              shape: tuple[int, int]) -> BucketGrid:
         """List each piece in every cell its bounding box, widened by ``margin_m``, meets.
 
         Parameters
@@ -194,7 +194,7 @@ class PieceIndex:
     ay: np.ndarray
     bx: np.ndarray
     by: np.ndarray
-    grids: tuple[Grid, ...]
+    grids: tuple[BucketGrid, ...]
 
     @property
     def n_pairs(self) -> int:
@@ -245,10 +245,10 @@ class PieceIndex:
             ox, oy = ex0 - r, ey0 - r
             nx = int(np.floor((ex1 + r - ox) / size)) + 1
             ny = int(np.floor((ey1 + r - oy) / size)) + 1
-            grids.append(Grid.build((x0, y0, x1, y1), size, r, (ox, oy), (nx, ny)))
+            grids.append(BucketGrid.build((x0, y0, x1, y1), size, r, (ox, oy), (nx, ny)))
         return cls(ax, ay, bx, by, tuple(grids))
 
-    def _ragged(self, grid: Grid, px: np.ndarray, py: np.ndarray, lo: np.ndarray, count: np.ndarray,
+    def _ragged(self, grid: BucketGrid, px: np.ndarray, py: np.ndarray, lo: np.ndarray, count: np.ndarray,
                 best: np.ndarray, best_c: np.ndarray, best_t: np.ndarray) -> None:
         """Candidates ``lo .. lo + count`` of the first ``len(px)`` points at once (updates ``best*`` in place)."""
         start = np.cumsum(count) - count
