@@ -313,6 +313,10 @@ def _seg_d2(px: np.ndarray, py: np.ndarray, ax: np.ndarray, ay: np.ndarray, bx: 
     return dx * dx + dy * dy
 
 
+UNSURE_CHUNK_PAIRS = 10_000_000
+"""(cell, ring offset) pairs handled at once by :func:`_max_within` (bounds its memory, not its result)."""
+
+
 def _max_within(ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarray, value: np.ndarray,
                 radius: float, x0: float, y1: float, cell: float) -> tuple[np.ndarray, int, int]:
     """Per grid cell: the largest ``value`` of the segments lying within ``radius`` (m) of the cell's centre.
@@ -350,25 +354,30 @@ def _max_within(ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarray, 
     high = _dilate(seed, cells, best, rho + slack)
     unsure = np.flatnonzero(high.ravel() > low.ravel())
     if unsure.size:
-        # candidate seeded cells: in the ring between the two bounds, with a value above the lower bound
+        # candidate seeded cells: in the ring between the two bounds, with a value above the lower bound;
+        # in chunks of unsure cells, so the (cells x ring offsets) arrays stay within ~UNSURE_CHUNK_PAIRS
+        # (the nearest-site split can leave most of a county's grid unsure); chunks touch disjoint cells
         dy, dx = _disk_offsets(rho + slack, inner)
-        ur, uc = np.divmod(unsure, w)
-        nr, nc = ur[:, None] + dy[None, :], uc[:, None] + dx[None, :]
-        inside = (nr >= 0) & (nr < h) & (nc >= 0) & (nc < w)
-        nb = np.where(inside, nr * w + nc, 0)
-        lo_u = low.ravel()[unsure]
-        pu, pk = np.nonzero(inside & (seed.ravel()[nb] > lo_u[:, None]))
-        cand_cell = nb[pu, pk]
-        # every segment of those cells (segments sorted by cell)
-        start = np.searchsorted(flat_s, cand_cell, side="left")
-        count = np.searchsorted(flat_s, cand_cell, side="right") - start
-        rep = np.repeat(np.arange(len(pu)), count)
-        seg = order[np.repeat(start - (np.cumsum(count) - count), count) + np.arange(int(count.sum()))]
-        cell_u = unsure[pu[rep]]
-        cr, cc = np.divmod(cell_u, w)
-        d2 = _seg_d2(cc + (c0 + 0.5), cr + (r0 + 0.5), au[seg], aw[seg], bu[seg], bw[seg])
-        hit = (d2 <= rho * rho) & (value[seg] > low.ravel()[cell_u])
-        np.maximum.at(low.ravel(), cell_u[hit], value[seg][hit])
+        step = max(1, UNSURE_CHUNK_PAIRS // len(dy))
+        low_flat, seed_flat = low.ravel(), seed.ravel()
+        for part in (unsure[i:i + step] for i in range(0, unsure.size, step)):
+            ur, uc = np.divmod(part, w)
+            nr, nc = ur[:, None] + dy[None, :], uc[:, None] + dx[None, :]
+            inside = (nr >= 0) & (nr < h) & (nc >= 0) & (nc < w)
+            nb = np.where(inside, nr * w + nc, 0)
+            lo_u = low_flat[part]
+            pu, pk = np.nonzero(inside & (seed_flat[nb] > lo_u[:, None]))
+            cand_cell = nb[pu, pk]
+            # every segment of those cells (segments sorted by cell)
+            start = np.searchsorted(flat_s, cand_cell, side="left")
+            count = np.searchsorted(flat_s, cand_cell, side="right") - start
+            rep = np.repeat(np.arange(len(pu)), count)
+            seg = order[np.repeat(start - (np.cumsum(count) - count), count) + np.arange(int(count.sum()))]
+            cell_u = part[pu[rep]]
+            cr, cc = np.divmod(cell_u, w)
+            d2 = _seg_d2(cc + (c0 + 0.5), cr + (r0 + 0.5), au[seg], aw[seg], bu[seg], bw[seg])
+            hit = (d2 <= rho * rho) & (value[seg] > low_flat[cell_u])
+            np.maximum.at(low_flat, cell_u[hit], value[seg][hit])
     return low, r0, c0
 
 
