@@ -391,6 +391,8 @@ def run_workload(name: str, net, *, n_sites: int, n_baseline: int, n_places: int
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--large", action="store_true", help="also run the 1M-edge workload (minutes)")
+    parser.add_argument("--sizes", type=int, nargs="+", default=None,
+                        help="only these synthetic sizes (directed edges), no Helsinki; e.g. --sizes 1000000")
     parser.add_argument("--quick", action="store_true", help="10k and Helsinki only")
     parser.add_argument("--only-access", action="store_true",
                         help="only the accessibility timing on the 100k workload (no osmnx baseline; about a minute)")
@@ -412,12 +414,16 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     rows = []
     sizes = [10_000] if args.quick else [10_000, 100_000] + ([1_000_000] if args.large else [])
+    sizes = args.sizes or sizes
     for n in sizes:
         t0 = time.perf_counter()
         net = graph_from_lines(synthetic_roads(n))
         print(f"\nbuilt {n:,}-edge synthetic network in {time.perf_counter() - t0:.1f} s", flush=True)
         rows.append(run_workload(f"synthetic {n // 1000}k" if n < 1_000_000 else "synthetic 1M", net, n_sites=50,
                                  n_baseline=args.baseline_sites if n < 1_000_000 else 1, n_places=100_000))
+    if args.sizes:
+        print("load average (1, 5, 15 min) at end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+        return 0
     import osmnx as ox
     import pyrosm
 

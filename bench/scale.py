@@ -183,6 +183,9 @@ def run_size(n_edges: int, args: argparse.Namespace, rows: list[dict[str, Any]])
          lambda: [prepare_snapping(net, s) for s in ("summer", "winter")], rows, size)
     acc = step(f"access: {len(cells):,} cells x {len(KINDS)} kinds x 2 seasons (here)",
                lambda: service_access(net, services, cells, minutes=SERVICE_MINUTES), rows, size)
+    if args.no_catchments:
+        print("  load average after: " + " / ".join(f"{x:.2f}" for x in os.getloadavg()), flush=True)
+        return
     cat = step(f"catchments: {len(sites)} sites x {len(MINUTES)} bands + nearest split (here)",
                lambda: catchments_by_batches(net, sites, minutes=MINUTES, direction="from_site"), rows, size)
     if args.dask:
@@ -206,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dask", action="store_true", help="also run access and catchments on a local cluster")
     ap.add_argument("--workers", type=int, default=2, help="worker processes of the local cluster")
     ap.add_argument("--csv", type=Path, help="write the rows to this CSV")
+    ap.add_argument("--no-catchments", action="store_true", help="stop after the access step")
     args = ap.parse_args(argv)
     for name in ("jokkgeo", "distributed"):  # unreachable cells and worker start-up are not the point here
         logging.getLogger(name).setLevel(logging.ERROR)

@@ -108,10 +108,11 @@ class SnapOptions:
         open roads cut into pieces of at most ``step_m``, built once per
         network and profile and cached (best for many places, and for loops of
         calls on one network; :func:`prepare_snapping` builds it ahead).
-        ``"auto"`` (default) decides from this call's inputs only: the grid
-        index when there are at least ``index_places_per_segment`` places per
-        road segment of the network, where building it (or reusing it) costs
-        less than STR-tree snapping, else the STR-tree.
+        ``"auto"`` (default): the grid index when :func:`prepare_snapping`
+        built it for the network and profile (an index an earlier call built
+        on its own does not count), or when there are at least ``index_places_per_segment`` places per road
+        segment, where building it costs less than STR-tree snapping; else the
+        STR-tree.
         Distances and snapped points are the same either way (ties between
         equally near roads may go to another of them).
     threads
@@ -198,6 +199,7 @@ def prepare_snapping(network: RoadNetwork, profile: str | SpeedProfile | None = 
     opts = snap_options or DEFAULT_SNAP
     for stable in (False, True):
         _piece_tree(network, prof, step_m, stable, opts=opts)
+        network._cache[("snapping_prepared", *_piece_tree_key(prof, step_m, stable, None, opts))] = True
 
 
 def _node_tree(network: RoadNetwork, prof: SpeedProfile, stable: bool = False,
@@ -302,8 +304,11 @@ def snap_places(
     f = np.zeros(len(xy))
     d = np.full(len(xy), np.inf)
     method = opts.index
-    if method == "auto":  # from this call's inputs only: does building the index pay within this call?
-        method = "grid" if int(ok.sum()) >= opts.index_places_per_segment * len(network.geometries) else "tree"
+    if method == "auto":  # the index prepare_snapping built is used; else: does building it pay in this call?
+        # (an index an earlier call built on its own does not count: results must not depend on call history)
+        built = ("snapping_prepared", *_piece_tree_key(prof, step_m, stable, max_generation, opts)) in network._cache
+        many = int(ok.sum()) >= opts.index_places_per_segment * len(network.geometries)
+        method = "grid" if built or many else "tree"
     if method in ("grid", "quadtree"):
         index, piece_geom, piece_f0, piece_df = _piece_tree(network, prof, step_m, stable, max_generation, opts=opts)
         if index is None:

@@ -316,3 +316,23 @@ def test_grid_index_gives_the_str_tree_minutes():
             differ = ~np.isclose(a, b, rtol=0, atol=1e-9, equal_nan=True)
             assert not (differ & ~at_node).any(), col
             assert differ.sum() <= 0.05 * len(a)  # ties are rare
+
+
+def test_auto_uses_the_prepared_index_for_few_places():
+    """After prepare_snapping, "auto" snaps even a handful of places with the grid (no STR-tree is built)."""
+    from jokkgeo.analysis.accessibility import SnapOptions, prepare_snapping, snap_places
+
+    roads = gpd.GeoDataFrame({"highway": ["primary", "track"]},
+                             geometry=[L([(0, 0), (1000, 0)]), L([(0, 500), (1000, 500)])], crs="EPSG:3006")
+    pts = np.array([[10.0, 100.0], [990.0, 450.0]])
+    auto = SnapOptions(index_places_per_segment=20.0)  # 2 places: the STR-tree unless prepared
+    plain = graph_from_lines(roads)
+    before = snap_places(plain, pts, profile="summer", max_snap_m=1000, step_m=100.0, snap_options=auto)
+    assert any(k[0] == "strtree" for k in plain._cache if isinstance(k, tuple))
+    net = graph_from_lines(roads)
+    prepare_snapping(net, "summer", step_m=100.0)
+    after = snap_places(net, pts, profile="summer", max_snap_m=1000, step_m=100.0, snap_options=auto)
+    assert not any(k[0] == "strtree" for k in net._cache if isinstance(k, tuple))
+    np.testing.assert_allclose(after[2], [100.0, 50.0])
+    for a, b in zip(before, after, strict=True):
+        np.testing.assert_allclose(a, b, atol=1e-9)
