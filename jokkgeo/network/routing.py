@@ -395,8 +395,8 @@ def _with_sources(base: Any, site: np.ndarray, target: np.ndarray, weight: np.nd
                   sites: np.ndarray) -> Any:
     """``base`` with one virtual source row per entry of ``sites`` (row ``n + i``), arcs to the targets.
 
-    The matrix :func:`~jokkgeo.network.arrays.csr_with_sources` builds from per-site lists (per row: the
-    finite arcs, one per target node, the least weight, targets ascending), in one vectorised pass.
+    Per row: the finite arcs, one per target node with the least weight, targets ascending; built in one
+    vectorised pass.
     """
     n, k = base.shape[0], len(sites)
     row = np.full(int(max(site.max(initial=-1), sites.max(initial=-1))) + 1, -1, dtype=np.int64)

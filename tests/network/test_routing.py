@@ -19,7 +19,9 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
+from scipy import sparse
 
+from jokkgeo.network.arrays import MIN_TRAVEL_TIME_S
 from jokkgeo.network.graph import add_lines, graph_from_lines
 from jokkgeo.network.routing import node_travel_times, snap_sites
 
@@ -193,8 +195,7 @@ def test_sample_times_equal_point_times(profile, direction):
 
 
 def test_virtual_source_rows_match_the_per_site_builder():
-    """The vectorised virtual-source matrix is the one csr_with_sources builds site by site."""
-    from jokkgeo.network.arrays import csr_with_sources
+    """The vectorised virtual-source matrix is the one built site by site (_csr_site_by_site)."""
     from jokkgeo.network.routing import _source_arcs, _with_sources
 
     net = graph_from_lines(_lattice())
@@ -204,7 +205,47 @@ def test_virtual_source_rows_match_the_per_site_builder():
     base = net.csr("summer", reverse=True)
     for sel in ([0, 1, 2], [2, 0], [1]):
         new = _with_sources(base, site, target, weight, np.array(sel))
-        old = csr_with_sources(base, [target[site == i] for i in sel], [weight[site == i] for i in sel])
+        old = _csr_site_by_site(base, [target[site == i] for i in sel], [weight[site == i] for i in sel])
         assert new.shape == old.shape
         assert (new.indptr == old.indptr).all() and (new.indices == old.indices).all()
         assert (new.data == old.data).all()
+
+
+def _csr_site_by_site(
+    base: sparse.csr_array, targets: list[np.ndarray], weights: list[np.ndarray]
+) -> sparse.csr_array:
+    """Reference: the virtual-source matrix built site by site (the implementation before the vectorised one).
+
+    The result is ``(n + k) × (n + k)``; virtual node ``i`` has position ``n + i``.
+    Only row data are appended (no re-sorting of the base matrix).
+
+    Parameters
+    ----------
+    base
+        The ``n × n`` network matrix.
+    targets
+        Per virtual source, the nodes it has arcs to.
+    weights
+        Per virtual source, the weights of those arcs (aligned with ``targets``).
+    """
+    n = base.shape[0]
+    k = len(targets)
+    dedup_t, dedup_w = [], []
+    for t, w in zip(targets, weights, strict=False):  # k is the number of sites: small
+        t = np.asarray(t, dtype=np.int64)
+        w = np.asarray(w, dtype=float)
+        ok = np.isfinite(w)
+        t, w = t[ok], w[ok]
+        order = np.lexsort((w, t))
+        t, w = t[order], w[order]
+        keep = np.ones(len(t), dtype=bool)
+        keep[1:] = t[1:] != t[:-1]  # same node twice (two snaps): keep the minimum
+        dedup_t.append(t[keep])
+        dedup_w.append(w[keep])
+    counts = np.array([len(t) for t in dedup_t], dtype=np.int64)
+    indptr = np.concatenate([base.indptr.astype(np.int64), base.indptr[-1] + np.cumsum(counts)])
+    cat_t = np.concatenate(dedup_t).astype(np.int32) if k else np.zeros(0, np.int32)
+    cat_w = np.concatenate(dedup_w) if k else np.zeros(0)
+    indices = np.concatenate([base.indices, cat_t])
+    data = np.concatenate([base.data, np.maximum(cat_w, MIN_TRAVEL_TIME_S)])
+    return sparse.csr_array((data, indices, indptr), shape=(n + k, n + k))
